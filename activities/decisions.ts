@@ -1,0 +1,130 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db/client.js';
+import { appendAudit } from '../db/audit.js';
+import { contacts, notificationOutbox, reviewEvents, reviews } from '../db/schema.js';
+import { findRejectionReason } from '../domain/rejection-reasons.js';
+import type { Actor, Decision, ReviewKind } from '../domain/review.js';
+import type { Language } from '../domain/labels.js';
+import { renderDecisionNotice } from './notices.js';
+
+export type ApplyDecisionResult = { applied: true } | { applied: false; reason: 'stale' | 'withdrawn' };
+
+/**
+ * Writes a decision to the read model, the timeline, the audit log and the outbox in one
+ * transaction. Safe to retry: a second attempt for the same decision changes nothing.
+ */
+export async function applyDecision(
+  db: Db,
+  args: { reviewId: string; kind: ReviewKind; decision: Decision },
+): Promise<ApplyDecisionResult> {
+  const { reviewId, kind, decision } = args;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(reviews).where(eq(reviews.id, reviewId)).for('update');
+    if (!row) throw ApplicationFailure.nonRetryable(`review ${reviewId} not found`, 'ReviewNotFound');
+    if (row.round !== decision.round) return { applied: false, reason: 'stale' } as const;
+    if (row.decidedAt?.toISOString() === decision.decidedAt) return { applied: true } as const;
+    if (row.status === 'withdrawn') return { applied: false, reason: 'withdrawn' } as const;
+    if (row.status !== 'pending') return { applied: false, reason: 'stale' } as const;
+
+    const reason = decision.reasonCode ? findRejectionReason(kind, decision.reasonCode) : undefined;
+    await tx
+      .update(reviews)
+      .set({
+        status: decision.outcome,
+        decisionOutcome: decision.outcome,
+        decisionReasonCode: decision.reasonCode,
+        decisionReasonText: decision.reasonText,
+        decidedAt: new Date(decision.decidedAt),
+        decidedBy: decision.decidedBy.id,
+        queueBucket: 1,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(reviews.id, reviewId));
+
+    const key = `${reviewId}:${decision.round}:decided`;
+    await tx
+      .insert(reviewEvents)
+      .values({
+        reviewId,
+        round: decision.round,
+        type: decision.outcome,
+        actorType: 'staff',
+        actorId: decision.decidedBy.id,
+        actorName: decision.decidedBy.name,
+        data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText },
+        dedupeKey: key,
+        at: new Date(decision.decidedAt),
+      })
+      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await appendAudit(tx, {
+      actorType: 'staff',
+      actorId: decision.decidedBy.id,
+      actorLabel: decision.decidedBy.name,
+      action: decision.outcome === 'approved' ? 'review.approve' : 'review.reject',
+      objectType: 'review',
+      objectId: reviewId,
+      details: { kind, round: decision.round, reasonCode: decision.reasonCode },
+      dedupeKey: key,
+    });
+
+    const recipients = await tx
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.tenantId, row.tenantId), sql`${kind} = any(${contacts.subscriptions})`));
+    const notices = recipients.flatMap((c) => {
+      const language = c.language as Language;
+      const reasonWords = decision.outcome === 'rejected'
+        ? [reason?.text[language], decision.reasonText].filter(Boolean).join(': ')
+        : null;
+      const { subject, text } = renderDecisionNotice(
+        { kind, title: row.title, subjectId: row.subjectId, outcome: decision.outcome, reason: reasonWords },
+        language,
+      );
+      const base = { event: `${kind}.${decision.outcome}`, tenantId: row.tenantId, reviewId, contactId: c.id, language };
+      return [
+        { ...base, channel: 'email' as const, recipient: c.email, subject, body: text, dedupeKey: `${key}:${c.id}:email` },
+        { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, body: text, dedupeKey: `${key}:${c.id}:sms` },
+      ];
+    });
+    if (notices.length > 0) {
+      await tx.insert(notificationOutbox).values(notices).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
+    }
+    return { applied: true } as const;
+  });
+}
+
+export async function assignReview(db: Db, args: { reviewId: string; round: number; assignee: Actor; by: Actor }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(reviews)
+      .set({ assigneeId: args.assignee.id, updatedAt: sql`now()` })
+      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round), eq(reviews.status, 'pending')))
+      .returning({ id: reviews.id });
+    if (updated.length === 0) return;
+    const key = `${args.reviewId}:${args.round}:assigned:${args.assignee.id}`;
+    await tx
+      .insert(reviewEvents)
+      .values({
+        reviewId: args.reviewId,
+        round: args.round,
+        type: 'assigned',
+        actorType: 'staff',
+        actorId: args.by.id,
+        actorName: args.by.name,
+        data: { assigneeId: args.assignee.id, assigneeName: args.assignee.name },
+        dedupeKey: key,
+      })
+      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await appendAudit(tx, {
+      actorType: 'staff',
+      actorId: args.by.id,
+      actorLabel: args.by.name,
+      action: 'review.assign',
+      objectType: 'review',
+      objectId: args.reviewId,
+      details: { round: args.round, assigneeId: args.assignee.id },
+      dedupeKey: key,
+    });
+  });
+}

@@ -1,0 +1,247 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  appQuota: integer('app_quota').notNull().default(5),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    /** First characters of the key, shown to admins so they can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the whole key: keys are long random strings, so a fast hash is enough. */
+    keyHash: text('key_hash').notNull().unique(),
+    label: text('label').notNull().default(''),
+    createdAt: createdAt(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('api_keys_tenant_idx').on(t.tenantId)],
+);
+
+export const staff = pgTable(
+  'staff',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['reviewer', 'supervisor', 'admin', 'auditor'] }).notNull(),
+    language: text('language', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('staff_email_lower_idx').on(sql`lower(${t.email})`),
+    check('staff_role_check', sql`${t.role} in ('reviewer','supervisor','admin','auditor')`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie value: a leaked table does not leak live sessions. */
+    idHash: text('id_hash').primaryKey(),
+    staffId: uuid('staff_id').notNull().references(() => staff.id),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_staff_idx').on(t.staffId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** The read model of every review: one row per review, updated by activities as rounds move. */
+export const reviews = pgTable(
+  'reviews',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    /** The reviewed object's own id (e.g. the voice template id issued at submission). */
+    subjectId: text('subject_id').notNull(),
+    /** Short label for queues ("template 快递通知"). */
+    title: text('title').notNull(),
+    round: integer('round').notNull().default(1),
+    status: text('status').notNull(),
+    submittedAt: ts('submitted_at').notNull(),
+    firstSubmittedAt: ts('first_submitted_at').notNull(),
+    dueAt: ts('due_at').notNull(),
+    dueRule: jsonb('due_rule').notNull(),
+    slaState: text('sla_state', { enum: ['on_track', 'at_risk', 'breached'] }).notNull().default('on_track'),
+    assigneeId: uuid('assignee_id').references(() => staff.id),
+    reminderStatus: text('reminder_status', { enum: ['none', 'reminded'] }).notNull().default('none'),
+    reminderCount: integer('reminder_count').notNull().default(0),
+    reminderLastAt: ts('reminder_last_at'),
+    /**
+     * Queue order is (queueBucket, dueAt, id), all ascending so keyset pagination is one row
+     * comparison on one index: bucket 0 holds reminded reviews, bucket 1 everything else.
+     */
+    queueBucket: integer('queue_bucket').notNull().default(1),
+    decisionOutcome: text('decision_outcome', { enum: ['approved', 'rejected'] }),
+    decisionReasonCode: text('decision_reason_code'),
+    decisionReasonText: text('decision_reason_text'),
+    decidedAt: ts('decided_at'),
+    decidedBy: uuid('decided_by').references(() => staff.id),
+    workflowId: text('workflow_id').notNull(),
+    /** Null until the round's workflow is known to run; a sweeper starts any left behind. */
+    workflowStartedAt: ts('workflow_started_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // Back-office queue: open work by due time, keyset-paginated on (queue_bucket, due_at, id).
+    index('reviews_queue_idx').on(t.status, t.queueBucket, t.dueAt, t.id),
+    index('reviews_kind_queue_idx').on(t.kind, t.status, t.queueBucket, t.dueAt, t.id),
+    // Tenant API listing: newest first within a tenant.
+    index('reviews_tenant_idx').on(t.tenantId, t.submittedAt.desc(), t.id),
+    uniqueIndex('reviews_kind_subject_idx').on(t.kind, t.subjectId),
+    index('reviews_unstarted_idx').on(t.updatedAt).where(sql`${t.workflowStartedAt} is null`),
+  ],
+);
+
+/** The timeline of a review: what happened, in which round, by whom. */
+export const reviewEvents = pgTable(
+  'review_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reviewId: uuid('review_id').notNull().references(() => reviews.id),
+    round: integer('round').notNull(),
+    type: text('type').notNull(),
+    actorType: text('actor_type', { enum: ['staff', 'tenant', 'system'] }).notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
+    data: jsonb('data').notNull().default({}),
+    /** Set by retried writers so a retry records the event once. */
+    dedupeKey: text('dedupe_key').unique(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('review_events_review_idx').on(t.reviewId, t.id)],
+);
+
+export const voiceTemplates = pgTable(
+  'voice_templates',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    name: text('name').notNull(),
+    speed: text('speed').notNull(),
+    speaker: text('speaker').notNull(),
+    content: text('content').notNull(),
+    scenario: text('scenario').notNull(),
+    reviewId: uuid('review_id').notNull(),
+    deletedAt: ts('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('voice_templates_tenant_idx').on(t.tenantId)],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    name: text('name').notNull(),
+    mobile: text('mobile').notNull(),
+    email: text('email').notNull(),
+    language: text('language', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+    /** Notice kinds this contact receives, e.g. voice_template, service_activation. */
+    subscriptions: text('subscriptions').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('contacts_tenant_idx').on(t.tenantId)],
+);
+
+export const notificationOutbox = pgTable(
+  'notification_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    event: text('event').notNull(),
+    channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+    recipient: text('recipient').notNull(),
+    tenantId: uuid('tenant_id').references(() => tenants.id),
+    reviewId: uuid('review_id').references(() => reviews.id),
+    contactId: uuid('contact_id').references(() => contacts.id),
+    language: text('language').notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    state: text('state', { enum: ['queued', 'sending', 'sent', 'delivered', 'failed'] }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    providerMessageId: text('provider_message_id'),
+    lastError: text('last_error'),
+    /** One notice per (cause, recipient, channel): retried writers insert it once. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('outbox_state_idx').on(t.state, t.createdAt), index('outbox_review_idx').on(t.reviewId)],
+);
+
+/** Append-only: a trigger in the migrations refuses UPDATE, DELETE and TRUNCATE. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    actorType: text('actor_type', { enum: ['staff', 'tenant', 'system'] }).notNull(),
+    actorId: text('actor_id'),
+    actorLabel: text('actor_label'),
+    action: text('action').notNull(),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id'),
+    ip: text('ip'),
+    details: jsonb('details').notNull().default({}),
+    dedupeKey: text('dedupe_key').unique(),
+  },
+  (t) => [index('audit_at_idx').on(t.at), index('audit_object_idx').on(t.objectType, t.objectId)],
+);
+
+/** Remembers a tenant's Idempotency-Key so a retried submission returns the same review. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    key: text('key').notNull(),
+    operation: text('operation').notNull(),
+    requestHash: text('request_hash').notNull(),
+    reviewId: uuid('review_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+/** Admin-adjustable deadline rule per review kind (defaults live in domain/). */
+export const deadlineRules = pgTable('deadline_rules', {
+  kind: text('kind').primaryKey(),
+  rule: jsonb('rule').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedBy: uuid('updated_by').references(() => staff.id),
+});
+
+/** Process-wide settings that every web process must share (e.g. the generated cookie secret). */
+export const appSettings = pgTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});

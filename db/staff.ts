@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { sessions, staff } from './schema.js';
+import type { Db } from './client.js';
+import type { Role } from '../domain/review.js';
+
+export type StaffRow = typeof staff.$inferSelect;
+export type StaffMember = Omit<StaffRow, 'passwordHash'>;
+
+export async function findStaffByEmail(db: Db, email: string): Promise<StaffRow | undefined> {
+  const [row] = await db.select().from(staff).where(sql`lower(${staff.email}) = lower(${email})`);
+  return row;
+}
+
+export async function countStaff(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(staff);
+  return row?.n ?? 0;
+}
+
+export async function createStaff(
+  db: Db,
+  s: { email: string; name: string; passwordHash: string; role: Role; language?: 'zh-CN' | 'en' },
+): Promise<StaffMember> {
+  const [row] = await db.insert(staff).values(s).returning();
+  if (!row) throw new Error('staff insert returned nothing');
+  const { passwordHash: _, ...member } = row;
+  return member;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+export const SESSION_HOURS = 12;
+
+export async function createSession(db: Db, staffId: string, meta: { ip: string | null; userAgent: string | null }): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.insert(sessions).values({
+    idHash: sha256(token),
+    staffId,
+    expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000),
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 256) ?? null,
+  });
+  return token;
+}
+
+export async function findSessionStaff(db: Db, token: string): Promise<StaffMember | undefined> {
+  const [row] = await db
+    .select({ staff })
+    .from(sessions)
+    .innerJoin(staff, eq(staff.id, sessions.staffId))
+    .where(and(eq(sessions.idHash, sha256(token)), gt(sessions.expiresAt, sql`now()`), eq(staff.active, true)));
+  if (!row) return undefined;
+  const { passwordHash: _, ...member } = row.staff;
+  return member;
+}
+
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.idHash, sha256(token)));
+}

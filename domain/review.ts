@@ -1,0 +1,66 @@
+/** Vocabulary shared by workflows, activities and the server: kinds, states, decisions. */
+
+export const REVIEW_KINDS = [
+  'service_activation',
+  'enterprise_qualification',
+  'voice_template',
+  'audio_file',
+  'quality_check_opt_out',
+  'number_order',
+  'number_unsubscribe',
+] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+export const REVIEW_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'cancelled',
+  'withdrawn',
+  'provisioning',
+  'issued',
+  'checking',
+  'completed',
+  'partially_succeeded',
+  'check_failed',
+] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export type SlaState = 'on_track' | 'at_risk' | 'breached';
+export type DecisionOutcome = 'approved' | 'rejected';
+
+export interface Actor {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export const ROLES = ['reviewer', 'supervisor', 'admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who may decide a review. Auditors read everything and change nothing. */
+export function canDecide(role: Role): boolean {
+  return role === 'reviewer' || role === 'supervisor' || role === 'admin';
+}
+
+/** A reviewer decides only work that is unassigned or assigned to them; supervisors and admins override. */
+export function mayDecideAssigned(actor: Actor, assigneeId: string | null): boolean {
+  if (assigneeId === null || assigneeId === actor.id) return true;
+  return actor.role === 'supervisor' || actor.role === 'admin';
+}
+
+export interface DecisionInput {
+  round: number;
+  outcome: DecisionOutcome;
+  reasonCode: string | null;
+  reasonText: string | null;
+}
+
+export interface Decision extends DecisionInput {
+  decidedAt: string;
+  decidedBy: Actor;
+}
+
+export function workflowIdFor(reviewId: string, round: number): string {
+  return `review-${reviewId}-round-${round}`;
+}

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one typed configuration of every process (web, worker, start). It is read from the
+ * environment once, validated, and passed down; nothing else reads process.env.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('voice-review-desk'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  COOKIE_SECURE: z
+    .enum(['auto', 'true', 'false'])
+    .default('auto')
+    .describe('auto: secure cookies when PUBLIC_URL is https'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  BOOTSTRAP_TENANT_NAME: z.string().min(1).max(128).optional(),
+  BOOTSTRAP_TENANT_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  DEMO_DATA: z.enum(['true', 'false']).default('true'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  web: { port: number; host: string; publicUrl: string | undefined; cookieSecure: boolean; sessionSecret: string | undefined };
+  dataDir: string;
+  databaseUrl: string | undefined;
+  temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  logLevel: Env['LOG_LEVEL'];
+  bootstrap: {
+    adminEmail: string | undefined;
+    adminPassword: string | undefined;
+    tenantName: string | undefined;
+    tenantApiKey: string | undefined;
+    demoData: boolean;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if ((e.BOOTSTRAP_TENANT_NAME === undefined) !== (e.BOOTSTRAP_TENANT_API_KEY === undefined)) {
+    problems.push('BOOTSTRAP_TENANT_NAME and BOOTSTRAP_TENANT_API_KEY must be set together');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const cookieSecure = e.COOKIE_SECURE === 'auto' ? (e.PUBLIC_URL?.startsWith('https:') ?? false) : e.COOKIE_SECURE === 'true';
+  return {
+    env: e.NODE_ENV,
+    web: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL, cookieSecure, sessionSecret: e.SESSION_SECRET },
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    logLevel: e.LOG_LEVEL,
+    bootstrap: {
+      adminEmail: e.ADMIN_EMAIL,
+      adminPassword: e.ADMIN_PASSWORD,
+      tenantName: e.BOOTSTRAP_TENANT_NAME,
+      tenantApiKey: e.BOOTSTRAP_TENANT_API_KEY,
+      demoData: e.DEMO_DATA === 'true',
+    },
+  };
+}

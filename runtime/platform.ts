@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { runMigrations } from '../db/migrate.js';
+import { startDevServer } from '../scripts/temporal/dev-server.js';
+import type { Config } from './config.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { maskUrl, type Logger } from './logger.js';
+import { temporalTarget, type TemporalTarget } from './temporal.js';
+
+export interface Platform {
+  databaseUrl: string;
+  temporal: TemporalTarget;
+  embedded: { postgres: boolean; temporal: boolean };
+  stop(): Promise<void>;
+}
+
+/**
+ * Finds or starts what the app runs on: PostgreSQL (DATABASE_URL or embedded in DATA_DIR)
+ * and Temporal (TEMPORAL_ADDRESS or a local dev server with its state in DATA_DIR), then
+ * migrates the database. Stopping stops only what was started here.
+ */
+export async function startPlatform(config: Config, env: Record<string, string | undefined>, log: Logger): Promise<Platform> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'stopping a service failed'));
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      log.info({ dir: path.join(config.dataDir, 'postgres') }, 'no DATABASE_URL: starting embedded PostgreSQL');
+      const pg = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'voice_review_desk', log });
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    log.info({ database: maskUrl(databaseUrl) }, 'applying migrations');
+    await runMigrations(databaseUrl);
+
+    let temporal: TemporalTarget;
+    if (!config.temporal.address) {
+      log.info('no TEMPORAL_ADDRESS: starting the Temporal dev server');
+      const dev = await startDevServer({
+        dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+        namespace: config.temporal.namespace,
+        log: (m) => log.info(m),
+      });
+      stops.push(dev.stop);
+      temporal = temporalTarget(env, { address: dev.address, namespace: dev.namespace });
+    } else {
+      temporal = temporalTarget(env);
+    }
+    return {
+      databaseUrl,
+      temporal,
+      embedded: { postgres: !config.databaseUrl, temporal: !config.temporal.address },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { connectDatabase, pingDatabase } from '../db/client.js';
+import { getOrCreateSetting, randomSecret } from '../db/settings.js';
+import { defaultCalendarSpec } from '../domain/holidays-cn.js';
+import { createCalendar, type WorkingCalendar } from '../domain/working-time.js';
+import { createApp } from '../server/app.js';
+import type { AppDeps } from '../server/deps.js';
+import { ReviewClient } from '../server/review-client.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { TemporalTarget } from './temporal.js';
+
+export interface RunningWeb {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  stop(): Promise<void>;
+}
+
+let defaultCalendar: WorkingCalendar | undefined;
+export const calendar = () => (defaultCalendar ??= createCalendar(defaultCalendarSpec()));
+
+/** Starts the back office and tenant API on config.web.port (0 picks a free port). */
+export async function startWeb(config: Config, databaseUrl: string, temporal: TemporalTarget, log: Logger): Promise<RunningWeb> {
+  const database = connectDatabase(databaseUrl);
+  const connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  const client = new Client({ connection, namespace: temporal.namespace });
+  const deps: AppDeps = {
+    db: database.db,
+    reviews: new ReviewClient(client, config.temporal.taskQueue),
+    calendar,
+    log,
+    now: () => new Date(),
+    health: async () => {
+      const [postgres, temporalUp] = await Promise.all([
+        pingDatabase(database.sql).then(() => true, () => false),
+        withTimeout(connection.healthService.check({}), 2000).then(() => true, () => false),
+      ]);
+      return { postgres, temporal: temporalUp };
+    },
+  };
+  const cookieSecret = config.web.sessionSecret ?? (await getOrCreateSetting(database.db, 'cookie_secret', randomSecret));
+  const app = createApp(deps, { cookieSecret, secureCookies: config.web.cookieSecure, trustProxy: config.web.publicUrl !== undefined });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.web.port, config.web.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.web.port;
+  const url = config.web.publicUrl ?? `http://${config.web.host === '0.0.0.0' ? '127.0.0.1' : config.web.host}:${port}`;
+  return {
+    url,
+    port,
+    deps,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await connection.close();
+      await database.close();
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}

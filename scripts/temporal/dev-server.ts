@@ -1,0 +1,292 @@
+/**
+ * Starts a local Temporal dev server (`temporal server start-dev` from the Temporal CLI) on free
+ * ports, with the project's custom search attributes, and stops it again.
+ *
+ * The child process must not outlive this one:
+ * - it stays in our process group, so a Ctrl-C in the terminal reaches it too;
+ * - a process 'exit' handler sends it SIGTERM (and SIGTERM/SIGINT/SIGHUP to us do the same when
+ *   nobody else handles those signals);
+ * - on POSIX a tiny watchdog shell stops it if we are killed with SIGKILL, which no handler sees.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
+import { findTemporalCli, type Log } from './binaries.js';
+import { freePorts } from './net.js';
+
+/** Custom search attributes every Temporal namespace of this project needs. */
+export const SEARCH_ATTRIBUTES = [
+  defineSearchAttributeKey('ReviewKind', SearchAttributeType.KEYWORD),
+  defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD),
+  defineSearchAttributeKey('ReviewId', SearchAttributeType.KEYWORD),
+] as const;
+
+/** The CLI's spelling of each type for `--search-attribute NAME=Type`. */
+const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+export interface DevServerOptions {
+  /** SQLite file for persistent state; in-memory when omitted. */
+  dbFile?: string;
+  /** Namespace to create (default "default", which always exists). */
+  namespace?: string;
+  log?: Log;
+  /** How long to wait for the server to answer (default 60 s). */
+  startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  /** host:port of the frontend gRPC service. */
+  address: string;
+  namespace: string;
+  /** Process id of the `temporal` child. */
+  pid: number;
+  /** SIGTERM, wait for exit, SIGKILL after 10 s. Idempotent; safe to pass around unbound. */
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 10_000;
+
+export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
+  const log = opts.log ?? ((m: string) => console.error(`[temporal] ${m}`));
+  const namespace = opts.namespace ?? 'default';
+  const cli = await findTemporalCli(log);
+  if (opts.dbFile) await fs.mkdir(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
+
+  // A port found free can be taken by someone else before the server binds it: retry then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(cli, namespace, opts, log);
+    } catch (err) {
+      if (attempt < 3 && err instanceof PortInUseError) {
+        log(`Port clash (${err.message}); retrying with other ports.`);
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+class PortInUseError extends Error {}
+
+async function startOnce(cli: string, namespace: string, opts: DevServerOptions, log: Log): Promise<DevServer> {
+  const [port, httpPort, metricsPort] = (await freePorts(3)) as [number, number, number];
+  const address = `127.0.0.1:${port}`;
+  const args = [
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--http-port',
+    String(httpPort),
+    '--metrics-port',
+    String(metricsPort),
+    '--log-level',
+    'warn',
+    ...(namespace === 'default' ? [] : ['--namespace', namespace]),
+    ...(opts.dbFile ? ['--db-filename', path.resolve(opts.dbFile)] : []),
+    ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${CLI_TYPE_NAMES[a.type]}`]),
+  ];
+  log(`Starting Temporal dev server on ${address} (namespace ${namespace}, ${opts.dbFile ? `state in ${opts.dbFile}` : 'in memory'})…`);
+  const started = Date.now();
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = new OutputTail(60);
+  child.stdout?.on('data', (d: Buffer) => output.push(d));
+  child.stderr?.on('data', (d: Buffer) => output.push(d));
+  const tracked = track(child);
+
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
+  try {
+    await waitUntilReady(address, namespace, timeoutMs, tracked);
+  } catch (err) {
+    await tracked.stop();
+    const text = output.text();
+    if (/address already in use/i.test(text)) throw new PortInUseError(`port ${port}, ${httpPort} or ${metricsPort} is taken`);
+    throw new Error(
+      `Temporal dev server (${cli}) did not become ready on ${address}: ${(err as Error).message}\n` +
+        `Last output of the server:\n${text || '(none)'}`,
+    );
+  }
+  log(`Temporal dev server ready on ${address} in ${Date.now() - started} ms (pid ${child.pid}).`);
+  return { address, namespace, pid: child.pid ?? -1, stop: tracked.stop };
+}
+
+async function waitUntilReady(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  tracked: { exited: () => string | undefined },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no answer yet';
+  while (Date.now() < deadline) {
+    const exit = tracked.exited();
+    if (exit) throw new Error(`the server exited (${exit}) while starting`);
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: 2000 });
+      await connection.workflowService.describeNamespace({ namespace });
+      return;
+    } catch (err) {
+      lastError = (err as Error).message;
+    } finally {
+      await connection?.close().catch(() => undefined);
+    }
+    await delay(250);
+  }
+  throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s (last error: ${lastError})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child process lifetime
+
+const children = new Set<ChildProcess>();
+let hooksInstalled = false;
+
+function killAllChildren(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }
+}
+
+function installProcessHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllChildren);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    const handler = (): void => {
+      // If the application handles this signal itself, it owns the shutdown (and calls stop()).
+      if (process.listenerCount(signal) > 1) return;
+      killAllChildren();
+      // Restore the default action (terminate) and re-raise, as if we had never listened.
+      process.removeListener(signal, handler);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+  }
+}
+
+/**
+ * Watches `child` until it exits. Returns an idempotent stop() closure and a probe that tells
+ * whether (and how) the child has exited.
+ */
+function track(child: ChildProcess): { stop: () => Promise<void>; exited: () => string | undefined } {
+  installProcessHooks();
+  children.add(child);
+  let exitDescription: string | undefined;
+  const exited = new Promise<void>((resolve) => {
+    const done = (what: string): void => {
+      exitDescription ??= what;
+      children.delete(child);
+      watchdog?.kill('SIGKILL');
+      resolve();
+    };
+    child.once('exit', (code, signal) => done(signal ? `signal ${signal}` : `exit code ${code}`));
+    child.once('error', (err) => done(`spawn error: ${err.message}`));
+  });
+  const watchdog = child.pid ? startWatchdog(child.pid) : undefined;
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (exitDescription === undefined) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        await exited;
+        clearTimeout(timer);
+      }
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    })();
+    return stopping;
+  };
+  return { stop, exited: () => exitDescription };
+}
+
+/**
+ * A detached-from-our-fate shell that polls our pid and SIGTERMs the server once we are gone
+ * (covers SIGKILL of this process). Killed as soon as the server exits, so it never signals a
+ * recycled pid.
+ */
+function startWatchdog(childPid: number): ChildProcess | undefined {
+  if (process.platform === 'win32') return undefined;
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${childPid} 2>/dev/null; do sleep 1; done; kill -TERM ${childPid} 2>/dev/null`;
+  try {
+    const watchdog = spawn('/bin/sh', ['-c', script], { stdio: 'ignore' });
+    watchdog.on('error', () => undefined);
+    watchdog.unref();
+    return watchdog;
+  } catch {
+    return undefined;
+  }
+}
+
+class OutputTail {
+  private lines: string[] = [];
+  private partial = '';
+  constructor(private readonly max: number) {}
+  push(chunk: Buffer): void {
+    const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
+    this.partial = parts.pop() ?? '';
+    for (const line of parts) {
+      if (!line.trim()) continue;
+      this.lines.push(line);
+      if (this.lines.length > this.max) this.lines.shift();
+    }
+  }
+  text(): string {
+    return [...this.lines, ...(this.partial ? [this.partial] : [])].join('\n');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search attributes on servers not started by startDevServer
+
+/**
+ * Adds the project's custom search attributes to `namespace` where missing, through the operator
+ * service. Works on a Temporal server (dev server, self-hosted) and on the Java time-skipping test
+ * server, which implements OperatorService.AddSearchAttributes but not ListSearchAttributes: there
+ * each attribute is added and "already exists" answers are ignored. Temporal Cloud manages search
+ * attributes through its own control plane; there this fails with the server's error.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  let existing: Record<string, unknown> | undefined;
+  try {
+    const response = await connection.operatorService.listSearchAttributes({ namespace });
+    existing = { ...response.systemAttributes, ...response.customAttributes };
+  } catch (err) {
+    if (grpcCode(err) !== GRPC_UNIMPLEMENTED) throw err;
+  }
+  const missing = SEARCH_ATTRIBUTES.filter((a) => !existing || !(a.name in existing));
+  for (const attribute of missing) {
+    const type = encodeSearchAttributeIndexedValueType(attribute.type);
+    if (type === undefined) throw new Error(`unknown search attribute type ${attribute.type}`);
+    try {
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: { [attribute.name]: type } });
+    } catch (err) {
+      if (grpcCode(err) !== GRPC_ALREADY_EXISTS) throw err;
+    }
+  }
+}
+
+const GRPC_ALREADY_EXISTS = 6;
+const GRPC_UNIMPLEMENTED = 12;
+
+function grpcCode(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' ? code : undefined;
+}

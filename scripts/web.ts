@@ -1,0 +1,25 @@
+import { loadConfig, ConfigError } from '../runtime/config.js';
+import { runMigrations } from '../db/migrate.js';
+import { createLogger } from '../runtime/logger.js';
+import { temporalTarget } from '../runtime/temporal.js';
+import { startWeb } from '../runtime/web.js';
+
+/** `npm run web`: one stateless web process against DATABASE_URL and TEMPORAL_ADDRESS. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporal.address) {
+    throw new ConfigError(['npm run web needs DATABASE_URL and TEMPORAL_ADDRESS (use npm start for embedded services)']);
+  }
+  const log = createLogger(config.logLevel, 'vrd-web');
+  await runMigrations(config.databaseUrl);
+  const web = await startWeb(config, config.databaseUrl, temporalTarget(process.env), log);
+  log.info({ url: web.url }, 'web server listening');
+  const stop = () => void web.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,26 @@
+import { loadConfig, ConfigError } from '../runtime/config.js';
+import { runMigrations } from '../db/migrate.js';
+import { createLogger } from '../runtime/logger.js';
+import { temporalTarget } from '../runtime/temporal.js';
+import { startWorker } from '../runtime/worker.js';
+
+/** `npm run worker`: one stateless worker process against DATABASE_URL and TEMPORAL_ADDRESS. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporal.address) {
+    throw new ConfigError(['npm run worker needs DATABASE_URL and TEMPORAL_ADDRESS (use npm start for embedded services)']);
+  }
+  const log = createLogger(config.logLevel, 'vrd-worker');
+  await runMigrations(config.databaseUrl);
+  const worker = await startWorker(config, config.databaseUrl, temporalTarget(process.env), log);
+  log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  const stop = () => void worker.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await worker.done;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,32 @@
+import type { ReviewRow } from '../../db/reviews.js';
+import { explainDueAt, validateDeadlineRule, type WorkingCalendar } from '../../domain/working-time.js';
+
+/** The review's public view in the tenant API (DESIGN.md "Tenant API"). */
+export function toReviewView(row: ReviewRow, calendar: WorkingCalendar, lang: 'zh-CN' | 'en' = 'en') {
+  return {
+    id: row.id,
+    kind: row.kind,
+    subjectId: row.subjectId,
+    status: row.status,
+    round: row.round,
+    submittedAt: row.submittedAt.toISOString(),
+    dueAt: row.dueAt.toISOString(),
+    dueExplanation: explainDueAt(row.submittedAt, validateDeadlineRule(row.dueRule), calendar, lang),
+    decision:
+      row.decisionOutcome && row.decidedAt
+        ? {
+            outcome: row.decisionOutcome,
+            reasonCode: row.decisionReasonCode,
+            reasonText: row.decisionReasonText,
+            decidedAt: row.decidedAt.toISOString(),
+          }
+        : null,
+    reminder: {
+      status: row.reminderStatus,
+      count: row.reminderCount,
+      lastAt: row.reminderLastAt?.toISOString() ?? null,
+    },
+  };
+}
+
+export type ReviewView = ReturnType<typeof toReviewView>;

@@ -1,0 +1,100 @@
+import express, { Router, type ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { findTenantReview, listTenantReviews } from '../../db/reviews.js';
+import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
+import type { AppDeps } from '../deps.js';
+import { HttpError, notFound, validationFailed } from '../errors.js';
+import { resubmitVoiceTemplate } from '../use-cases/resubmit-voice-template.js';
+import { submitVoiceTemplate } from '../use-cases/submit-voice-template.js';
+import { withdrawVoiceTemplate } from '../use-cases/withdraw-voice-template.js';
+import { validIdempotencyKey } from '../use-cases/idempotency.js';
+import { requireTenant, tenantOf } from './auth.js';
+import { openApiDocument } from './openapi.js';
+import { toReviewView } from './review-view.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const listQuery = z.object({
+  kind: z.enum(REVIEW_KINDS).optional(),
+  status: z.enum(REVIEW_STATUSES).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** The tenant API (DESIGN.md "Tenant API"): JSON in, JSON out, one tenant per key. */
+export function apiRouter(deps: AppDeps): Router {
+  const r = Router();
+  r.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  r.use(requireTenant(deps));
+  r.use(express.json({ limit: '256kb', type: () => true }));
+
+  const view = (row: Parameters<typeof toReviewView>[0]) => ({ ...toReviewView(row, deps.calendar()), templateId: row.kind === 'voice_template' ? row.subjectId : undefined });
+
+  r.post('/voice-templates', async (req, res) => {
+    const row = await submitVoiceTemplate(deps, tenantOf(res), req.body, validIdempotencyKey(req.get('idempotency-key')));
+    res.status(201).location(`/api/v1/reviews/${row.id}`).json(view(row));
+  });
+
+  r.put('/voice-templates/:id', async (req, res) => {
+    const row = await resubmitVoiceTemplate(deps, tenantOf(res), req.params.id, req.body);
+    res.json(view(row));
+  });
+
+  r.delete('/voice-templates/:id', async (req, res) => {
+    const row = await withdrawVoiceTemplate(deps, tenantOf(res), req.params.id);
+    res.json(view(row));
+  });
+
+  r.get('/reviews/:id', async (req, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('review');
+    const row = await findTenantReview(deps.db, tenantOf(res).id, req.params.id);
+    if (!row) throw notFound('review');
+    res.json(view(row));
+  });
+
+  r.get('/reviews', async (req, res) => {
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) throw validationFailed(q.error);
+    const after = q.data.cursor ? decodeListCursor(q.data.cursor) : undefined;
+    const rows = await listTenantReviews(deps.db, { tenantId: tenantOf(res).id, kind: q.data.kind, status: q.data.status, after, limit: q.data.limit });
+    const last = rows[rows.length - 1];
+    res.json({
+      items: rows.map(view),
+      nextCursor: rows.length === q.data.limit && last ? Buffer.from(`${last.submittedAt.toISOString()}|${last.id}`).toString('base64url') : null,
+    });
+  });
+
+  r.use((req, _res) => {
+    throw new HttpError(404, 'not_found', `no route ${req.method} ${req.baseUrl}${req.path}`);
+  });
+  r.use(apiErrorHandler(deps));
+  return r;
+}
+
+function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const submittedAt = new Date(at ?? '');
+  if (!id || !UUID.test(id) || Number.isNaN(submittedAt.getTime())) {
+    throw new HttpError(400, 'bad_cursor', 'cursor is not one this API returned', [{ path: 'cursor', message: 'malformed' }]);
+  }
+  return { submittedAt, id };
+}
+
+/** Every API error has DESIGN.md's JSON shape; unexpected ones are logged and answered as 500 without details. */
+export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    let http: HttpError;
+    if (err instanceof HttpError) http = err;
+    else if (e?.type === 'entity.parse.failed') http = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${e.message ?? ''}`);
+    else if (e?.type === 'entity.too.large') http = new HttpError(413, 'too_large', 'the body is too large');
+    else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) http = new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+    else {
+      deps.log.error({ err, method: req.method, path: req.path }, 'api request failed');
+      http = new HttpError(500, 'internal', 'something went wrong on our side; retry with the same Idempotency-Key');
+    }
+    res.status(http.status).set(http.headers).json({ error: { code: http.code, message: http.message, details: http.details } });
+  };
+}

@@ -1,0 +1,98 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { engine } from 'express-handlebars';
+import helmet from 'helmet';
+import { apiRouter } from './api/router.js';
+import { createCsrf } from './backoffice/csrf.js';
+import { helpers } from './backoffice/helpers.js';
+import { loginRouter } from './backoffice/login.js';
+import { queueRouter } from './backoffice/queue.js';
+import { renderPage } from './backoffice/render.js';
+import { reviewRouter } from './backoffice/review.js';
+import { loadSession } from './backoffice/session.js';
+import type { AppDeps } from './deps.js';
+import { HttpError } from './errors.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const htmxFile = require.resolve('htmx.org/dist/htmx.min.js');
+
+export interface WebOptions {
+  cookieSecret: string;
+  secureCookies: boolean;
+  trustProxy: boolean;
+}
+
+export function createApp(deps: AppDeps, opts: WebOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (opts.trustProxy) app.set('trust proxy', 1);
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: path.join(root, 'views/layouts'), partialsDir: path.join(root, 'views/partials'), helpers }));
+  app.set('view engine', 'hbs');
+  app.set('views', path.join(root, 'views'));
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          // htmx injects its indicator style element at load.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          // Only behind https: on plain-http installs it would send forms to a port nobody listens on.
+          'upgrade-insecure-requests': opts.secureCookies ? [] : null,
+        },
+      },
+    }),
+  );
+
+  app.get('/healthz', async (_req, res) => {
+    const h = await deps.health();
+    res.status(h.postgres && h.temporal ? 200 : 503).json({
+      status: h.postgres && h.temporal ? 'ok' : 'degraded',
+      postgres: h.postgres ? 'up' : 'down',
+      temporal: h.temporal ? 'up' : 'down',
+    });
+  });
+
+  app.use('/api/v1', apiRouter(deps));
+
+  app.get('/static/htmx.js', (_req, res) => res.sendFile(htmxFile, { maxAge: '1d' }));
+  app.use('/static', express.static(path.join(root, 'views/static'), { maxAge: '1h' }));
+
+  const csrf = createCsrf(opts.cookieSecret, opts.secureCookies);
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use(loadSession(deps));
+  app.use(loginRouter(deps, csrf, opts.secureCookies));
+  app.use(queueRouter(deps, csrf));
+  app.use(reviewRouter(deps, csrf));
+
+  app.use((req, _res) => {
+    throw new HttpError(404, 'not_found', `no page at ${req.path}`);
+  });
+  const pageErrors: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+    const e = err as { status?: number; code?: string; message?: string };
+    let status = 500;
+    let message = 'something went wrong on our side';
+    if (err instanceof HttpError) {
+      status = err.status;
+      message = err.message;
+    } else if (typeof e?.status === 'number' && e.status < 500) {
+      status = e.status;
+      message = e.message ?? message;
+    } else {
+      deps.log.error({ err, method: req.method, path: req.path }, 'page request failed');
+    }
+    if (res.headersSent) return;
+    renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status, message }, status);
+  };
+  app.use(pageErrors);
+  return app;
+}

@@ -1,0 +1,36 @@
+import type { HelperOptions } from 'handlebars';
+import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
+import { translate } from '../i18n.js';
+
+const langOf = (options: HelperOptions): Language => ((options.data as { root?: { lang?: Language } }).root?.lang ?? 'zh-CN');
+
+const timeFormat = new Map<Language, Intl.DateTimeFormat>();
+function formatTime(d: Date, lang: Language): string {
+  let f = timeFormat.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
+    timeFormat.set(lang, f);
+  }
+  return f.format(d);
+}
+
+/** Handlebars helpers: every label and time is rendered in the viewer's language; output stays escaped. */
+export const helpers = {
+  t: (key: string, options: HelperOptions) => translate(langOf(options), key),
+  kindLabel: (kind: keyof typeof KIND_LABELS, options: HelperOptions) => KIND_LABELS[kind]?.[langOf(options)] ?? kind,
+  statusLabel: (s: keyof typeof STATUS_LABELS, options: HelperOptions) => STATUS_LABELS[s]?.[langOf(options)] ?? s,
+  slaLabel: (s: keyof typeof SLA_LABELS, options: HelperOptions) => SLA_LABELS[s]?.[langOf(options)] ?? s,
+  time: (d: Date | string | null | undefined, options: HelperOptions) => (d ? formatTime(new Date(d), langOf(options)) : ''),
+  iso: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : ''),
+  eq: (a: unknown, b: unknown) => a === b,
+  json: (v: unknown) => JSON.stringify(v),
+};

@@ -1,0 +1,29 @@
+import type { Request, Response } from 'express';
+import type { Csrf } from './csrf.js';
+import { pickLanguage } from '../i18n.js';
+
+export const isHtmx = (req: Request) => req.get('hx-request') === 'true';
+
+/**
+ * Renders a page on a direct visit, or only its partial when htmx asks: one template for
+ * both, so the fragment a page includes is the fragment the route returns.
+ */
+export function renderPage(
+  req: Request,
+  res: Response,
+  csrf: Csrf,
+  page: string,
+  partial: string | null,
+  data: Record<string, unknown>,
+  status = 200,
+): void {
+  res.vary('HX-Request');
+  const staff = res.locals.staff;
+  const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff?.language ?? 'zh-CN');
+  const common = { lang, staff, csrfToken: csrf.tokenFor(req, res), currentUrl: req.originalUrl };
+  if (partial && isHtmx(req)) {
+    res.status(status).render(`partials/${partial}`, { ...common, ...data, layout: false });
+    return;
+  }
+  res.status(status).render(page, { ...common, ...data });
+}

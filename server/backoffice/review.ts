@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { findReviewForStaff, listReviewEvents } from '../../db/reviews.js';
+import { findTemplateByReview } from '../../db/voice-templates.js';
+import { rejectionReasonsFor } from '../../domain/rejection-reasons.js';
+import { canDecide, type ReviewKind } from '../../domain/review.js';
+import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
+import { pickLanguage } from '../i18n.js';
+import type { AppDeps } from '../deps.js';
+import { HttpError, notFound } from '../errors.js';
+import { claimReview } from '../use-cases/claim-review.js';
+import { decideReview } from '../use-cases/decide-review.js';
+import type { Csrf } from './csrf.js';
+import { isHtmx, renderPage } from './render.js';
+import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
+  const r = Router();
+
+  async function pageData(req: Request, res: Response, id: string, message?: { kind: 'ok' | 'error'; text: string }) {
+    if (!UUID.test(id)) throw notFound('review');
+    const review = await findReviewForStaff(deps.db, id);
+    if (!review) throw notFound('review');
+    const staff = staffOf(res);
+    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    const [events, template] = await Promise.all([
+      listReviewEvents(deps.db, id),
+      review.kind === 'voice_template' ? findTemplateByReview(deps.db, id) : Promise.resolve(undefined),
+    ]);
+    return {
+      title: review.title,
+      review,
+      template,
+      events: events.reverse(),
+      explanation: explainDueAt(review.submittedAt, validateDeadlineRule(review.dueRule), deps.calendar(), lang),
+      reasons: rejectionReasonsFor(review.kind as ReviewKind).map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText })),
+      canAct: canDecide(staff.role) && review.status === 'pending',
+      readOnly: !canDecide(staff.role),
+      claimable: canDecide(staff.role) && review.status === 'pending' && review.assigneeId !== staff.id,
+      token: randomBytes(18).toString('base64url'),
+      message,
+    };
+  }
+
+  r.get('/reviews/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
+    renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, req.params.id));
+  });
+
+  /** Decision and claim share one shape: run the use-case, then show the panel with the truthful outcome. */
+  const act = (run: typeof decideReview) => async (req: Request<{ id: string }>, res: Response) => {
+    const id = req.params.id;
+    if (!UUID.test(id)) throw notFound('review');
+    try {
+      await run(deps, { id: staffOf(res).id, name: staffOf(res).name, role: staffOf(res).role }, id, req.body);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+      const text = err.details.length > 0 ? err.details.map((d) => d.message).join('; ') : err.message;
+      renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, id, { kind: 'error', text }), err.status);
+      return;
+    }
+    if (!isHtmx(req)) {
+      res.redirect(303, `/reviews/${id}`);
+      return;
+    }
+    renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, id, { kind: 'ok', text: 'review.saved' }));
+  };
+
+  r.post('/reviews/:id/decision', requireRole(...DECIDERS), csrf.protect, act(decideReview));
+  r.post('/reviews/:id/claim', requireRole(...DECIDERS), csrf.protect, act(claimReview));
+  return r;
+}

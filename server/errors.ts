@@ -1,0 +1,32 @@
+import type { ZodError } from 'zod';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** An error whose status and wording are meant for the caller. Anything else is a 500. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
+export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+export const forbidden = (message = 'you may not do this') => new HttpError(403, 'forbidden', message);
+
+export function validationFailed(err: ZodError, prefix: string[] = []): HttpError {
+  const details = err.issues.map((i) => ({
+    path: [...prefix, ...i.path.map(String)].join('.') || '(body)',
+    message: i.message,
+  }));
+  return new HttpError(422, 'validation_failed', `invalid input: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+}

@@ -1,0 +1,99 @@
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import { workflowIdFor, type Decision } from '../domain/review.js';
+import { claimUpdate, decideUpdate, supersedeSignal, withdrawSignal, type ClaimRequest, type DecideRequest } from '../workflows/messages.js';
+import type { ReviewRoundInput } from '../workflows/review-round.js';
+
+export const SEARCH_ATTRIBUTE_KEYS = {
+  reviewKind: defineSearchAttributeKey('ReviewKind', SearchAttributeType.KEYWORD),
+  tenantId: defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD),
+  reviewId: defineSearchAttributeKey('ReviewId', SearchAttributeType.KEYWORD),
+};
+
+/** Why Temporal refused an update, in words a reviewer can act on. */
+export class DecisionRefused extends Error {
+  constructor(message: string, readonly reason: 'refused' | 'closed') {
+    super(message);
+    this.name = 'DecisionRefused';
+  }
+}
+
+/** The server's only door into review workflows: start rounds, decide, claim, supersede, withdraw. */
+export class ReviewClient {
+  constructor(private readonly client: Client, private readonly taskQueue: string) {}
+
+  /** Idempotent: starting a running round returns it; a closed round is left as it is. */
+  async startRound(input: ReviewRoundInput & { tenantId: string }): Promise<void> {
+    const { tenantId, ...args } = input;
+    try {
+      await this.client.workflow.start('reviewRound', {
+        taskQueue: this.taskQueue,
+        workflowId: workflowIdFor(input.reviewId, input.round),
+        args: [args],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SEARCH_ATTRIBUTE_KEYS.reviewKind, value: input.kind },
+          { key: SEARCH_ATTRIBUTE_KEYS.tenantId, value: tenantId },
+          { key: SEARCH_ATTRIBUTE_KEYS.reviewId, value: input.reviewId },
+        ]),
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw err;
+    }
+  }
+
+  /**
+   * Sends the decision as an Update. The same `updateId` (one per rendered form) makes a
+   * double submission one decision with one answer.
+   */
+  async decide(reviewId: string, req: DecideRequest, updateId: string): Promise<Decision> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
+    try {
+      return await handle.executeUpdate(decideUpdate, { args: [req], updateId });
+    } catch (err) {
+      throw classifyUpdateError(err);
+    }
+  }
+
+  async claim(reviewId: string, req: ClaimRequest, updateId: string): Promise<{ assigneeId: string }> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
+    try {
+      return await handle.executeUpdate(claimUpdate, { args: [req], updateId });
+    } catch (err) {
+      throw classifyUpdateError(err);
+    }
+  }
+
+  async supersede(reviewId: string, round: number): Promise<void> {
+    await ignoreClosed(this.client.workflow.getHandle(workflowIdFor(reviewId, round)).signal(supersedeSignal, { nextRound: round + 1 }));
+  }
+
+  async withdraw(reviewId: string, round: number): Promise<void> {
+    await ignoreClosed(this.client.workflow.getHandle(workflowIdFor(reviewId, round)).signal(withdrawSignal));
+  }
+}
+
+function classifyUpdateError(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateFailedError) {
+    return new DecisionRefused(err.cause?.message ?? err.message, 'refused');
+  }
+  if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
+    return new DecisionRefused('this review round is closed', 'closed');
+  }
+  return err;
+}
+
+function isCompletedError(err: unknown): boolean {
+  return err instanceof Error && /already completed|workflow execution already completed|not found/i.test(err.message);
+}
+
+async function ignoreClosed(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return;
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { findReview, type ReviewRow } from '../../db/reviews.js';
+import { findRejectionReason } from '../../domain/rejection-reasons.js';
+import type { Actor, ReviewKind } from '../../domain/review.js';
+import type { AppDeps } from '../deps.js';
+import { conflict, HttpError, notFound, validationFailed } from '../errors.js';
+import { DecisionRefused } from '../review-client.js';
+import { describeClosedReview } from './describe-closed.js';
+
+const decisionForm = z.object({
+  round: z.coerce.number().int().min(1),
+  outcome: z.enum(['approved', 'rejected'], { error: 'choose approve or reject' }),
+  reasonCode: z.string().trim().max(64).optional().transform((v) => v || null),
+  reasonText: z.string().trim().max(500, 'the explanation must be at most 500 characters').optional().transform((v) => v || null),
+  /** One per rendered form: the Update id, so a double submission decides once. */
+  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'reload the page and try again'),
+});
+
+/**
+ * A reviewer approves or rejects the current round. The workflow's validator gives the
+ * truthful refusal (already decided, stale round, not assigned, role).
+ */
+export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown): Promise<ReviewRow> {
+  const parsed = decisionForm.safeParse(body);
+  if (!parsed.success) throw validationFailed(parsed.error);
+  const form = parsed.data;
+  const row = await findReview(deps.db, reviewId);
+  if (!row) throw notFound('review');
+
+  if (form.outcome === 'rejected') {
+    const reason = form.reasonCode ? findRejectionReason(row.kind as ReviewKind, form.reasonCode) : undefined;
+    if (!reason) throw new HttpError(422, 'validation_failed', 'choose a rejection reason', [{ path: 'reasonCode', message: 'choose a rejection reason' }]);
+    if (reason.requiresText && !form.reasonText) {
+      throw new HttpError(422, 'validation_failed', 'explain the reason for the tenant', [{ path: 'reasonText', message: 'explain the reason for the tenant' }]);
+    }
+  }
+
+  try {
+    await deps.reviews.decide(
+      reviewId,
+      {
+        round: form.round,
+        outcome: form.outcome,
+        reasonCode: form.outcome === 'rejected' ? form.reasonCode : null,
+        reasonText: form.outcome === 'rejected' ? form.reasonText : null,
+        actor,
+      },
+      `decide-${form.token}`,
+    );
+  } catch (err) {
+    if (!(err instanceof DecisionRefused)) throw err;
+    const fresh = (await findReview(deps.db, reviewId)) ?? row;
+    throw conflict(err.reason === 'closed' ? await describeClosedReview(deps, fresh, form.round) : err.message);
+  }
+  return (await findReview(deps.db, reviewId)) ?? row;
+}

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { auditLog, notificationOutbox, reviewEvents } from '../../db/schema.js';
+import { BackOfficeSession, formToken } from '../support/back-office.js';
+import { addContact, startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
+
+let app: TestApp;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await app?.stop();
+});
+
+/** `npm run worker` as its own process, so it can be killed with SIGKILL like in production. */
+async function spawnWorker(): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: app.databaseUrl,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      TEMPORAL_TASK_QUEUE: app.taskQueue,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
+  });
+  return proc;
+}
+
+describe('worker killed during a decision', () => {
+  it('when the worker is killed with SIGKILL while the decision is being written, then after a restart it is applied exactly once', async () => {
+    const tenant = await app.addTenant();
+    await addContact(app, tenant.tenant.id, { name: '张伟', email: 'zhang@example.com', mobile: '+8613800138000', subscriptions: ['voice_template'] });
+    const submitted = await app.api(tenant, 'POST', '/voice-templates', validTemplate({ name: '崩溃测试' }));
+    expect(submitted.status).toBe(201);
+    const reviewId: string = submitted.body.id;
+
+    await app.worker.stop();
+    child = await spawnWorker();
+
+    // Hold the review row so the decision activity blocks inside its transaction: the decision is in flight.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const holder = app.database.sql.begin(async (tx) => {
+      await tx`select id from reviews where id = ${reviewId} for update`;
+      await released;
+    });
+
+    const member = await app.addStaff('reviewer');
+    const session = new BackOfficeSession(app.url);
+    await session.login(member.email, member.password);
+    const page = await session.get(`/reviews/${reviewId}`);
+    const decision = session.post(`/reviews/${reviewId}/decision`, { round: '1', token: formToken(page.html), outcome: 'approved' }, { 'HX-Request': 'true' });
+
+    await expect
+      .poll(async () => {
+        const rows = await app.database.sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%from "reviews"%for update%'`;
+        return rows[0]?.n;
+      }, { timeout: 60_000, interval: 200 })
+      .toBeGreaterThan(0);
+
+    child.kill('SIGKILL');
+    await new Promise((r) => child?.once('exit', r));
+    release();
+    await holder;
+
+    await app.startWorker();
+    const res = await decision;
+    expect(res.status).toBe(200);
+
+    const events = await app.database.db.select().from(reviewEvents).where(and(eq(reviewEvents.reviewId, reviewId), eq(reviewEvents.type, 'approved')));
+    expect(events).toHaveLength(1);
+    const outbox = await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.reviewId, reviewId));
+    expect(outbox).toHaveLength(2);
+    const audit = await app.database.db.select().from(auditLog).where(and(eq(auditLog.objectId, reviewId), eq(auditLog.action, 'review.approve')));
+    expect(audit).toHaveLength(1);
+    expect((await app.api(tenant, 'GET', `/reviews/${reviewId}`)).body.status).toBe('approved');
+  });
+});

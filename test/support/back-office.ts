@@ -1,0 +1,58 @@
+/** A staff member's browser session without a browser: cookies, CSRF tokens and forms over fetch. */
+export class BackOfficeSession {
+  private cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(readonly baseUrl: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private remember(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; html: string; headers: Headers }> {
+    const res = await fetch(this.baseUrl + path, { headers: { cookie: this.cookieHeader(), ...headers }, redirect: 'manual' });
+    this.remember(res);
+    const html = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (token) this.csrf = token;
+    return { status: res.status, html, headers: res.headers };
+  }
+
+  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; html: string; headers: Headers }> {
+    const body = new URLSearchParams({ _csrf: this.csrf, ...form });
+    const res = await fetch(this.baseUrl + path, {
+      method: 'POST',
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+      redirect: 'manual',
+    });
+    this.remember(res);
+    const html = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (token) this.csrf = token;
+    return { status: res.status, html, headers: res.headers };
+  }
+
+  async login(email: string, password: string): Promise<void> {
+    await this.get('/login');
+    const res = await this.post('/login', { email, password, next: '/queue' });
+    if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
+  }
+}
+
+export function formToken(html: string): string {
+  const token = /name="token" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('no decision token in page');
+  return token;
+}

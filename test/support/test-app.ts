@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowsPath } from '../../activities/worker.js';
+import { connectDatabase, type Database } from '../../db/client.js';
+import { runMigrations } from '../../db/migrate.js';
+import { contacts } from '../../db/schema.js';
+import { createStaff, type StaffMember } from '../../db/staff.js';
+import { ensureTenantWithKey, type TenantRow } from '../../db/tenants.js';
+import type { Role } from '../../domain/review.js';
+import { loadConfig } from '../../runtime/config.js';
+import { createLogger } from '../../runtime/logger.js';
+import { temporalTarget } from '../../runtime/temporal.js';
+import { startWeb, type RunningWeb } from '../../runtime/web.js';
+import { startWorker, type RunningWorker } from '../../runtime/worker.js';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundling takes seconds: once per test file. */
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: undefined }));
+
+export interface TestTenant {
+  tenant: TenantRow;
+  apiKey: string;
+}
+
+export interface TestApp {
+  url: string;
+  web: RunningWeb;
+  worker: RunningWorker;
+  database: Database;
+  databaseUrl: string;
+  taskQueue: string;
+  startWorker(): Promise<RunningWorker>;
+  addTenant(name?: string): Promise<TestTenant>;
+  addStaff(role: Role, password?: string): Promise<StaffMember & { password: string }>;
+  api(tenant: TestTenant, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real app on port 0 against a fresh database on the shared PostgreSQL server
+ * and a unique task queue on the shared Temporal dev server.
+ */
+export async function startTestApp(): Promise<TestApp> {
+  const suffix = randomBytes(5).toString('hex');
+  const dbName = `t_${suffix}`;
+  const adminUrl = inject('postgresAdminUrl');
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${dbName}`);
+  await admin.end();
+  const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${dbName}`);
+  await runMigrations(databaseUrl);
+
+  const taskQueue = `test-${suffix}`;
+  const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' });
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
+  const temporal = temporalTarget({}, { address: inject('temporalAddress'), namespace: inject('temporalNamespace') });
+  const database = connectDatabase(databaseUrl, { max: 4 });
+  const launchWorker = async () => startWorker(config, databaseUrl, temporal, log, { workflowBundle: await workflowBundle() });
+  let worker = await launchWorker();
+  const web = await startWeb(config, databaseUrl, temporal, log);
+
+  const app: TestApp = {
+    url: web.url,
+    web,
+    get worker() {
+      return worker;
+    },
+    database,
+    databaseUrl,
+    taskQueue,
+    async startWorker() {
+      worker = await launchWorker();
+      return worker;
+    },
+    async addTenant(name = `tenant-${randomBytes(4).toString('hex')}`) {
+      const apiKey = `vrd_test_${randomBytes(18).toString('base64url')}`;
+      const tenant = await ensureTenantWithKey(database.db, name, apiKey);
+      return { tenant, apiKey };
+    },
+    async addStaff(role, password = `pw-${randomBytes(8).toString('hex')}`) {
+      const email = `${role}-${randomBytes(4).toString('hex')}@test.local`;
+      const member = await createStaff(database.db, { email, name: `${role} ${email.slice(role.length + 1, role.length + 5)}`, role, passwordHash: await argon2.hash(password) });
+      return { ...member, password };
+    },
+    async api(t, method, path, body, headers = {}) {
+      const res = await fetch(`${web.url}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${t.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async stop() {
+      await web.stop();
+      await worker.stop();
+      await database.close();
+    },
+  };
+  return app;
+}
+
+export async function addContact(app: TestApp, tenantId: string, c: { name: string; email: string; mobile: string; language?: 'zh-CN' | 'en'; subscriptions: string[] }) {
+  await app.database.db.insert(contacts).values({ tenantId, language: 'zh-CN', ...c });
+}
+
+export const validTemplate = (over: Record<string, unknown> = {}) => ({
+  name: '快递通知',
+  speed: 'normal',
+  speaker: 'xiaoyan_female',
+  content: '请于${DATE}, ${TIME}前到${TXT_8}领取您的快递',
+  scenario: '快递到达通知',
+  ...over,
+});

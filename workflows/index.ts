@@ -1,0 +1,1 @@
+export { reviewRound } from './review-round.js';
