@@ -45,6 +45,13 @@ const messages = {
   'field.speaker': { 'zh-CN': '发音人', en: 'Speaker' },
   'field.content': { 'zh-CN': '模板内容', en: 'Content' },
   'field.scenario': { 'zh-CN': '业务场景', en: 'Scenario' },
+  'event.submitted': { 'zh-CN': '提交', en: 'Submitted' },
+  'event.resubmitted': { 'zh-CN': '修改后重新提交', en: 'Resubmitted' },
+  'event.withdrawn': { 'zh-CN': '租户撤回', en: 'Withdrawn by the tenant' },
+  'event.assigned': { 'zh-CN': '领取', en: 'Claimed' },
+  'event.approved': { 'zh-CN': '审核通过', en: 'Approved' },
+  'event.rejected': { 'zh-CN': '驳回', en: 'Rejected' },
+  'event.breached': { 'zh-CN': '超过审核时限', en: 'Deadline passed' },
   'error.title': { 'zh-CN': '出错了', en: 'Something went wrong' },
   'error.back': { 'zh-CN': '返回队列', en: 'Back to the queue' },
 } as const satisfies Record<string, Record<Language, string>>;

@@ -80,7 +80,8 @@ export async function findTemporalCli(log: Log = defaultLog): Promise<string> {
   const onPath = await findOnPath('temporal');
   if (onPath) return onPath;
   const cached = path.join(cliCacheDir(), exeName('temporal'));
-  if (await isExecutable(cached)) return cached;
+  const built = await completedBuild(cliCacheDir());
+  if (built) return built;
 
   const go = await findOnPath('go');
   if (!go) {
@@ -106,12 +107,13 @@ export async function findTestServer(log: Log = defaultLog): Promise<string> {
   const version = testServerVersion();
   const dir = testServerCacheDir(version);
   const cached = path.join(dir, 'temporal-test-server');
-  if (await isExecutable(cached)) return cached;
+  const built = await completedBuild(dir);
+  if (built) return built;
 
   const java = await findJava();
   const mvn = await findOnPath('mvn');
   if (!java || !mvn || process.platform === 'win32') {
-    const missing = [!java && 'Java (JDK 17+: `java` on PATH or JAVA_HOME)', !mvn && 'Maven (`mvn` on PATH)']
+    const missing = [!java && 'a JDK (`java` on PATH or JAVA_HOME; 17+ recommended)', !mvn && 'Maven (`mvn` on PATH)']
       .filter(Boolean)
       .join(' and ');
     throw new TemporalBinaryNotFoundError(

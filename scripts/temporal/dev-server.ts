@@ -154,30 +154,41 @@ async function waitUntilReady(
 // ---------------------------------------------------------------------------------------------
 // Child process lifetime
 
-const children = new Set<ChildProcess>();
-let hooksInstalled = false;
-
-function killAllChildren(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  }
+/**
+ * Process-wide state, kept on globalThis so that two copies of this module (e.g. loaded through
+ * different loaders) share one set of children and install the hooks once: two copies each
+ * deferring to the other's signal listener would leave SIGTERM ignored.
+ */
+interface Hooks {
+  children: Set<ChildProcess>;
 }
+const HOOKS_KEY = Symbol.for('voice-review-desk.temporal-dev-server.hooks');
 
-function installProcessHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', killAllChildren);
+function processHooks(): Hooks {
+  const holder = globalThis as { [HOOKS_KEY]?: Hooks };
+  const existing = holder[HOOKS_KEY];
+  if (existing) return existing;
+  const hooks: Hooks = { children: new Set() };
+  holder[HOOKS_KEY] = hooks;
+  const killAll = (): void => {
+    for (const child of hooks.children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    }
+  };
+  process.on('exit', killAll);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     const handler = (): void => {
-      // If the application handles this signal itself, it owns the shutdown (and calls stop()).
+      // If the application handles this signal itself, it owns the shutdown (and calls stop();
+      // the 'exit' hook covers it if it does not).
       if (process.listenerCount(signal) > 1) return;
-      killAllChildren();
+      killAll();
       // Restore the default action (terminate) and re-raise, as if we had never listened.
       process.removeListener(signal, handler);
       process.kill(process.pid, signal);
     };
     process.on(signal, handler);
   }
+  return hooks;
 }
 
 /**
@@ -185,7 +196,7 @@ function installProcessHooks(): void {
  * whether (and how) the child has exited.
  */
 function track(child: ChildProcess): { stop: () => Promise<void>; exited: () => string | undefined } {
-  installProcessHooks();
+  const { children } = processHooks();
   children.add(child);
   let exitDescription: string | undefined;
   const exited = new Promise<void>((resolve) => {

@@ -26,6 +26,7 @@ function formatTime(d: Date, lang: Language): string {
 /** Handlebars helpers: every label and time is rendered in the viewer's language; output stays escaped. */
 export const helpers = {
   t: (key: string, options: HelperOptions) => translate(langOf(options), key),
+  eventLabel: (type: string, options: HelperOptions) => translate(langOf(options), `event.${type}`),
   kindLabel: (kind: keyof typeof KIND_LABELS, options: HelperOptions) => KIND_LABELS[kind]?.[langOf(options)] ?? kind,
   statusLabel: (s: keyof typeof STATUS_LABELS, options: HelperOptions) => STATUS_LABELS[s]?.[langOf(options)] ?? s,
   slaLabel: (s: keyof typeof SLA_LABELS, options: HelperOptions) => SLA_LABELS[s]?.[langOf(options)] ?? s,

@@ -20,7 +20,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vrd-test-'));
   await fs.chmod(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), database: 'postgres', log });
-  const temporal = await startDevServer({ namespace: 'default', log: () => undefined });
+  // A cold machine builds the Temporal CLI here (minutes): say so.
+  const temporal = await startDevServer({ namespace: 'default', log: (m) => process.stderr.write(`[temporal] ${m}\n`) });
   project.provide('postgresAdminUrl', pg.url);
   project.provide('temporalAddress', temporal.address);
   project.provide('temporalNamespace', temporal.namespace);
