@@ -1,4 +1,4 @@
-import argon2 from 'argon2';
+import * as argon2 from '@node-rs/argon2';
 import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
 import { countStaff, createStaff } from '../db/staff.js';

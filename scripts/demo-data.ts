@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
+import * as argon2 from '@node-rs/argon2';
 import { appendAudit } from '../db/audit.js';
 import { contacts } from '../db/schema.js';
 import { createStaff, findStaffByEmail } from '../db/staff.js';

@@ -1,4 +1,4 @@
-import argon2 from 'argon2';
+import * as argon2 from '@node-rs/argon2';
 import { Router, type Request } from 'express';
 import { appendAudit } from '../../db/audit.js';
 import { createSession, deleteSession, findStaffByEmail, SESSION_HOURS } from '../../db/staff.js';
