@@ -1,26 +1,54 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { reviewEvents, reviews } from '../db/schema.js';
+import type { Deadline } from '../workflows/messages.js';
+import { queueStaffNotices } from './staff-notices.js';
 
-/** Records that a round passed its deadline undecided. Idempotent. */
-export async function markDeadlineReached(db: Db, args: { reviewId: string; round: number; dueAt: string }): Promise<void> {
+async function recordSlaChange(
+  db: Db,
+  args: { reviewId: string; round: number; dueAt: string },
+  to: 'at_risk' | 'breached',
+): Promise<void> {
   await db.transaction(async (tx) => {
-    const updated = await tx
+    const [row] = await tx
       .update(reviews)
-      .set({ slaState: 'breached', updatedAt: sql`now()` })
-      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round), eq(reviews.status, 'pending')))
-      .returning({ id: reviews.id });
-    if (updated.length === 0) return;
-    await tx
+      .set({ slaState: to, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(reviews.id, args.reviewId),
+          eq(reviews.round, args.round),
+          eq(reviews.status, 'pending'),
+          // Never step back from breached to at risk.
+          to === 'at_risk' ? eq(reviews.slaState, 'on_track') : sql`true`,
+        ),
+      )
+      .returning();
+    if (!row) return;
+    const key = `${args.reviewId}:${args.round}:${to === 'at_risk' ? 'at_risk' : 'breached'}`;
+    const inserted = await tx
       .insert(reviewEvents)
-      .values({
-        reviewId: args.reviewId,
-        round: args.round,
-        type: 'breached',
-        actorType: 'system',
-        data: { dueAt: args.dueAt },
-        dedupeKey: `${args.reviewId}:${args.round}:breached`,
-      })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+      .values({ reviewId: args.reviewId, round: args.round, type: to, actorType: 'system', data: { dueAt: args.dueAt }, dedupeKey: key })
+      .onConflictDoNothing({ target: reviewEvents.dedupeKey })
+      .returning({ id: reviewEvents.id });
+    // A round hears about each SLA step once, even if a recompute moves it back and forth.
+    if (inserted.length === 0) return;
+    if (to === 'at_risk') await queueStaffNotices(tx, row, 'review.at_risk', 'assignee_or_reviewers', key, { due: args.dueAt });
+    else await queueStaffNotices(tx, row, 'review.breached', 'supervisors', key, { due: args.dueAt });
   });
+}
+
+/** The at-risk share of the round's working time has passed: tell the assignee, or the reviewers. */
+export const markAtRisk = (db: Db, args: { reviewId: string; round: number; dueAt: string }) => recordSlaChange(db, args, 'at_risk');
+
+/** The round passed its deadline undecided: record it and tell the supervisors. Idempotent. */
+export const markDeadlineReached = (db: Db, args: { reviewId: string; round: number; dueAt: string }) => recordSlaChange(db, args, 'breached');
+
+/** The round's deadline as last recomputed, or null when the round is no longer current. */
+export async function readDeadline(db: Db, args: { reviewId: string; round: number }): Promise<Deadline | null> {
+  const [row] = await db
+    .select({ dueAt: reviews.dueAt, atRiskAt: reviews.atRiskAt, version: reviews.deadlineVersion })
+    .from(reviews)
+    .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)));
+  if (!row) return null;
+  return { dueAt: row.dueAt.toISOString(), atRiskAt: (row.atRiskAt ?? row.dueAt).toISOString(), version: row.version };
 }

@@ -1,18 +1,34 @@
+import { Context } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
+import type { CalendarContext } from '../runtime/calendar-cache.js';
 import type { Logger } from '../runtime/logger.js';
-import * as decisions from './decisions.js';
 import * as deadlines from './deadlines.js';
+import * as decisions from './decisions.js';
+import * as reminders from './reminders.js';
 
 export interface ActivityDeps {
   db: Db;
   log: Logger;
+  calendar: () => Promise<CalendarContext>;
+}
+
+/** A key that stays the same across retries of one activity execution. */
+function executionKey(): string {
+  const info = Context.current().info;
+  return `${info.workflowExecution?.workflowId ?? 'standalone'}:${info.workflowExecution?.runId ?? ''}:${info.activityId}`;
 }
 
 /** Every side effect a workflow needs, bound to its dependencies (no module-level state). */
-export function createActivities({ db }: ActivityDeps) {
+export function createActivities({ db, calendar }: ActivityDeps) {
   return {
     applyDecision: (args: Parameters<typeof decisions.applyDecision>[1]) => decisions.applyDecision(db, args),
     assignReview: (args: Parameters<typeof decisions.assignReview>[1]) => decisions.assignReview(db, args),
+    markAtRisk: (args: Parameters<typeof deadlines.markAtRisk>[1]) => deadlines.markAtRisk(db, args),
     markDeadlineReached: (args: Parameters<typeof deadlines.markDeadlineReached>[1]) => deadlines.markDeadlineReached(db, args),
+    readDeadline: (args: Parameters<typeof deadlines.readDeadline>[1]) => deadlines.readDeadline(db, args),
+    recordReminder: (args: Parameters<typeof reminders.recordReminder>[2]) => reminders.recordReminder(db, calendar, args),
+    escalateReminder: (args: Parameters<typeof reminders.escalateReminder>[1]) => reminders.escalateReminder(db, args),
+    replyToReminder: (args: Omit<Parameters<typeof reminders.replyToReminder>[1], 'replyKey'>) =>
+      reminders.replyToReminder(db, { ...args, replyKey: executionKey() }),
   };
 }

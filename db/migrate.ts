@@ -26,3 +26,16 @@ export async function runMigrations(url: string): Promise<void> {
     await sql.end({ timeout: 5 });
   }
 }
+
+/** Migrations plus the reference data every installation needs (the default working calendar). */
+export async function prepareDatabase(url: string): Promise<void> {
+  await runMigrations(url);
+  const { connectDatabase } = await import('./client.js');
+  const { ensureDefaultCalendar } = await import('./calendars.js');
+  const database = connectDatabase(url, { max: 1 });
+  try {
+    await ensureDefaultCalendar(database.db);
+  } finally {
+    await database.close();
+  }
+}

@@ -89,11 +89,19 @@ export const reviews = pgTable(
     firstSubmittedAt: ts('first_submitted_at').notNull(),
     dueAt: ts('due_at').notNull(),
     dueRule: jsonb('due_rule').notNull(),
+    /** When the at-risk share of the round's working time has passed (null on rows from before it existed). */
+    atRiskAt: ts('at_risk_at'),
+    /** Bumped whenever a recompute moves this round's deadline; workflows ignore older versions. */
+    deadlineVersion: integer('deadline_version').notNull().default(0),
+    /** The rules version (app_settings 'rules_version') dueAt was computed under; a recompute brings every open round up to date. */
+    rulesVersion: integer('rules_version').notNull().default(0),
     slaState: text('sla_state', { enum: ['on_track', 'at_risk', 'breached'] }).notNull().default('on_track'),
     assigneeId: uuid('assignee_id').references(() => staff.id),
     reminderStatus: text('reminder_status', { enum: ['none', 'reminded'] }).notNull().default('none'),
     reminderCount: integer('reminder_count').notNull().default(0),
     reminderLastAt: ts('reminder_last_at'),
+    /** The open reminder must be answered (a decision or a staff reply) by then, or it escalates. */
+    reminderAnswerDueAt: ts('reminder_answer_due_at'),
     /**
      * Queue order is (queueBucket, dueAt, id), all ascending so keyset pagination is one row
      * comparison on one index: bucket 0 holds reminded reviews, bucket 1 everything else.
@@ -116,6 +124,7 @@ export const reviews = pgTable(
     // Tenant API listing: newest first within a tenant.
     index('reviews_tenant_idx').on(t.tenantId, t.submittedAt.desc(), t.id),
     uniqueIndex('reviews_kind_subject_idx').on(t.kind, t.subjectId),
+    index('reviews_rules_version_idx').on(t.status, t.rulesVersion, t.id),
     index('reviews_unstarted_idx').on(t.updatedAt).where(sql`${t.workflowStartedAt} is null`),
   ],
 );
@@ -245,3 +254,35 @@ export const appSettings = pgTable('app_settings', {
   value: text('value').notNull(),
   createdAt: createdAt(),
 });
+
+/** A working calendar (DESIGN.md "Working time"); reviews use the one with id 'default'. */
+export const calendars = pgTable(
+  'calendars',
+  {
+    id: text('id').primaryKey(),
+    timeZone: text('time_zone').notNull(),
+    opens: text('opens').notNull(),
+    closes: text('closes').notNull(),
+    /** Bumped on every change, so caches and recomputes know what they computed with. */
+    version: integer('version').notNull().default(1),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => staff.id),
+  },
+  (t) => [check('calendars_window_check', sql`${t.closes} > ${t.opens}`)],
+);
+
+/** Dated exceptions: a date is a holiday or a make-up working day, never both (the key says so). */
+export const calendarDays = pgTable(
+  'calendar_days',
+  {
+    calendarId: text('calendar_id').notNull().references(() => calendars.id),
+    date: text('date').notNull(),
+    kind: text('kind', { enum: ['holiday', 'makeup'] }).notNull(),
+    name: text('name').notNull().default(''),
+  },
+  (t) => [
+    primaryKey({ columns: [t.calendarId, t.date] }),
+    check('calendar_days_date_check', sql`${t.date} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`),
+    check('calendar_days_kind_check', sql`${t.kind} in ('holiday','makeup')`),
+  ],
+);

@@ -11,3 +11,6 @@ export const DEFAULT_DEADLINE_RULES: Record<ReviewKind, DeadlineRule> = {
   number_order: { type: 'end_of_working_day', days: 1 },
   number_unsubscribe: { type: 'end_of_working_day', days: 1 },
 };
+
+/** A review is at risk once this share of its working time has passed (DESIGN.md). */
+export const AT_RISK_SHARE = 0.75;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runMigrations } from '../db/migrate.js';
+import { prepareDatabase } from '../db/migrate.js';
 import { startDevServer } from '../scripts/temporal/dev-server.js';
 import type { Config } from './config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
@@ -32,7 +32,7 @@ export async function startPlatform(config: Config, env: Record<string, string |
       databaseUrl = pg.url;
     }
     log.info({ database: maskUrl(databaseUrl) }, 'applying migrations');
-    await runMigrations(databaseUrl);
+    await prepareDatabase(databaseUrl);
 
     let temporal: TemporalTarget;
     if (!config.temporal.address) {

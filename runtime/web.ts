@@ -2,8 +2,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { connectDatabase, pingDatabase } from '../db/client.js';
 import { getOrCreateSetting, randomSecret } from '../db/settings.js';
-import { defaultCalendarSpec } from '../domain/holidays-cn.js';
-import { createCalendar, type WorkingCalendar } from '../domain/working-time.js';
+import { createCalendarCache } from './calendar-cache.js';
 import { createApp } from '../server/app.js';
 import type { AppDeps } from '../server/deps.js';
 import { ReviewClient } from '../server/review-client.js';
@@ -18,8 +17,6 @@ export interface RunningWeb {
   stop(): Promise<void>;
 }
 
-let defaultCalendar: WorkingCalendar | undefined;
-export const calendar = () => (defaultCalendar ??= createCalendar(defaultCalendarSpec()));
 
 /** Starts the back office and tenant API on config.web.port (0 picks a free port). */
 export async function startWeb(config: Config, databaseUrl: string, temporal: TemporalTarget, log: Logger): Promise<RunningWeb> {
@@ -29,7 +26,7 @@ export async function startWeb(config: Config, databaseUrl: string, temporal: Te
   const deps: AppDeps = {
     db: database.db,
     reviews: new ReviewClient(client, config.temporal.taskQueue),
-    calendar,
+    calendar: createCalendarCache(database.db),
     log,
     now: () => new Date(),
     health: async () => {

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { TemporalTarget } from './temporal.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
+import { createCalendarCache } from './calendar-cache.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -33,6 +34,7 @@ export async function startWorker(
     taskQueue: config.temporal.taskQueue,
     db: database.db,
     log,
+    calendar: createCalendarCache(database.db),
     workflowBundle: opts.workflowBundle,
   });
   const done = worker.run();

@@ -17,13 +17,15 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { workflowsPath } from '../activities/worker.js';
 import type { createActivities } from '../activities/index.js';
-import { claimUpdate, decideUpdate, supersedeSignal, withdrawSignal } from '../workflows/messages.js';
+import { claimUpdate, decideUpdate, remindUpdate, replyUpdate, supersedeSignal, withdrawSignal } from '../workflows/messages.js';
 import { findTemporalCli } from './temporal/binaries.js';
 import { startDevServer } from './temporal/dev-server.js';
 
 type Activities = ReturnType<typeof createActivities>;
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/workflow/histories');
 const actor = { id: 'staff-li', name: 'Li', role: 'reviewer' as const };
+/** Bump when recording after a patched() change; older recordings stay and must keep replaying. */
+const HISTORY_PREFIX = 'v2-';
 
 async function main(): Promise<void> {
   const dev = await startDevServer({ log: () => undefined });
@@ -38,6 +40,11 @@ async function main(): Promise<void> {
       applyDecision: async () => (stale ? { applied: false, reason: 'stale' } : { applied: true }),
       assignReview: async () => undefined,
       markDeadlineReached: async () => undefined,
+      markAtRisk: async () => undefined,
+      readDeadline: async () => null,
+      recordReminder: async (args) => ({ answerDueAt: new Date(Date.parse(args.at) + 2000).toISOString() }),
+      escalateReminder: async () => undefined,
+      replyToReminder: async () => undefined,
     };
     const taskQueue = `record-${randomUUID()}`;
     const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: bundle, activities });
@@ -61,6 +68,16 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 4000));
         await h.executeUpdate(decideUpdate, { args: [decide('approved')] });
       },
+      'reminded-then-replied': async (h) => {
+        await h.executeUpdate(remindUpdate, { args: [{ round: 1, at: new Date().toISOString(), maxPerRound: 3, coolDownMinutes: 240 }] });
+        await h.executeUpdate(replyUpdate, { args: [{ round: 1, actor, message: '正在处理' }] });
+        await h.executeUpdate(decideUpdate, { args: [decide('approved')] });
+      },
+      'reminded-then-escalated': async (h) => {
+        await h.executeUpdate(remindUpdate, { args: [{ round: 1, at: new Date().toISOString(), maxPerRound: 3, coolDownMinutes: 240 }] });
+        await new Promise((r) => setTimeout(r, 3500));
+        await h.executeUpdate(decideUpdate, { args: [decide('approved')] });
+      },
       'stale-decision': async (h) => {
         stale = true;
         await h.executeUpdate(decideUpdate, { args: [decide('approved')] }).catch(() => undefined);
@@ -72,16 +89,17 @@ async function main(): Promise<void> {
       for (const [name, run] of Object.entries(scenarios)) {
         const now = Date.now();
         const dueInMs = name === 'deadline-then-approved' ? 2000 : 2 * 86400_000;
+        const atRiskInMs = name === 'deadline-then-approved' ? 1000 : 1.5 * 86400_000;
         const reviewId = randomUUID();
         const handle = await client.workflow.start('reviewRound', {
           taskQueue,
           workflowId: `review-${reviewId}-round-1`,
-          args: [{ reviewId, kind: 'voice_template', round: 1, submittedAt: new Date(now).toISOString(), dueAt: new Date(now + dueInMs).toISOString(), assigneeId: null }],
+          args: [{ reviewId, kind: 'voice_template', round: 1, submittedAt: new Date(now).toISOString(), dueAt: new Date(now + dueInMs).toISOString(), atRiskAt: new Date(now + atRiskInMs).toISOString(), assigneeId: null }],
         });
         await run(handle);
         await handle.result().catch(() => undefined);
         const { stdout } = await promisify(execFile)(cli, ['workflow', 'show', '--address', dev.address, '--namespace', dev.namespace, '--workflow-id', handle.workflowId, '--output', 'json'], { maxBuffer: 16 << 20 });
-        await fs.writeFile(path.join(outDir, `review-round.${name}.json`), stdout);
+        await fs.writeFile(path.join(outDir, `${HISTORY_PREFIX}review-round.${name}.json`), stdout);
         process.stdout.write(`recorded ${name}\n`);
       }
     });

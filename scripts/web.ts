@@ -1,5 +1,5 @@
 import { loadConfig, ConfigError } from '../runtime/config.js';
-import { runMigrations } from '../db/migrate.js';
+import { prepareDatabase } from '../db/migrate.js';
 import { createLogger } from '../runtime/logger.js';
 import { temporalTarget } from '../runtime/temporal.js';
 import { startWeb } from '../runtime/web.js';
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['npm run web needs DATABASE_URL and TEMPORAL_ADDRESS (use npm start for embedded services)']);
   }
   const log = createLogger(config.logLevel, 'vrd-web');
-  await runMigrations(config.databaseUrl);
+  await prepareDatabase(config.databaseUrl);
   const web = await startWeb(config, config.databaseUrl, temporalTarget(process.env), log);
   log.info({ url: web.url }, 'web server listening');
   const stop = () => void web.stop().then(() => process.exit(0));

@@ -1,5 +1,5 @@
 import { loadConfig, ConfigError } from '../runtime/config.js';
-import { runMigrations } from '../db/migrate.js';
+import { prepareDatabase } from '../db/migrate.js';
 import { createLogger } from '../runtime/logger.js';
 import { temporalTarget } from '../runtime/temporal.js';
 import { startWorker } from '../runtime/worker.js';
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['npm run worker needs DATABASE_URL and TEMPORAL_ADDRESS (use npm start for embedded services)']);
   }
   const log = createLogger(config.logLevel, 'vrd-worker');
-  await runMigrations(config.databaseUrl);
+  await prepareDatabase(config.databaseUrl);
   const worker = await startWorker(config, config.databaseUrl, temporalTarget(process.env), log);
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   const stop = () => void worker.stop().then(() => process.exit(0));

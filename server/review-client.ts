@@ -1,7 +1,19 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { workflowIdFor, type Decision } from '../domain/review.js';
-import { claimUpdate, decideUpdate, supersedeSignal, withdrawSignal, type ClaimRequest, type DecideRequest } from '../workflows/messages.js';
+import {
+  claimUpdate,
+  decideUpdate,
+  remindUpdate,
+  replyUpdate,
+  supersedeSignal,
+  withdrawSignal,
+  type ClaimRequest,
+  type DecideRequest,
+  type OpenReminder,
+  type RemindRequest,
+  type ReplyRequest,
+} from '../workflows/messages.js';
 import type { ReviewRoundInput } from '../workflows/review-round.js';
 
 export const SEARCH_ATTRIBUTE_KEYS = {
@@ -61,6 +73,24 @@ export class ReviewClient {
     const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
     try {
       return await handle.executeUpdate(claimUpdate, { args: [req], updateId });
+    } catch (err) {
+      throw classifyUpdateError(err);
+    }
+  }
+
+  async remind(reviewId: string, req: RemindRequest, updateId: string): Promise<OpenReminder> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
+    try {
+      return await handle.executeUpdate(remindUpdate, { args: [req], updateId });
+    } catch (err) {
+      throw classifyUpdateError(err);
+    }
+  }
+
+  async reply(reviewId: string, req: ReplyRequest, updateId: string): Promise<{ answered: number }> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
+    try {
+      return await handle.executeUpdate(replyUpdate, { args: [req], updateId });
     } catch (err) {
       throw classifyUpdateError(err);
     }

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, Decision, DecisionOutcome } from '../domain/review.js';
+import type { Actor, Decision, DecisionOutcome, SlaState } from '../domain/review.js';
 
 /** What a staff member sends to decide a review round. */
 export interface DecideRequest {
@@ -15,12 +15,44 @@ export interface ClaimRequest {
   actor: Actor;
 }
 
+export interface Deadline {
+  dueAt: string;
+  atRiskAt: string;
+  /** Recomputes bump it; a signal or read with an older version is ignored. */
+  version: number;
+}
+
+export interface OpenReminder {
+  number: number;
+  at: string;
+  answerDueAt: string;
+}
+
 export interface RoundState {
   round: number;
   decision: Decision | null;
   closed: 'decided' | 'superseded' | 'withdrawn' | null;
   assigneeId: string | null;
   deadlineReached: boolean;
+  sla?: SlaState;
+  deadline?: Deadline;
+  reminders?: { count: number; lastAt: string | null; open: OpenReminder[] };
+}
+
+/** The tenant's reminder as the server accepted it; the limits travel with it so the validator can settle races. */
+export interface RemindRequest {
+  round: number;
+  at: string;
+  maxPerRound: number;
+  coolDownMinutes: number;
+  /** The tenant's Idempotency-Key, recorded so a retried request is recognised. */
+  requestKey?: string;
+}
+
+export interface ReplyRequest {
+  round: number;
+  actor: Actor;
+  message: string;
 }
 
 export const decideUpdate = defineUpdate<Decision, [DecideRequest]>('decide');
@@ -30,3 +62,7 @@ export const supersedeSignal = defineSignal<[{ nextRound: number }]>('supersede'
 /** The tenant withdrew the submission. */
 export const withdrawSignal = defineSignal('withdraw');
 export const stateQuery = defineQuery<RoundState>('state');
+/** A recompute moved this round's deadline (sent only when a timer must fire earlier). */
+export const deadlineChangedSignal = defineSignal<[Deadline]>('deadlineChanged');
+export const remindUpdate = defineUpdate<OpenReminder, [RemindRequest]>('remind');
+export const replyUpdate = defineUpdate<{ answered: number }, [ReplyRequest]>('reply');

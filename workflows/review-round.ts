@@ -1,7 +1,19 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import { canDecide, mayDecideAssigned, type Decision, type ReviewKind } from '../domain/review.js';
-import { claimUpdate, decideUpdate, stateQuery, supersedeSignal, withdrawSignal, type RoundState } from './messages.js';
+import {
+  claimUpdate,
+  deadlineChangedSignal,
+  decideUpdate,
+  remindUpdate,
+  replyUpdate,
+  stateQuery,
+  supersedeSignal,
+  withdrawSignal,
+  type Deadline,
+  type OpenReminder,
+  type RoundState,
+} from './messages.js';
 
 export interface ReviewRoundInput {
   reviewId: string;
@@ -9,12 +21,14 @@ export interface ReviewRoundInput {
   round: number;
   submittedAt: string;
   dueAt: string;
+  /** Absent in rounds started before at-risk timers existed: then the round only waits for its deadline. */
+  atRiskAt?: string;
   assigneeId: string | null;
 }
 
 export type ReviewRoundResult = { closed: 'decided'; decision: Decision } | { closed: 'superseded' | 'withdrawn' };
 
-const { applyDecision, assignReview, markDeadlineReached } = proxyActivities<ReturnType<typeof createActivities>>({
+const { applyDecision, assignReview, markDeadlineReached, markAtRisk, readDeadline, recordReminder, escalateReminder, replyToReminder } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -99,6 +113,55 @@ export async function reviewRound(input: ReviewRoundInput): Promise<ReviewRoundR
     },
   );
 
+  const deadline: Deadline = { dueAt: input.dueAt, atRiskAt: input.atRiskAt ?? input.dueAt, version: 0 };
+  let deadlineMoved = false;
+  const reminders: NonNullable<RoundState['reminders']> = { count: 0, lastAt: null, open: [] };
+  state.sla = 'on_track';
+  state.deadline = deadline;
+  state.reminders = reminders;
+
+  setHandler(deadlineChangedSignal, (next) => {
+    if (next.version <= deadline.version) return;
+    Object.assign(deadline, next);
+    deadlineMoved = true;
+  });
+
+  setHandler(
+    remindUpdate,
+    async (req) => {
+      reminders.count += 1;
+      reminders.lastAt = req.at;
+      const number = reminders.count;
+      const { answerDueAt } = await recordReminder({ reviewId: input.reviewId, round: input.round, number, at: req.at, requestKey: req.requestKey ?? null });
+      const open: OpenReminder = { number, at: req.at, answerDueAt };
+      reminders.open.push(open);
+      return open;
+    },
+    {
+      validator: (req) => {
+        if (req.round !== input.round || state.closed !== null || state.decision !== null) throw new Error('not_pending');
+        if (reminders.count >= req.maxPerRound) throw new Error('limit_reached');
+        if (reminders.lastAt && Date.parse(req.at) < Date.parse(reminders.lastAt) + req.coolDownMinutes * 60_000) throw new Error('cool_down');
+      },
+    },
+  );
+
+  setHandler(
+    replyUpdate,
+    async (req) => {
+      const answered = reminders.open.length;
+      reminders.open = [];
+      await replyToReminder({ reviewId: input.reviewId, round: input.round, actor: req.actor, message: req.message, answered });
+      return { answered };
+    },
+    {
+      validator: (req) => {
+        if (!canDecide(req.actor.role)) throw new Error(`the ${req.actor.role} role may not reply to tenants`);
+        refuseIfClosedOrStale(req.round);
+      },
+    },
+  );
+
   setHandler(supersedeSignal, () => {
     if (!state.closed) state.closed = 'superseded';
   });
@@ -106,15 +169,73 @@ export async function reviewRound(input: ReviewRoundInput): Promise<ReviewRoundR
     if (!state.closed) state.closed = 'withdrawn';
   });
 
-  const untilDue = Date.parse(input.dueAt) - Date.now();
-  const closedBeforeDue = untilDue > 0 ? await condition(() => state.closed !== null, untilDue) : state.closed !== null;
-  if (!closedBeforeDue && state.decision === null) {
-    state.deadlineReached = true;
-    await markDeadlineReached({ reviewId: input.reviewId, round: input.round, dueAt: input.dueAt });
+  const open = () => state.closed === null && state.decision === null;
+
+  /**
+   * Sleeps until the next SLA instant (at risk, then due). A recompute that moves it earlier
+   * signals; one that moves it later is found by re-reading the deadline on waking up.
+   */
+  const watchDeadline = async (): Promise<void> => {
+    while (open() && state.sla !== 'breached') {
+      const target = state.sla === 'on_track' ? deadline.atRiskAt : deadline.dueAt;
+      deadlineMoved = false;
+      const ms = Date.parse(target) - Date.now();
+      if (ms > 0 && (await condition(() => !open() || deadlineMoved, ms))) {
+        if (deadlineMoved) state.sla = slaAt(Date.now(), deadline);
+        continue;
+      }
+      const fresh = await readDeadline({ reviewId: input.reviewId, round: input.round });
+      if (fresh && fresh.version > deadline.version) {
+        Object.assign(deadline, fresh);
+        state.sla = slaAt(Date.now(), deadline);
+        continue;
+      }
+      if (!open()) break;
+      if (state.sla === 'on_track' && Date.now() < Date.parse(deadline.dueAt)) {
+        state.sla = 'at_risk';
+        await markAtRisk({ reviewId: input.reviewId, round: input.round, dueAt: deadline.dueAt });
+      } else {
+        state.sla = 'breached';
+        state.deadlineReached = true;
+        await markDeadlineReached({ reviewId: input.reviewId, round: input.round, dueAt: deadline.dueAt });
+      }
+    }
+  };
+
+  /** Each accepted reminder must be answered (a decision or a staff reply) by its time, or it escalates once. */
+  const watchReminders = async (): Promise<void> => {
+    while (state.closed === null) {
+      await condition(() => state.closed !== null || reminders.open.length > 0);
+      if (state.closed !== null) return;
+      const first = reminders.open.reduce((a, b) => (Date.parse(a.answerDueAt) <= Date.parse(b.answerDueAt) ? a : b));
+      const ms = Date.parse(first.answerDueAt) - Date.now();
+      const settled = ms > 0 && (await condition(() => state.closed !== null || !reminders.open.includes(first), ms));
+      if (settled || state.closed !== null || !reminders.open.includes(first)) continue;
+      reminders.open = reminders.open.filter((r) => r !== first);
+      if (state.decision === null) await escalateReminder({ reviewId: input.reviewId, round: input.round, number: first.number, answerDueAt: first.answerDueAt });
+    }
+  };
+
+  if (patched('sla-at-risk-and-reminders')) {
+    await Promise.all([watchDeadline(), watchReminders(), condition(() => state.closed !== null)]);
+  } else {
+    // Rounds started before at-risk timers: their histories wait for the deadline only.
+    const untilDue = Date.parse(input.dueAt) - Date.now();
+    const closedBeforeDue = untilDue > 0 ? await condition(() => state.closed !== null, untilDue) : state.closed !== null;
+    if (!closedBeforeDue && state.decision === null) {
+      state.deadlineReached = true;
+      await markDeadlineReached({ reviewId: input.reviewId, round: input.round, dueAt: input.dueAt });
+    }
   }
   await condition(() => state.closed !== null);
   await condition(allHandlersFinished);
 
   if (state.closed === 'decided' && state.decision) return { closed: 'decided', decision: state.decision };
   return { closed: state.closed === 'withdrawn' ? 'withdrawn' : 'superseded' };
+}
+
+function slaAt(now: number, d: Deadline): 'on_track' | 'at_risk' | 'breached' {
+  if (now >= Date.parse(d.dueAt)) return 'breached';
+  if (now >= Date.parse(d.atRiskAt)) return 'at_risk';
+  return 'on_track';
 }

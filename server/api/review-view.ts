@@ -1,8 +1,9 @@
 import type { ReviewRow } from '../../db/reviews.js';
-import { explainDueAt, validateDeadlineRule, type WorkingCalendar } from '../../domain/working-time.js';
+import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
+import type { CalendarContext } from '../../runtime/calendar-cache.js';
 
 /** The review's public view in the tenant API (DESIGN.md "Tenant API"). */
-export function toReviewView(row: ReviewRow, calendar: WorkingCalendar, lang: 'zh-CN' | 'en' = 'en') {
+export function toReviewView(row: ReviewRow, cal: CalendarContext, lang: 'zh-CN' | 'en' = 'en') {
   return {
     id: row.id,
     kind: row.kind,
@@ -11,7 +12,7 @@ export function toReviewView(row: ReviewRow, calendar: WorkingCalendar, lang: 'z
     round: row.round,
     submittedAt: row.submittedAt.toISOString(),
     dueAt: row.dueAt.toISOString(),
-    dueExplanation: explainDueAt(row.submittedAt, validateDeadlineRule(row.dueRule), calendar, lang),
+    dueExplanation: explainDueAt(row.submittedAt, validateDeadlineRule(row.dueRule), cal.calendar, lang, cal.names[lang]),
     decision:
       row.decisionOutcome && row.decidedAt
         ? {

@@ -7,6 +7,7 @@ import { HttpError, notFound, validationFailed } from '../errors.js';
 import { resubmitVoiceTemplate } from '../use-cases/resubmit-voice-template.js';
 import { submitVoiceTemplate } from '../use-cases/submit-voice-template.js';
 import { withdrawVoiceTemplate } from '../use-cases/withdraw-voice-template.js';
+import { remindReview } from '../use-cases/remind-review.js';
 import { validIdempotencyKey } from '../use-cases/idempotency.js';
 import { requireTenant, tenantOf } from './auth.js';
 import { openApiDocument } from './openapi.js';
@@ -30,28 +31,39 @@ export function apiRouter(deps: AppDeps): Router {
   r.use(requireTenant(deps));
   r.use(express.json({ limit: '256kb', type: () => true }));
 
-  const view = (row: Parameters<typeof toReviewView>[0]) => ({ ...toReviewView(row, deps.calendar()), templateId: row.kind === 'voice_template' ? row.subjectId : undefined });
+  const calendar = deps.calendar;
+  const view = async (row: Parameters<typeof toReviewView>[0]) => ({
+    ...toReviewView(row, await calendar()),
+    templateId: row.kind === 'voice_template' ? row.subjectId : undefined,
+  });
 
   r.post('/voice-templates', async (req, res) => {
     const row = await submitVoiceTemplate(deps, tenantOf(res), req.body, validIdempotencyKey(req.get('idempotency-key')));
-    res.status(201).location(`/api/v1/reviews/${row.id}`).json(view(row));
+    res.status(201).location(`/api/v1/reviews/${row.id}`).json(await view(row));
   });
 
   r.put('/voice-templates/:id', async (req, res) => {
     const row = await resubmitVoiceTemplate(deps, tenantOf(res), req.params.id, req.body);
-    res.json(view(row));
+    res.json(await view(row));
   });
 
   r.delete('/voice-templates/:id', async (req, res) => {
     const row = await withdrawVoiceTemplate(deps, tenantOf(res), req.params.id);
-    res.json(view(row));
+    res.json(await view(row));
   });
 
   r.get('/reviews/:id', async (req, res) => {
     if (!UUID.test(req.params.id)) throw notFound('review');
     const row = await findTenantReview(deps.db, tenantOf(res).id, req.params.id);
     if (!row) throw notFound('review');
-    res.json(view(row));
+    res.json(await view(row));
+  });
+
+  r.post('/reviews/:id/reminders', async (req, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('review');
+    const lang = /^zh/i.test(req.get('accept-language') ?? '') ? 'zh-CN' : 'en';
+    const row = await remindReview(deps, tenantOf(res), req.params.id, validIdempotencyKey(req.get('idempotency-key')), lang);
+    res.status(202).json(await view(row));
   });
 
   r.get('/reviews', async (req, res) => {
@@ -61,7 +73,7 @@ export function apiRouter(deps: AppDeps): Router {
     const rows = await listTenantReviews(deps.db, { tenantId: tenantOf(res).id, kind: q.data.kind, status: q.data.status, after, limit: q.data.limit });
     const last = rows[rows.length - 1];
     res.json({
-      items: rows.map(view),
+      items: await Promise.all(rows.map(view)),
       nextCursor: rows.length === q.data.limit && last ? Buffer.from(`${last.submittedAt.toISOString()}|${last.id}`).toString('base64url') : null,
     });
   });

@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { claimReview } from '../use-cases/claim-review.js';
 import { decideReview } from '../use-cases/decide-review.js';
+import { replyToTenant } from '../use-cases/reply-to-tenant.js';
 import type { Csrf } from './csrf.js';
 import { isHtmx, renderPage } from './render.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
@@ -18,6 +19,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
+
+  const explain = async (review: { submittedAt: Date; dueRule: unknown }, lang: 'zh-CN' | 'en') => {
+    const cal = await deps.calendar();
+    return explainDueAt(review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]);
+  };
 
   async function pageData(req: Request, res: Response, id: string, message?: { kind: 'ok' | 'error'; text: string }) {
     if (!UUID.test(id)) throw notFound('review');
@@ -34,7 +40,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
       review,
       template,
       events: events.reverse(),
-      explanation: explainDueAt(review.submittedAt, validateDeadlineRule(review.dueRule), deps.calendar(), lang),
+      explanation: await explain(review, lang),
       reasons: rejectionReasonsFor(review.kind as ReviewKind).map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText })),
       canAct: canDecide(staff.role) && review.status === 'pending',
       readOnly: !canDecide(staff.role),
@@ -69,5 +75,6 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
 
   r.post('/reviews/:id/decision', requireRole(...DECIDERS), csrf.protect, act(decideReview));
   r.post('/reviews/:id/claim', requireRole(...DECIDERS), csrf.protect, act(claimReview));
+  r.post('/reviews/:id/reply', requireRole(...DECIDERS), csrf.protect, act(replyToTenant));
   return r;
 }

@@ -3,7 +3,8 @@ import { reviewEvents, reviews, voiceTemplates } from '../../db/schema.js';
 import { findTenantTemplate } from '../../db/voice-templates.js';
 import { findDeadlineRule } from '../../db/rules.js';
 import { workflowIdFor } from '../../domain/review.js';
-import { computeDueAt } from '../../domain/working-time.js';
+import { atRiskAt, computeDueAt } from '../../domain/working-time.js';
+import { AT_RISK_SHARE } from '../../domain/rules.js';
 import type { ReviewRow } from '../../db/reviews.js';
 import type { TenantRow } from '../../db/tenants.js';
 import type { AppDeps } from '../deps.js';
@@ -19,7 +20,9 @@ export async function resubmitVoiceTemplate(deps: AppDeps, tenant: TenantRow, te
   const input = parseVoiceTemplate(body);
   const submittedAt = deps.now();
   const rule = await findDeadlineRule(deps.db, 'voice_template');
-  const dueAt = computeDueAt(submittedAt, rule, deps.calendar());
+  const { calendar } = await deps.calendar();
+  const dueAt = computeDueAt(submittedAt, rule, calendar);
+  const riskAt = atRiskAt(submittedAt, dueAt, AT_RISK_SHARE, calendar);
 
   const { row, previousRound } = await deps.db.transaction(async (tx) => {
     const template = await findTenantTemplate(tx, tenant.id, templateId);
@@ -36,6 +39,8 @@ export async function resubmitVoiceTemplate(deps: AppDeps, tenant: TenantRow, te
         title: input.name,
         submittedAt,
         dueAt,
+        atRiskAt: riskAt,
+        reminderAnswerDueAt: null,
         dueRule: rule,
         slaState: 'on_track',
         assigneeId: null,

@@ -4,7 +4,8 @@ import { findReview, type ReviewRow } from '../../db/reviews.js';
 import { findDeadlineRule } from '../../db/rules.js';
 import { voiceTemplateInput, type VoiceTemplateInput } from '../../domain/voice-template.js';
 import { workflowIdFor } from '../../domain/review.js';
-import { computeDueAt } from '../../domain/working-time.js';
+import { atRiskAt, computeDueAt } from '../../domain/working-time.js';
+import { AT_RISK_SHARE } from '../../domain/rules.js';
 import type { TenantRow } from '../../db/tenants.js';
 import type { AppDeps } from '../deps.js';
 import { validationFailed } from '../errors.js';
@@ -40,7 +41,9 @@ export async function submitVoiceTemplate(
 
   const submittedAt = deps.now();
   const rule = await findDeadlineRule(deps.db, 'voice_template');
-  const dueAt = computeDueAt(submittedAt, rule, deps.calendar());
+  const { calendar } = await deps.calendar();
+  const dueAt = computeDueAt(submittedAt, rule, calendar);
+  const riskAt = atRiskAt(submittedAt, dueAt, AT_RISK_SHARE, calendar);
   const templateId = newTemplateId();
   let row: ReviewRow;
   try {
@@ -59,6 +62,7 @@ export async function submitVoiceTemplate(
           submittedAt,
           firstSubmittedAt: submittedAt,
           dueAt,
+          atRiskAt: riskAt,
           dueRule: rule,
           workflowId: workflowIdFor(reviewId, 1),
         })

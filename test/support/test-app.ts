@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowsPath } from '../../activities/worker.js';
 import { connectDatabase, type Database } from '../../db/client.js';
-import { runMigrations } from '../../db/migrate.js';
+import { prepareDatabase } from '../../db/migrate.js';
 import { contacts } from '../../db/schema.js';
 import { createStaff, type StaffMember } from '../../db/staff.js';
 import { ensureTenantWithKey, type TenantRow } from '../../db/tenants.js';
@@ -51,7 +51,7 @@ export async function startTestApp(): Promise<TestApp> {
   await admin.unsafe(`create database ${dbName}`);
   await admin.end();
   const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${dbName}`);
-  await runMigrations(databaseUrl);
+  await prepareDatabase(databaseUrl);
 
   const taskQueue = `test-${suffix}`;
   const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' });

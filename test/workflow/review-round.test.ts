@@ -6,7 +6,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { workflowsPath } from '../../activities/worker.js';
 import type { createActivities } from '../../activities/index.js';
 import type { Actor } from '../../domain/review.js';
-import { decideUpdate, supersedeSignal, withdrawSignal } from '../../workflows/messages.js';
+import { deadlineChangedSignal, decideUpdate, remindUpdate, replyUpdate, supersedeSignal, withdrawSignal, type RoundState } from '../../workflows/messages.js';
 import type { ReviewRoundInput } from '../../workflows/review-round.js';
 import { createTimeSkippingEnv } from '../../scripts/temporal/test-env.js';
 
@@ -25,6 +25,8 @@ afterAll(async () => {
 
 const reviewer: Actor = { id: 'staff-1', name: 'Li', role: 'reviewer' };
 
+let readDeadlineAnswer: Awaited<ReturnType<Activities['readDeadline']>> = null;
+
 /** Activities that record what the workflow asked for, standing in for Postgres. */
 function recordingActivities(overrides: Partial<Activities> = {}) {
   const calls: { name: string; args: unknown }[] = [];
@@ -38,6 +40,23 @@ function recordingActivities(overrides: Partial<Activities> = {}) {
     },
     markDeadlineReached: async (args) => {
       calls.push({ name: 'markDeadlineReached', args });
+    },
+    markAtRisk: async (args) => {
+      calls.push({ name: 'markAtRisk', args });
+    },
+    readDeadline: async (args) => {
+      calls.push({ name: 'readDeadline', args });
+      return readDeadlineAnswer;
+    },
+    recordReminder: async (args) => {
+      calls.push({ name: 'recordReminder', args });
+      return { answerDueAt: new Date(Date.parse(args.at) + 2 * 3600_000).toISOString() };
+    },
+    escalateReminder: async (args) => {
+      calls.push({ name: 'escalateReminder', args });
+    },
+    replyToReminder: async (args) => {
+      calls.push({ name: 'replyToReminder', args });
     },
     ...overrides,
   };
@@ -59,6 +78,7 @@ async function start(taskQueue: string, dueInMs: number) {
     round: 1,
     submittedAt: new Date(now).toISOString(),
     dueAt: new Date(now + dueInMs).toISOString(),
+    atRiskAt: new Date(now + dueInMs * 0.75).toISOString(),
     assigneeId: null,
   };
   const handle = await env.client.workflow.start('reviewRound', { taskQueue, workflowId: `review-${input.reviewId}-round-1`, args: [input] });
@@ -156,7 +176,7 @@ describe('review round workflow', () => {
       await handle.executeUpdate(decideUpdate, { args: [{ round: 1, outcome: 'approved', reasonCode: null, reasonText: null, actor: reviewer }] });
       expect(await handle.result()).toMatchObject({ closed: 'decided' });
     });
-    expect(calls.map((c) => c.name)).toEqual(['markDeadlineReached', 'applyDecision']);
+    expect(calls.map((c) => c.name)).toEqual(['readDeadline', 'markAtRisk', 'readDeadline', 'markDeadlineReached', 'applyDecision']);
   });
 
   it('when a review is decided before its deadline, then no deadline is recorded', async () => {
@@ -168,5 +188,112 @@ describe('review round workflow', () => {
       await env.sleep('3 days');
     });
     expect(calls.map((c) => c.name)).toEqual(['applyDecision']);
+  });
+});
+
+describe('SLA timers', () => {
+  it('when 75% of the working time passes, then at-risk fires once at that instant, and the breach follows at the deadline', async () => {
+    readDeadlineAnswer = null;
+    const { calls, activities } = recordingActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle, input } = await start(tq, TWO_DAYS);
+      await env.sleep(TWO_DAYS * 0.75 - 60_000);
+      expect(calls.map((c) => c.name)).toEqual([]);
+      await env.sleep(120_000);
+      expect(calls.map((c) => c.name)).toEqual(['readDeadline', 'markAtRisk']);
+      expect(((await handle.query('state')) as RoundState).sla).toBe('at_risk');
+      await env.sleep(TWO_DAYS * 0.25);
+      expect(calls.map((c) => c.name)).toEqual(['readDeadline', 'markAtRisk', 'readDeadline', 'markDeadlineReached']);
+      expect(calls[3]?.args).toMatchObject({ reviewId: input.reviewId, round: 1, dueAt: input.dueAt });
+      await handle.signal(withdrawSignal);
+      await handle.result();
+    });
+  });
+
+  it('when a recompute signals an earlier deadline, then the timers move earlier; an older version is ignored', async () => {
+    readDeadlineAnswer = null;
+    const { calls, activities } = recordingActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, TWO_DAYS);
+      const now = await env.currentTimeMs();
+      await handle.signal(deadlineChangedSignal, { version: 2, atRiskAt: new Date(now + 3600_000).toISOString(), dueAt: new Date(now + 7200_000).toISOString() });
+      await handle.signal(deadlineChangedSignal, { version: 1, atRiskAt: new Date(now + 60_000).toISOString(), dueAt: new Date(now + 120_000).toISOString() });
+      await env.sleep(30 * 60_000);
+      expect(calls.map((c) => c.name)).toEqual([]);
+      await env.sleep(95 * 60_000);
+      expect(calls.map((c) => c.name)).toEqual(['readDeadline', 'markAtRisk', 'readDeadline', 'markDeadlineReached']);
+      await handle.signal(withdrawSignal);
+      await handle.result();
+    });
+  });
+
+  it('when a recompute moved the deadline later without a signal, then waking up re-reads it and nothing fires early', async () => {
+    const { calls, activities } = recordingActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle, input } = await start(tq, TWO_DAYS);
+      const later = Date.parse(input.dueAt) + TWO_DAYS;
+      readDeadlineAnswer = { version: 1, atRiskAt: new Date(later - TWO_DAYS / 2).toISOString(), dueAt: new Date(later).toISOString() };
+      await env.sleep(TWO_DAYS);
+      expect(calls.map((c) => c.name)).toEqual(['readDeadline']);
+      expect(((await handle.query('state')) as RoundState).sla).toBe('on_track');
+      await env.sleep(TWO_DAYS / 2 + 60_000);
+      expect(calls.map((c) => c.name)).toEqual(['readDeadline', 'readDeadline', 'markAtRisk']);
+      await handle.signal(withdrawSignal);
+      await handle.result();
+    });
+    readDeadlineAnswer = null;
+  });
+});
+
+describe('reminders', () => {
+  const remind = (at: number) => ({ round: 1, at: new Date(at).toISOString(), maxPerRound: 3, coolDownMinutes: 240 });
+
+  it('when a reminder is not answered in time, then it escalates once; a reply answers the next one', async () => {
+    readDeadlineAnswer = null;
+    const { calls, activities } = recordingActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, 10 * TWO_DAYS);
+      const t0 = await env.currentTimeMs();
+      const first = await handle.executeUpdate(remindUpdate, { args: [remind(t0)] });
+      expect(first.number).toBe(1);
+      await env.sleep(2 * 3600_000 + 60_000);
+      expect(calls.filter((c) => c.name === 'escalateReminder')).toHaveLength(1);
+      await env.sleep(5 * 3600_000);
+      const second = await handle.executeUpdate(remindUpdate, { args: [remind(await env.currentTimeMs())] });
+      expect(second.number).toBe(2);
+      await handle.executeUpdate(replyUpdate, { args: [{ round: 1, actor: reviewer, message: '正在处理' }] });
+      await env.sleep(3 * 3600_000);
+      expect(calls.filter((c) => c.name === 'escalateReminder')).toHaveLength(1);
+      expect(calls.filter((c) => c.name === 'replyToReminder')).toHaveLength(1);
+      await handle.signal(withdrawSignal);
+      await handle.result();
+    });
+  });
+
+  it('when reminders race past the cool-down or the limit, or the review is decided, then the validator refuses', async () => {
+    const { activities } = recordingActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, 10 * TWO_DAYS);
+      const t0 = await env.currentTimeMs();
+      await handle.executeUpdate(remindUpdate, { args: [remind(t0)] });
+      await expect(handle.executeUpdate(remindUpdate, { args: [remind(t0 + 60_000)] })).rejects.toMatchObject({ cause: { message: 'cool_down' } });
+      await handle.executeUpdate(remindUpdate, { args: [remind(t0 + 4 * 3600_000)] });
+      await handle.executeUpdate(remindUpdate, { args: [remind(t0 + 8 * 3600_000)] });
+      await expect(handle.executeUpdate(remindUpdate, { args: [remind(t0 + 12 * 3600_000)] })).rejects.toMatchObject({ cause: { message: 'limit_reached' } });
+      await handle.executeUpdate(decideUpdate, { args: [{ round: 1, outcome: 'approved', reasonCode: null, reasonText: null, actor: reviewer }] });
+      await handle.result();
+    });
+  });
+
+  it('when a decision answers an open reminder, then it never escalates', async () => {
+    const { calls, activities } = recordingActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, 10 * TWO_DAYS);
+      await handle.executeUpdate(remindUpdate, { args: [remind(await env.currentTimeMs())] });
+      await handle.executeUpdate(decideUpdate, { args: [{ round: 1, outcome: 'approved', reasonCode: null, reasonText: null, actor: reviewer }] });
+      await handle.result();
+      await env.sleep(5 * 3600_000);
+    });
+    expect(calls.map((c) => c.name)).toEqual(['recordReminder', 'applyDecision']);
   });
 });

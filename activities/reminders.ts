@@ -1,0 +1,122 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { appendAudit } from '../db/audit.js';
+import { contacts, notificationOutbox, reviewEvents, reviews } from '../db/schema.js';
+import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
+import { computeDueAt } from '../domain/working-time.js';
+import { KIND_LABELS, type Language } from '../domain/labels.js';
+import type { Actor, ReviewKind } from '../domain/review.js';
+import type { CalendarContext } from '../runtime/calendar-cache.js';
+import { queueStaffNotices } from './staff-notices.js';
+
+/**
+ * The tenant's reminder was accepted: it raises the review to the top of the queue, tells the
+ * assignee (or the reviewers) and must be answered by the returned instant.
+ */
+export async function recordReminder(
+  db: Db,
+  calendar: () => Promise<CalendarContext>,
+  args: { reviewId: string; round: number; number: number; at: string; requestKey: string | null },
+): Promise<{ answerDueAt: string }> {
+  const { calendar: cal } = await calendar();
+  const answerDueAt = computeDueAt(new Date(args.at), DEFAULT_REMINDER_POLICY.answerWithin, cal).toISOString();
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(reviews)
+      .set({
+        reminderStatus: 'reminded',
+        reminderCount: args.number,
+        reminderLastAt: new Date(args.at),
+        reminderAnswerDueAt: new Date(answerDueAt),
+        queueBucket: 0,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)))
+      .returning();
+    if (!row) return;
+    const key = `${args.reviewId}:${args.round}:reminder:${args.number}`;
+    await tx
+      .insert(reviewEvents)
+      .values({ reviewId: args.reviewId, round: args.round, type: 'reminded', actorType: 'tenant', actorId: row.tenantId, data: { number: args.number, answerDueAt, requestKey: args.requestKey }, dedupeKey: key, at: new Date(args.at) })
+      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await queueStaffNotices(tx, row, 'review.reminded', 'assignee_or_reviewers', key, { n: args.number, answerBy: answerDueAt });
+  });
+  return { answerDueAt };
+}
+
+/** Nobody answered the reminder in time: record it and tell the supervisors. */
+export async function escalateReminder(db: Db, args: { reviewId: string; round: number; number: number; answerDueAt: string }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select().from(reviews).where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)));
+    if (!row) return;
+    const key = `${args.reviewId}:${args.round}:reminder:${args.number}:escalated`;
+    await tx
+      .insert(reviewEvents)
+      .values({ reviewId: args.reviewId, round: args.round, type: 'reminder_escalated', actorType: 'system', data: { number: args.number, answerDueAt: args.answerDueAt }, dedupeKey: key })
+      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await queueStaffNotices(tx, row, 'reminder.escalated', 'supervisors', key, { n: args.number, answerBy: args.answerDueAt });
+  });
+}
+
+const replyWording: Record<Language, { subject: string; text: string }> = {
+  'zh-CN': { subject: '【语音服务】关于您的催审：{kind}“{title}”', text: '您好，关于您催审的{kind}“{title}”：{message}' },
+  en: { subject: '[Voice service] About your reminder: {kind} "{title}"', text: 'Hello, about your reminder for {kind} "{title}": {message}' },
+};
+
+/**
+ * A staff member answers the tenant's reminder without deciding: the message goes to the
+ * contacts who receive reminder replies. `replyKey` is stable across retries of one reply.
+ */
+export async function replyToReminder(
+  db: Db,
+  args: { reviewId: string; round: number; actor: Actor; message: string; answered: number; replyKey: string },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(reviews)
+      .set({ reminderAnswerDueAt: null, queueBucket: 1, updatedAt: sql`now()` })
+      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)))
+      .returning();
+    if (!row) return;
+    const inserted = await tx
+      .insert(reviewEvents)
+      .values({
+        reviewId: args.reviewId,
+        round: args.round,
+        type: 'reminder_replied',
+        actorType: 'staff',
+        actorId: args.actor.id,
+        actorName: args.actor.name,
+        data: { message: args.message, answered: args.answered },
+        dedupeKey: args.replyKey,
+      })
+      .onConflictDoNothing({ target: reviewEvents.dedupeKey })
+      .returning({ id: reviewEvents.id });
+    if (inserted.length === 0) return;
+    await appendAudit(tx, {
+      actorType: 'staff',
+      actorId: args.actor.id,
+      actorLabel: args.actor.name,
+      action: 'review.reply',
+      objectType: 'review',
+      objectId: args.reviewId,
+      details: { round: args.round, answered: args.answered },
+      dedupeKey: args.replyKey,
+    });
+    const recipients = await tx
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.tenantId, row.tenantId), sql`'reminder_reply' = any(${contacts.subscriptions})`));
+    const notices = recipients.flatMap((c) => {
+      const lang = c.language as Language;
+      const values: Record<string, string> = { kind: KIND_LABELS[row.kind as ReviewKind][lang], title: row.title, message: args.message };
+      const fill = (t: string) => t.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
+      const base = { event: 'reminder.replied', tenantId: row.tenantId, reviewId: row.id, contactId: c.id, language: lang, body: fill(replyWording[lang].text) };
+      return [
+        { ...base, channel: 'email' as const, recipient: c.email, subject: fill(replyWording[lang].subject), dedupeKey: `${args.replyKey}:${c.id}:email` },
+        { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, dedupeKey: `${args.replyKey}:${c.id}:sms` },
+      ];
+    });
+    if (notices.length > 0) await tx.insert(notificationOutbox).values(notices).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
+  });
+}
