@@ -17,7 +17,12 @@ export async function findTenantReview(db: Db, tenantId: string, id: string): Pr
   return row;
 }
 
+export const QUEUE_SORTS = ['queue', 'due', 'submitted'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
 export interface QueueFilter {
+  /** queue: reminded first, then by deadline; due: by deadline only; submitted: oldest first. */
+  sort?: QueueSort;
   kind?: ReviewKind;
   status?: ReviewStatus;
   sla?: SlaState;
@@ -46,8 +51,16 @@ export async function listQueue(db: Db, f: QueueFilter): Promise<{ items: QueueI
   if (f.kind) where.push(eq(reviews.kind, f.kind));
   if (f.sla) where.push(eq(reviews.slaState, f.sla));
   if (f.assigneeId) where.push(eq(reviews.assigneeId, f.assigneeId));
+  const sort = f.sort ?? 'queue';
+  const timeColumn = sort === 'submitted' ? reviews.submittedAt : reviews.dueAt;
   if (f.after) {
-    where.push(sql`(${reviews.queueBucket}, ${reviews.dueAt}, ${reviews.id}) > (${f.after.bucket}, ${f.after.dueAt.toISOString()}::timestamptz, ${f.after.id}::uuid)`);
+    const at = sql`${f.after.dueAt.toISOString()}::timestamptz`;
+    const id = sql`${f.after.id}::uuid`;
+    where.push(
+      sort === 'queue'
+        ? sql`(${reviews.queueBucket}, ${reviews.dueAt}, ${reviews.id}) > (${f.after.bucket}, ${at}, ${id})`
+        : sql`(${timeColumn}, ${reviews.id}) > (${at}, ${id})`,
+    );
   }
   const rows = await db
     .select({ review: reviews, assigneeName: staff.name, tenantName: tenants.name })
@@ -55,11 +68,14 @@ export async function listQueue(db: Db, f: QueueFilter): Promise<{ items: QueueI
     .innerJoin(tenants, eq(tenants.id, reviews.tenantId))
     .leftJoin(staff, eq(staff.id, reviews.assigneeId))
     .where(and(...where))
-    .orderBy(asc(reviews.queueBucket), asc(reviews.dueAt), asc(reviews.id))
+    .orderBy(...(sort === 'queue' ? [asc(reviews.queueBucket), asc(reviews.dueAt), asc(reviews.id)] : [asc(timeColumn), asc(reviews.id)]))
     .limit(f.limit + 1);
   const items = rows.slice(0, f.limit).map((r) => ({ ...r.review, assigneeName: r.assigneeName, tenantName: r.tenantName }));
   const last = items[items.length - 1];
-  const next = rows.length > f.limit && last ? { bucket: last.queueBucket, dueAt: last.dueAt, id: last.id } : null;
+  const next =
+    rows.length > f.limit && last
+      ? { bucket: last.queueBucket, dueAt: sort === 'submitted' ? last.submittedAt : last.dueAt, id: last.id }
+      : null;
   return { items, next };
 }
 

@@ -120,6 +120,8 @@ export const reviews = pgTable(
   (t) => [
     // Back-office queue: open work by due time, keyset-paginated on (queue_bucket, due_at, id).
     index('reviews_queue_idx').on(t.status, t.queueBucket, t.dueAt, t.id),
+    index('reviews_due_idx').on(t.status, t.dueAt, t.id),
+    index('reviews_submitted_idx').on(t.status, t.submittedAt, t.id),
     index('reviews_kind_queue_idx').on(t.kind, t.status, t.queueBucket, t.dueAt, t.id),
     // Tenant API listing: newest first within a tenant.
     index('reviews_tenant_idx').on(t.tenantId, t.submittedAt.desc(), t.id),

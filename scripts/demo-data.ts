@@ -11,6 +11,8 @@ import type { AppDeps } from '../server/deps.js';
 import { submitVoiceTemplate } from '../server/use-cases/submit-voice-template.js';
 import { decideReview } from '../server/use-cases/decide-review.js';
 import { withdrawVoiceTemplate } from '../server/use-cases/withdraw-voice-template.js';
+import { remindReview } from '../server/use-cases/remind-review.js';
+import { workingMinutesBetween } from '../domain/working-time.js';
 
 export const DEMO_TENANT = '示例物流科技有限公司';
 
@@ -53,7 +55,7 @@ export async function loadDemoData(deps: AppDeps, dataDir: string): Promise<Demo
     members.push(member);
   }
   await deps.db.insert(contacts).values([
-    { tenantId: tenant.id, name: '张伟', mobile: '+8613800138000', email: 'zhang.wei@example.com', language: 'zh-CN', subscriptions: ['voice_template', 'service_activation', 'enterprise_qualification'] },
+    { tenantId: tenant.id, name: '张伟', mobile: '+8613800138000', email: 'zhang.wei@example.com', language: 'zh-CN', subscriptions: ['voice_template', 'service_activation', 'enterprise_qualification', 'reminder_reply'] },
     { tenantId: tenant.id, name: 'Emily Chen', mobile: '+8613900139000', email: 'emily.chen@example.com', language: 'en', subscriptions: ['voice_template', 'audio_file'] },
   ]);
 
@@ -79,6 +81,12 @@ export async function loadDemoData(deps: AppDeps, dataDir: string): Promise<Demo
   // Submitted long ago: its deadline has passed, so the workflow marks it breached at once.
   const lateDeps = { ...deps, now: () => new Date(Date.now() - 14 * 86400_000) };
   await submitVoiceTemplate(lateDeps, tenant, template('超时示例', '您的订单${TXT_10}已发货，预计${DATE}送达。', '电商订单通知'), undefined);
+  // Pending for days, then the tenant pressed "remind": it tops the queue and waits for an answer.
+  // The most recent past instant with at least 90 working minutes since, so a reminder is allowed.
+  const { calendar } = await deps.calendar();
+  const hoursBack = [2, 4, 8, 16, 24, 48, 72, 120, 168, 240, 336].find((h) => workingMinutesBetween(new Date(Date.now() - h * 3600_000), new Date(), calendar) >= 90) ?? 336;
+  const reminded = await submitVoiceTemplate({ ...deps, now: () => new Date(Date.now() - hoursBack * 3600_000) }, tenant, template('催审示例', '您的维修工单${TXT_12}已受理，师傅将于${DATE}上门。', '售后服务通知'), undefined);
+  await remindReview(deps, tenant, reminded.id, undefined, 'zh-CN');
 
   await fs.mkdir(dataDir, { recursive: true });
   await fs.writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });

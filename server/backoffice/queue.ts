@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, listQueue } from '../../db/reviews.js';
+import { decodeCursor, encodeCursor, listQueue, QUEUE_SORTS } from '../../db/reviews.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import type { Csrf } from './csrf.js';
@@ -11,6 +11,7 @@ const filters = z.object({
   kind: z.enum(REVIEW_KINDS).optional().catch(undefined),
   status: z.enum(REVIEW_STATUSES).optional().catch(undefined),
   sla: z.enum(['on_track', 'at_risk', 'breached']).optional().catch(undefined),
+  sort: z.enum(QUEUE_SORTS).optional().catch(undefined),
   cursor: z.string().max(300).optional().catch(undefined),
 });
 
@@ -23,9 +24,9 @@ export function queueRouter(deps: AppDeps, csrf: Csrf): Router {
   r.get('/queue', requireRole(...ALL_STAFF), async (req, res) => {
     const f = filters.parse(req.query);
     const after = f.cursor ? decodeCursor(f.cursor) : undefined;
-    const { items, next } = await listQueue(deps.db, { kind: f.kind, status: f.status, sla: f.sla, after, limit: QUEUE_PAGE_SIZE });
+    const { items, next } = await listQueue(deps.db, { kind: f.kind, status: f.status, sla: f.sla, sort: f.sort, after, limit: QUEUE_PAGE_SIZE });
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ kind: f.kind, status: f.status, sla: f.sla })) if (v) params.set(k, v);
+    for (const [k, v] of Object.entries({ kind: f.kind, status: f.status, sla: f.sla, sort: f.sort })) if (v) params.set(k, v);
     if (next) params.set('cursor', encodeCursor(next));
     const data = {
       title: 'queue.title',

@@ -32,6 +32,34 @@ async function submitted(daysAgo: number, name: string): Promise<{ id: string; t
   }
 }
 
+describe('deadline states in the queue', () => {
+  it('when a round is submitted past its deadline, then it is marked breached, supervisors are told, and the queue filters and sorts by it', async () => {
+    const supervisor = await app.addStaff('supervisor');
+    const late = await submitted(20, '早已超时');
+    const fresh = await submitted(0, '刚刚提交');
+    await expect
+      .poll(async () => (await listQueue(app.database.db, { sla: 'breached', limit: 100 })).items.map((i) => i.id))
+      .toContain(late.id);
+    const breached = await listQueue(app.database.db, { sla: 'breached', limit: 100 });
+    expect(breached.items.map((i) => i.id)).not.toContain(fresh.id);
+    const notices = await app.database.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.reviewId, late.id), eq(notificationOutbox.event, 'review.breached')));
+    expect(notices.map((n) => n.recipient)).toContain(supervisor.email);
+    const bySubmission = await listQueue(app.database.db, { sort: 'submitted', limit: 500 });
+    const ids = bySubmission.items.map((i) => i.id);
+    expect(ids.indexOf(late.id)).toBeLessThan(ids.indexOf(fresh.id));
+
+    const member = await app.addStaff('reviewer');
+    const session = new BackOfficeSession(app.url);
+    await session.login(member.email, member.password);
+    const page = await session.get('/queue?sla=breached&sort=due', { 'HX-Request': 'true' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('vary')).toMatch(/HX-Request/i);
+    expect(page.html).toContain(late.id);
+    expect(page.html).not.toContain(fresh.id);
+    expect(page.html).not.toContain('<html');
+  });
+});
+
 describe('tenant reminders (催审)', () => {
   it('when a review has been pending less than 60 working minutes, then the reminder is refused with 429 and Retry-After', async () => {
     const view = await submitted(0, '刚提交');
