@@ -1,5 +1,6 @@
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import { SPEAKERS, SPEEDS, TEMPLATE_CONTENT_MAX, TEMPLATE_NAME_MAX } from '../../domain/voice-template.js';
+import { NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 
 const error = {
   type: 'object',
@@ -73,6 +74,30 @@ export const openApiDocument = {
           },
         },
       },
+      ContactInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'mobile', 'email'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          mobile: { type: 'string', description: '+country code and number; a bare 11-digit mainland number gets +86' },
+          email: { type: 'string', format: 'email' },
+          language: { enum: ['zh-CN', 'en'] },
+          subscriptions: { type: 'array', items: { enum: [...NOTICE_SUBSCRIPTIONS] } },
+        },
+      },
+      Contact: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          name: { type: 'string' },
+          mobile: { type: 'string' },
+          email: { type: 'string' },
+          language: { enum: ['zh-CN', 'en'] },
+          subscriptions: { type: 'array', items: { enum: [...NOTICE_SUBSCRIPTIONS] } },
+          createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
       VoiceTemplateInput: {
         type: 'object',
         additionalProperties: false,
@@ -108,6 +133,30 @@ export const openApiDocument = {
         parameters: [idParam('id')],
         responses: { ...reviewResponse('200', 'Deleted'), ...errors(401, 404) },
       },
+    },
+    '/reviews/{id}/reminders': {
+      post: {
+        summary: 'Remind (催审) a pending review',
+        parameters: [idParam('id'), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
+        responses: { ...reviewResponse('202', 'Reminder accepted'), ...errors(401, 404, 409, 429) },
+      },
+    },
+    '/contacts': {
+      get: { summary: 'Your contacts', responses: { '200': { description: 'Contacts', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Contact' } } } } } } }, ...errors(401) } },
+      post: {
+        summary: 'Add a contact (at most 10)',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ContactInput' } } } },
+        responses: { '201': { description: 'Added', content: { 'application/json': { schema: { $ref: '#/components/schemas/Contact' } } } }, ...errors(400, 401, 409, 422) },
+      },
+    },
+    '/contacts/{id}': {
+      put: {
+        summary: 'Change a contact',
+        parameters: [idParam('id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ContactInput' } } } },
+        responses: { '200': { description: 'Changed', content: { 'application/json': { schema: { $ref: '#/components/schemas/Contact' } } } }, ...errors(400, 401, 404, 422) },
+      },
+      delete: { summary: 'Remove a contact', parameters: [idParam('id')], responses: { '204': { description: 'Removed' }, ...errors(401, 404) } },
     },
     '/reviews/{id}': {
       get: { summary: 'One review', parameters: [idParam('id')], responses: { ...reviewResponse('200', 'The review'), ...errors(401, 404) } },

@@ -8,6 +8,8 @@ import { resubmitVoiceTemplate } from '../use-cases/resubmit-voice-template.js';
 import { submitVoiceTemplate } from '../use-cases/submit-voice-template.js';
 import { withdrawVoiceTemplate } from '../use-cases/withdraw-voice-template.js';
 import { remindReview } from '../use-cases/remind-review.js';
+import { addContact, changeContact, contactView, removeContact } from '../use-cases/contacts.js';
+import { listContacts } from '../../db/contacts.js';
 import { validIdempotencyKey } from '../use-cases/idempotency.js';
 import { requireTenant, tenantOf } from './auth.js';
 import { openApiDocument } from './openapi.js';
@@ -64,6 +66,26 @@ export function apiRouter(deps: AppDeps): Router {
     const lang = /^zh/i.test(req.get('accept-language') ?? '') ? 'zh-CN' : 'en';
     const row = await remindReview(deps, tenantOf(res), req.params.id, validIdempotencyKey(req.get('idempotency-key')), lang);
     res.status(202).json(await view(row));
+  });
+
+  r.get('/contacts', async (_req, res) => {
+    res.json({ items: (await listContacts(deps.db, tenantOf(res).id)).map(contactView) });
+  });
+
+  r.post('/contacts', async (req, res) => {
+    const row = await addContact(deps, tenantOf(res), req.body);
+    res.status(201).location(`/api/v1/contacts/${row.id}`).json(contactView(row));
+  });
+
+  r.put('/contacts/:id', async (req, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('contact');
+    res.json(contactView(await changeContact(deps, tenantOf(res), req.params.id, req.body)));
+  });
+
+  r.delete('/contacts/:id', async (req, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('contact');
+    await removeContact(deps, tenantOf(res), req.params.id);
+    res.status(204).end();
   });
 
   r.get('/reviews', async (req, res) => {

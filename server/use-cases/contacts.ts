@@ -1,0 +1,38 @@
+import { contactInput, MAX_CONTACTS_PER_TENANT, type ContactInput } from '../../domain/contacts.js';
+import { countContacts, deleteContact, insertContact, lockTenant, updateContact, type ContactRow } from '../../db/contacts.js';
+import type { TenantRow } from '../../db/tenants.js';
+import type { AppDeps } from '../deps.js';
+import { conflict, notFound, validationFailed } from '../errors.js';
+
+export function parseContact(body: unknown): ContactInput {
+  const parsed = contactInput.safeParse(body);
+  if (!parsed.success) throw validationFailed(parsed.error);
+  return parsed.data;
+}
+
+/** A tenant adds a contact; the eleventh is refused (DOMAIN.md: at most 10). */
+export async function addContact(deps: Pick<AppDeps, 'db'>, tenant: TenantRow, body: unknown): Promise<ContactRow> {
+  const input = parseContact(body);
+  return deps.db.transaction(async (tx) => {
+    await lockTenant(tx, tenant.id);
+    if ((await countContacts(tx, tenant.id)) >= MAX_CONTACTS_PER_TENANT) {
+      throw conflict(`a tenant may have at most ${MAX_CONTACTS_PER_TENANT} contacts; remove one first`);
+    }
+    return insertContact(tx, tenant.id, input);
+  });
+}
+
+export async function changeContact(deps: Pick<AppDeps, 'db'>, tenant: TenantRow, id: string, body: unknown): Promise<ContactRow> {
+  const input = parseContact(body);
+  const row = await updateContact(deps.db, tenant.id, id, input);
+  if (!row) throw notFound('contact');
+  return row;
+}
+
+export async function removeContact(deps: Pick<AppDeps, 'db'>, tenant: TenantRow, id: string): Promise<void> {
+  if (!(await deleteContact(deps.db, tenant.id, id))) throw notFound('contact');
+}
+
+export function contactView(c: ContactRow) {
+  return { id: c.id, name: c.name, mobile: c.mobile, email: c.email, language: c.language, subscriptions: c.subscriptions, createdAt: c.createdAt.toISOString() };
+}
