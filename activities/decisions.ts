@@ -6,7 +6,8 @@ import { contacts, notificationOutbox, reviewEvents, reviews } from '../db/schem
 import { findRejectionReason } from '../domain/rejection-reasons.js';
 import type { Actor, Decision, ReviewKind } from '../domain/review.js';
 import type { Language } from '../domain/labels.js';
-import { renderDecisionNotice } from './notices.js';
+import { beijingTime, renderNotice } from './notices.js';
+import { tenants } from '../db/schema.js';
 
 export type ApplyDecisionResult = { applied: true } | { applied: false; reason: 'stale' | 'withdrawn' };
 
@@ -72,21 +73,29 @@ export async function applyDecision(
       .select()
       .from(contacts)
       .where(and(eq(contacts.tenantId, row.tenantId), sql`${kind} = any(${contacts.subscriptions})`));
-    const notices = recipients.flatMap((c) => {
+    const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, row.tenantId));
+    const notices = [];
+    for (const c of recipients) {
       const language = c.language as Language;
-      const reasonWords = decision.outcome === 'rejected'
-        ? [reason?.text[language], decision.reasonText].filter(Boolean).join(': ')
-        : null;
-      const { subject, text } = renderDecisionNotice(
-        { kind, title: row.title, subjectId: row.subjectId, outcome: decision.outcome, reason: reasonWords },
-        language,
-      );
+      const reasonWords = decision.outcome === 'rejected' ? [reason?.text[language], decision.reasonText].filter(Boolean).join(': ') : '';
+      const facts = {
+        kind,
+        contactName: c.name,
+        tenantName: tenant?.name ?? '',
+        title: row.title,
+        subjectId: row.subjectId,
+        reason: reasonWords,
+        decidedAt: beijingTime(decision.decidedAt),
+      };
+      const event = decision.outcome === 'approved' ? 'review.approved' : 'review.rejected';
+      const email = await renderNotice(tx, event, 'email', language, facts);
+      const sms = await renderNotice(tx, event, 'sms', language, facts);
       const base = { event: `${kind}.${decision.outcome}`, tenantId: row.tenantId, reviewId, contactId: c.id, language };
-      return [
-        { ...base, channel: 'email' as const, recipient: c.email, subject, body: text, dedupeKey: `${key}:${c.id}:email` },
-        { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, body: text, dedupeKey: `${key}:${c.id}:sms` },
-      ];
-    });
+      notices.push(
+        { ...base, channel: 'email' as const, recipient: c.email, subject: email.subject, body: email.text, dedupeKey: `${key}:${c.id}:email` },
+        { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, body: sms.text, dedupeKey: `${key}:${c.id}:sms` },
+      );
+    }
     if (notices.length > 0) {
       await tx.insert(notificationOutbox).values(notices).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
     }

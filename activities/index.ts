@@ -1,15 +1,22 @@
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
 import type { Logger } from '../runtime/logger.js';
 import * as deadlines from './deadlines.js';
 import * as decisions from './decisions.js';
 import * as reminders from './reminders.js';
+import * as delivery from './delivery.js';
+import * as recompute from './recompute.js';
 
 export interface ActivityDeps {
   db: Db;
   log: Logger;
   calendar: () => Promise<CalendarContext>;
+  /** Signals review rounds whose deadline a recompute moved earlier (recomputePage). */
+  temporal?: Client;
+  /** Email and SMS senders; a null channel leaves its notices queued. */
+  senders?: delivery.Senders;
 }
 
 /** A key that stays the same across retries of one activity execution. */
@@ -19,7 +26,8 @@ function executionKey(): string {
 }
 
 /** Every side effect a workflow needs, bound to its dependencies (no module-level state). */
-export function createActivities({ db, calendar }: ActivityDeps) {
+export function createActivities({ db, calendar, log, temporal, senders = { email: null, sms: null } }: ActivityDeps) {
+  const calendarMemo: recompute.CalendarMemo = {};
   return {
     applyDecision: (args: Parameters<typeof decisions.applyDecision>[1]) => decisions.applyDecision(db, args),
     assignReview: (args: Parameters<typeof decisions.assignReview>[1]) => decisions.assignReview(db, args),
@@ -28,7 +36,14 @@ export function createActivities({ db, calendar }: ActivityDeps) {
     readDeadline: (args: Parameters<typeof deadlines.readDeadline>[1]) => deadlines.readDeadline(db, args),
     recordReminder: (args: Parameters<typeof reminders.recordReminder>[2]) => reminders.recordReminder(db, calendar, args),
     escalateReminder: (args: Parameters<typeof reminders.escalateReminder>[1]) => reminders.escalateReminder(db, args),
+    deliverNotice: (args: Parameters<typeof delivery.deliverNotice>[2]) => delivery.deliverNotice(db, senders, args),
+    giveUpNotice: (args: Parameters<typeof delivery.giveUpNotice>[1]) => delivery.giveUpNotice(db, args),
     replyToReminder: (args: Omit<Parameters<typeof reminders.replyToReminder>[1], 'replyKey'>) =>
       reminders.replyToReminder(db, { ...args, replyKey: executionKey() }),
+    recomputePage: (args: recompute.RecomputePageArgs) =>
+      recompute.recomputePage(
+        { db, log, temporal, calendarMemo, attempt: Context.current().info.attempt, heartbeat: (d) => Context.current().heartbeat(d) },
+        args,
+      ),
   };
 }

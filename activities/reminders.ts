@@ -4,8 +4,9 @@ import { appendAudit } from '../db/audit.js';
 import { contacts, notificationOutbox, reviewEvents, reviews } from '../db/schema.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt } from '../domain/working-time.js';
-import { KIND_LABELS, type Language } from '../domain/labels.js';
-import type { Actor, ReviewKind } from '../domain/review.js';
+import type { Language } from '../domain/labels.js';
+import { renderNotice } from './notices.js';
+import type { Actor } from '../domain/review.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
 import { queueStaffNotices } from './staff-notices.js';
 
@@ -58,11 +59,6 @@ export async function escalateReminder(db: Db, args: { reviewId: string; round: 
   });
 }
 
-const replyWording: Record<Language, { subject: string; text: string }> = {
-  'zh-CN': { subject: '【语音服务】关于您的催审：{kind}“{title}”', text: '您好，关于您催审的{kind}“{title}”：{message}' },
-  en: { subject: '[Voice service] About your reminder: {kind} "{title}"', text: 'Hello, about your reminder for {kind} "{title}": {message}' },
-};
-
 /**
  * A staff member answers the tenant's reminder without deciding: the message goes to the
  * contacts who receive reminder replies. `replyKey` is stable across retries of one reply.
@@ -107,16 +103,18 @@ export async function replyToReminder(
       .select()
       .from(contacts)
       .where(and(eq(contacts.tenantId, row.tenantId), sql`'reminder_reply' = any(${contacts.subscriptions})`));
-    const notices = recipients.flatMap((c) => {
+    const notices = [];
+    for (const c of recipients) {
       const lang = c.language as Language;
-      const values: Record<string, string> = { kind: KIND_LABELS[row.kind as ReviewKind][lang], title: row.title, message: args.message };
-      const fill = (t: string) => t.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
-      const base = { event: 'reminder.replied', tenantId: row.tenantId, reviewId: row.id, contactId: c.id, language: lang, body: fill(replyWording[lang].text) };
-      return [
-        { ...base, channel: 'email' as const, recipient: c.email, subject: fill(replyWording[lang].subject), dedupeKey: `${args.replyKey}:${c.id}:email` },
-        { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, dedupeKey: `${args.replyKey}:${c.id}:sms` },
-      ];
-    });
+      const facts = { kind: row.kind, contactName: c.name, title: row.title, subjectId: row.subjectId, message: args.message };
+      const email = await renderNotice(tx, 'reminder.replied', 'email', lang, facts);
+      const sms = await renderNotice(tx, 'reminder.replied', 'sms', lang, facts);
+      const base = { event: 'reminder.replied', tenantId: row.tenantId, reviewId: row.id, contactId: c.id, language: lang };
+      notices.push(
+        { ...base, channel: 'email' as const, recipient: c.email, subject: email.subject, body: email.text, dedupeKey: `${args.replyKey}:${c.id}:email` },
+        { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, body: sms.text, dedupeKey: `${args.replyKey}:${c.id}:sms` },
+      );
+    }
     if (notices.length > 0) await tx.insert(notificationOutbox).values(notices).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
   });
 }

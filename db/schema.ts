@@ -201,12 +201,26 @@ export const notificationOutbox = pgTable(
     attempts: integer('attempts').notNull().default(0),
     providerMessageId: text('provider_message_id'),
     lastError: text('last_error'),
+    /** Set when its delivery workflow was started; the dispatcher picks rows where it is null. */
+    dispatchedAt: ts('dispatched_at'),
+    sentAt: ts('sent_at'),
+    deliveredAt: ts('delivered_at'),
+    /** Bumped by a staff resend, so the new delivery gets its own workflow. */
+    sendRound: integer('send_round').notNull().default(1),
+    /** The delivery workflow that claimed the send, so a second, duplicate delivery never sends it too. */
+    claimedBy: text('claimed_by'),
     /** One notice per (cause, recipient, channel): retried writers insert it once. */
     dedupeKey: text('dedupe_key').notNull().unique(),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('outbox_state_idx').on(t.state, t.createdAt), index('outbox_review_idx').on(t.reviewId)],
+  (t) => [
+    index('outbox_state_idx').on(t.state, t.createdAt),
+    index('outbox_review_idx').on(t.reviewId),
+    index('outbox_undispatched_idx').on(t.createdAt).where(sql`${t.dispatchedAt} is null`),
+    index('outbox_provider_idx').on(t.providerMessageId),
+    index('outbox_created_idx').on(t.createdAt.desc(), t.id),
+  ],
 );
 
 /** Append-only: a trigger in the migrations refuses UPDATE, DELETE and TRUNCATE. */
@@ -287,4 +301,19 @@ export const calendarDays = pgTable(
     check('calendar_days_date_check', sql`${t.date} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`),
     check('calendar_days_kind_check', sql`${t.kind} in ('holiday','makeup')`),
   ],
+);
+
+/** Admin overrides of notice wording (defaults live in domain/notice-templates.ts). */
+export const noticeTemplates = pgTable(
+  'notice_templates',
+  {
+    event: text('event').notNull(),
+    channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+    language: text('language', { enum: ['zh-CN', 'en'] }).notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => staff.id),
+  },
+  (t) => [primaryKey({ columns: [t.event, t.channel, t.language] })],
 );

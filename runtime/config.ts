@@ -31,6 +31,14 @@ const schema = z.object({
   BOOTSTRAP_TENANT_NAME: z.string().min(1).max(128).optional(),
   BOOTSTRAP_TENANT_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Voice Review Desk <noreply@voice-review-desk.local>'),
+  SMS_GATEWAY_URL: z.url().optional(),
+  SMS_APP_KEY: z.string().min(1).optional(),
+  SMS_APP_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  SMS_SENDER: z.string().min(1).default('csms12345678'),
+  SMS_TEMPLATE_ID: z.string().min(1).default('vrd-generic-notice'),
+  SMS_CALLBACK_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -42,6 +50,14 @@ export interface Config {
   databaseUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
   logLevel: Env['LOG_LEVEL'];
+  notifications: {
+    smtpUrl: string | undefined;
+    mailFrom: string;
+    sms: { url: string; appKey: string; appSecret: string; sender: string; templateId: string } | undefined;
+    smsSender: string;
+    smsTemplateId: string;
+    smsCallbackUrl: string | undefined;
+  };
   bootstrap: {
     adminEmail: string | undefined;
     adminPassword: string | undefined;
@@ -72,6 +88,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if ((e.BOOTSTRAP_TENANT_NAME === undefined) !== (e.BOOTSTRAP_TENANT_API_KEY === undefined)) {
     problems.push('BOOTSTRAP_TENANT_NAME and BOOTSTRAP_TENANT_API_KEY must be set together');
   }
+  const smsSet = [e.SMS_GATEWAY_URL, e.SMS_APP_KEY, e.SMS_APP_SECRET].filter((v) => v !== undefined).length;
+  if (smsSet !== 0 && smsSet !== 3) problems.push('SMS_GATEWAY_URL, SMS_APP_KEY and SMS_APP_SECRET must be set together');
   if (problems.length > 0) throw new ConfigError(problems);
   const cookieSecure = e.COOKIE_SECURE === 'auto' ? (e.PUBLIC_URL?.startsWith('https:') ?? false) : e.COOKIE_SECURE === 'true';
   return {
@@ -81,6 +99,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     logLevel: e.LOG_LEVEL,
+    notifications: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      sms:
+        e.SMS_GATEWAY_URL && e.SMS_APP_KEY && e.SMS_APP_SECRET
+          ? { url: e.SMS_GATEWAY_URL, appKey: e.SMS_APP_KEY, appSecret: e.SMS_APP_SECRET, sender: e.SMS_SENDER, templateId: e.SMS_TEMPLATE_ID }
+          : undefined,
+      smsSender: e.SMS_SENDER,
+      smsTemplateId: e.SMS_TEMPLATE_ID,
+      smsCallbackUrl: e.SMS_CALLBACK_URL,
+    },
     bootstrap: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,

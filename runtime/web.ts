@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { connectDatabase, pingDatabase } from '../db/client.js';
 import { getOrCreateSetting, randomSecret } from '../db/settings.js';
 import { createCalendarCache } from './calendar-cache.js';
+import type { NotificationChannels } from './notifications.js';
 import { createApp } from '../server/app.js';
 import type { AppDeps } from '../server/deps.js';
 import { ReviewClient } from '../server/review-client.js';
@@ -19,7 +20,13 @@ export interface RunningWeb {
 
 
 /** Starts the back office and tenant API on config.web.port (0 picks a free port). */
-export async function startWeb(config: Config, databaseUrl: string, temporal: TemporalTarget, log: Logger): Promise<RunningWeb> {
+export async function startWeb(
+  config: Config,
+  databaseUrl: string,
+  temporal: TemporalTarget,
+  log: Logger,
+  opts: { channels?: Pick<NotificationChannels, 'sms' | 'dev'> } = {},
+): Promise<RunningWeb> {
   const database = connectDatabase(databaseUrl);
   const connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
   const client = new Client({ connection, namespace: temporal.namespace });
@@ -29,6 +36,7 @@ export async function startWeb(config: Config, databaseUrl: string, temporal: Te
     calendar: createCalendarCache(database.db),
     log,
     now: () => new Date(),
+    notifications: opts.channels ? { smsCallback: { appKey: opts.channels.sms.appKey, appSecret: opts.channels.sms.appSecret }, dev: opts.channels.dev } : undefined,
     health: async () => {
       const [postgres, temporalUp] = await Promise.all([
         pingDatabase(database.sql).then(() => true, () => false),

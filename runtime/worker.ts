@@ -10,6 +10,9 @@ import type { Logger } from './logger.js';
 import type { TemporalTarget } from './temporal.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { createCalendarCache } from './calendar-cache.js';
+import { startNoticeDispatcher } from './notice-dispatcher.js';
+import { ensureRecomputeRequested } from '../server/recompute-client.js';
+import type { Senders } from '../activities/delivery.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -23,11 +26,14 @@ export async function startWorker(
   databaseUrl: string,
   temporal: TemporalTarget,
   log: Logger,
-  opts: { workflowBundle?: WorkerOptions['workflowBundle'] } = {},
+  opts: { workflowBundle?: WorkerOptions['workflowBundle']; senders?: Senders } = {},
 ): Promise<RunningWorker> {
   installTemporalRuntime(log);
   const database = connectDatabase(databaseUrl);
   const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+  // A client for the sweeper below and for the recompute activity's signals.
+  const clientConnection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
   const worker = await createWorker({
     connection,
     namespace: temporal.namespace,
@@ -35,13 +41,16 @@ export async function startWorker(
     db: database.db,
     log,
     calendar: createCalendarCache(database.db),
+    temporal: client,
+    senders: opts.senders,
     workflowBundle: opts.workflowBundle,
   });
   const done = worker.run();
+  const dispatcher = opts.senders ? startNoticeDispatcher({ db: database.db, client, taskQueue: config.temporal.taskQueue, log }) : undefined;
+  if (!opts.senders) log.warn('no notification senders configured: notices stay queued in the outbox');
 
   // A round whose row committed but whose workflow start was lost (a crash between the two) is started here.
-  const clientConnection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
-  const reviews = new ReviewClient(new Client({ connection: clientConnection, namespace: temporal.namespace }), config.temporal.taskQueue);
+  const reviews = new ReviewClient(client, config.temporal.taskQueue);
   let sweeping = false;
   const sweep = async () => {
     if (sweeping) return;
@@ -50,6 +59,10 @@ export async function startWorker(
       for (const row of await listUnstartedRounds(database.db, new Date(Date.now() - 30_000), 100)) {
         await startCurrentRound({ db: database.db, reviews, log }, row);
         log.info({ reviewId: row.id, round: row.round }, 'started a round whose workflow start was lost');
+      }
+      // A rule or calendar change whose recompute request was lost (Temporal down) is requested again.
+      if (await ensureRecomputeRequested(database.db, { client, taskQueue: config.temporal.taskQueue })) {
+        log.info('requested a recompute for reviews behind the rules version');
       }
     } catch (err) {
       log.warn({ err }, 'sweep for unstarted rounds failed; will retry');
@@ -64,6 +77,7 @@ export async function startWorker(
     done,
     stop: async () => {
       clearInterval(timer);
+      await dispatcher?.stop();
       try {
         worker.shutdown();
       } catch {

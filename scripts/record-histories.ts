@@ -21,7 +21,11 @@ import { claimUpdate, decideUpdate, remindUpdate, replyUpdate, supersedeSignal, 
 import { findTemporalCli } from './temporal/binaries.js';
 import { startDevServer } from './temporal/dev-server.js';
 
-type Activities = ReturnType<typeof createActivities>;
+/** The activities reviewRound calls. */
+type Activities = Pick<
+  ReturnType<typeof createActivities>,
+  'applyDecision' | 'assignReview' | 'markDeadlineReached' | 'markAtRisk' | 'readDeadline' | 'recordReminder' | 'escalateReminder' | 'replyToReminder'
+>;
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/workflow/histories');
 const actor = { id: 'staff-li', name: 'Li', role: 'reviewer' as const };
 /** Bump when recording after a patched() change; older recordings stay and must keep replaying. */

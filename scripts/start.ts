@@ -3,6 +3,7 @@ import { createLogger } from '../runtime/logger.js';
 import { startPlatform } from '../runtime/platform.js';
 import { startWeb } from '../runtime/web.js';
 import { startWorker } from '../runtime/worker.js';
+import { createSenders, startNotificationChannels } from '../runtime/notifications.js';
 import { connectDatabase } from '../db/client.js';
 import { bootstrap } from './bootstrap.js';
 import { loadDemoData } from './demo-data.js';
@@ -33,14 +34,18 @@ async function main(): Promise<void> {
   await bootstrap(db.db, config, log);
   await db.close();
 
-  const worker = await startWorker(config, platform.databaseUrl, platform.temporal, log);
+  const channels = await startNotificationChannels(config, log);
+  stoppers.push(channels.stop);
+  const web = await startWeb(config, platform.databaseUrl, platform.temporal, log, { channels });
+  stoppers.push(web.stop);
+  const senders = createSenders(config, channels, `${web.url}/callbacks/sms-status`);
+  stoppers.push(async () => senders.close());
+  const worker = await startWorker(config, platform.databaseUrl, platform.temporal, log, { senders });
   stoppers.push(worker.stop);
   worker.done.catch((err: unknown) => {
     log.fatal({ err }, 'worker crashed');
     void shutdown('worker-crash');
   });
-  const web = await startWeb(config, platform.databaseUrl, platform.temporal, log);
-  stoppers.push(web.stop);
 
   const lines = [`Voice Review Desk is running at ${web.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`];
   if (config.bootstrap.demoData) {

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, 'vrd-web');
   await prepareDatabase(config.databaseUrl);
-  const web = await startWeb(config, config.databaseUrl, temporalTarget(process.env), log);
+  const sms = config.notifications.sms;
+  const web = await startWeb(config, config.databaseUrl, temporalTarget(process.env), log, sms ? { channels: { sms, dev: {} } } : {});
   log.info({ url: web.url }, 'web server listening');
   const stop = () => void web.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -3,6 +3,7 @@ import { prepareDatabase } from '../db/migrate.js';
 import { createLogger } from '../runtime/logger.js';
 import { temporalTarget } from '../runtime/temporal.js';
 import { startWorker } from '../runtime/worker.js';
+import { createSenders } from '../runtime/notifications.js';
 
 /** `npm run worker`: one stateless worker process against DATABASE_URL and TEMPORAL_ADDRESS. */
 async function main(): Promise<void> {
@@ -12,7 +13,12 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, 'vrd-worker');
   await prepareDatabase(config.databaseUrl);
-  const worker = await startWorker(config, config.databaseUrl, temporalTarget(process.env), log);
+  const n = config.notifications;
+  const senders =
+    n.smtpUrl && n.sms && n.smsCallbackUrl
+      ? createSenders(config, { smtpUrl: n.smtpUrl, sms: n.sms }, n.smsCallbackUrl)
+      : undefined;
+  const worker = await startWorker(config, config.databaseUrl, temporalTarget(process.env), log, { senders });
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   const stop = () => void worker.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

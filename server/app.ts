@@ -6,12 +6,16 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
 import { apiRouter } from './api/router.js';
+import { callbackRouter } from './callbacks.js';
 import { createCsrf } from './backoffice/csrf.js';
 import { helpers } from './backoffice/helpers.js';
 import { loginRouter } from './backoffice/login.js';
 import { queueRouter } from './backoffice/queue.js';
 import { renderPage } from './backoffice/render.js';
 import { reviewRouter } from './backoffice/review.js';
+import { outboxRouter } from './backoffice/outbox.js';
+import { templatesRouter } from './backoffice/templates.js';
+import { tenantsRouter } from './backoffice/tenants.js';
 import { loadSession } from './backoffice/session.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
@@ -62,6 +66,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   });
 
   app.use('/api/v1', apiRouter(deps));
+  app.use(callbackRouter(deps));
 
   app.get('/static/htmx.js', (_req, res) => res.sendFile(htmxFile, { maxAge: '1d' }));
   app.use('/static', express.static(path.join(root, 'views/static'), { maxAge: '1h' }));
@@ -70,9 +75,17 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(loadSession(deps));
+  app.use((_req, res, next) => {
+    res.locals.devMailbox = !!deps.notifications?.dev.mailbox;
+    res.locals.devSms = !!deps.notifications?.dev.sms;
+    next();
+  });
   app.use(loginRouter(deps, csrf, opts.secureCookies));
   app.use(queueRouter(deps, csrf));
   app.use(reviewRouter(deps, csrf));
+  app.use(outboxRouter(deps, csrf));
+  app.use(templatesRouter(deps, csrf));
+  app.use(tenantsRouter(deps, csrf));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

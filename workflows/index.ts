@@ -1,1 +1,3 @@
 export { reviewRound } from './review-round.js';
+export { deliverNoticesWorkflow } from './deliver-notice.js';
+export { recomputeDeadlines } from './recompute-deadlines.js';

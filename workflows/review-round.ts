@@ -181,7 +181,7 @@ export async function reviewRound(input: ReviewRoundInput): Promise<ReviewRoundR
       deadlineMoved = false;
       const ms = Date.parse(target) - Date.now();
       if (ms > 0 && (await condition(() => !open() || deadlineMoved, ms))) {
-        if (deadlineMoved) state.sla = slaAt(Date.now(), deadline);
+        if (deadlineMoved && open()) await followMovedDeadline();
         continue;
       }
       const fresh = await readDeadline({ reviewId: input.reviewId, round: input.round });
@@ -199,6 +199,21 @@ export async function reviewRound(input: ReviewRoundInput): Promise<ReviewRoundR
         state.deadlineReached = true;
         await markDeadlineReached({ reviewId: input.reviewId, round: input.round, dueAt: deadline.dueAt });
       }
+    }
+  };
+
+  /** A deadline moved by a recompute may already have passed its at-risk instant or the deadline itself. */
+  const followMovedDeadline = async (): Promise<void> => {
+    const next = slaAt(Date.now(), deadline);
+    if (next === 'breached' && state.sla !== 'breached') {
+      state.sla = 'breached';
+      state.deadlineReached = true;
+      await markDeadlineReached({ reviewId: input.reviewId, round: input.round, dueAt: deadline.dueAt });
+    } else if (next === 'at_risk' && state.sla === 'on_track') {
+      state.sla = 'at_risk';
+      await markAtRisk({ reviewId: input.reviewId, round: input.round, dueAt: deadline.dueAt });
+    } else {
+      state.sla = next;
     }
   };
 

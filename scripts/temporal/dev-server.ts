@@ -98,7 +98,9 @@ async function startOnce(cli: string, namespace: string, opts: DevServerOptions,
     '--log-level',
     'warn',
     ...(namespace === 'default' ? [] : ['--namespace', namespace]),
-    ...(opts.dbFile ? ['--db-filename', path.resolve(opts.dbFile)] : []),
+    // WAL with synchronous=normal: a committed transaction survives a crash of the server process;
+    // only an OS crash may lose the last moments. Several times faster on small machines.
+    ...(opts.dbFile ? ['--db-filename', path.resolve(opts.dbFile), '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'] : []),
     ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${CLI_TYPE_NAMES[a.type]}`]),
   ];
   log(`Starting Temporal dev server on ${address} (namespace ${namespace}, ${opts.dbFile ? `state in ${opts.dbFile}` : 'in memory'})…`);

@@ -33,5 +33,7 @@ export const helpers = {
   time: (d: Date | string | null | undefined, options: HelperOptions) => (d ? formatTime(new Date(d), langOf(options)) : ''),
   iso: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : ''),
   eq: (a: unknown, b: unknown) => a === b,
+  includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
+  concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
   json: (v: unknown) => JSON.stringify(v),
 };

@@ -11,6 +11,8 @@ import { HttpError, notFound } from '../errors.js';
 import { claimReview } from '../use-cases/claim-review.js';
 import { decideReview } from '../use-cases/decide-review.js';
 import { replyToTenant } from '../use-cases/reply-to-tenant.js';
+import { notifyContacts } from '../use-cases/notify-contacts.js';
+import { listContacts } from '../../db/contacts.js';
 import type { Csrf } from './csrf.js';
 import { isHtmx, renderPage } from './render.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
@@ -31,9 +33,10 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!review) throw notFound('review');
     const staff = staffOf(res);
     const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
-    const [events, template] = await Promise.all([
+    const [events, template, tenantContacts] = await Promise.all([
       listReviewEvents(deps.db, id),
       review.kind === 'voice_template' ? findTemplateByReview(deps.db, id) : Promise.resolve(undefined),
+      listContacts(deps.db, review.tenantId),
     ]);
     return {
       title: review.title,
@@ -43,6 +46,8 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
       explanation: await explain(review, lang),
       reasons: rejectionReasonsFor(review.kind as ReviewKind).map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText })),
       canAct: canDecide(staff.role) && review.status === 'pending',
+      canNotify: canDecide(staff.role),
+      contacts: tenantContacts,
       readOnly: !canDecide(staff.role),
       claimable: canDecide(staff.role) && review.status === 'pending' && review.assigneeId !== staff.id,
       token: randomBytes(18).toString('base64url'),
@@ -76,5 +81,6 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/reviews/:id/decision', requireRole(...DECIDERS), csrf.protect, act(decideReview));
   r.post('/reviews/:id/claim', requireRole(...DECIDERS), csrf.protect, act(claimReview));
   r.post('/reviews/:id/reply', requireRole(...DECIDERS), csrf.protect, act(replyToTenant));
+  r.post('/reviews/:id/notify', requireRole(...DECIDERS), csrf.protect, act(notifyContacts));
   return r;
 }

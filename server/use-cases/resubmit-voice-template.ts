@@ -2,6 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { reviewEvents, reviews, voiceTemplates } from '../../db/schema.js';
 import { findTenantTemplate } from '../../db/voice-templates.js';
 import { findDeadlineRule } from '../../db/rules.js';
+import { currentVersions } from '../../db/rules-version.js';
+import { recomputeIfRulesMoved } from '../../activities/recompute.js';
 import { workflowIdFor } from '../../domain/review.js';
 import { atRiskAt, computeDueAt } from '../../domain/working-time.js';
 import { AT_RISK_SHARE } from '../../domain/rules.js';
@@ -19,12 +21,14 @@ import { startCurrentRound } from './start-round.js';
 export async function resubmitVoiceTemplate(deps: AppDeps, tenant: TenantRow, templateId: string, body: unknown): Promise<ReviewRow> {
   const input = parseVoiceTemplate(body);
   const submittedAt = deps.now();
+  // Versions first, then the rule and calendar: see recomputeIfRulesMoved (activities/recompute.ts).
+  const versions = await currentVersions(deps.db);
   const rule = await findDeadlineRule(deps.db, 'voice_template');
-  const { calendar } = await deps.calendar();
+  const { calendar, version: calendarVersion } = await deps.calendar();
   const dueAt = computeDueAt(submittedAt, rule, calendar);
   const riskAt = atRiskAt(submittedAt, dueAt, AT_RISK_SHARE, calendar);
 
-  const { row, previousRound } = await deps.db.transaction(async (tx) => {
+  const { row: committed, previousRound } = await deps.db.transaction(async (tx) => {
     const template = await findTenantTemplate(tx, tenant.id, templateId);
     if (!template) throw notFound('voice template');
     const [current] = await tx.select().from(reviews).where(eq(reviews.id, template.reviewId)).for('update');
@@ -42,6 +46,7 @@ export async function resubmitVoiceTemplate(deps: AppDeps, tenant: TenantRow, te
         atRiskAt: riskAt,
         reminderAnswerDueAt: null,
         dueRule: rule,
+        rulesVersion: versions.rules,
         slaState: 'on_track',
         assigneeId: null,
         reminderStatus: 'none',
@@ -73,6 +78,8 @@ export async function resubmitVoiceTemplate(deps: AppDeps, tenant: TenantRow, te
     });
     return { row: updated, previousRound: current.status === 'pending' ? current.round : null };
   });
+  // A change that raced this round's commit: recompute the round before its workflow starts.
+  const row = await recomputeIfRulesMoved(deps.db, committed, { rules: versions.rules, calendar: calendarVersion }, deps.log);
   if (previousRound !== null) await deps.reviews.supersede(row.id, previousRound);
   await startCurrentRound(deps, row);
   return row;

@@ -14,6 +14,7 @@ export async function startCurrentRound(deps: Pick<AppDeps, 'db' | 'reviews' | '
     round: row.round,
     submittedAt: row.submittedAt.toISOString(),
     dueAt: row.dueAt.toISOString(),
+    atRiskAt: row.atRiskAt?.toISOString(),
     assigneeId: row.assigneeId,
   });
   await markWorkflowStarted(deps.db, row.id, row.round);

@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { reviewEvents, reviews, voiceTemplates } from '../../db/schema.js';
 import { findReview, type ReviewRow } from '../../db/reviews.js';
 import { findDeadlineRule } from '../../db/rules.js';
+import { currentVersions } from '../../db/rules-version.js';
+import { recomputeIfRulesMoved } from '../../activities/recompute.js';
 import { voiceTemplateInput, type VoiceTemplateInput } from '../../domain/voice-template.js';
 import { workflowIdFor } from '../../domain/review.js';
 import { atRiskAt, computeDueAt } from '../../domain/working-time.js';
@@ -40,8 +42,11 @@ export async function submitVoiceTemplate(
   if (earlier) return ensureStarted(deps, earlier);
 
   const submittedAt = deps.now();
+  // Versions first, then the rule and calendar: the row is labelled with a rules version never
+  // newer than what its deadline used (the race with an admin's change: recomputeIfRulesMoved).
+  const versions = await currentVersions(deps.db);
   const rule = await findDeadlineRule(deps.db, 'voice_template');
-  const { calendar } = await deps.calendar();
+  const { calendar, version: calendarVersion } = await deps.calendar();
   const dueAt = computeDueAt(submittedAt, rule, calendar);
   const riskAt = atRiskAt(submittedAt, dueAt, AT_RISK_SHARE, calendar);
   const templateId = newTemplateId();
@@ -64,6 +69,7 @@ export async function submitVoiceTemplate(
           dueAt,
           atRiskAt: riskAt,
           dueRule: rule,
+          rulesVersion: versions.rules,
           workflowId: workflowIdFor(reviewId, 1),
         })
         .returning();
@@ -90,6 +96,9 @@ export async function submitVoiceTemplate(
     }
     throw err;
   }
+  // A rule or calendar change that committed meanwhile may have run its recompute before this row
+  // was visible: then this row is recomputed here, before its workflow starts with the deadline.
+  row = await recomputeIfRulesMoved(deps.db, row, { rules: versions.rules, calendar: calendarVersion }, deps.log);
   await startCurrentRound(deps, row);
   return row;
 }

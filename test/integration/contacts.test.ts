@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { auditLog } from '../../db/schema.js';
+import { BackOfficeSession } from '../support/back-office.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
@@ -64,5 +67,39 @@ describe('tenant contacts', () => {
     expect((await app.api(stranger, 'PUT', `/contacts/${created.body.id}`, contact(2))).status).toBe(404);
     expect((await app.api(stranger, 'DELETE', `/contacts/${created.body.id}`)).status).toBe(404);
     expect((await app.api(stranger, 'GET', '/contacts')).body.items).toEqual([]);
+  });
+});
+
+describe('contacts in the back office', () => {
+  it('when an admin adds, changes and removes a contact on the tenant page, then bad fields are named, changes are audited, and reviewers only read', async () => {
+    const tenant = await app.addTenant();
+    const member = await app.addStaff('admin');
+    const admin = new BackOfficeSession(app.url);
+    await admin.login(member.email, member.password);
+    await admin.get(`/tenants/${tenant.tenant.id}`);
+    const bad = await admin.post(`/tenants/${tenant.tenant.id}/contacts`, { name: '王五', mobile: '123', email: 'w@example.com', language: 'zh-CN' });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('mobile:');
+    const body = new URLSearchParams({ _csrf: admin.csrf, name: '王五', mobile: '13900139000', email: 'w@example.com', language: 'en' });
+    body.append('subscriptions', 'voice_template');
+    body.append('subscriptions', 'reminder_reply');
+    const added = await admin.postRaw(`/tenants/${tenant.tenant.id}/contacts`, body);
+    expect(added.status).toBe(303);
+    const list = await app.api(tenant, 'GET', '/contacts');
+    expect(list.body.items).toEqual([expect.objectContaining({ name: '王五', mobile: '+8613900139000', language: 'en', subscriptions: ['voice_template', 'reminder_reply'] })]);
+    const id = list.body.items[0].id;
+    await admin.get(`/tenants/${tenant.tenant.id}`);
+    expect((await admin.post(`/tenants/${tenant.tenant.id}/contacts/${id}/delete`, {})).status).toBe(303);
+    expect((await app.api(tenant, 'GET', '/contacts')).body.items).toEqual([]);
+    const audit = await app.database.db.select().from(auditLog).where(eq(auditLog.objectId, tenant.tenant.id));
+    expect(audit.map((a) => a.action).sort()).toEqual(['contact.create', 'contact.delete']);
+
+    const rm = await app.addStaff('reviewer');
+    const reviewer = new BackOfficeSession(app.url);
+    await reviewer.login(rm.email, rm.password);
+    const page = await reviewer.get(`/tenants/${tenant.tenant.id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain('id="add-contact"');
+    expect((await reviewer.post(`/tenants/${tenant.tenant.id}/contacts`, { name: 'x', mobile: '13900139001', email: 'x@example.com' })).status).toBe(403);
   });
 });

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, notificationOutbox, reviewEvents } from '../../db/schema.js';
 import { BackOfficeSession, formToken } from '../support/back-office.js';
 import { addContact, startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
+import { spawnWorkerProcess } from '../support/worker-process.js';
 
 let app: TestApp;
 let child: ChildProcess | undefined;
@@ -17,36 +18,6 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** `npm run worker` as its own process, so it can be killed with SIGKILL like in production. */
-async function spawnWorker(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: app.databaseUrl,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      TEMPORAL_TASK_QUEUE: app.taskQueue,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
-  });
-  return proc;
-}
-
 describe('worker killed during a decision', () => {
   it('when the worker is killed with SIGKILL while the decision is being written, then after a restart it is applied exactly once', async () => {
     const tenant = await app.addTenant();
@@ -56,7 +27,8 @@ describe('worker killed during a decision', () => {
     const reviewId: string = submitted.body.id;
 
     await app.worker.stop();
-    child = await spawnWorker();
+    const worker = await spawnWorkerProcess({ DATABASE_URL: app.databaseUrl, TEMPORAL_TASK_QUEUE: app.taskQueue });
+    child = worker;
 
     // Hold the review row so the decision activity blocks inside its transaction: the decision is in flight.
     let release!: () => void;
@@ -79,8 +51,8 @@ describe('worker killed during a decision', () => {
       }, { timeout: 60_000, interval: 200 })
       .toBeGreaterThan(0);
 
-    child.kill('SIGKILL');
-    await new Promise((r) => child?.once('exit', r));
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker.once('exit', r));
     release();
     await holder;
 

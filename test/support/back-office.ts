@@ -44,6 +44,18 @@ export class BackOfficeSession {
     return { status: res.status, html, headers: res.headers };
   }
 
+  /** Posts a body as given (repeated fields, e.g. checkbox lists); the caller includes _csrf. */
+  async postRaw(path: string, body: URLSearchParams): Promise<{ status: number; html: string; headers: Headers }> {
+    const res = await fetch(this.baseUrl + path, {
+      method: 'POST',
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+    });
+    this.remember(res);
+    return { status: res.status, html: await res.text(), headers: res.headers };
+  }
+
   async login(email: string, password: string): Promise<void> {
     await this.get('/login');
     const res = await this.post('/login', { email, password, next: '/queue' });

@@ -15,6 +15,7 @@ import { createLogger } from '../../runtime/logger.js';
 import { temporalTarget } from '../../runtime/temporal.js';
 import { startWeb, type RunningWeb } from '../../runtime/web.js';
 import { startWorker, type RunningWorker } from '../../runtime/worker.js';
+import { createSenders, startNotificationChannels, type NotificationChannels } from '../../runtime/notifications.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds: once per test file. */
@@ -33,6 +34,7 @@ export interface TestApp {
   databaseUrl: string;
   taskQueue: string;
   startWorker(): Promise<RunningWorker>;
+  channels: NotificationChannels | undefined;
   addTenant(name?: string): Promise<TestTenant>;
   addStaff(role: Role, password?: string): Promise<StaffMember & { password: string }>;
   api(tenant: TestTenant, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
@@ -43,7 +45,7 @@ export interface TestApp {
  * Starts the real app on port 0 against a fresh database on the shared PostgreSQL server
  * and a unique task queue on the shared Temporal dev server.
  */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(opts: { notifications?: boolean } = {}): Promise<TestApp> {
   const suffix = randomBytes(5).toString('hex');
   const dbName = `t_${suffix}`;
   const adminUrl = inject('postgresAdminUrl');
@@ -58,9 +60,12 @@ export async function startTestApp(): Promise<TestApp> {
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
   const temporal = temporalTarget({}, { address: inject('temporalAddress'), namespace: inject('temporalNamespace') });
   const database = connectDatabase(databaseUrl, { max: 4 });
-  const launchWorker = async () => startWorker(config, databaseUrl, temporal, log, { workflowBundle: await workflowBundle() });
+  // Real local SMTP and SMS sinks, only for suites about sending (others assert rows stay queued).
+  const channels = opts.notifications ? await startNotificationChannels(config, log) : undefined;
+  const web = await startWeb(config, databaseUrl, temporal, log, { channels });
+  const senders = channels ? createSenders(config, channels, `${web.url}/callbacks/sms-status`) : undefined;
+  const launchWorker = async () => startWorker(config, databaseUrl, temporal, log, { workflowBundle: await workflowBundle(), senders });
   let worker = await launchWorker();
-  const web = await startWeb(config, databaseUrl, temporal, log);
 
   const app: TestApp = {
     url: web.url,
@@ -100,9 +105,12 @@ export async function startTestApp(): Promise<TestApp> {
       }
       return { status: res.status, body: parsed, headers: res.headers };
     },
+    channels,
     async stop() {
       await web.stop();
       await worker.stop();
+      senders?.close();
+      await channels?.stop();
       await database.close();
     },
   };

@@ -10,7 +10,11 @@ import { deadlineChangedSignal, decideUpdate, remindUpdate, replyUpdate, superse
 import type { ReviewRoundInput } from '../../workflows/review-round.js';
 import { createTimeSkippingEnv } from '../../scripts/temporal/test-env.js';
 
-type Activities = ReturnType<typeof createActivities>;
+/** The activities reviewRound calls. */
+type Activities = Pick<
+  ReturnType<typeof createActivities>,
+  'applyDecision' | 'assignReview' | 'markDeadlineReached' | 'markAtRisk' | 'readDeadline' | 'recordReminder' | 'escalateReminder' | 'replyToReminder'
+>;
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;

@@ -1,0 +1,444 @@
+/**
+ * Recomputing open deadlines after a rule or calendar change (issue 3, "Recompute").
+ *
+ * How it holds together:
+ * - Every change bumps the global rules version (db/rules-version.ts) in its own transaction;
+ *   each pending review row records the version its deadline was computed under
+ *   (reviews.rules_version). Work left = pending rows with rules_version < target, read through
+ *   the index (status, rules_version, id): no cursor to lose, a retried or interrupted page just
+ *   finds the same rows again, and a row is never counted done before its new deadline is written.
+ * - One page = one SELECT, pure arithmetic, ONE bulk UPDATE ... FROM jsonb_to_recordset($page) (one
+ *   parameter however many rows; drizzle's postgres.js driver does not pass JS arrays as
+ *   Postgres arrays). The update is guarded by the
+ *   row's round and deadline_version, so a concurrent resubmission, decision or recompute is never
+ *   overwritten: such a row is simply picked up again, or has left the pending set).
+ * - The rules and calendar are read fresh for every page, AFTER the rules version: rows are labelled
+ *   with max(target, version read), which is never newer than the data they were computed with.
+ * - Timers: a round's workflow re-reads its row when its timer fires, so a deadline that moved later
+ *   needs nothing. One whose next SLA instant (at-risk while on track, due while at risk) moved
+ *   earlier gets a `deadlineChanged` signal. Such rows are labelled done only AFTER the signal was
+ *   accepted (or the workflow is gone): a crash between the UPDATE and the signal leaves them behind,
+ *   and the retried attempt, finding their deadline already written, signals them again (signals
+ *   carry the row's deadline_version, so a duplicate is ignored by the workflow).
+ * - SLA state: moving back (at risk -> on track) is written in the bulk UPDATE. Moving forward
+ *   (the new at-risk or due instant has already passed) goes through markAtRisk/markDeadlineReached,
+ *   the same idempotent writers the workflow uses, so the event and the staff notice happen once,
+ *   whoever gets there first. Breached is final: the breach was recorded and the round's workflow
+ *   stopped watching, so a later deadline does not un-breach it.
+ */
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { calendarVersion, loadCalendar } from '../db/calendars.js';
+import { findReview, type ReviewRow } from '../db/reviews.js';
+import { currentRulesVersion, currentVersions } from '../db/rules-version.js';
+import { deadlineRules, reviews } from '../db/schema.js';
+import { defaultCalendarSpec } from '../domain/holidays-cn.js';
+import { REVIEW_KINDS, type SlaState } from '../domain/review.js';
+import { AT_RISK_SHARE, DEFAULT_DEADLINE_RULES } from '../domain/rules.js';
+import { atRiskAt, computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
+import type { Logger } from '../runtime/logger.js';
+import { deadlineChangedSignal, type Deadline } from '../workflows/messages.js';
+import { markAtRisk, markDeadlineReached } from './deadlines.js';
+
+export interface RecomputePageArgs {
+  /** Bring pending rows up to (at least) this rules version. */
+  targetVersion: number;
+  /** Rows per page. */
+  limit: number;
+}
+
+export interface RecomputePageResult {
+  /** Pending rows read for this page. */
+  processed: number;
+  /** Rows whose due or at-risk instant changed (their deadline_version was bumped). */
+  moved: number;
+  /** deadlineChanged signals accepted by Temporal. */
+  signalled: number;
+  /** Nothing is left behind the target: this page was short and wrote every row it read. */
+  done: boolean;
+  /** The version the rows were labelled with: max(target, the version current when the page started). */
+  version: number;
+  /** Milliseconds spent per phase: read (rules, calendar, rows), compute, write (bulk update), sla (markers), signal. */
+  ms: { read: number; compute: number; write: number; sla: number; signal: number };
+}
+
+/** Remembers the last calendar built, by its stored version: rebuilt whenever the version moves. */
+export interface CalendarMemo {
+  current?: { version: number; calendar: WorkingCalendar };
+}
+
+export interface RecomputeDeps {
+  db: Db;
+  log?: Logger;
+  /** Signals the rounds whose timers must fire earlier. Without it (a benchmark, a round not started yet) nothing is signalled. */
+  temporal?: Client;
+  calendarMemo?: CalendarMemo;
+  heartbeat?: (details?: unknown) => void;
+  /** The activity attempt (1 = first). A retry re-signals rows an earlier attempt may have written but not signalled. */
+  attempt?: number;
+  now?: () => Date;
+  /** Concurrent signals in flight (default 32). */
+  signalConcurrency?: number;
+  /**
+   * A round whose row is committed but whose workflow start is not confirmed yet (the submitter
+   * is between commit and start) answers "not found": wait this long for the start, then signal
+   * again (default 10 s). A start lost for longer is done by the sweeper from the row, which
+   * already holds the new deadline.
+   */
+  startWaitMs?: number;
+}
+
+const SLA_RANK: Record<SlaState, number> = { on_track: 0, at_risk: 1, breached: 2 };
+
+interface DeadlineContext {
+  version: number;
+  rules: Map<string, DeadlineRule>;
+  calendar: WorkingCalendar;
+}
+
+/**
+ * The current rules version, then (never older than it) the deadline rules and the stored
+ * calendar. The calendar is read from the database, not from the web processes' cache.
+ */
+async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext> {
+  const { db } = deps;
+  const version = await currentRulesVersion(db);
+  const rules = new Map<string, DeadlineRule>();
+  for (const kind of REVIEW_KINDS) rules.set(kind, DEFAULT_DEADLINE_RULES[kind]);
+  for (const row of await db.select().from(deadlineRules)) {
+    try {
+      rules.set(row.kind, validateDeadlineRule(row.rule));
+    } catch (err) {
+      deps.log?.error({ err, kind: row.kind }, 'stored deadline rule is invalid; using the default');
+    }
+  }
+  const memo = deps.calendarMemo ?? {};
+  const stored = await calendarVersion(db);
+  let calendar: WorkingCalendar;
+  if (stored === undefined) {
+    calendar = createCalendar(defaultCalendarSpec());
+  } else if (memo.current && memo.current.version === stored) {
+    calendar = memo.current.calendar;
+  } else {
+    const loaded = await loadCalendar(db);
+    if (!loaded) throw new Error('the working calendar vanished while loading it');
+    calendar = createCalendar(loaded.spec);
+    memo.current = { version: loaded.version, calendar };
+  }
+  return { version, rules, calendar };
+}
+
+interface PlannedRow {
+  id: string;
+  round: number;
+  workflowId: string;
+  oldVersion: number;
+  dueAt: Date;
+  atRiskAt: Date;
+  rule: DeadlineRule;
+  /** The SLA state the bulk update writes, or null to leave it (forward moves go through the markers). */
+  writeState: SlaState | null;
+  /** Forward move to record with its event and notice. */
+  forward: 'at_risk' | 'breached' | null;
+  moved: boolean;
+  /** Must be signalled (and marked) before it counts as done. */
+  hold: boolean;
+}
+
+/** The next instant the round's workflow waits for in `state`, or null when it waits for none. */
+function nextInstant(state: SlaState, dueAt: number, atRisk: number | null): number | null {
+  if (state === 'on_track') return atRisk ?? dueAt;
+  if (state === 'at_risk') return dueAt;
+  return null;
+}
+
+type PageRow = Pick<ReviewRow, 'id' | 'kind' | 'round' | 'submittedAt' | 'dueAt' | 'atRiskAt' | 'dueRule' | 'slaState' | 'deadlineVersion' | 'workflowId'>;
+
+function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, log?: Logger): PlannedRow | null {
+  let rule = ctx.rules.get(row.kind);
+  try {
+    rule ??= validateDeadlineRule(row.dueRule);
+  } catch {
+    // An unknown kind with an unreadable rule: nothing to compute it with.
+  }
+  if (!rule) {
+    log?.error({ reviewId: row.id, kind: row.kind }, 'no deadline rule for this review; keeping its deadline');
+    return null;
+  }
+  let dueAt: Date;
+  let riskAt: Date;
+  try {
+    dueAt = computeDueAt(row.submittedAt, rule, ctx.calendar);
+    riskAt = atRiskAt(row.submittedAt, dueAt, AT_RISK_SHARE, ctx.calendar);
+  } catch (err) {
+    log?.error({ err, reviewId: row.id }, 'cannot compute this review deadline; keeping it');
+    return null;
+  }
+  const oldDue = row.dueAt.getTime();
+  const oldRisk = row.atRiskAt?.getTime() ?? null;
+  const moved = dueAt.getTime() !== oldDue || riskAt.getTime() !== oldRisk;
+
+  const old = row.slaState;
+  let next: SlaState;
+  if (old === 'breached') next = 'breached';
+  else if (now >= dueAt.getTime()) next = 'breached';
+  else if (now >= riskAt.getTime()) next = 'at_risk';
+  else next = 'on_track';
+  const forward = SLA_RANK[next] > SLA_RANK[old] ? (next as 'at_risk' | 'breached') : null;
+
+  const before = nextInstant(old, oldDue, oldRisk);
+  const after = next === 'breached' ? Number.NEGATIVE_INFINITY : nextInstant(next, dueAt.getTime(), riskAt.getTime());
+  const earlier = before !== null && after !== null && after < before;
+  // On a retry, a row whose deadline is already what we compute may have been written by the failed attempt and not signalled yet.
+  const maybeUnsignalled = retry && !moved && old !== 'breached';
+  return {
+    id: row.id,
+    round: row.round,
+    workflowId: row.workflowId,
+    oldVersion: row.deadlineVersion,
+    dueAt,
+    atRiskAt: riskAt,
+    rule,
+    writeState: forward ? null : next,
+    forward,
+    moved,
+    hold: earlier || forward !== null || maybeUnsignalled,
+  };
+}
+
+/**
+ * One page of the recompute: up to `limit` pending rows behind the target version get their
+ * deadline, at-risk instant, rule and SLA state recomputed from their submission time under the
+ * current rules and calendar. Idempotent: running it again (a retry, a second worker) finds only
+ * rows still behind and writes the same values.
+ */
+export async function recomputePage(deps: RecomputeDeps, args: RecomputePageArgs): Promise<RecomputePageResult> {
+  return recomputeRows(deps, args, {});
+}
+
+interface RowFilter {
+  /** Only this review (a submission that raced a change). */
+  onlyId?: string;
+  /** Also redo a row already labelled with the current version (its deadline used a stale calendar). */
+  force?: boolean;
+}
+
+async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filter: RowFilter): Promise<RecomputePageResult> {
+  const { db } = deps;
+  const heartbeat = deps.heartbeat ?? (() => undefined);
+  const ms = { read: 0, compute: 0, write: 0, sla: 0, signal: 0 };
+  let t = performance.now();
+  const lap = (phase: keyof typeof ms) => {
+    const n = performance.now();
+    ms[phase] += n - t;
+    t = n;
+  };
+
+  const ctx = await loadDeadlineContext(deps);
+  const label = Math.max(args.targetVersion, ctx.version);
+  const limit = Math.max(1, Math.floor(args.limit));
+  const rows: PageRow[] = await db
+    .select({
+      id: reviews.id,
+      kind: reviews.kind,
+      round: reviews.round,
+      submittedAt: reviews.submittedAt,
+      dueAt: reviews.dueAt,
+      atRiskAt: reviews.atRiskAt,
+      dueRule: reviews.dueRule,
+      slaState: reviews.slaState,
+      deadlineVersion: reviews.deadlineVersion,
+      workflowId: reviews.workflowId,
+    })
+    .from(reviews)
+    .where(
+      and(
+        eq(reviews.status, 'pending'),
+        filter.force ? lte(reviews.rulesVersion, label) : lt(reviews.rulesVersion, label),
+        filter.onlyId ? eq(reviews.id, filter.onlyId) : undefined,
+      ),
+    )
+    // The index is (status, rules_version, id): this order reads it in place and stops at the limit.
+    .orderBy(asc(reviews.rulesVersion), asc(reviews.id))
+    .limit(limit);
+  lap('read');
+
+  const now = (deps.now?.() ?? new Date()).getTime();
+  const retry = (deps.attempt ?? 1) > 1;
+  const planned: PlannedRow[] = [];
+  const unplannable: PageRow[] = [];
+  for (const row of rows) {
+    const p = plan(row, ctx, now, retry, deps.log);
+    if (p) planned.push(p);
+    else unplannable.push(row);
+  }
+  lap('compute');
+
+  const written = new Map<string, number>();
+  if (planned.length > 0) {
+    const result = await db.execute<{ id: string; deadline_version: number }>(sql`
+      update reviews as r set
+        due_at = n.due_at,
+        at_risk_at = n.at_risk_at,
+        due_rule = n.due_rule,
+        sla_state = case when r.sla_state = 'breached' or n.sla_state is null then r.sla_state else n.sla_state end,
+        rules_version = case when n.hold then r.rules_version else ${label}::int end,
+        deadline_version = r.deadline_version + case when n.moved then 1 else 0 end,
+        updated_at = case when n.moved then now() else r.updated_at end
+      from jsonb_to_recordset(${JSON.stringify(
+        planned.map((p) => ({
+          id: p.id,
+          round: p.round,
+          old_version: p.oldVersion,
+          due_at: p.dueAt.toISOString(),
+          at_risk_at: p.atRiskAt.toISOString(),
+          due_rule: p.rule,
+          sla_state: p.writeState,
+          moved: p.moved,
+          hold: p.hold,
+        })),
+      )}::jsonb) as n(id uuid, round int, old_version int, due_at timestamptz, at_risk_at timestamptz, due_rule jsonb, sla_state text, moved bool, hold bool)
+      where r.id = n.id
+        and r.status = 'pending'
+        and r.round = n.round
+        and r.deadline_version = n.old_version
+        and r.rules_version ${filter.force ? sql`<=` : sql`<`} ${label}::int
+      returning r.id, r.deadline_version`);
+    for (const w of result) written.set(w.id, Number(w.deadline_version));
+  }
+  if (unplannable.length > 0) {
+    // Nothing to compute them with: label them so the recompute does not spin on them (logged above).
+    await db
+      .update(reviews)
+      .set({ rulesVersion: label })
+      .where(and(inArray(reviews.id, unplannable.map((r) => r.id)), lt(reviews.rulesVersion, label)));
+  }
+  lap('write');
+  heartbeat({ label, written: written.size });
+
+  // Rows a concurrent writer changed meanwhile were not written: they are read again on a later page (or left the pending set).
+  const held = planned.filter((p) => p.hold && written.has(p.id));
+  for (const p of held) {
+    if (!p.forward) continue;
+    const args = { reviewId: p.id, round: p.round, dueAt: p.dueAt.toISOString() };
+    if (p.forward === 'at_risk') await markAtRisk(db, args);
+    else await markDeadlineReached(db, args);
+  }
+  lap('sla');
+
+  let signalled = 0;
+  if (held.length > 0 && deps.temporal) {
+    signalled = await signalRounds(deps, held.map((p) => ({ p, deadline: { dueAt: p.dueAt.toISOString(), atRiskAt: p.atRiskAt.toISOString(), version: written.get(p.id)! } })));
+  } else if (held.length > 0 && !deps.temporal && !filter.onlyId) {
+    deps.log?.warn({ rows: held.length }, 'recompute has no Temporal client: rounds whose deadline moved earlier were not signalled');
+  }
+  lap('signal');
+
+  if (held.length > 0) {
+    await db.execute(sql`
+      update reviews as r set rules_version = ${label}::int
+      from jsonb_to_recordset(${JSON.stringify(held.map((p) => ({ id: p.id, round: p.round, deadline_version: written.get(p.id)! })))}::jsonb)
+        as n(id uuid, round int, deadline_version int)
+      where r.id = n.id and r.round = n.round and r.deadline_version = n.deadline_version and r.rules_version < ${label}::int`);
+    lap('write');
+  }
+
+  return {
+    processed: rows.length,
+    moved: planned.filter((p) => p.moved && written.has(p.id)).length,
+    signalled,
+    // A short page is the last, unless a row was skipped because someone wrote it meanwhile: then look once more.
+    done: rows.length < limit && written.size + unplannable.length === rows.length,
+    version: label,
+    ms: { read: Math.round(ms.read), compute: Math.round(ms.compute), write: Math.round(ms.write), sla: Math.round(ms.sla), signal: Math.round(ms.signal) },
+  };
+}
+
+/** Signals each round with bounded concurrency; rounds that are gone are fine, rounds not started yet are waited for briefly. */
+async function signalRounds(deps: RecomputeDeps, items: { p: PlannedRow; deadline: Deadline }[]): Promise<number> {
+  const client = deps.temporal!;
+  const heartbeat = deps.heartbeat ?? (() => undefined);
+  let signalled = 0;
+  const notFound: typeof items = [];
+  const send = async (item: (typeof items)[number]): Promise<boolean> => {
+    try {
+      await client.workflow.getHandle(item.p.workflowId).signal(deadlineChangedSignal, item.deadline);
+      signalled += 1;
+      return true;
+    } catch (err) {
+      if (isGone(err)) return false;
+      throw err;
+    }
+  };
+  await mapLimit(items, deps.signalConcurrency ?? 32, async (item) => {
+    if (!(await send(item))) notFound.push(item);
+  });
+  heartbeat({ signalled });
+
+  if (notFound.length === 0) return signalled;
+  // Not found: decided and closed meanwhile (fine), or committed but not started yet (wait for the start, then signal).
+  const unstarted = await deps.db
+    .select({ id: reviews.id })
+    .from(reviews)
+    .where(and(inArray(reviews.id, notFound.map((i) => i.p.id)), eq(reviews.status, 'pending'), isNull(reviews.workflowStartedAt)));
+  const waiting = new Map(notFound.filter((i) => unstarted.some((u) => u.id === i.p.id)).map((i) => [i.p.id, i]));
+  const until = Date.now() + (deps.startWaitMs ?? 10_000);
+  while (waiting.size > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    heartbeat({ signalled, waitingForStart: waiting.size });
+    const started = await deps.db
+      .select({ id: reviews.id, round: reviews.round, status: reviews.status })
+      .from(reviews)
+      .where(and(inArray(reviews.id, [...waiting.keys()]), isNotNull(reviews.workflowStartedAt)));
+    for (const s of started) {
+      const item = waiting.get(s.id);
+      waiting.delete(s.id);
+      if (item && s.status === 'pending' && s.round === item.p.round) await send(item);
+    }
+  }
+  if (waiting.size > 0) deps.log?.warn({ reviewIds: [...waiting.keys()] }, 'rounds still not started after waiting; the sweeper starts them with the recomputed deadline');
+  return signalled;
+}
+
+function isGone(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (err instanceof Error && /workflow execution already completed/i.test(err.message));
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/**
+ * Closes the race between a submission and a rule or calendar change.
+ *
+ * A submission reads the versions (currentVersions) BEFORE it reads the rule and the calendar,
+ * computes its deadline, and commits the row labelled with that rules version V. A change that
+ * commits version V+1 after that read may start its recompute pass before the row commits: the
+ * pass does not see the row and would miss it. So, after committing, the submitter reads the
+ * versions again. Unchanged: any later change's pass starts after this moment and finds the
+ * committed row behind. Changed (or the calendar the web process had cached was older than the
+ * stored one): the submitter recomputes this one row itself, under fresh rules and calendar,
+ * before starting its workflow, which therefore starts with the right deadline. A pass that does
+ * see the row meanwhile is harmless: both write the same values, guarded by deadline_version.
+ */
+export async function recomputeIfRulesMoved(
+  db: Db,
+  row: ReviewRow,
+  used: { rules: number; calendar: number },
+  log?: Logger,
+): Promise<ReviewRow> {
+  const now = await currentVersions(db);
+  if (now.rules === used.rules && now.calendar === used.calendar) return row;
+  await recomputeRows({ db, log }, { targetVersion: now.rules, limit: 1 }, { onlyId: row.id, force: true });
+  const fresh = await findReview(db, row.id);
+  return fresh && fresh.round === row.round ? fresh : row;
+}
+

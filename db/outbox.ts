@@ -1,0 +1,123 @@
+import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { notificationOutbox, tenants } from './schema.js';
+import type { Db } from './client.js';
+
+export type OutboxRow = typeof notificationOutbox.$inferSelect;
+export type OutboxState = OutboxRow['state'];
+
+export async function findNotice(db: Db, id: string): Promise<OutboxRow | undefined> {
+  const [row] = await db.select().from(notificationOutbox).where(eq(notificationOutbox.id, id));
+  return row;
+}
+
+/**
+ * Claims the send for one delivery workflow: a queued row (or one this same workflow left
+ * "sending" when its worker died) becomes "sending" with one more attempt. Another
+ * workflow holding the claim wins; this one then leaves the row alone.
+ */
+export async function claimNoticeForSending(db: Db, id: string, claimant: string): Promise<OutboxRow | undefined> {
+  const [row] = await db
+    .update(notificationOutbox)
+    .set({ state: 'sending', claimedBy: claimant, attempts: sql`${notificationOutbox.attempts} + 1`, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(notificationOutbox.id, id),
+        sql`(${notificationOutbox.state} = 'queued' or (${notificationOutbox.state} = 'sending' and ${notificationOutbox.claimedBy} = ${claimant}))`,
+      ),
+    )
+    .returning();
+  return row;
+}
+
+export async function markNoticeSent(db: Db, id: string, providerMessageId: string): Promise<void> {
+  await db
+    .update(notificationOutbox)
+    .set({ state: 'sent', providerMessageId, lastError: null, sentAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(notificationOutbox.id, id), eq(notificationOutbox.state, 'sending')));
+}
+
+export async function markNoticeRetrying(db: Db, id: string, error: string): Promise<void> {
+  await db
+    .update(notificationOutbox)
+    .set({ state: 'queued', lastError: error.slice(0, 1000), updatedAt: sql`now()` })
+    .where(and(eq(notificationOutbox.id, id), eq(notificationOutbox.state, 'sending')));
+}
+
+export async function markNoticeFailed(db: Db, id: string, error: string): Promise<void> {
+  await db
+    .update(notificationOutbox)
+    .set({ state: 'failed', lastError: error.slice(0, 1000), updatedAt: sql`now()` })
+    .where(and(eq(notificationOutbox.id, id), sql`${notificationOutbox.state} in ('queued', 'sending')`));
+}
+
+/** A delivery report from the SMS gateway: delivered, or failed with the carrier's reason. */
+export async function applyDeliveryReport(db: Db, providerMessageId: string, delivered: boolean, reason: string | null): Promise<number> {
+  const rows = await db
+    .update(notificationOutbox)
+    .set(
+      delivered
+        ? { state: 'delivered', deliveredAt: sql`now()`, updatedAt: sql`now()` }
+        : { state: 'failed', lastError: `delivery report: ${reason ?? 'not delivered'}`, updatedAt: sql`now()` },
+    )
+    .where(and(eq(notificationOutbox.providerMessageId, providerMessageId), sql`${notificationOutbox.state} in ('sent', 'sending', 'delivered')`))
+    .returning({ id: notificationOutbox.id });
+  return rows.length;
+}
+
+/**
+ * Hands rows written but not yet dispatched to `start` (oldest first), and marks them
+ * dispatched in the same transaction; rows another dispatcher holds are skipped.
+ */
+export async function dispatchBatch(db: Db, limit: number, start: (rows: { id: string; sendRound: number }[]) => Promise<void>): Promise<number> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({ id: notificationOutbox.id, sendRound: notificationOutbox.sendRound })
+      .from(notificationOutbox)
+      .where(isNull(notificationOutbox.dispatchedAt))
+      .orderBy(notificationOutbox.createdAt)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (rows.length === 0) return 0;
+    await start(rows);
+    await tx.update(notificationOutbox).set({ dispatchedAt: sql`now()` }).where(inArray(notificationOutbox.id, rows.map((r) => r.id)));
+    return rows.length;
+  });
+}
+
+/** A failed notice goes back to the queue for another delivery round (staff resend). */
+export async function requeueNotice(db: Db, id: string): Promise<OutboxRow | undefined> {
+  const [row] = await db
+    .update(notificationOutbox)
+    .set({ state: 'queued', dispatchedAt: null, claimedBy: null, sendRound: sql`${notificationOutbox.sendRound} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(notificationOutbox.id, id), eq(notificationOutbox.state, 'failed')))
+    .returning();
+  return row;
+}
+
+export interface OutboxFilter {
+  state?: OutboxState;
+  channel?: 'email' | 'sms';
+  event?: string;
+  tenantId?: string;
+  reviewId?: string;
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+export async function listNotices(db: Db, f: OutboxFilter): Promise<(OutboxRow & { tenantName: string | null })[]> {
+  const where: SQL[] = [];
+  if (f.state) where.push(eq(notificationOutbox.state, f.state));
+  if (f.channel) where.push(eq(notificationOutbox.channel, f.channel));
+  if (f.event) where.push(eq(notificationOutbox.event, f.event));
+  if (f.tenantId) where.push(eq(notificationOutbox.tenantId, f.tenantId));
+  if (f.reviewId) where.push(eq(notificationOutbox.reviewId, f.reviewId));
+  if (f.before) where.push(sql`(${notificationOutbox.createdAt}, ${notificationOutbox.id}) < (${f.before.createdAt.toISOString()}::timestamptz, ${f.before.id}::uuid)`);
+  const rows = await db
+    .select({ notice: notificationOutbox, tenantName: tenants.name })
+    .from(notificationOutbox)
+    .leftJoin(tenants, eq(tenants.id, notificationOutbox.tenantId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(notificationOutbox.createdAt), desc(notificationOutbox.id))
+    .limit(f.limit);
+  return rows.map((r) => ({ ...r.notice, tenantName: r.tenantName }));
+}

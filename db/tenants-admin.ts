@@ -1,0 +1,17 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { contacts, tenants } from './schema.js';
+import type { Db } from './client.js';
+
+export async function listTenantsWithCounts(db: Db): Promise<{ id: string; name: string; contacts: number; createdAt: Date }[]> {
+  return db
+    .select({ id: tenants.id, name: tenants.name, createdAt: tenants.createdAt, contacts: sql<number>`count(${contacts.id})::int` })
+    .from(tenants)
+    .leftJoin(contacts, eq(contacts.tenantId, tenants.id))
+    .groupBy(tenants.id)
+    .orderBy(asc(tenants.name));
+}
+
+export async function findTenant(db: Db, id: string) {
+  const [row] = await db.select().from(tenants).where(eq(tenants.id, id));
+  return row;
+}

@@ -1,0 +1,141 @@
+import Handlebars from 'handlebars';
+import type { Language } from './labels.js';
+
+/**
+ * The wording of every notice, per event, channel and language. These are the defaults;
+ * admins override any of them (stored in notice_templates) and the same rules check both.
+ */
+export const NOTICE_EVENTS = {
+  'review.approved': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'decidedAt'] },
+  'review.rejected': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'reason', 'decidedAt'] },
+  'reminder.replied': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'message'] },
+  'manual': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'message'] },
+  'review.at_risk': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
+  'review.breached': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
+  'review.reminded': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'n', 'answerBy', 'link'] },
+  'reminder.escalated': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'n', 'answerBy', 'link'] },
+} as const;
+export type NoticeEvent = keyof typeof NOTICE_EVENTS;
+export const NOTICE_EVENT_NAMES = Object.keys(NOTICE_EVENTS) as NoticeEvent[];
+export type NoticeChannel = 'email' | 'sms';
+
+export interface NoticeTemplate {
+  /** Email subject; null for SMS. */
+  subject: string | null;
+  body: string;
+}
+
+type Defaults = Record<NoticeEvent, Record<Language, { subject: string; body: string; sms: string }>>;
+
+const DEFAULTS: Defaults = {
+  'review.approved': {
+    'zh-CN': { subject: '【语音服务】{{kindLabel}}“{{title}}”审核通过', body: '{{contactName}}您好：\n\n您提交的{{kindLabel}}“{{title}}”（编号 {{subjectId}}）已于{{decidedAt}}审核通过。', sms: '【语音服务】您的{{kindLabel}}“{{title}}”（{{subjectId}}）已审核通过。' },
+    en: { subject: '[Voice service] {{kindLabel}} "{{title}}" approved', body: 'Hello {{contactName}},\n\nyour {{kindLabel}} "{{title}}" (ID {{subjectId}}) was approved on {{decidedAt}}.', sms: '[Voice service] Your {{kindLabel}} "{{title}}" ({{subjectId}}) was approved.' },
+  },
+  'review.rejected': {
+    'zh-CN': { subject: '【语音服务】{{kindLabel}}“{{title}}”审核未通过', body: '{{contactName}}您好：\n\n您提交的{{kindLabel}}“{{title}}”（编号 {{subjectId}}）审核未通过。\n原因：{{reason}}\n请修改后重新提交。', sms: '【语音服务】您的{{kindLabel}}“{{title}}”未通过审核，原因：{{reason}}。请修改后重新提交。' },
+    en: { subject: '[Voice service] {{kindLabel}} "{{title}}" not approved', body: 'Hello {{contactName}},\n\nyour {{kindLabel}} "{{title}}" (ID {{subjectId}}) was not approved.\nReason: {{reason}}\nPlease edit it and submit again.', sms: '[Voice service] Your {{kindLabel}} "{{title}}" was not approved: {{reason}}. Please edit and resubmit.' },
+  },
+  'reminder.replied': {
+    'zh-CN': { subject: '【语音服务】关于您的催审：{{kindLabel}}“{{title}}”', body: '{{contactName}}您好：\n\n关于您催审的{{kindLabel}}“{{title}}”：{{message}}', sms: '【语音服务】关于您催审的“{{title}}”：{{message}}' },
+    en: { subject: '[Voice service] About your reminder: {{kindLabel}} "{{title}}"', body: 'Hello {{contactName}},\n\nabout your reminder for {{kindLabel}} "{{title}}": {{message}}', sms: '[Voice service] About your reminder for "{{title}}": {{message}}' },
+  },
+  manual: {
+    'zh-CN': { subject: '【语音服务】关于{{kindLabel}}“{{title}}”', body: '{{contactName}}您好：\n\n{{message}}', sms: '【语音服务】{{message}}' },
+    en: { subject: '[Voice service] About {{kindLabel}} "{{title}}"', body: 'Hello {{contactName}},\n\n{{message}}', sms: '[Voice service] {{message}}' },
+  },
+  'review.at_risk': {
+    'zh-CN': { subject: '【即将超时】{{kindLabel}}“{{title}}”', body: '{{kindLabel}}“{{title}}”即将到达审核时限（{{due}}），请尽快处理：{{link}}', sms: '' },
+    en: { subject: '[At risk] {{kindLabel}} "{{title}}"', body: '{{kindLabel}} "{{title}}" is close to its deadline ({{due}}). Please decide soon: {{link}}', sms: '' },
+  },
+  'review.breached': {
+    'zh-CN': { subject: '【已超时】{{kindLabel}}“{{title}}”', body: '{{kindLabel}}“{{title}}”已超过审核时限（{{due}}）仍未处理：{{link}}', sms: '' },
+    en: { subject: '[Breached] {{kindLabel}} "{{title}}"', body: '{{kindLabel}} "{{title}}" passed its deadline ({{due}}) undecided: {{link}}', sms: '' },
+  },
+  'review.reminded': {
+    'zh-CN': { subject: '【催审】{{kindLabel}}“{{title}}”', body: '租户催审了{{kindLabel}}“{{title}}”（第{{n}}次），请在{{answerBy}}前处理或回复：{{link}}', sms: '' },
+    en: { subject: '[Reminder] {{kindLabel}} "{{title}}"', body: 'The tenant sent reminder {{n}} for {{kindLabel}} "{{title}}". Decide or reply by {{answerBy}}: {{link}}', sms: '' },
+  },
+  'reminder.escalated': {
+    'zh-CN': { subject: '【催审未响应】{{kindLabel}}“{{title}}”', body: '租户对{{kindLabel}}“{{title}}”的第{{n}}次催审在{{answerBy}}前未得到答复：{{link}}', sms: '' },
+    en: { subject: '[Unanswered reminder] {{kindLabel}} "{{title}}"', body: 'Reminder {{n}} for {{kindLabel}} "{{title}}" was not answered by {{answerBy}}: {{link}}', sms: '' },
+  },
+};
+
+export function defaultTemplate(event: NoticeEvent, channel: NoticeChannel, language: Language): NoticeTemplate {
+  const d = DEFAULTS[event][language];
+  return channel === 'email' ? { subject: d.subject, body: d.body } : { subject: null, body: d.sms };
+}
+
+export function channelsFor(event: NoticeEvent): NoticeChannel[] {
+  return NOTICE_EVENTS[event].audience === 'staff' ? ['email'] : ['email', 'sms'];
+}
+
+export class TemplateError extends Error {
+  constructor(readonly field: 'subject' | 'body', message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'TemplateError';
+  }
+}
+
+/** Every {{name}} a template uses; helpers and block syntax are not allowed in notice templates. */
+function usedNames(source: string, field: 'subject' | 'body'): string[] {
+  let ast: hbs.AST.Program;
+  try {
+    ast = Handlebars.parse(source);
+  } catch (err) {
+    throw new TemplateError(field, `does not compile: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  const names: string[] = [];
+  for (const node of ast.body) {
+    if (node.type === 'ContentStatement' || node.type === 'CommentStatement') continue;
+    if (node.type !== 'MustacheStatement') throw new TemplateError(field, 'only plain {{variables}} are allowed (no blocks, partials or helpers)');
+    const m = node as hbs.AST.MustacheStatement;
+    if (m.params.length > 0 || m.path.type !== 'PathExpression') throw new TemplateError(field, 'only plain {{variables}} are allowed (no helpers)');
+    names.push((m.path as hbs.AST.PathExpression).original);
+  }
+  return names;
+}
+
+/** Refuses a template that does not compile or uses a variable the event does not have, naming it. */
+export function validateTemplate(event: NoticeEvent, channel: NoticeChannel, t: NoticeTemplate): void {
+  const allowed = new Set<string>(NOTICE_EVENTS[event].vars);
+  const fields: ['subject' | 'body', string | null][] = [['subject', channel === 'email' ? t.subject : null], ['body', t.body]];
+  if (channel === 'email' && !t.subject?.trim()) throw new TemplateError('subject', 'an email needs a subject');
+  if (!t.body.trim()) throw new TemplateError('body', 'the text is empty');
+  for (const [field, source] of fields) {
+    if (source === null) continue;
+    for (const name of usedNames(source, field)) {
+      if (!allowed.has(name)) throw new TemplateError(field, `unknown variable {{${name}}}; this notice has ${[...allowed].map((v) => `{{${v}}}`).join(', ')}`);
+    }
+  }
+}
+
+export type NoticeFacts = Partial<Record<string, string | number>>;
+
+/** Renders text (for SMS and text mail) and, for email, an HTML part with every value escaped. */
+export function renderTemplate(t: NoticeTemplate, facts: NoticeFacts): { subject: string | null; text: string; html: string } {
+  const values = Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, v === undefined ? '' : String(v)]));
+  const text = Handlebars.compile(t.body, { noEscape: true })(values);
+  const html = Handlebars.compile(t.body)(values).split('\n').map((line) => `<p>${line}</p>`).join('');
+  const subject = t.subject === null ? null : Handlebars.compile(t.subject, { noEscape: true })(values);
+  return { subject, text, html };
+}
+
+/** SMS segments: GSM-7 text fits 160 (153 per part), anything else (Chinese) 70 (67 per part). */
+export function smsSegments(text: string): { characters: number; segments: number; encoding: 'GSM-7' | 'UCS-2' } {
+  const gsm = /^[A-Za-z0-9 @£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!"#¤%&'()*+,\-./:;<=>?¡ÄÖÑÜ§¿äöñüà^{}\\[~\]|€]*$/.test(text);
+  const characters = [...text].length;
+  const [single, multi] = gsm ? [160, 153] : [70, 67];
+  return { characters, segments: characters === 0 ? 0 : characters <= single ? 1 : Math.ceil(characters / multi), encoding: gsm ? 'GSM-7' : 'UCS-2' };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** The HTML part of an email from its rendered text: every character escaped, one paragraph per line. */
+export function textToHtml(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `<p>${line.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)}</p>`)
+    .join('\n');
+}

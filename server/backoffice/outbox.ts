@@ -1,0 +1,104 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { appendAudit } from '../../db/audit.js';
+import { findNotice, listNotices, requeueNotice } from '../../db/outbox.js';
+import type { AppDeps } from '../deps.js';
+import { conflict, notFound } from '../errors.js';
+import type { Csrf } from './csrf.js';
+import { isHtmx, renderPage } from './render.js';
+import { requireRole, staffOf } from './session.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATES = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
+
+const filters = z.object({
+  state: z.enum(STATES).optional().catch(undefined),
+  channel: z.enum(['email', 'sms']).optional().catch(undefined),
+  event: z.string().regex(/^[a-z_.]{1,64}$/).optional().catch(undefined),
+  tenant: z.string().regex(UUID).optional().catch(undefined),
+  before: z.string().max(200).optional().catch(undefined),
+});
+
+const PAGE = 50;
+
+/** The outbox: every notice, its content and attempts; failed ones can be sent again. */
+export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
+  const r = Router();
+  const readers = requireRole('supervisor', 'admin', 'auditor');
+
+  r.get('/outbox', readers, async (req, res) => {
+    const f = filters.parse(req.query);
+    const before = f.before ? decodeBefore(f.before) : undefined;
+    const rows = await listNotices(deps.db, { state: f.state, channel: f.channel, event: f.event, tenantId: f.tenant, before, limit: PAGE });
+    const last = rows[rows.length - 1];
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries({ state: f.state, channel: f.channel, event: f.event, tenant: f.tenant })) if (v) params.set(k, v);
+    if (rows.length === PAGE && last) params.set('before', Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url'));
+    renderPage(req, res, csrf, 'outbox', before ? 'outbox-rows' : 'outbox-table', {
+      title: 'outbox.title',
+      filters: f,
+      states: STATES,
+      rows,
+      nextUrl: rows.length === PAGE ? `/outbox?${params.toString()}` : null,
+      appending: !!before,
+    });
+  });
+
+  const noticePage = async (req: Request<{ id: string }>, message?: { kind: 'ok' | 'error'; text: string }) => {
+    if (!UUID.test(req.params.id)) throw notFound('notice');
+    const notice = await findNotice(deps.db, req.params.id);
+    if (!notice) throw notFound('notice');
+    return { title: 'outbox.notice', notice, message };
+  };
+
+  r.get('/outbox/:id', readers, async (req: Request<{ id: string }>, res) => {
+    renderPage(req, res, csrf, 'notice', null, await noticePage(req));
+  });
+
+  r.post('/outbox/:id/resend', requireRole('supervisor', 'admin'), csrf.protect, async (req: Request<{ id: string }>, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('notice');
+    const row = await requeueNotice(deps.db, req.params.id);
+    if (!row) {
+      const existing = await findNotice(deps.db, req.params.id);
+      if (!existing) throw notFound('notice');
+      throw conflict(`only a failed notice can be sent again; this one is ${existing.state}`);
+    }
+    const staff = staffOf(res);
+    await appendAudit(deps.db, {
+      actorType: 'staff',
+      actorId: staff.id,
+      actorLabel: staff.name,
+      action: 'notice.resend',
+      objectType: 'notice',
+      objectId: row.id,
+      ip: req.ip ?? null,
+      details: { sendRound: row.sendRound, channel: row.channel, event: row.event },
+    });
+    if (!isHtmx(req)) {
+      res.redirect(303, `/outbox/${row.id}`);
+      return;
+    }
+    renderPage(req, res, csrf, 'notice', null, await noticePage(req, { kind: 'ok', text: 'outbox.requeued' }));
+  });
+
+  r.get('/dev/mailbox', requireRole('reviewer', 'supervisor', 'admin', 'auditor'), (req, res) => {
+    const mailbox = deps.notifications?.dev.mailbox;
+    if (!mailbox) throw notFound('dev mailbox (mail goes to SMTP_URL)');
+    const messages = [...mailbox.messages()].reverse().slice(0, 200);
+    renderPage(req, res, csrf, 'dev-mailbox', null, { title: 'dev.mailbox', messages });
+  });
+
+  r.get('/dev/sms', requireRole('reviewer', 'supervisor', 'admin', 'auditor'), (req, res) => {
+    const sms = deps.notifications?.dev.sms;
+    if (!sms) throw notFound('dev SMS gateway (SMS goes to SMS_GATEWAY_URL)');
+    const messages = [...sms.messages()].reverse().slice(0, 200);
+    renderPage(req, res, csrf, 'dev-sms', null, { title: 'dev.sms', messages });
+  });
+  return r;
+}
+
+function decodeBefore(s: string): { createdAt: Date; id: string } | undefined {
+  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  return id && UUID.test(id) && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : undefined;
+}

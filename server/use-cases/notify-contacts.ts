@@ -1,0 +1,71 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { renderNotice } from '../../activities/notices.js';
+import { appendAudit } from '../../db/audit.js';
+import { findReview, type ReviewRow } from '../../db/reviews.js';
+import { contacts, notificationOutbox } from '../../db/schema.js';
+import type { Language } from '../../domain/labels.js';
+import type { Actor } from '../../domain/review.js';
+import type { AppDeps } from '../deps.js';
+import { HttpError, notFound, validationFailed } from '../errors.js';
+
+const list = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string()));
+const notifyForm = z.object({
+  contactIds: list.pipe(z.array(z.uuid()).min(1, 'choose at least one contact')),
+  channels: list.pipe(z.array(z.enum(['email', 'sms'])).min(1, 'choose email, SMS or both')),
+  message: z.string().trim().min(1, 'write the message').max(300, 'the message must be at most 300 characters'),
+  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'reload the page and try again'),
+});
+
+/**
+ * Staff write to chosen contacts of the review's tenant about it. The form's token makes a
+ * double submission one notice per contact and channel.
+ */
+export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: string, body: unknown): Promise<ReviewRow> {
+  const parsed = notifyForm.safeParse(body);
+  if (!parsed.success) throw validationFailed(parsed.error);
+  const form = parsed.data;
+  const review = await findReview(deps.db, reviewId);
+  if (!review) throw notFound('review');
+  await deps.db.transaction(async (tx) => {
+    const chosen = await tx
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.tenantId, review.tenantId), inArray(contacts.id, form.contactIds)));
+    if (chosen.length !== new Set(form.contactIds).size) {
+      throw new HttpError(422, 'validation_failed', 'a chosen contact does not belong to this tenant', [{ path: 'contactIds', message: 'not a contact of this tenant' }]);
+    }
+    const rows = [];
+    for (const c of chosen) {
+      const language = c.language as Language;
+      const facts = { kind: review.kind, contactName: c.name, title: review.title, subjectId: review.subjectId, message: form.message };
+      for (const channel of form.channels) {
+        const { subject, text } = await renderNotice(tx, 'manual', channel, language, facts);
+        rows.push({
+          event: 'manual',
+          channel,
+          recipient: channel === 'email' ? c.email : c.mobile,
+          tenantId: review.tenantId,
+          reviewId: review.id,
+          contactId: c.id,
+          language,
+          subject,
+          body: text,
+          dedupeKey: `manual:${form.token}:${c.id}:${channel}`,
+        });
+      }
+    }
+    await tx.insert(notificationOutbox).values(rows).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
+    await appendAudit(tx, {
+      actorType: 'staff',
+      actorId: actor.id,
+      actorLabel: actor.name,
+      action: 'notice.manual',
+      objectType: 'review',
+      objectId: review.id,
+      details: { contacts: chosen.map((c) => c.id), channels: form.channels },
+      dedupeKey: `manual:${form.token}`,
+    });
+  });
+  return review;
+}

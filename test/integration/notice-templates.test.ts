@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { auditLog, notificationOutbox } from '../../db/schema.js';
+import { BackOfficeSession, formToken } from '../support/back-office.js';
+import { addContact, startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
+
+let app: TestApp;
+let admin: BackOfficeSession;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const member = await app.addStaff('admin');
+  admin = new BackOfficeSession(app.url);
+  await admin.login(member.email, member.password);
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const path = '/admin/templates/review.approved/sms/zh-CN';
+
+describe('editing notice templates', () => {
+  it('when an admin previews a draft, then it renders with a real review and counts SMS segments; an unknown variable is shown as an error', async () => {
+    const tenant = await app.addTenant();
+    const submitted = await app.api(tenant, 'POST', '/voice-templates', validTemplate({ name: '预览用模板' }));
+    await admin.get(path);
+    const ok = await admin.post(`${path}/preview`, { review: submitted.body.id, body: '您的“{{title}}”已通过' }, { 'HX-Request': 'true' });
+    expect(ok.status).toBe(200);
+    expect(ok.html).toContain('您的“预览用模板”已通过');
+    expect(ok.html).toMatch(/1 条短信/);
+    const bad = await admin.post(`${path}/preview`, { review: submitted.body.id, body: '{{nope}}' }, { 'HX-Request': 'true' });
+    expect(bad.html).toContain('unknown variable {{nope}}');
+  });
+
+  it('when an admin saves a template with an unknown variable, then it is refused; a valid one is saved, audited and used by the next decision', async () => {
+    await admin.get(path);
+    const refused = await admin.post(path, { body: '审核通过 {{password}}' });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('unknown variable {{password}}');
+
+    await admin.get(path);
+    const saved = await admin.post(path, { body: '【新措辞】{{title}} 通过' });
+    expect(saved.status).toBe(303);
+    const audit = await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'template.change'));
+    expect(audit.map((a) => a.objectId)).toContain('review.approved/sms/zh-CN');
+
+    const tenant = await app.addTenant();
+    await addContact(app, tenant.tenant.id, { name: '张伟', email: 'z@example.com', mobile: '+8613800138000', subscriptions: ['voice_template'] });
+    const submitted = await app.api(tenant, 'POST', '/voice-templates', validTemplate({ name: '新措辞测试' }));
+    const page = await admin.get(`/reviews/${submitted.body.id}`);
+    await admin.post(`/reviews/${submitted.body.id}/decision`, { round: '1', token: formToken(page.html), outcome: 'approved' }, { 'HX-Request': 'true' });
+    const sms = (await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.reviewId, submitted.body.id))).find((n) => n.channel === 'sms');
+    expect(sms?.body).toBe('【新措辞】新措辞测试 通过');
+  });
+
+  it('when a reviewer opens the template editor, then it is forbidden', async () => {
+    const member = await app.addStaff('reviewer');
+    const session = new BackOfficeSession(app.url);
+    await session.login(member.email, member.password);
+    expect((await session.get(path)).status).toBe(403);
+  });
+});
