@@ -55,6 +55,8 @@ export interface RecomputePageResult {
   moved: number;
   /** deadlineChanged signals accepted by Temporal. */
   signalled: number;
+  /** Rows whose timer moved earlier but not soon: left to the deadline signaller. */
+  deferred: number;
   /** Nothing is left behind the target: this page was short and wrote every row it read. */
   done: boolean;
   /** The version the rows were labelled with: max(target, the version current when the page started). */
@@ -144,7 +146,16 @@ interface PlannedRow {
   moved: boolean;
   /** Must be signalled (and marked) before it counts as done. */
   hold: boolean;
+  /** Its timer moved earlier but not soon: the deadline signaller tells the workflow before this instant. */
+  signalBy: Date | null;
 }
+
+/**
+ * Rounds whose timer moved earlier but still lies further ahead than this are not signalled
+ * during the recompute: a signal per round would make a large recompute take minutes. The
+ * deadline signaller (runtime/deadline-signaller.ts) signals each of them well before its instant.
+ */
+export const SIGNAL_HORIZON_MS = 60 * 60_000;
 
 /** The next instant the round's workflow waits for in `state`, or null when it waits for none. */
 function nextInstant(state: SlaState, dueAt: number, atRisk: number | null): number | null {
@@ -192,6 +203,7 @@ function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, l
   const earlier = before !== null && after !== null && after < before;
   // On a retry, a row whose deadline is already what we compute may have been written by the failed attempt and not signalled yet.
   const maybeUnsignalled = retry && !moved && old !== 'breached';
+  const defer = earlier && forward === null && !maybeUnsignalled && after !== null && after - now > SIGNAL_HORIZON_MS;
   return {
     id: row.id,
     round: row.round,
@@ -203,7 +215,8 @@ function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, l
     writeState: forward ? null : next,
     forward,
     moved,
-    hold: earlier || forward !== null || maybeUnsignalled,
+    hold: (earlier && !defer) || forward !== null || maybeUnsignalled,
+    signalBy: defer && after !== null ? new Date(after) : null,
   };
 }
 
@@ -285,6 +298,7 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
         sla_state = case when r.sla_state = 'breached' or n.sla_state is null then r.sla_state else n.sla_state end,
         rules_version = case when n.hold then r.rules_version else ${label}::int end,
         deadline_version = r.deadline_version + case when n.moved then 1 else 0 end,
+        timer_signal_due_at = case when n.signal_by is not null then n.signal_by else r.timer_signal_due_at end,
         updated_at = case when n.moved then now() else r.updated_at end
       from jsonb_to_recordset(${JSON.stringify(
         planned.map((p) => ({
@@ -297,8 +311,9 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
           sla_state: p.writeState,
           moved: p.moved,
           hold: p.hold,
+          signal_by: p.signalBy?.toISOString() ?? null,
         })),
-      )}::jsonb) as n(id uuid, round int, old_version int, due_at timestamptz, at_risk_at timestamptz, due_rule jsonb, sla_state text, moved bool, hold bool)
+      )}::jsonb) as n(id uuid, round int, old_version int, due_at timestamptz, at_risk_at timestamptz, due_rule jsonb, sla_state text, moved bool, hold bool, signal_by timestamptz)
       where r.id = n.id
         and r.status = 'pending'
         and r.round = n.round
@@ -348,6 +363,7 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
     processed: rows.length,
     moved: planned.filter((p) => p.moved && written.has(p.id)).length,
     signalled,
+    deferred: planned.filter((p) => p.signalBy && written.has(p.id)).length,
     // A short page is the last, unless a row was skipped because someone wrote it meanwhile: then look once more.
     done: rows.length < limit && written.size + unplannable.length === rows.length,
     version: label,

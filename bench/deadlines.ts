@@ -40,6 +40,7 @@ import { createCalendarCache } from '../runtime/calendar-cache.js';
 import { createLogger } from '../runtime/logger.js';
 import { installTemporalRuntime } from '../runtime/temporal-runtime.js';
 import { changeCalendar } from '../server/use-cases/change-calendar.js';
+import { signalDueTimers } from '../runtime/deadline-signaller.js';
 import { changeDeadlineRule } from '../server/use-cases/change-deadline-rule.js';
 import { startDevServer } from '../scripts/temporal/dev-server.js';
 
@@ -159,7 +160,7 @@ function nextWorkingDate(calendar: WorkingCalendar, now: number): string {
 
 /** Runs recomputePage until it reports nothing left, as the workflow does; returns the totals. */
 async function recomputeAll(deps: RecomputeDeps, targetVersion: number) {
-  const totals = { pages: 0, processed: 0, moved: 0, signalled: 0, ms: { read: 0, compute: 0, write: 0, sla: 0, signal: 0 } };
+  const totals = { pages: 0, processed: 0, moved: 0, signalled: 0, deferred: 0, ms: { read: 0, compute: 0, write: 0, sla: 0, signal: 0 } };
   const started = performance.now();
   for (;;) {
     const page = await recomputePage(deps, { targetVersion, limit: PAGE_SIZE });
@@ -167,6 +168,7 @@ async function recomputeAll(deps: RecomputeDeps, targetVersion: number) {
     totals.processed += page.processed;
     totals.moved += page.moved;
     totals.signalled += page.signalled;
+    totals.deferred += page.deferred;
     for (const k of Object.keys(totals.ms) as (keyof typeof totals.ms)[]) totals.ms[k] += page.ms[k];
     if (page.done) break;
   }
@@ -281,27 +283,42 @@ async function recomputeFigures(): Promise<Row[]> {
     for (const [minutes, inFlight] of steps) {
       const shorter = await changeDeadlineRule({ db, log, recompute: { client: noTemporal, taskQueue } }, actor, 'voice_template', { type: 'working_minutes', minutes });
       const sig = await recomputeAll({ db, log, temporal: client, calendarMemo: memo, signalConcurrency: inFlight }, shorter.rulesVersion);
+      rows.push({
+        figure: `recompute ${fmt(SIGNAL_WORKFLOWS)} running rounds whose deadline moved earlier (rule -> ${minutes} working minutes)`,
+        value: `${(sig.wallMs / 1000).toFixed(2)} s`,
+        note:
+          `${fmt(sig.signalled)} signalled at once (next instant within the 60-minute horizon), ${fmt(sig.deferred)} left to the deadline signaller; ` +
+          `database and immediate signals included`,
+      });
+      // The signaller's own rate: run it as if every deferred instant were near, until none is left.
+      const t0 = performance.now();
+      let told = 0;
+      for (let n = -1; n !== 0; ) {
+        n = await signalDueTimers(db, client, new Date(Date.now() + 365 * 86400_000));
+        told += n;
+      }
+      const signalMs = performance.now() - t0;
       const sample = rounds[Math.floor(rounds.length / 2)]!;
       const state = (await client.workflow.getHandle(workflowIdFor(sample.id, 1)).query('state')) as { deadline?: { dueAt: string; version: number } };
-      const signalRate = (sig.signalled / sig.ms.signal) * 1000;
+      const signalRate = (told / signalMs) * 1000;
       best = Math.max(best, signalRate);
       rows.push({
-        figure: `signal ${fmt(SIGNAL_WORKFLOWS)} running rounds whose deadline moved earlier, ${inFlight} in flight (Temporal part)`,
+        figure: `deadline signaller telling ${fmt(told)} of those rounds (Temporal part)`,
         value: `${fmt(signalRate)} signals/s`,
         note:
-          `rule voice_template -> ${minutes} working minutes; ${fmt(sig.signalled)} signals accepted by the dev server in ${fmt(sig.ms.signal)} ms, ` +
-          `while the worker processes them on the same 2 cores; whole recompute incl. database ${(sig.wallMs / 1000).toFixed(2)} s; ` +
+          `signals accepted by the dev server in ${fmt(signalMs)} ms while the worker processes them on the same 2 cores; ` +
           `a sampled round's workflow now holds deadline version ${state.deadline?.version ?? '?'}`,
       });
     }
     const dbPer100k = (db1.wallMs / db1.processed) * 100_000;
-    const worstCase = (dbPer100k + (100_000 / best) * 1000) / 1000;
+    const spread = (100_000 / best).toFixed(0);
     rows.push({
-      figure: 'extrapolated wall time for 100,000 open reviews',
-      value: `${(dbPer100k / 1000).toFixed(1)} s / ${worstCase.toFixed(0)} s`,
+      figure: 'wall time for 100,000 open reviews',
+      value: `${(dbPer100k / 1000).toFixed(1)} s`,
       note:
-        `first: deadlines move later (a holiday added): measured above, no signals needed; second: all 100,000 move earlier ` +
-        `(a shorter rule): database time + 100,000 signals at the best measured rate, an extrapolation, not a measurement`,
+        `deadlines recomputed and stored (measured above for 100,000, later-moving); when they move earlier, only rounds due within ` +
+        `60 minutes are signalled at once, the rest by the signaller before their instants (at the rate above, 100,000 signals ` +
+        `take about ${spread} s in all, spread over the time until those instants; an extrapolation)`,
     });
     return rows;
   } finally {

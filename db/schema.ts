@@ -93,6 +93,11 @@ export const reviews = pgTable(
     atRiskAt: ts('at_risk_at'),
     /** Bumped whenever a recompute moves this round's deadline; workflows ignore older versions. */
     deadlineVersion: integer('deadline_version').notNull().default(0),
+    /**
+     * A recompute moved this round's next timer earlier, to this instant, and has not told its
+     * workflow yet: the deadline signaller does so shortly before (signals spread over time).
+     */
+    timerSignalDueAt: ts('timer_signal_due_at'),
     /** The rules version (app_settings 'rules_version') dueAt was computed under; a recompute brings every open round up to date. */
     rulesVersion: integer('rules_version').notNull().default(0),
     slaState: text('sla_state', { enum: ['on_track', 'at_risk', 'breached'] }).notNull().default('on_track'),
@@ -127,6 +132,7 @@ export const reviews = pgTable(
     index('reviews_tenant_idx').on(t.tenantId, t.submittedAt.desc(), t.id),
     uniqueIndex('reviews_kind_subject_idx').on(t.kind, t.subjectId),
     index('reviews_rules_version_idx').on(t.status, t.rulesVersion, t.id),
+    index('reviews_timer_signal_idx').on(t.timerSignalDueAt).where(sql`${t.timerSignalDueAt} is not null`),
     index('reviews_unstarted_idx').on(t.updatedAt).where(sql`${t.workflowStartedAt} is null`),
   ],
 );

@@ -12,6 +12,7 @@ import { installTemporalRuntime } from './temporal-runtime.js';
 import { createCalendarCache } from './calendar-cache.js';
 import { startNoticeDispatcher } from './notice-dispatcher.js';
 import { ensureRecomputeRequested } from '../server/recompute-client.js';
+import { signalDueTimers } from './deadline-signaller.js';
 import type { Senders } from '../activities/delivery.js';
 
 export interface RunningWorker {
@@ -60,6 +61,13 @@ export async function startWorker(
         await startCurrentRound({ db: database.db, reviews, log }, row);
         log.info({ reviewId: row.id, round: row.round }, 'started a round whose workflow start was lost');
       }
+      // Until none is due: a recompute may have marked many rounds whose instants are close together.
+      let told = 0;
+      for (let n = -1, until = Date.now() + 60_000; n !== 0 && Date.now() < until; ) {
+        n = await signalDueTimers(database.db, client);
+        told += n;
+      }
+      if (told > 0) log.info({ rounds: told }, 'told rounds about timers a recompute moved earlier');
       // A rule or calendar change whose recompute request was lost (Temporal down) is requested again.
       if (await ensureRecomputeRequested(database.db, { client, taskQueue: config.temporal.taskQueue })) {
         log.info('requested a recompute for reviews behind the rules version');

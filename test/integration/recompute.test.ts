@@ -10,6 +10,7 @@ import { workflowIdFor, type Actor } from '../../domain/review.js';
 import { AT_RISK_SHARE } from '../../domain/rules.js';
 import { atRiskAt, computeDueAt, createCalendar, localDateOf, type DeadlineRule } from '../../domain/working-time.js';
 import { createLogger } from '../../runtime/logger.js';
+import { signalDueTimers } from '../../runtime/deadline-signaller.js';
 import { recomputeWorkflowId } from '../../server/recompute-client.js';
 import { changeCalendar } from '../../server/use-cases/change-calendar.js';
 import { changeDeadlineRule, type RuleChangeDeps } from '../../server/use-cases/change-deadline-rule.js';
@@ -82,8 +83,20 @@ describe('changing a deadline rule', () => {
       const expected = computeDueAt(new Date(v.submittedAt), SHORT, calendar).toISOString();
       expect(Date.parse(expected)).toBeLessThan(Date.parse(v.dueAt));
       await expect.poll(async () => (await view(v.id)).dueAt, { timeout: 30_000 }).toBe(expected);
-      // The round's timers follow: the workflow got the earlier deadline by signal.
+      // The new at-risk instant is more than the signal horizon away: the recompute marked the round
+      // for the deadline signaller instead of signalling it at once.
+      const expectedRisk = atRiskAt(new Date(v.submittedAt), new Date(expected), AT_RISK_SHARE, calendar);
+      const marked = await findReview(app.database.db, v.id);
+      expect(marked?.timerSignalDueAt?.toISOString()).toBe(expectedRisk.toISOString());
+      expect((await roundState(v.id)).deadline?.dueAt).toBe(v.dueAt);
+    }
+    // Shortly before those instants the signaller tells the workflows; their timers follow.
+    const firstRisk = Math.min(...(await Promise.all(open.map(async (v) => (await findReview(app.database.db, v.id))!.timerSignalDueAt!.getTime()))));
+    expect(await signalDueTimers(app.database.db, temporal, new Date(firstRisk - 5 * 60_000))).toBe(open.length);
+    for (const v of open) {
+      const expected = computeDueAt(new Date(v.submittedAt), SHORT, calendar).toISOString();
       await expect.poll(async () => (await roundState(v.id)).deadline?.dueAt, { timeout: 30_000 }).toBe(expected);
+      expect((await findReview(app.database.db, v.id))?.timerSignalDueAt).toBeNull();
       const state = await roundState(v.id);
       expect(state.deadline?.atRiskAt).toBe(atRiskAt(new Date(v.submittedAt), new Date(expected), AT_RISK_SHARE, calendar).toISOString());
       const row = await findReview(app.database.db, v.id);

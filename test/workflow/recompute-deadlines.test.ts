@@ -33,6 +33,7 @@ const result = (over: Partial<RecomputePageResult> = {}): RecomputePageResult =>
   processed: 0,
   moved: 0,
   signalled: 0,
+  deferred: 0,
   done: true,
   version: 0,
   ms: { read: 0, compute: 0, write: 0, sla: 0, signal: 0 },

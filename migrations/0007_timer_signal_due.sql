@@ -1,0 +1,2 @@
+ALTER TABLE "reviews" ADD COLUMN "timer_signal_due_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "reviews_timer_signal_idx" ON "reviews" USING btree ("timer_signal_due_at") WHERE "reviews"."timer_signal_due_at" is not null;
