@@ -34,7 +34,18 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   if (opts.trustProxy) app.set('trust proxy', 1);
-  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: path.join(root, 'views/layouts'), partialsDir: path.join(root, 'views/partials'), helpers }));
+  app.engine(
+    'hbs',
+    engine({
+      extname: '.hbs',
+      defaultLayout: 'main',
+      layoutsDir: path.join(root, 'views/layouts'),
+      partialsDir: path.join(root, 'views/partials'),
+      helpers,
+      // Partials keep their text as written: an indented {{> partial}} must not indent preformatted content.
+      compilerOptions: { preventIndent: true },
+    }),
+  );
   app.set('view engine', 'hbs');
   app.set('views', path.join(root, 'views'));
 
