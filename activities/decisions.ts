@@ -2,12 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
-import { contacts, notificationOutbox, reviewEvents, reviews } from '../db/schema.js';
+import { contacts, notificationOutbox, reviewEvents, reviews, tenants } from '../db/schema.js';
 import { findRejectionReason } from '../domain/rejection-reasons.js';
 import type { Actor, Decision, ReviewKind } from '../domain/review.js';
 import type { Language } from '../domain/labels.js';
-import { beijingTime, renderNotice } from './notices.js';
-import { tenants } from '../db/schema.js';
+import { beijingTime, noticeRenderer } from './notices.js';
 
 export type ApplyDecisionResult = { applied: true } | { applied: false; reason: 'stale' | 'withdrawn' };
 
@@ -74,6 +73,7 @@ export async function applyDecision(
       .from(contacts)
       .where(and(eq(contacts.tenantId, row.tenantId), sql`${kind} = any(${contacts.subscriptions})`));
     const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, row.tenantId));
+    const render = noticeRenderer(tx);
     const notices = [];
     for (const c of recipients) {
       const language = c.language as Language;
@@ -88,8 +88,8 @@ export async function applyDecision(
         decidedAt: beijingTime(decision.decidedAt),
       };
       const event = decision.outcome === 'approved' ? 'review.approved' : 'review.rejected';
-      const email = await renderNotice(tx, event, 'email', language, facts);
-      const sms = await renderNotice(tx, event, 'sms', language, facts);
+      const email = await render(event, 'email', language, facts);
+      const sms = await render(event, 'sms', language, facts);
       const base = { event: `${kind}.${decision.outcome}`, tenantId: row.tenantId, reviewId, contactId: c.id, language };
       notices.push(
         { ...base, channel: 'email' as const, recipient: c.email, subject: email.subject, body: email.text, dedupeKey: `${key}:${c.id}:email` },

@@ -1,25 +1,39 @@
 import type { Tx } from '../db/client.js';
 import { templateInForce } from '../db/notice-templates.js';
 import { KIND_LABELS, type Language } from '../domain/labels.js';
-import { renderTemplate, type NoticeChannel, type NoticeEvent, type NoticeFacts } from '../domain/notice-templates.js';
+import { renderTemplate, type NoticeChannel, type NoticeEvent, type NoticeFacts, type NoticeTemplate } from '../domain/notice-templates.js';
 import type { ReviewKind } from '../domain/review.js';
 
-/** Renders a notice with the wording in force (an admin's override or the default) in the reader's language. */
-export async function renderNotice(
-  tx: Tx,
+export type RenderNotice = (
   event: NoticeEvent,
   channel: NoticeChannel,
   language: Language,
   facts: NoticeFacts & { kind?: string },
-): Promise<{ subject: string | null; text: string }> {
-  const template = await templateInForce(tx, event, channel, language);
-  const kindLabel = facts.kind ? (KIND_LABELS[facts.kind as ReviewKind]?.[language] ?? String(facts.kind)) : '';
-  const { subject, text } = renderTemplate(template, { kindLabel, ...facts });
-  return { subject, text };
+) => Promise<{ subject: string | null; text: string }>;
+
+/**
+ * Renders notices with the wording in force (an admin's override or the default) in the
+ * reader's language. One renderer per transaction: each template is read once, however many
+ * recipients it has.
+ */
+export function noticeRenderer(tx: Tx): RenderNotice {
+  const templates = new Map<string, Promise<NoticeTemplate>>();
+  return async (event, channel, language, facts) => {
+    const key = `${event}/${channel}/${language}`;
+    let template = templates.get(key);
+    if (!template) {
+      template = templateInForce(tx, event, channel, language);
+      templates.set(key, template);
+    }
+    const kindLabel = facts.kind ? (KIND_LABELS[facts.kind as ReviewKind]?.[language] ?? String(facts.kind)) : '';
+    const { subject, text } = renderTemplate(await template, { kindLabel, ...facts });
+    return { subject, text };
+  };
 }
+
+const beijing = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
 
 /** Times in notices are read in Beijing time, as the tenants and staff do. */
 export function beijingTime(iso: string | Date | null | undefined): string {
-  if (!iso) return '';
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+  return iso ? beijing.format(new Date(iso)) : '';
 }

@@ -5,7 +5,7 @@ import { contacts, notificationOutbox, reviewEvents, reviews } from '../db/schem
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt } from '../domain/working-time.js';
 import type { Language } from '../domain/labels.js';
-import { renderNotice } from './notices.js';
+import { noticeRenderer } from './notices.js';
 import type { Actor } from '../domain/review.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
 import { queueStaffNotices } from './staff-notices.js';
@@ -103,12 +103,13 @@ export async function replyToReminder(
       .select()
       .from(contacts)
       .where(and(eq(contacts.tenantId, row.tenantId), sql`'reminder_reply' = any(${contacts.subscriptions})`));
+    const render = noticeRenderer(tx);
     const notices = [];
     for (const c of recipients) {
       const lang = c.language as Language;
       const facts = { kind: row.kind, contactName: c.name, title: row.title, subjectId: row.subjectId, message: args.message };
-      const email = await renderNotice(tx, 'reminder.replied', 'email', lang, facts);
-      const sms = await renderNotice(tx, 'reminder.replied', 'sms', lang, facts);
+      const email = await render('reminder.replied', 'email', lang, facts);
+      const sms = await render('reminder.replied', 'sms', lang, facts);
       const base = { event: 'reminder.replied', tenantId: row.tenantId, reviewId: row.id, contactId: c.id, language: lang };
       notices.push(
         { ...base, channel: 'email' as const, recipient: c.email, subject: email.subject, body: email.text, dedupeKey: `${args.replyKey}:${c.id}:email` },

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { notificationOutbox, staff } from '../db/schema.js';
 import type { Language } from '../domain/labels.js';
-import { beijingTime, renderNotice } from './notices.js';
+import { beijingTime, noticeRenderer } from './notices.js';
 import type { ReviewRow } from '../db/reviews.js';
 
 export type StaffEvent = 'review.at_risk' | 'review.breached' | 'review.reminded' | 'reminder.escalated';
@@ -27,10 +27,11 @@ export async function queueStaffNotices(
         ? await tx.select().from(staff).where(and(eq(staff.id, review.assigneeId), eq(staff.active, true)))
         : await tx.select().from(staff).where(and(inArray(staff.role, ['reviewer']), eq(staff.active, true)));
   if (recipients.length === 0) return 0;
+  const render = noticeRenderer(tx);
   const rows = [];
   for (const s of recipients) {
     const lang = s.language as Language;
-    const { subject, text } = await renderNotice(tx, event, 'email', lang, {
+    const { subject, text } = await render(event, 'email', lang, {
       kind: review.kind,
       staffName: s.name,
       title: review.title,

@@ -9,11 +9,6 @@ export async function listContacts(db: Db | Tx, tenantId: string): Promise<Conta
   return db.select().from(contacts).where(eq(contacts.tenantId, tenantId)).orderBy(asc(contacts.createdAt), asc(contacts.id));
 }
 
-export async function findContact(db: Db | Tx, tenantId: string, id: string): Promise<ContactRow | undefined> {
-  const [row] = await db.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)));
-  return row;
-}
-
 /** Locks the tenant row so concurrent creations count contacts one at a time. */
 export async function lockTenant(tx: Tx, tenantId: string): Promise<void> {
   await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update');

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { ensureDefaultCalendar } from './calendars.js';
+import { connectDatabase } from './client.js';
 
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
 
@@ -30,8 +32,6 @@ export async function runMigrations(url: string): Promise<void> {
 /** Migrations plus the reference data every installation needs (the default working calendar). */
 export async function prepareDatabase(url: string): Promise<void> {
   await runMigrations(url);
-  const { connectDatabase } = await import('./client.js');
-  const { ensureDefaultCalendar } = await import('./calendars.js');
   const database = connectDatabase(url, { max: 1 });
   try {
     await ensureDefaultCalendar(database.db);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { apiKeys, tenants } from './schema.js';
 import type { Db } from './client.js';
@@ -7,10 +7,6 @@ export type TenantRow = typeof tenants.$inferSelect;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
-export function generateApiKey(): string {
-  return `vrd_${randomBytes(24).toString('base64url')}`;
 }
 
 export async function findTenantByApiKey(db: Db, key: string): Promise<TenantRow | undefined> {

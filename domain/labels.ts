@@ -1,7 +1,6 @@
 import type { ReviewKind, ReviewStatus } from './review.js';
 
 export type Language = 'zh-CN' | 'en';
-export const LANGUAGES: Language[] = ['zh-CN', 'en'];
 
 type Labels<K extends string> = Record<K, Record<Language, string>>;
 

@@ -53,7 +53,3 @@ export const voiceTemplateInput = z
   .strict();
 
 export type VoiceTemplateInput = z.infer<typeof voiceTemplateInput>;
-
-export function templateTitle(input: Pick<VoiceTemplateInput, 'name'>): string {
-  return input.name;
-}

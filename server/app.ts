@@ -14,6 +14,7 @@ import { queueRouter } from './backoffice/queue.js';
 import { renderPage } from './backoffice/render.js';
 import { reviewRouter } from './backoffice/review.js';
 import { outboxRouter } from './backoffice/outbox.js';
+import { devSinksRouter } from './backoffice/dev-sinks.js';
 import { templatesRouter } from './backoffice/templates.js';
 import { tenantsRouter } from './backoffice/tenants.js';
 import { loadSession } from './backoffice/session.js';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(queueRouter(deps, csrf));
   app.use(reviewRouter(deps, csrf));
   app.use(outboxRouter(deps, csrf));
+  app.use(devSinksRouter(deps, csrf));
   app.use(templatesRouter(deps, csrf));
   app.use(tenantsRouter(deps, csrf));
 

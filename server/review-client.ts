@@ -1,5 +1,5 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor, type Decision } from '../domain/review.js';
 import {
   claimUpdate,
@@ -60,37 +60,27 @@ export class ReviewClient {
    * Sends the decision as an Update. The same `updateId` (one per rendered form) makes a
    * double submission one decision with one answer.
    */
-  async decide(reviewId: string, req: DecideRequest, updateId: string): Promise<Decision> {
-    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
-    try {
-      return await handle.executeUpdate(decideUpdate, { args: [req], updateId });
-    } catch (err) {
-      throw classifyUpdateError(err);
-    }
+  decide(reviewId: string, req: DecideRequest, updateId: string): Promise<Decision> {
+    return this.update(reviewId, req.round, decideUpdate, req, updateId);
   }
 
-  async claim(reviewId: string, req: ClaimRequest, updateId: string): Promise<{ assigneeId: string }> {
-    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
-    try {
-      return await handle.executeUpdate(claimUpdate, { args: [req], updateId });
-    } catch (err) {
-      throw classifyUpdateError(err);
-    }
+  claim(reviewId: string, req: ClaimRequest, updateId: string): Promise<{ assigneeId: string }> {
+    return this.update(reviewId, req.round, claimUpdate, req, updateId);
   }
 
-  async remind(reviewId: string, req: RemindRequest, updateId: string): Promise<OpenReminder> {
-    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
-    try {
-      return await handle.executeUpdate(remindUpdate, { args: [req], updateId });
-    } catch (err) {
-      throw classifyUpdateError(err);
-    }
+  remind(reviewId: string, req: RemindRequest, updateId: string): Promise<OpenReminder> {
+    return this.update(reviewId, req.round, remindUpdate, req, updateId);
   }
 
-  async reply(reviewId: string, req: ReplyRequest, updateId: string): Promise<{ answered: number }> {
-    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, req.round));
+  reply(reviewId: string, req: ReplyRequest, updateId: string): Promise<{ answered: number }> {
+    return this.update(reviewId, req.round, replyUpdate, req, updateId);
+  }
+
+  /** One Update to a round, its refusals turned into DecisionRefused. */
+  private async update<Ret, Req>(reviewId: string, round: number, def: UpdateDefinition<Ret, [Req]>, req: Req, updateId: string): Promise<Ret> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, round));
     try {
-      return await handle.executeUpdate(replyUpdate, { args: [req], updateId });
+      return await handle.executeUpdate(def, { args: [req], updateId });
     } catch (err) {
       throw classifyUpdateError(err);
     }

@@ -33,9 +33,8 @@ export function apiRouter(deps: AppDeps): Router {
   r.use(requireTenant(deps));
   r.use(express.json({ limit: '256kb', type: () => true }));
 
-  const calendar = deps.calendar;
   const view = async (row: Parameters<typeof toReviewView>[0]) => ({
-    ...toReviewView(row, await calendar()),
+    ...toReviewView(row, await deps.calendar()),
     templateId: row.kind === 'voice_template' ? row.subjectId : undefined,
   });
 

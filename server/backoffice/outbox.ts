@@ -81,19 +81,6 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
     renderPage(req, res, csrf, 'notice', null, await noticePage(req, { kind: 'ok', text: 'outbox.requeued' }));
   });
 
-  r.get('/dev/mailbox', requireRole('reviewer', 'supervisor', 'admin', 'auditor'), (req, res) => {
-    const mailbox = deps.notifications?.dev.mailbox;
-    if (!mailbox) throw notFound('dev mailbox (mail goes to SMTP_URL)');
-    const messages = [...mailbox.messages()].reverse().slice(0, 200);
-    renderPage(req, res, csrf, 'dev-mailbox', null, { title: 'dev.mailbox', messages });
-  });
-
-  r.get('/dev/sms', requireRole('reviewer', 'supervisor', 'admin', 'auditor'), (req, res) => {
-    const sms = deps.notifications?.dev.sms;
-    if (!sms) throw notFound('dev SMS gateway (SMS goes to SMS_GATEWAY_URL)');
-    const messages = [...sms.messages()].reverse().slice(0, 200);
-    renderPage(req, res, csrf, 'dev-sms', null, { title: 'dev.sms', messages });
-  });
   return r;
 }
 

@@ -3,9 +3,8 @@ import { findReview, type ReviewRow } from '../../db/reviews.js';
 import { findRejectionReason } from '../../domain/rejection-reasons.js';
 import type { Actor, ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
-import { conflict, HttpError, notFound, validationFailed } from '../errors.js';
-import { DecisionRefused } from '../review-client.js';
-import { describeClosedReview } from './describe-closed.js';
+import { HttpError, notFound, validationFailed } from '../errors.js';
+import { sendStaffUpdate } from './staff-update.js';
 
 const decisionForm = z.object({
   round: z.coerce.number().int().min(1),
@@ -35,22 +34,7 @@ export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string
     }
   }
 
-  try {
-    await deps.reviews.decide(
-      reviewId,
-      {
-        round: form.round,
-        outcome: form.outcome,
-        reasonCode: form.outcome === 'rejected' ? form.reasonCode : null,
-        reasonText: form.outcome === 'rejected' ? form.reasonText : null,
-        actor,
-      },
-      `decide-${form.token}`,
-    );
-  } catch (err) {
-    if (!(err instanceof DecisionRefused)) throw err;
-    const fresh = (await findReview(deps.db, reviewId)) ?? row;
-    throw conflict(err.reason === 'closed' ? await describeClosedReview(deps, fresh, form.round) : err.message);
-  }
-  return (await findReview(deps.db, reviewId)) ?? row;
+  const rejected = form.outcome === 'rejected';
+  const request = { round: form.round, outcome: form.outcome, reasonCode: rejected ? form.reasonCode : null, reasonText: rejected ? form.reasonText : null, actor };
+  return sendStaffUpdate(deps, row, form.round, () => deps.reviews.decide(reviewId, request, `decide-${form.token}`));
 }

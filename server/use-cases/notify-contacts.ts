@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { renderNotice } from '../../activities/notices.js';
+import { noticeRenderer } from '../../activities/notices.js';
 import { appendAudit } from '../../db/audit.js';
 import { findReview, type ReviewRow } from '../../db/reviews.js';
 import { contacts, notificationOutbox } from '../../db/schema.js';
@@ -35,12 +35,13 @@ export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: stri
     if (chosen.length !== new Set(form.contactIds).size) {
       throw new HttpError(422, 'validation_failed', 'a chosen contact does not belong to this tenant', [{ path: 'contactIds', message: 'not a contact of this tenant' }]);
     }
+    const render = noticeRenderer(tx);
     const rows = [];
     for (const c of chosen) {
       const language = c.language as Language;
       const facts = { kind: review.kind, contactName: c.name, title: review.title, subjectId: review.subjectId, message: form.message };
       for (const channel of form.channels) {
-        const { subject, text } = await renderNotice(tx, 'manual', channel, language, facts);
+        const { subject, text } = await render('manual', channel, language, facts);
         rows.push({
           event: 'manual',
           channel,

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { notificationOutbox } from '../../db/schema.js';
 import { spawnWorkerProcess } from '../support/worker-process.js';
+import { holdRowLock } from '../support/row-lock.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
@@ -51,27 +52,16 @@ describe('worker killed while sending', () => {
     });
 
     // Hold the row: the delivery activity blocks while claiming it, so the send is in flight.
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const holder = app.database.sql.begin(async (tx) => {
-      await tx`select id from notification_outbox where id = ${id} for update`;
-      await released;
-    });
+    const lock = holdRowLock(app.database.sql, 'notification_outbox', id);
 
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     const client = new Client({ connection, namespace: inject('temporalNamespace') });
     const handle = await client.workflow.start('deliverNoticesWorkflow', { taskQueue: app.taskQueue, workflowId: `notices-${id}-1`, args: [[id]] });
 
-    await expect
-      .poll(async () => {
-        const rows = await app.database.sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%notification_outbox%'`;
-        return rows[0]?.n;
-      }, { timeout: 60_000, interval: 200 })
-      .toBeGreaterThan(0);
+    await lock.blocked();
     child.kill('SIGKILL');
     await new Promise((r) => child?.once('exit', r));
-    release();
-    await holder;
+    await lock.release();
 
     await app.startWorker();
     expect(await handle.result()).toEqual({ [id]: 'sent' });

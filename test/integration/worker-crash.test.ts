@@ -5,6 +5,7 @@ import { auditLog, notificationOutbox, reviewEvents } from '../../db/schema.js';
 import { BackOfficeSession, formToken } from '../support/back-office.js';
 import { addContact, startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
 import { spawnWorkerProcess } from '../support/worker-process.js';
+import { holdRowLock } from '../support/row-lock.js';
 
 let app: TestApp;
 let child: ChildProcess | undefined;
@@ -31,12 +32,7 @@ describe('worker killed during a decision', () => {
     child = worker;
 
     // Hold the review row so the decision activity blocks inside its transaction: the decision is in flight.
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const holder = app.database.sql.begin(async (tx) => {
-      await tx`select id from reviews where id = ${reviewId} for update`;
-      await released;
-    });
+    const lock = holdRowLock(app.database.sql, 'reviews', reviewId);
 
     const member = await app.addStaff('reviewer');
     const session = new BackOfficeSession(app.url);
@@ -44,17 +40,11 @@ describe('worker killed during a decision', () => {
     const page = await session.get(`/reviews/${reviewId}`);
     const decision = session.post(`/reviews/${reviewId}/decision`, { round: '1', token: formToken(page.html), outcome: 'approved' }, { 'HX-Request': 'true' });
 
-    await expect
-      .poll(async () => {
-        const rows = await app.database.sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%from "reviews"%for update%'`;
-        return rows[0]?.n;
-      }, { timeout: 60_000, interval: 200 })
-      .toBeGreaterThan(0);
+    await lock.blocked();
 
     worker.kill('SIGKILL');
     await new Promise((r) => worker.once('exit', r));
-    release();
-    await holder;
+    await lock.release();
 
     await app.startWorker();
     const res = await decision;
