@@ -1,6 +1,6 @@
 import type { HelperOptions } from 'handlebars';
 import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
-import { translate } from '../i18n.js';
+import { translate } from '../i18n/index.js';
 
 const langOf = (options: HelperOptions): Language => ((options.data as { root?: { lang?: Language } }).root?.lang ?? 'zh-CN');
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Csrf } from './csrf.js';
-import { pickLanguage } from '../i18n.js';
+import { pickLanguage } from '../i18n/index.js';
 
 export const isHtmx = (req: Request) => req.get('hx-request') === 'true';
 

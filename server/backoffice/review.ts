@@ -5,7 +5,7 @@ import { findTemplateByReview } from '../../db/voice-templates.js';
 import { rejectionReasonsFor } from '../../domain/rejection-reasons.js';
 import { canDecide, type ReviewKind } from '../../domain/review.js';
 import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
-import { pickLanguage } from '../i18n.js';
+import { pickLanguage } from '../i18n/index.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { claimReview } from '../use-cases/claim-review.js';

@@ -1,7 +1,7 @@
-import type { Language } from '../domain/labels.js';
+import type { Messages } from '../types.js';
 
-/** Back-office wording. zh-CN is the default; English is one click away. */
-const messages = {
+/** The wording of the core back office: navigation, login, queue, review page, outbox, templates, tenants. */
+export const coreMessages = {
   'app.title': { 'zh-CN': '语音审核台', en: 'Voice Review Desk' },
   'nav.queue': { 'zh-CN': '审核队列', en: 'Queue' },
   'nav.logout': { 'zh-CN': '退出', en: 'Log out' },
@@ -122,15 +122,4 @@ const messages = {
   'sub.reminder_reply': { 'zh-CN': '催审答复', en: 'Reminder replies' },
   'error.title': { 'zh-CN': '出错了', en: 'Something went wrong' },
   'error.back': { 'zh-CN': '返回队列', en: 'Back to the queue' },
-} as const satisfies Record<string, Record<Language, string>>;
-
-export type MessageKey = keyof typeof messages;
-
-export function translate(lang: Language, key: string): string {
-  const m = (messages as Record<string, Record<Language, string>>)[key];
-  return m ? m[lang] : key;
-}
-
-export function pickLanguage(cookie: string | undefined, fallback: Language = 'zh-CN'): Language {
-  return cookie === 'en' || cookie === 'zh-CN' ? cookie : fallback;
-}
+} as const satisfies Messages;
