@@ -3,7 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
 import { contacts, notificationOutbox, reviewEvents, reviews, tenants } from '../db/schema.js';
-import { findRejectionReason } from '../domain/rejection-reasons.js';
+import { KINDS } from '../domain/kinds/index.js';
+import { findRejectionReason } from '../domain/kinds/reasons.js';
+import { storeOf } from '../db/subjects/index.js';
 import type { Actor, Decision, ReviewKind } from '../domain/review.js';
 import type { Language } from '../domain/labels.js';
 import { beijingTime, noticeRenderer } from './notices.js';
@@ -28,6 +30,7 @@ export async function applyDecision(
     if (row.status !== 'pending') return { applied: false, reason: 'stale' } as const;
 
     const reason = decision.reasonCode ? findRejectionReason(kind, decision.reasonCode) : undefined;
+    const byStaff = decision.decidedBy.role !== 'system';
     await tx
       .update(reviews)
       .set({
@@ -36,7 +39,7 @@ export async function applyDecision(
         decisionReasonCode: decision.reasonCode,
         decisionReasonText: decision.reasonText,
         decidedAt: new Date(decision.decidedAt),
-        decidedBy: decision.decidedBy.id,
+        decidedBy: byStaff ? decision.decidedBy.id : null,
         queueBucket: 1,
         updatedAt: sql`now()`,
       })
@@ -49,8 +52,8 @@ export async function applyDecision(
         reviewId,
         round: decision.round,
         type: decision.outcome,
-        actorType: 'staff',
-        actorId: decision.decidedBy.id,
+        actorType: byStaff ? 'staff' : 'system',
+        actorId: byStaff ? decision.decidedBy.id : null,
         actorName: decision.decidedBy.name,
         data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText },
         dedupeKey: key,
@@ -58,8 +61,8 @@ export async function applyDecision(
       })
       .onConflictDoNothing({ target: reviewEvents.dedupeKey });
     await appendAudit(tx, {
-      actorType: 'staff',
-      actorId: decision.decidedBy.id,
+      actorType: byStaff ? 'staff' : 'system',
+      actorId: byStaff ? decision.decidedBy.id : null,
       actorLabel: decision.decidedBy.name,
       action: decision.outcome === 'approved' ? 'review.approve' : 'review.reject',
       objectType: 'review',
@@ -68,10 +71,12 @@ export async function applyDecision(
       dedupeKey: key,
     });
 
+    await storeOf(kind).onDecision?.(tx, row, decision);
+
     const recipients = await tx
       .select()
       .from(contacts)
-      .where(and(eq(contacts.tenantId, row.tenantId), sql`${kind} = any(${contacts.subscriptions})`));
+      .where(and(eq(contacts.tenantId, row.tenantId), sql`${KINDS[kind].subscription} = any(${contacts.subscriptions})`));
     const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, row.tenantId));
     const render = noticeRenderer(tx);
     const notices = [];

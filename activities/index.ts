@@ -8,6 +8,8 @@ import * as decisions from './decisions.js';
 import * as reminders from './reminders.js';
 import * as delivery from './delivery.js';
 import * as recompute from './recompute.js';
+import { precheckSubmission } from './precheck.js';
+import type { FileStore } from '../files/store.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -17,6 +19,8 @@ export interface ActivityDeps {
   temporal?: Client;
   /** Email and SMS senders; a null channel leaves its notices queued. */
   senders?: delivery.Senders;
+  /** Where submitted files live, for automatic checks. */
+  files?: FileStore;
 }
 
 /** A key that stays the same across retries of one activity execution. */
@@ -26,9 +30,10 @@ function executionKey(): string {
 }
 
 /** Every side effect a workflow needs, bound to its dependencies (no module-level state). */
-export function createActivities({ db, calendar, log, temporal, senders = { email: null, sms: null } }: ActivityDeps) {
+export function createActivities({ db, calendar, log, temporal, files, senders = { email: null, sms: null } }: ActivityDeps) {
   const calendarMemo: recompute.CalendarMemo = {};
   return {
+    precheckSubmission: (args: Parameters<typeof precheckSubmission>[2]) => precheckSubmission(db, files, args),
     applyDecision: (args: Parameters<typeof decisions.applyDecision>[1]) => decisions.applyDecision(db, args),
     assignReview: (args: Parameters<typeof decisions.assignReview>[1]) => decisions.assignReview(db, args),
     markAtRisk: (args: Parameters<typeof deadlines.markAtRisk>[1]) => deadlines.markAtRisk(db, args),

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
 import { contacts, notificationOutbox, reviewEvents, reviews } from '../db/schema.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
-import { computeDueAt } from '../domain/working-time.js';
+import { computeDueAt, type DeadlineRule } from '../domain/working-time.js';
 import type { Language } from '../domain/labels.js';
 import { noticeRenderer } from './notices.js';
 import type { Actor } from '../domain/review.js';
@@ -17,10 +17,11 @@ import { queueStaffNotices } from './staff-notices.js';
 export async function recordReminder(
   db: Db,
   calendar: () => Promise<CalendarContext>,
-  args: { reviewId: string; round: number; number: number; at: string; requestKey: string | null },
+  args: { reviewId: string; round: number; number: number; at: string; requestKey: string | null; answerWithin?: DeadlineRule },
 ): Promise<{ answerDueAt: string }> {
   const { calendar: cal } = await calendar();
-  const answerDueAt = computeDueAt(new Date(args.at), DEFAULT_REMINDER_POLICY.answerWithin, cal).toISOString();
+  // Reminders accepted before the rule travelled with them fall back to the default they were accepted under.
+  const answerDueAt = computeDueAt(new Date(args.at), args.answerWithin ?? DEFAULT_REMINDER_POLICY.answerWithin, cal).toISOString();
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(reviews)

@@ -22,7 +22,7 @@ import { startPlatform } from '../runtime/platform.js';
 import { startWeb } from '../runtime/web.js';
 import { startWorker } from '../runtime/worker.js';
 import { decideReview } from '../server/use-cases/decide-review.js';
-import { submitVoiceTemplate } from '../server/use-cases/submit-voice-template.js';
+import { submitJson } from '../server/use-cases/intake/submit.js';
 
 const rate = Number(process.env.RATE ?? 20);
 const seconds = Number(process.env.SECONDS ?? 15);
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < total; i += 20) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(20, total - i) }, (_, k) =>
-          submitVoiceTemplate(web.deps, tenant, { name: `bench_${i + k}`, speed: 'normal', speaker: 'xiaoyan_female', content: '请于${DATE}取件', scenario: 'bench' }, undefined),
+          submitJson(web.deps, tenant, 'voice_template', { name: `bench_${i + k}`, speed: 'normal', speaker: 'xiaoyan_female', content: '请于${DATE}取件', scenario: 'bench' }),
         ),
       );
       ids.push(...batch.map((r) => r.id));

@@ -323,3 +323,98 @@ export const noticeTemplates = pgTable(
   },
   (t) => [primaryKey({ columns: [t.event, t.channel, t.language] })],
 );
+
+/** Files received with submissions: stored under the file store's root by id, served only through authorised routes. */
+export const storedFiles = pgTable(
+  'stored_files',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    kind: text('kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    /** The form field it came in (license, handlerIdFront, file, …). */
+    field: text('field').notNull(),
+    /** The round it was submitted in: an edit's files replace earlier ones without losing them. */
+    round: integer('round').notNull().default(1),
+    originalName: text('original_name').notNull(),
+    /** What its content is (jpg, png, rar, zip, wav, xlsx), judged by its bytes. */
+    fileType: text('file_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    path: text('path').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('stored_files_subject_idx').on(t.kind, t.subjectId, t.field, t.round)],
+);
+
+/** A tenant's standing for each business type it ever applied for. */
+export const tenantServices = pgTable(
+  'tenant_services',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    businessType: text('business_type').notNull(),
+    state: text('state', { enum: ['pending', 'active', 'rejected', 'cancelled', 'frozen'] }).notNull(),
+    /** The application that decided the current state. */
+    activationId: text('activation_id').notNull(),
+    /** Why staff froze or cancelled it (shown to staff and told to the tenant). */
+    reason: text('reason'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.businessType] })],
+);
+
+/** An application (调研表) to use one business type. */
+export const serviceActivations = pgTable(
+  'service_activations',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    reviewId: uuid('review_id').notNull(),
+    businessType: text('business_type').notNull(),
+    enterpriseName: text('enterprise_name').notNull(),
+    carrierType: text('carrier_type').notNull(),
+    carrierName: text('carrier_name').notNull(),
+    nature: text('nature').notNull(),
+    industry: text('industry').notNull(),
+    scenario: text('scenario').notNull(),
+    script: text('script').notNull(),
+    usedSimilarProduct: boolean('used_similar_product').notNull(),
+    expectedDailyMinutes: integer('expected_daily_minutes').notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('service_activations_tenant_idx').on(t.tenantId, t.businessType)],
+);
+
+/** An enterprise's qualification (企业资质). The ID number is kept encrypted; lists show it masked. */
+export const enterprises = pgTable(
+  'enterprises',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    reviewId: uuid('review_id').notNull(),
+    /** pending until first approved; approved stays approved while an edit is reviewed. */
+    status: text('status', { enum: ['pending', 'approved', 'rejected'] }).notNull().default('pending'),
+    companyName: text('company_name').notNull(),
+    licenseCode: text('license_code').notNull(),
+    threeInOne: boolean('three_in_one').notNull(),
+    fixedLine: boolean('fixed_line').notNull(),
+    handlerName: text('handler_name').notNull(),
+    /** The ID number sealed with the field key (AES-256-GCM, db/sealed-field.ts); never logged or listed. */
+    handlerIdNumberSealed: text('handler_id_number_sealed').notNull(),
+    handlerIdNumberMasked: text('handler_id_number_masked').notNull(),
+    handlerMobile: text('handler_mobile').notNull(),
+    handlerAddress: text('handler_address').notNull(),
+    scenario: text('scenario').notNull(),
+    script: text('script').notNull(),
+    expectedDailyCalls: integer('expected_daily_calls').notNull(),
+    peakConcurrency: integer('peak_concurrency').notNull(),
+    /** An approved enterprise's edit under review; the text above stays in force until it is approved. */
+    pendingScenario: text('pending_scenario'),
+    pendingScript: text('pending_script'),
+    approvedAt: ts('approved_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('enterprises_tenant_idx').on(t.tenantId)],
+);

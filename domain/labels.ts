@@ -1,18 +1,11 @@
 import type { ReviewKind, ReviewStatus } from './review.js';
+import { KINDS } from './kinds/index.js';
 
 export type Language = 'zh-CN' | 'en';
 
 type Labels<K extends string> = Record<K, Record<Language, string>>;
 
-export const KIND_LABELS: Labels<ReviewKind> = {
-  service_activation: { 'zh-CN': '开通服务', en: 'Service activation' },
-  enterprise_qualification: { 'zh-CN': '企业资质', en: 'Enterprise qualification' },
-  voice_template: { 'zh-CN': '语音模板', en: 'Voice template' },
-  audio_file: { 'zh-CN': '放音文件', en: 'Audio file' },
-  quality_check_opt_out: { 'zh-CN': '关闭语音质检', en: 'Quality-check opt-out' },
-  number_order: { 'zh-CN': '号码订购', en: 'Number order' },
-  number_unsubscribe: { 'zh-CN': '号码退订', en: 'Number unsubscribe' },
-};
+export const KIND_LABELS: Labels<ReviewKind> = Object.fromEntries(Object.values(KINDS).map((k) => [k.kind, k.label])) as Labels<ReviewKind>;
 
 export const STATUS_LABELS: Labels<ReviewStatus> = {
   pending: { 'zh-CN': '待审', en: 'Pending' },

@@ -56,9 +56,18 @@ export interface DecisionInput {
   reasonText: string | null;
 }
 
+/** The automatic pre-check decides in nobody's name. */
+export interface SystemActor {
+  id: 'system';
+  name: string;
+  role: 'system';
+}
+export type DecisionMaker = Actor | SystemActor;
+export const AUTOMATIC_CHECK: SystemActor = { id: 'system', name: 'automatic check', role: 'system' };
+
 export interface Decision extends DecisionInput {
   decidedAt: string;
-  decidedBy: Actor;
+  decidedBy: DecisionMaker;
 }
 
 export function workflowIdFor(reviewId: string, round: number): string {

@@ -13,6 +13,11 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  FILES_DIR: z.string().min(1).optional(),
+  FIELD_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -47,6 +52,10 @@ export interface Config {
   env: Env['NODE_ENV'];
   web: { port: number; host: string; publicUrl: string | undefined; cookieSecure: boolean; sessionSecret: string | undefined };
   dataDir: string;
+  /** Uploaded files live here, outside any static folder. */
+  filesDir: string;
+  /** 32 bytes sealing ID numbers at rest; without it `npm start` keeps one in DATA_DIR/field-key. */
+  fieldKey: Buffer | undefined;
   databaseUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
   logLevel: Env['LOG_LEVEL'];
@@ -96,6 +105,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     env: e.NODE_ENV,
     web: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL, cookieSecure, sessionSecret: e.SESSION_SECRET },
     dataDir: path.resolve(e.DATA_DIR),
+    filesDir: path.resolve(e.FILES_DIR ?? path.join(e.DATA_DIR, 'files')),
+    fieldKey: e.FIELD_ENCRYPTION_KEY ? Buffer.from(e.FIELD_ENCRYPTION_KEY, 'base64') : undefined,
     databaseUrl: e.DATABASE_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     logLevel: e.LOG_LEVEL,

@@ -7,6 +7,8 @@ import type { NotificationChannels } from './notifications.js';
 import { createApp } from '../server/app.js';
 import type { AppDeps } from '../server/deps.js';
 import { ReviewClient } from '../server/review-client.js';
+import { FileStore } from '../files/store.js';
+import { fieldCipherFor } from './field-key.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { TemporalTarget } from './temporal.js';
@@ -30,7 +32,11 @@ export async function startWeb(
   const database = connectDatabase(databaseUrl);
   const connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
   const client = new Client({ connection, namespace: temporal.namespace });
+  const files = new FileStore(config.filesDir);
+  await files.init();
   const deps: AppDeps = {
+    files,
+    cipher: await fieldCipherFor(config),
     db: database.db,
     reviews: new ReviewClient(client, config.temporal.taskQueue),
     calendar: createCalendarCache(database.db),

@@ -14,6 +14,7 @@ import { startNoticeDispatcher } from './notice-dispatcher.js';
 import { ensureRecomputeRequested } from '../server/recompute-client.js';
 import { signalDueTimers } from './deadline-signaller.js';
 import type { Senders } from '../activities/delivery.js';
+import { FileStore } from '../files/store.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -35,7 +36,11 @@ export async function startWorker(
   // A client for the sweeper below and for the recompute activity's signals.
   const clientConnection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
   const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+  const files = new FileStore(config.filesDir);
+  await files.init();
+  await files.sweepStaging();
   const worker = await createWorker({
+    files,
     connection,
     namespace: temporal.namespace,
     taskQueue: config.temporal.taskQueue,

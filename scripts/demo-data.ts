@@ -8,9 +8,9 @@ import { createStaff, findStaffByEmail } from '../db/staff.js';
 import { ensureTenantWithKey, findTenantByName } from '../db/tenants.js';
 import type { Role } from '../domain/review.js';
 import type { AppDeps } from '../server/deps.js';
-import { submitVoiceTemplate } from '../server/use-cases/submit-voice-template.js';
+import { submitJson } from '../server/use-cases/intake/submit.js';
 import { decideReview } from '../server/use-cases/decide-review.js';
-import { withdrawVoiceTemplate } from '../server/use-cases/withdraw-voice-template.js';
+import { withdrawReview } from '../server/use-cases/intake/withdraw.js';
 import { remindReview } from '../server/use-cases/remind-review.js';
 import { workingMinutesBetween } from '../domain/working-time.js';
 
@@ -70,22 +70,22 @@ export async function loadDemoData(deps: AppDeps, dataDir: string): Promise<Demo
     ['预约提醒', '您预约的${TXT_12}将于${DATE}${TIME}开始，请准时到达。'],
     ['账单提醒', '您本月账单金额为${NUM_6}元，请于${DATE}前缴费。'],
   ] as const) {
-    await submitVoiceTemplate(deps, tenant, template(name, content, '物流与服务通知'), undefined);
+    await submitJson(deps, tenant, 'voice_template', template(name, content, '物流与服务通知'));
   }
-  const approved = await submitVoiceTemplate(deps, tenant, template('取件验证', '您的取件码是${NUM_6}，请勿告诉他人。', '快递取件'), undefined);
+  const approved = await submitJson(deps, tenant, 'voice_template', template('取件验证', '您的取件码是${NUM_6}，请勿告诉他人。', '快递取件'));
   await decideReview(deps, actor, approved.id, { round: 1, outcome: 'approved', token: token() });
-  const rejected = await submitVoiceTemplate(deps, tenant, template('促销活动', '限时特惠！${TXT_20}全场五折，详询${TXT_11}。', '营销推广'), undefined);
+  const rejected = await submitJson(deps, tenant, 'voice_template', template('促销活动', '限时特惠！${TXT_20}全场五折，详询${TXT_11}。', '营销推广'));
   await decideReview(deps, actor, rejected.id, { round: 1, outcome: 'rejected', reasonCode: 'prohibited_content', reasonText: '语音通知不可用于营销推广', token: token() });
-  const withdrawn = await submitVoiceTemplate(deps, tenant, template('旧版通知', '您的包裹${TXT_8}已发出。', '物流通知'), undefined);
-  await withdrawVoiceTemplate(deps, tenant, withdrawn.subjectId);
+  const withdrawn = await submitJson(deps, tenant, 'voice_template', template('旧版通知', '您的包裹${TXT_8}已发出。', '物流通知'));
+  await withdrawReview(deps, tenant, 'voice_template', withdrawn.subjectId);
   // Submitted long ago: its deadline has passed, so the workflow marks it breached at once.
   const lateDeps = { ...deps, now: () => new Date(Date.now() - 14 * 86400_000) };
-  await submitVoiceTemplate(lateDeps, tenant, template('超时示例', '您的订单${TXT_10}已发货，预计${DATE}送达。', '电商订单通知'), undefined);
+  await submitJson(lateDeps, tenant, 'voice_template', template('超时示例', '您的订单${TXT_10}已发货，预计${DATE}送达。', '电商订单通知'));
   // Pending for days, then the tenant pressed "remind": it tops the queue and waits for an answer.
   // The most recent past instant with at least 90 working minutes since, so a reminder is allowed.
   const { calendar } = await deps.calendar();
   const hoursBack = [2, 4, 8, 16, 24, 48, 72, 120, 168, 240, 336].find((h) => workingMinutesBetween(new Date(Date.now() - h * 3600_000), new Date(), calendar) >= 90) ?? 336;
-  const reminded = await submitVoiceTemplate({ ...deps, now: () => new Date(Date.now() - hoursBack * 3600_000) }, tenant, template('催审示例', '您的维修工单${TXT_12}已受理，师傅将于${DATE}上门。', '售后服务通知'), undefined);
+  const reminded = await submitJson({ ...deps, now: () => new Date(Date.now() - hoursBack * 3600_000) }, tenant, 'voice_template', template('催审示例', '您的维修工单${TXT_12}已受理，师傅将于${DATE}上门。', '售后服务通知'));
   await remindReview(deps, tenant, reminded.id, undefined, 'zh-CN');
 
   await fs.mkdir(dataDir, { recursive: true });

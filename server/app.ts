@@ -17,6 +17,7 @@ import { outboxRouter } from './backoffice/outbox.js';
 import { devSinksRouter } from './backoffice/dev-sinks.js';
 import { templatesRouter } from './backoffice/templates.js';
 import { tenantsRouter } from './backoffice/tenants.js';
+import { filesRouter } from './backoffice/files.js';
 import { loadSession } from './backoffice/session.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(devSinksRouter(deps, csrf));
   app.use(templatesRouter(deps, csrf));
   app.use(tenantsRouter(deps, csrf));
+  app.use(filesRouter(deps));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

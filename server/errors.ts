@@ -1,4 +1,5 @@
 import type { ZodError } from 'zod';
+import { translateIssue, type IssueLike } from '../domain/validation-messages.js';
 
 export interface ErrorDetail {
   path: string;
@@ -23,10 +24,11 @@ export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
 export const forbidden = (message = 'you may not do this') => new HttpError(403, 'forbidden', message);
 
-export function validationFailed(err: ZodError, prefix: string[] = []): HttpError {
+/** A zod refusal as a 422 naming each field, worded in the reader's language. */
+export function validationFailed(err: ZodError, lang: 'zh-CN' | 'en' = 'en', prefix: string[] = []): HttpError {
   const details = err.issues.map((i) => ({
     path: [...prefix, ...i.path.map(String)].join('.') || '(body)',
-    message: i.message,
+    message: translateIssue(i as unknown as IssueLike, lang),
   }));
   return new HttpError(422, 'validation_failed', `invalid input: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
 }

@@ -14,7 +14,8 @@ import {
   type RemindRequest,
   type ReplyRequest,
 } from '../workflows/messages.js';
-import type { ReviewRoundInput } from '../workflows/review-round.js';
+import type { ReviewRoundInput } from '../workflows/review-lifecycle.js';
+import { isRefusal, type Refusal } from '../domain/refusals.js';
 
 export const SEARCH_ATTRIBUTE_KEYS = {
   reviewKind: defineSearchAttributeKey('ReviewKind', SearchAttributeType.KEYWORD),
@@ -22,10 +23,10 @@ export const SEARCH_ATTRIBUTE_KEYS = {
   reviewId: defineSearchAttributeKey('ReviewId', SearchAttributeType.KEYWORD),
 };
 
-/** Why Temporal refused an update, in words a reviewer can act on. */
+/** Why a review refused an update: a code and its facts, worded for each reader by the server. */
 export class DecisionRefused extends Error {
-  constructor(message: string, readonly reason: 'refused' | 'closed') {
-    super(message);
+  constructor(readonly refusal: Refusal, readonly reason: 'refused' | 'closed') {
+    super(refusal.code);
     this.name = 'DecisionRefused';
   }
 }
@@ -38,7 +39,7 @@ export class ReviewClient {
   async startRound(input: ReviewRoundInput & { tenantId: string }): Promise<void> {
     const { tenantId, ...args } = input;
     try {
-      await this.client.workflow.start('reviewRound', {
+      await this.client.workflow.start('reviewLifecycle', {
         taskQueue: this.taskQueue,
         workflowId: workflowIdFor(input.reviewId, input.round),
         args: [args],
@@ -97,10 +98,12 @@ export class ReviewClient {
 
 function classifyUpdateError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError) {
-    return new DecisionRefused(err.cause?.message ?? err.message, 'refused');
+    const details = (err.cause as { details?: unknown[] } | undefined)?.details;
+    const refusal = details?.find(isRefusal);
+    return new DecisionRefused(refusal ?? { code: 'closed', params: { detail: err.cause?.message ?? err.message } }, 'refused');
   }
   if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
-    return new DecisionRefused('this review round is closed', 'closed');
+    return new DecisionRefused({ code: 'closed' }, 'closed');
   }
   return err;
 }

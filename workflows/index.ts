@@ -1,3 +1,3 @@
-export { reviewRound } from './review-round.js';
+export { reviewLifecycle, reviewRound } from './review-lifecycle.js';
 export { deliverNoticesWorkflow } from './deliver-notice.js';
 export { recomputeDeadlines } from './recompute-deadlines.js';

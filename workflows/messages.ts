@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Decision, DecisionOutcome, SlaState } from '../domain/review.js';
+import type { DeadlineRule } from '../domain/working-time.js';
 
 /** What a staff member sends to decide a review round. */
 export interface DecideRequest {
@@ -37,6 +38,8 @@ export interface RoundState {
   sla?: SlaState;
   deadline?: Deadline;
   reminders?: { count: number; lastAt: string | null; open: OpenReminder[] };
+  /** Which stage of the lifecycle the submission is in. */
+  stage?: 'precheck' | 'review' | 'fulfilment';
 }
 
 /** The tenant's reminder as the server accepted it; the limits travel with it so the validator can settle races. */
@@ -47,6 +50,8 @@ export interface RemindRequest {
   coolDownMinutes: number;
   /** The tenant's Idempotency-Key, recorded so a retried request is recognised. */
   requestKey?: string;
+  /** When the reminder must be answered, from the policy in force when it was accepted. */
+  answerWithin?: DeadlineRule;
 }
 
 export interface ReplyRequest {

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
-import { SPEAKERS, SPEEDS, TEMPLATE_CONTENT_MAX, TEMPLATE_NAME_MAX } from '../../domain/voice-template.js';
+import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
 import { NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 
 const error = {
@@ -25,11 +26,79 @@ const reviewResponse = (status: string, description: string) => ({
   [status]: { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Review' } } } },
 });
 
-const templateBody = {
-  required: true,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/VoiceTemplateInput' } } },
-};
 const idParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+const schemaName = (def: AnyKindDefinition, suffix = 'Input') => def.kind.split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + suffix;
+
+/** A definition's input schema as JSON Schema (what a caller sends, before transforms). */
+function inputSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return json;
+}
+
+/** Each kind's submission body: JSON, or a multipart form with its text fields and files. */
+function kindSchemas(): Record<string, unknown> {
+  const schemas: Record<string, unknown> = {};
+  for (const def of Object.values(KINDS)) {
+    if (!def.api) continue;
+    const fields = inputSchema(def.input) as { properties?: Record<string, unknown>; required?: string[] };
+    if (def.intake.type === 'multipart') {
+      const files = def.intake.files;
+      schemas[schemaName(def)] = {
+        type: 'object',
+        properties: {
+          ...fields.properties,
+          ...Object.fromEntries(
+            Object.entries(files).map(([name, rule]) => [name, { type: 'string', format: 'binary', description: `${rule.label.en}: ${rule.types.join(', ').toUpperCase()} by content, at most ${rule.maxBytes} bytes${typeof rule.required === 'function' ? ' (required when the fields say so)' : ''}` }]),
+          ),
+        },
+        required: [...(fields.required ?? []), ...Object.entries(files).filter(([, rule]) => rule.required === true).map(([name]) => name)],
+      };
+    } else {
+      schemas[schemaName(def)] = fields;
+    }
+    if (def.editInput) schemas[schemaName(def, 'Edit')] = inputSchema(def.editInput);
+  }
+  return schemas;
+}
+
+/** The routes every kind with tenant routes has: submit, read, edit and delete as its definition allows. */
+function kindPaths(): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const def of Object.values(KINDS)) {
+    if (!def.api) continue;
+    const ref = { $ref: `#/components/schemas/${schemaName(def)}` };
+    const body = def.intake.type === 'multipart' ? { 'multipart/form-data': { schema: ref } } : { 'application/json': { schema: ref } };
+    const editBody = def.editInput ? { ...body, 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(def, 'Edit')}` } } } : body;
+    const fileErrors = def.intake.type === 'multipart' ? [413, 415, 507] : [413, 415];
+    paths[`/${def.api.path}`] = {
+      post: {
+        summary: `Submit ${def.api.summary} for review`,
+        tags: [def.kind],
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
+        requestBody: { required: true, content: body },
+        responses: { ...reviewResponse('201', 'Submitted: durable and readable'), ...errors(400, 401, 409, 422, ...fileErrors) },
+      },
+    };
+    const item: Record<string, unknown> = {
+      get: { summary: `One ${def.api.summary}`, tags: [def.kind], parameters: [idParam('id')], responses: { ...reviewResponse('200', 'The submission and its review'), ...errors(401, 404) } },
+    };
+    if (def.api.resubmit) {
+      item.put = {
+        summary: 'Edit and submit again: a new review round',
+        tags: [def.kind],
+        parameters: [idParam('id')],
+        requestBody: { required: true, content: editBody },
+        responses: { ...reviewResponse('200', 'Resubmitted'), ...errors(400, 401, 404, 409, 422, ...fileErrors) },
+      };
+    }
+    if (def.api.withdraw) {
+      item.delete = { summary: 'Delete; a pending review is withdrawn', tags: [def.kind], parameters: [idParam('id')], responses: { ...reviewResponse('200', 'Deleted'), ...errors(401, 404) } };
+    }
+    paths[`/${def.api.path}/{id}`] = item;
+  }
+  return paths;
+}
 
 /** OpenAPI 3.1 description of the tenant API, served at /api/v1/openapi.json. */
 export const openApiDocument = {
@@ -98,42 +167,11 @@ export const openApiDocument = {
           createdAt: { type: 'string', format: 'date-time' },
         },
       },
-      VoiceTemplateInput: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'speed', 'speaker', 'content', 'scenario'],
-        properties: {
-          name: { type: 'string', maxLength: TEMPLATE_NAME_MAX, pattern: '^[A-Za-z0-9_\\p{Script=Han}]+$' },
-          speed: { enum: [...SPEEDS] },
-          speaker: { enum: [...SPEAKERS] },
-          content: { type: 'string', minLength: 1, maxLength: TEMPLATE_CONTENT_MAX, description: 'Variables: ${DATE}, ${TIME}, ${TXT_n}, ${NUM_n} (1 <= n <= 32)' },
-          scenario: { type: 'string', minLength: 1, maxLength: 256 },
-        },
-      },
+      ...kindSchemas(),
     },
   },
   paths: {
-    '/voice-templates': {
-      post: {
-        summary: 'Submit a voice template for review',
-        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
-        requestBody: templateBody,
-        responses: { ...reviewResponse('201', 'Submitted: durable and readable'), ...errors(400, 401, 413, 422) },
-      },
-    },
-    '/voice-templates/{id}': {
-      put: {
-        summary: 'Edit a template: starts a new review round',
-        parameters: [idParam('id')],
-        requestBody: templateBody,
-        responses: { ...reviewResponse('200', 'Resubmitted'), ...errors(400, 401, 404, 409, 422) },
-      },
-      delete: {
-        summary: 'Delete a template; a pending review is withdrawn',
-        parameters: [idParam('id')],
-        responses: { ...reviewResponse('200', 'Deleted'), ...errors(401, 404) },
-      },
-    },
+    ...kindPaths(),
     '/reviews/{id}/reminders': {
       post: {
         summary: 'Remind (催审) a pending review',
@@ -187,4 +225,4 @@ export const openApiDocument = {
       },
     },
   },
-} as const;
+};

@@ -1,19 +1,19 @@
-import express, { Router, type ErrorRequestHandler } from 'express';
+import { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { findTenantReview, listTenantReviews } from '../../db/reviews.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
-import { resubmitVoiceTemplate } from '../use-cases/resubmit-voice-template.js';
-import { submitVoiceTemplate } from '../use-cases/submit-voice-template.js';
-import { withdrawVoiceTemplate } from '../use-cases/withdraw-voice-template.js';
 import { remindReview } from '../use-cases/remind-review.js';
 import { addContact, changeContact, contactView, removeContact } from '../use-cases/contacts.js';
 import { listContacts } from '../../db/contacts.js';
 import { validIdempotencyKey } from '../use-cases/idempotency.js';
 import { requireTenant, tenantOf } from './auth.js';
+import { SubjectRefusal } from '../../domain/subject-refusal.js';
+import { jsonBody } from './body.js';
+import { kindRoutes, subjectAnswer } from './kind-routes.js';
+import { apiLanguage } from './language.js';
 import { openApiDocument } from './openapi.js';
-import { toReviewView } from './review-view.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,47 +24,30 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
-/** The tenant API (DESIGN.md "Tenant API"): JSON in, JSON out, one tenant per key. */
+/** The tenant API: JSON in (multipart for files), JSON out, one tenant per key. */
 export function apiRouter(deps: AppDeps): Router {
   const r = Router();
   r.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
   r.use(requireTenant(deps));
-  r.use(express.json({ limit: '256kb', type: () => true }));
+  r.use(kindRoutes(deps));
+  r.use(jsonBody);
 
-  const view = async (row: Parameters<typeof toReviewView>[0]) => ({
-    ...toReviewView(row, await deps.calendar()),
-    templateId: row.kind === 'voice_template' ? row.subjectId : undefined,
-  });
-
-  r.post('/voice-templates', async (req, res) => {
-    const row = await submitVoiceTemplate(deps, tenantOf(res), req.body, validIdempotencyKey(req.get('idempotency-key')));
-    res.status(201).location(`/api/v1/reviews/${row.id}`).json(await view(row));
-  });
-
-  r.put('/voice-templates/:id', async (req, res) => {
-    const row = await resubmitVoiceTemplate(deps, tenantOf(res), req.params.id, req.body);
-    res.json(await view(row));
-  });
-
-  r.delete('/voice-templates/:id', async (req, res) => {
-    const row = await withdrawVoiceTemplate(deps, tenantOf(res), req.params.id);
-    res.json(await view(row));
-  });
+  const view = (row: Parameters<typeof subjectAnswer>[1], lang: 'zh-CN' | 'en' = 'en') => subjectAnswer(deps, row, lang);
 
   r.get('/reviews/:id', async (req, res) => {
     if (!UUID.test(req.params.id)) throw notFound('review');
     const row = await findTenantReview(deps.db, tenantOf(res).id, req.params.id);
     if (!row) throw notFound('review');
-    res.json(await view(row));
+    res.json(await view(row, apiLanguage(req)));
   });
 
   r.post('/reviews/:id/reminders', async (req, res) => {
     if (!UUID.test(req.params.id)) throw notFound('review');
-    const lang = /^zh/i.test(req.get('accept-language') ?? '') ? 'zh-CN' : 'en';
+    const lang = apiLanguage(req);
     const row = await remindReview(deps, tenantOf(res), req.params.id, validIdempotencyKey(req.get('idempotency-key')), lang);
-    res.status(202).json(await view(row));
+    res.status(202).json(await view(row, lang));
   });
 
   r.get('/contacts', async (_req, res) => {
@@ -89,12 +72,12 @@ export function apiRouter(deps: AppDeps): Router {
 
   r.get('/reviews', async (req, res) => {
     const q = listQuery.safeParse(req.query);
-    if (!q.success) throw validationFailed(q.error);
+    if (!q.success) throw validationFailed(q.error, apiLanguage(req));
     const after = q.data.cursor ? decodeListCursor(q.data.cursor) : undefined;
     const rows = await listTenantReviews(deps.db, { tenantId: tenantOf(res).id, kind: q.data.kind, status: q.data.status, after, limit: q.data.limit });
     const last = rows[rows.length - 1];
     res.json({
-      items: await Promise.all(rows.map(view)),
+      items: await Promise.all(rows.map((row) => view(row, apiLanguage(req)))),
       nextCursor: rows.length === q.data.limit && last ? Buffer.from(`${last.submittedAt.toISOString()}|${last.id}`).toString('base64url') : null,
     });
   });
@@ -115,12 +98,13 @@ function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
   return { submittedAt, id };
 }
 
-/** Every API error has DESIGN.md's JSON shape; unexpected ones are logged and answered as 500 without details. */
+/** Every API error has one JSON shape; unexpected ones are logged and answered as 500 without details. */
 export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const e = err as { type?: string; status?: number; message?: string };
     let http: HttpError;
     if (err instanceof HttpError) http = err;
+    else if (err instanceof SubjectRefusal) http = new HttpError(err.status, err.code, err.message, [{ path: err.path, message: err.message }]);
     else if (e?.type === 'entity.parse.failed') http = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${e.message ?? ''}`);
     else if (e?.type === 'entity.too.large') http = new HttpError(413, 'too_large', 'the body is too large');
     else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) http = new HttpError(e.status, 'bad_request', e.message ?? 'bad request');

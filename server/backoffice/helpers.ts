@@ -32,6 +32,11 @@ export const helpers = {
   slaLabel: (s: keyof typeof SLA_LABELS, options: HelperOptions) => SLA_LABELS[s]?.[langOf(options)] ?? s,
   time: (d: Date | string | null | undefined, options: HelperOptions) => (d ? formatTime(new Date(d), langOf(options)) : ''),
   iso: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : ''),
+  /** A coded value's label: option.<group>.<value>, the value itself when unknown. */
+  optionLabel: (group: string, value: string, options: HelperOptions) => translate(langOf(options), `option.${group}.${value}`),
+  /** A { 'zh-CN', en } pair in the viewer's language. */
+  localized: (pair: Partial<Record<Language, string>> | undefined, options: HelperOptions) => pair?.[langOf(options)] ?? '',
+  bytes: (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`),
   eq: (a: unknown, b: unknown) => a === b,
   includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { findReviewForStaff, listReviewEvents } from '../../db/reviews.js';
-import { findTemplateByReview } from '../../db/voice-templates.js';
-import { rejectionReasonsFor } from '../../domain/rejection-reasons.js';
+import { filesOfSubject } from '../../db/stored-files.js';
+import { storeOf } from '../../db/subjects/index.js';
+import { rejectionReasonsFor } from '../../domain/kinds/reasons.js';
+import type { Language } from '../../domain/labels.js';
 import { canDecide, type ReviewKind } from '../../domain/review.js';
 import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
 import { pickLanguage } from '../i18n/index.js';
@@ -33,15 +35,17 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!review) throw notFound('review');
     const staff = staffOf(res);
     const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
-    const [events, template, tenantContacts] = await Promise.all([
+    const kind = review.kind as ReviewKind;
+    const [events, files, tenantContacts] = await Promise.all([
       listReviewEvents(deps.db, id),
-      review.kind === 'voice_template' ? findTemplateByReview(deps.db, id) : Promise.resolve(undefined),
+      filesOfSubject(deps.db, kind, review.subjectId),
       listContacts(deps.db, review.tenantId),
     ]);
     return {
       title: review.title,
       review,
-      template,
+      subject: await storeOf(kind).staffView(deps, review, files),
+      subjectPartial: `subjects/${kind}`,
       events: events.reverse(),
       explanation: await explain(review, lang),
       reasons: rejectionReasonsFor(review.kind as ReviewKind).map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText })),
@@ -59,12 +63,15 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, req.params.id));
   });
 
+  const languageOf = (req: Request, res: Response): Language =>
+    pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
+
   /** Decision and claim share one shape: run the use-case, then show the panel with the truthful outcome. */
   const act = (run: typeof decideReview) => async (req: Request<{ id: string }>, res: Response) => {
     const id = req.params.id;
     if (!UUID.test(id)) throw notFound('review');
     try {
-      await run(deps, { id: staffOf(res).id, name: staffOf(res).name, role: staffOf(res).role }, id, req.body);
+      await run(deps, { id: staffOf(res).id, name: staffOf(res).name, role: staffOf(res).role }, id, req.body, languageOf(req, res));
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
       const text = err.details.length > 0 ? err.details.map((d) => d.message).join('; ') : err.message;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
 import { contacts, reviews, tenants } from '../../db/schema.js';
 import { resetTemplate, saveTemplate, templateInForce } from '../../db/notice-templates.js';
-import { findRejectionReason } from '../../domain/rejection-reasons.js';
+import { findRejectionReason } from '../../domain/kinds/reasons.js';
 import { KIND_LABELS, type Language } from '../../domain/labels.js';
 import {
   channelsFor,

@@ -1,12 +1,14 @@
 import type { Language } from '../../domain/labels.js';
 import { coreMessages } from './messages/core.js';
+import { refusalMessages } from './messages/refusals.js';
+import { subjectMessages } from './messages/subjects.js';
 import type { Messages } from './types.js';
 
 /**
  * Back-office wording. zh-CN is the default; English is one click away. Each area keeps its
  * wording in its own file under messages/; a key defined twice is a mistake the tests catch.
  */
-export const MESSAGE_SOURCES: Record<string, Messages> = { core: coreMessages };
+export const MESSAGE_SOURCES: Record<string, Messages> = { core: coreMessages, refusals: refusalMessages, subjects: subjectMessages };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));
 
@@ -21,4 +23,9 @@ export function translate(lang: Language, key: string): string {
 
 export function pickLanguage(cookie: string | undefined, fallback: Language = 'zh-CN'): Language {
   return cookie === 'en' || cookie === 'zh-CN' ? cookie : fallback;
+}
+
+/** Fills {name} placeholders of a translated message. */
+export function translateWith(lang: Language, key: string, params: Record<string, string> = {}): string {
+  return translate(lang, key).replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
 }

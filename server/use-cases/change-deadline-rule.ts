@@ -60,7 +60,7 @@ export async function askForRecompute(deps: RuleChangeDeps, reason: string, vers
 export async function changeDeadlineRule(deps: RuleChangeDeps, actor: Actor, kind: unknown, rule: unknown): Promise<RuleChangeResult> {
   requireAdmin(actor, 'deadline rules');
   const parsedKind = z.enum(REVIEW_KINDS).safeParse(kind);
-  if (!parsedKind.success) throw validationFailed(parsedKind.error, ['kind']);
+  if (!parsedKind.success) throw validationFailed(parsedKind.error, 'en', ['kind']);
   let after: DeadlineRule;
   try {
     after = validateDeadlineRule(rule);

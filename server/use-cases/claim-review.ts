@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findReview, type ReviewRow } from '../../db/reviews.js';
+import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { notFound, validationFailed } from '../errors.js';
@@ -11,11 +12,11 @@ const claimForm = z.object({
 });
 
 /** A reviewer takes a review: it is assigned to them and others see who holds it. */
-export async function claimReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown): Promise<ReviewRow> {
+export async function claimReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
   const parsed = claimForm.safeParse(body);
-  if (!parsed.success) throw validationFailed(parsed.error);
+  if (!parsed.success) throw validationFailed(parsed.error, lang);
   const row = await findReview(deps.db, reviewId);
   if (!row) throw notFound('review');
   const { round, token } = parsed.data;
-  return sendStaffUpdate(deps, row, round, () => deps.reviews.claim(reviewId, { round, actor }, `claim-${token}`));
+  return sendStaffUpdate(deps, row, round, lang, () => deps.reviews.claim(reviewId, { round, actor }, `claim-${token}`));
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findReview, type ReviewRow } from '../../db/reviews.js';
-import { findRejectionReason } from '../../domain/rejection-reasons.js';
+import { findRejectionReason } from '../../domain/kinds/reasons.js';
+import type { Language } from '../../domain/labels.js';
 import type { Actor, ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
@@ -19,9 +20,9 @@ const decisionForm = z.object({
  * A reviewer approves or rejects the current round. The workflow's validator gives the
  * truthful refusal (already decided, stale round, not assigned, role).
  */
-export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown): Promise<ReviewRow> {
+export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
   const parsed = decisionForm.safeParse(body);
-  if (!parsed.success) throw validationFailed(parsed.error);
+  if (!parsed.success) throw validationFailed(parsed.error, lang);
   const form = parsed.data;
   const row = await findReview(deps.db, reviewId);
   if (!row) throw notFound('review');
@@ -36,5 +37,5 @@ export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string
 
   const rejected = form.outcome === 'rejected';
   const request = { round: form.round, outcome: form.outcome, reasonCode: rejected ? form.reasonCode : null, reasonText: rejected ? form.reasonText : null, actor };
-  return sendStaffUpdate(deps, row, form.round, () => deps.reviews.decide(reviewId, request, `decide-${form.token}`));
+  return sendStaffUpdate(deps, row, form.round, lang, () => deps.reviews.decide(reviewId, request, `decide-${form.token}`));
 }

@@ -3,7 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { reviewEvents } from '../../db/schema.js';
 import { findTenantReview, type ReviewRow } from '../../db/reviews.js';
 import type { TenantRow } from '../../db/tenants.js';
-import { DEFAULT_REMINDER_POLICY, evaluateReminder, retryAfterSeconds } from '../../domain/reminder-policy.js';
+import { evaluateReminder, retryAfterSeconds } from '../../domain/reminder-policy.js';
+import { findReminderPolicy } from '../../db/rules.js';
+import type { ReviewKind } from '../../domain/review.js';
 import type { Language } from '../../domain/labels.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
@@ -25,7 +27,7 @@ export async function remindReview(
   if (!row) throw notFound('review');
   if (idempotencyKey && (await reminderWithKeyExists(deps, reviewId, idempotencyKey))) return row;
   const now = deps.now();
-  const policy = DEFAULT_REMINDER_POLICY;
+  const policy = await findReminderPolicy(deps.db, row.kind as ReviewKind);
   const { calendar } = await deps.calendar();
   const refuse = (r: ReviewRow) => {
     const verdict = evaluateReminder(
@@ -44,7 +46,7 @@ export async function remindReview(
   try {
     await deps.reviews.remind(
       reviewId,
-      { round: row.round, at: now.toISOString(), maxPerRound: policy.maxPerRound, coolDownMinutes: policy.coolDownMinutes, requestKey: idempotencyKey },
+      { round: row.round, at: now.toISOString(), maxPerRound: policy.maxPerRound, coolDownMinutes: policy.coolDownMinutes, answerWithin: policy.answerWithin, requestKey: idempotencyKey },
       updateId,
     );
   } catch (err) {

@@ -1,33 +1,48 @@
 import { eq } from 'drizzle-orm';
 import { staff } from '../../db/schema.js';
 import { findReview, type ReviewRow } from '../../db/reviews.js';
+import type { Language } from '../../domain/labels.js';
+import type { Refusal } from '../../domain/refusals.js';
 import type { AppDeps } from '../deps.js';
-import { conflict } from '../errors.js';
+import { HttpError } from '../errors.js';
+import { refusalText } from '../i18n/refusal-text.js';
 import { DecisionRefused } from '../review-client.js';
 
 /** Says why a round no longer takes decisions, from the read model. */
-export async function describeClosedReview(deps: Pick<AppDeps, 'db'>, row: ReviewRow, round: number): Promise<string> {
-  if (row.round !== round) return 'stale: the tenant resubmitted; reload to review the current round';
-  if (row.status === 'withdrawn') return 'the tenant withdrew this submission';
-  if (row.decidedAt && row.decidedBy) {
-    const [by] = await deps.db.select({ name: staff.name }).from(staff).where(eq(staff.id, row.decidedBy));
-    return `already ${row.status} by ${by?.name ?? 'someone'} at ${row.decidedAt.toISOString()}`;
+export async function describeClosedReview(deps: Pick<AppDeps, 'db'>, row: ReviewRow, round: number): Promise<Refusal> {
+  if (row.round !== round) return { code: 'stale_round' };
+  if (row.status === 'withdrawn') return { code: 'withdrawn' };
+  if (row.decidedAt && row.decisionOutcome) {
+    const [by] = row.decidedBy ? await deps.db.select({ name: staff.name }).from(staff).where(eq(staff.id, row.decidedBy)) : [];
+    return { code: 'already_decided', params: { outcome: row.decisionOutcome, by: by?.name ?? 'automatic check', at: row.decidedAt.toISOString() } };
   }
-  return 'this review round is closed';
+  return { code: 'closed' };
+}
+
+/** A refusal as a 409 whose message is in the reader's language and whose details keep the code. */
+export function refusalError(refusal: Refusal, lang: Language): HttpError {
+  const text = refusalText(refusal, lang);
+  return new HttpError(409, refusal.code, text, [{ path: 'review', message: text }]);
 }
 
 /**
  * Sends a staff member's Update (decide, claim, reply) to a review round and answers with the
- * review as it now stands; a refusal becomes a 409 that says why, in the workflow's words or,
+ * review as it now stands; a refusal becomes a 409 that says why, in the workflow's terms or,
  * for a closed round, from the read model.
  */
-export async function sendStaffUpdate(deps: Pick<AppDeps, 'db'>, row: ReviewRow, round: number, send: () => Promise<unknown>): Promise<ReviewRow> {
+export async function sendStaffUpdate(
+  deps: Pick<AppDeps, 'db'>,
+  row: ReviewRow,
+  round: number,
+  lang: Language,
+  send: () => Promise<unknown>,
+): Promise<ReviewRow> {
   try {
     await send();
   } catch (err) {
     if (!(err instanceof DecisionRefused)) throw err;
     const fresh = (await findReview(deps.db, row.id)) ?? row;
-    throw conflict(err.reason === 'closed' ? await describeClosedReview(deps, fresh, round) : err.message);
+    throw refusalError(err.reason === 'closed' ? await describeClosedReview(deps, fresh, round) : err.refusal, lang);
   }
   return (await findReview(deps.db, row.id)) ?? row;
 }

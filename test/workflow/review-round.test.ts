@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { workflowsPath } from '../../activities/worker.js';
 import type { createActivities } from '../../activities/index.js';
 import type { Actor } from '../../domain/review.js';
 import { deadlineChangedSignal, decideUpdate, remindUpdate, replyUpdate, supersedeSignal, withdrawSignal, type RoundState } from '../../workflows/messages.js';
-import type { ReviewRoundInput } from '../../workflows/review-round.js';
+import type { ReviewRoundInput } from '../../workflows/review-lifecycle.js';
 import { createTimeSkippingEnv } from '../../scripts/temporal/test-env.js';
 
 /** The activities reviewRound calls. */
@@ -108,7 +109,7 @@ describe('review round workflow', () => {
       await expect.poll(async () => ((await handle.query('state')) as { decision: unknown }).decision).not.toBeNull();
       const second = handle.executeUpdate(decideUpdate, { args: [{ round: 1, outcome: 'rejected', reasonCode: 'other', reasonText: 'x', actor: { ...reviewer, id: 's2', name: 'Wang' } }] });
       await expect(second).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-      await expect(second).rejects.toMatchObject({ cause: { message: expect.stringContaining('already approved by Li') } });
+      await expect(second).rejects.toMatchObject({ cause: { message: 'already_decided', details: [{ code: 'already_decided', params: { outcome: 'approved', by: 'Li' } }] } });
       release();
       expect((await first).outcome).toBe('approved');
       expect(await handle.result()).toMatchObject({ closed: 'decided', decision: { outcome: 'approved' } });
@@ -135,16 +136,35 @@ describe('review round workflow', () => {
     await withWorker(activities, async (tq) => {
       const { handle } = await start(tq, TWO_DAYS);
       const base = { outcome: 'approved' as const, reasonCode: null, reasonText: null };
-      await expect(handle.executeUpdate(decideUpdate, { args: [{ ...base, round: 2, actor: reviewer }] })).rejects.toMatchObject({ cause: { message: expect.stringContaining('stale') } });
+      await expect(handle.executeUpdate(decideUpdate, { args: [{ ...base, round: 2, actor: reviewer }] })).rejects.toMatchObject({ cause: { message: 'stale_round' } });
       await expect(handle.executeUpdate(decideUpdate, { args: [{ ...base, round: 1, actor: { id: 'a', name: 'Zhao', role: 'auditor' } }] })).rejects.toMatchObject({
-        cause: { message: expect.stringContaining('auditor role may not decide') },
+        cause: { message: 'role_may_not_decide', details: [{ code: 'role_may_not_decide', params: { role: 'auditor' } }] },
       });
       await handle.executeUpdate('claim', { args: [{ round: 1, actor: { id: 'other', name: 'Wang', role: 'reviewer' } }] });
-      await expect(handle.executeUpdate(decideUpdate, { args: [{ ...base, round: 1, actor: reviewer }] })).rejects.toMatchObject({ cause: { message: 'not assigned to you' } });
+      await expect(handle.executeUpdate(decideUpdate, { args: [{ ...base, round: 1, actor: reviewer }] })).rejects.toMatchObject({ cause: { message: 'not_assigned_to_you' } });
       await handle.signal(withdrawSignal);
       expect(await handle.result()).toEqual({ closed: 'withdrawn' });
     });
     expect(calls.map((c) => c.name)).toEqual(['assignReview']);
+  });
+
+  it('when writing a decision fails for good, then the round takes the next decision instead of claiming one it never stored', async () => {
+    let failures = 1;
+    const { calls, activities } = recordingActivities();
+    const applyDecision = activities.applyDecision;
+    activities.applyDecision = async (args) => {
+      if (failures-- > 0) throw ApplicationFailure.nonRetryable('the database refused the row', 'Broken');
+      return applyDecision(args);
+    };
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, TWO_DAYS);
+      const decision = { round: 1, outcome: 'approved' as const, reasonCode: null, reasonText: null, actor: reviewer };
+      await expect(handle.executeUpdate(decideUpdate, { args: [decision] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(((await handle.query('state')) as RoundState).decision).toBeNull();
+      expect((await handle.executeUpdate(decideUpdate, { args: [decision] })).outcome).toBe('approved');
+      expect(await handle.result()).toMatchObject({ closed: 'decided', decision: { outcome: 'approved' } });
+    });
+    expect(calls.filter((c) => c.name === 'applyDecision')).toHaveLength(1);
   });
 
   it('when the tenant resubmits, then the round ends superseded without a decision', async () => {
@@ -163,7 +183,7 @@ describe('review round workflow', () => {
       const { handle } = await start(tq, TWO_DAYS);
       await expect(
         handle.executeUpdate(decideUpdate, { args: [{ round: 1, outcome: 'approved', reasonCode: null, reasonText: null, actor: reviewer }] }),
-      ).rejects.toMatchObject({ cause: { message: expect.stringContaining('stale') } });
+      ).rejects.toMatchObject({ cause: { message: 'stale_round' } });
       expect(await handle.result()).toEqual({ closed: 'superseded' });
     });
   });
@@ -287,6 +307,18 @@ describe('reminders', () => {
       await handle.executeUpdate(decideUpdate, { args: [{ round: 1, outcome: 'approved', reasonCode: null, reasonText: null, actor: reviewer }] });
       await handle.result();
     });
+  });
+
+  it('when a reminder is accepted, then its answer rule is the one that travelled with it', async () => {
+    const { calls, activities } = recordingActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, 10 * TWO_DAYS);
+      const answerWithin = { type: 'working_minutes' as const, minutes: 30 };
+      await handle.executeUpdate(remindUpdate, { args: [{ ...remind(await env.currentTimeMs()), answerWithin }] });
+      await handle.signal(withdrawSignal);
+      await handle.result();
+    });
+    expect(calls.find((c) => c.name === 'recordReminder')?.args).toMatchObject({ answerWithin: { type: 'working_minutes', minutes: 30 } });
   });
 
   it('when a decision answers an open reminder, then it never escalates', async () => {

@@ -1,0 +1,31 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db/client.js';
+import { findReview } from '../db/reviews.js';
+import { filesOfSubject } from '../db/stored-files.js';
+import { storeOf } from '../db/subjects/index.js';
+import type { PrecheckVerdict } from '../db/subjects/store.js';
+import type { ReviewKind } from '../domain/review.js';
+import type { FileStore } from '../files/store.js';
+
+/**
+ * The kind's automatic check of a submission, before any person looks. Reads only; the
+ * workflow turns a failed check into an automatic rejection through the usual decision path.
+ */
+export async function precheckSubmission(db: Db, files: FileStore | undefined, args: { reviewId: string; kind: ReviewKind; round: number }): Promise<PrecheckVerdict> {
+  const store = storeOf(args.kind);
+  if (!store.precheck) return { passed: true };
+  const review = await findReview(db, args.reviewId);
+  if (!review) throw ApplicationFailure.nonRetryable(`review ${args.reviewId} not found`, 'ReviewNotFound');
+  if (review.round !== args.round) return { passed: true };
+  if (!files) throw ApplicationFailure.nonRetryable('this worker has no file store', 'NoFileStore');
+  const readFile = async (f: { path: string }, maxBytes: number) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of files.read(f.path, { start: 0, end: maxBytes - 1 })) {
+      size += (chunk as Buffer).length;
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, size);
+  };
+  return store.precheck({ db, readFile }, review, await filesOfSubject(db, args.kind, review.subjectId));
+}

@@ -1,0 +1,61 @@
+import type { Db, Tx } from '../client.js';
+import type { ReviewRow } from '../reviews.js';
+import type { TenantRow } from '../tenants.js';
+import type { FieldCipher } from '../sealed-field.js';
+import type { StoredFileRow } from '../stored-files.js';
+import type { Decision } from '../../domain/review.js';
+
+export interface SubjectDeps {
+  db: Db;
+  cipher: FieldCipher;
+}
+
+export interface NewSubject<Input> {
+  tenant: TenantRow;
+  reviewId: string;
+  subjectId: string;
+  input: Input;
+}
+
+export interface SubjectEdit {
+  tenant: TenantRow;
+  subjectId: string;
+  /** The review as it stands, locked for this transaction. */
+  review: ReviewRow;
+  /** Validated with the kind's edit schema when `partial`, else with its full input schema. */
+  input: unknown;
+  partial: boolean;
+  /** Files that came with the edit (a full resubmission of a multipart kind). */
+  files: string[];
+}
+
+/** What an automatic check may read: the database and the submission's files. */
+export interface PrecheckContext {
+  db: Db;
+  readFile(file: StoredFileRow, maxBytes: number): Promise<Buffer>;
+}
+
+export type PrecheckVerdict = { passed: true } | { passed: false; reasonCode: string; reasonText: string };
+
+/**
+ * Where one kind's submitted objects live and what a decision does to them. The shared intake,
+ * decision and page code call these; nothing else about the kind's tables leaks out.
+ */
+export interface SubjectStore<Input = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Writes the submitted object in the intake transaction; may refuse (409 already applied, 422 not allowed). */
+  insert(tx: Tx, deps: SubjectDeps, s: NewSubject<Input>): Promise<void>;
+  /** The review of this tenant's subject, or undefined when it is not theirs or was deleted. */
+  reviewOf(db: Db | Tx, tenantId: string, subjectId: string): Promise<string | undefined>;
+  /** Writes an edit (a new round); refuses when the subject may not be edited now. Returns a new queue title if it changed. */
+  resubmit?(tx: Tx, deps: SubjectDeps, edit: SubjectEdit): Promise<{ title?: string }>;
+  /** The tenant deleted it: hidden from them, history kept. */
+  withdraw?(tx: Tx, subjectId: string): Promise<void>;
+  /** What the tenant API adds to the review view for this subject. */
+  tenantView?(deps: SubjectDeps, subjectId: string): Promise<Record<string, unknown>>;
+  /** Plain data for the kind's review-page partial. */
+  staffView(deps: SubjectDeps, review: ReviewRow, files: StoredFileRow[]): Promise<Record<string, unknown>>;
+  /** In the decision's transaction: what the outcome changes beyond the review itself. */
+  onDecision?(tx: Tx, review: ReviewRow, decision: Decision): Promise<void>;
+  /** The automatic check before people look (kinds whose definition has a pre-check stage). */
+  precheck?(ctx: PrecheckContext, review: ReviewRow, files: StoredFileRow[]): Promise<PrecheckVerdict>;
+}

@@ -1,0 +1,40 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { voiceTemplates } from '../schema.js';
+import { templateVariables, type VoiceTemplateInput } from '../../domain/kinds/voice-template.js';
+import type { SubjectStore } from './store.js';
+
+export type VoiceTemplateRow = typeof voiceTemplates.$inferSelect;
+
+export const voiceTemplateStore: SubjectStore<VoiceTemplateInput> = {
+  async insert(tx, _deps, s) {
+    await tx.insert(voiceTemplates).values({ id: s.subjectId, tenantId: s.tenant.id, reviewId: s.reviewId, ...s.input });
+  },
+
+  async reviewOf(db, tenantId, subjectId) {
+    const [row] = await db
+      .select({ reviewId: voiceTemplates.reviewId })
+      .from(voiceTemplates)
+      .where(and(eq(voiceTemplates.id, subjectId), eq(voiceTemplates.tenantId, tenantId), isNull(voiceTemplates.deletedAt)));
+    return row?.reviewId;
+  },
+
+  async resubmit(tx, _deps, edit) {
+    const input = edit.input as VoiceTemplateInput;
+    await tx.update(voiceTemplates).set({ ...input, updatedAt: sql`now()` }).where(eq(voiceTemplates.id, edit.subjectId));
+    return { title: input.name };
+  },
+
+  async withdraw(tx, subjectId) {
+    await tx.update(voiceTemplates).set({ deletedAt: sql`now()` }).where(eq(voiceTemplates.id, subjectId));
+  },
+
+  async tenantView(deps, subjectId) {
+    const [t] = await deps.db.select().from(voiceTemplates).where(eq(voiceTemplates.id, subjectId));
+    return t ? { templateId: t.id, name: t.name, speed: t.speed, speaker: t.speaker, content: t.content, scenario: t.scenario } : {};
+  },
+
+  async staffView(deps, review) {
+    const [t] = await deps.db.select().from(voiceTemplates).where(eq(voiceTemplates.reviewId, review.id));
+    return t ? { template: t, variables: templateVariables(t.content) } : {};
+  },
+};

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { isOrganisationCode, isResidentIdNumber, isUnifiedSocialCreditCode } from '../identity-codes.js';
+import { OTHER_REASON, reason } from '../rejection-reasons.js';
+import { defineKind, type FileRule } from './definition.js';
+import { formBoolean, formCount } from './form-fields.js';
+
+const MB = 1024 * 1024;
+const jpg = (zh: string, en: string, required: FileRule['required'] = true): FileRule => ({ types: ['jpg'], maxBytes: 2 * MB, required, label: { 'zh-CN': zh, en } });
+const needsLetters = (fields: Record<string, unknown>) => fields.fixedLine === 'true';
+
+/** The files of a qualification, judged by content while they stream in. */
+export const ENTERPRISE_FILES = {
+  license: jpg('营业执照', 'Business licence'),
+  handlerIdFront: jpg('经办人证件正面', 'Handler ID, front'),
+  handlerIdBack: jpg('经办人证件反面', 'Handler ID, back'),
+  handlerWithId: jpg('经办人手持证件照', 'Handler holding the ID'),
+  applicationLetter: jpg('固话号码申请函（盖章）', 'Signed fixed-line application letter', needsLetters),
+  commitmentLetter: jpg('固话号码承诺函（盖章）', 'Signed fixed-line commitment letter', needsLetters),
+  otherMaterials: { types: ['jpg', 'png', 'rar', 'zip'], maxBytes: 20 * MB, required: false, label: { 'zh-CN': '其他材料', en: 'Other materials' } },
+} as const satisfies Record<string, FileRule>;
+export type EnterpriseFileField = keyof typeof ENTERPRISE_FILES;
+
+const mobile = z
+  .string()
+  .transform((m) => m.replace(/[\s-]/g, ''))
+  .transform((m) => (/^1\d{10}$/.test(m) ? `+86${m}` : m))
+  .refine((m) => /^\+861[3-9]\d{9}$/.test(m), { error: 'v.mobile_cn' });
+
+export const enterpriseInput = z
+  .object({
+    companyName: z.string().trim().min(1).max(128),
+    licenseCode: z.string().trim().toUpperCase().max(20),
+    threeInOne: formBoolean,
+    fixedLine: formBoolean,
+    handlerName: z.string().trim().min(1).max(64),
+    handlerIdNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isResidentIdNumber, { error: 'v.id_number' }),
+    handlerMobile: mobile,
+    handlerAddress: z.string().trim().min(1).max(256),
+    scenario: z.string().trim().min(1).max(256),
+    script: z.string().trim().min(1).max(1000),
+    expectedDailyCalls: formCount(100_000_000),
+    peakConcurrency: formCount(1_000_000),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const ok = v.threeInOne ? isUnifiedSocialCreditCode(v.licenseCode) : isOrganisationCode(v.licenseCode) || isUnifiedSocialCreditCode(v.licenseCode);
+    if (!ok) ctx.addIssue({ code: 'custom', path: ['licenseCode'], message: 'v.license_code' });
+  });
+
+export type EnterpriseInput = z.infer<typeof enterpriseInput>;
+
+/** An approved enterprise may change its scenario and script; the change is reviewed before it takes effect. */
+export const enterpriseEditInput = z
+  .object({
+    scenario: z.string().trim().min(1).max(256),
+    script: z.string().trim().min(1).max(1000),
+  })
+  .strict();
+export type EnterpriseEditInput = z.infer<typeof enterpriseEditInput>;
+
+export const enterpriseQualificationKind = defineKind<EnterpriseInput>({
+  kind: 'enterprise_qualification',
+  label: { 'zh-CN': '企业资质', en: 'Enterprise qualification' },
+  subjectPrefix: 'EQ',
+  input: enterpriseInput,
+  editInput: enterpriseEditInput,
+  intake: { type: 'multipart', files: ENTERPRISE_FILES },
+  api: { path: 'enterprises', resubmit: true, withdraw: false, summary: 'an enterprise qualification' },
+  title: (input) => input.companyName,
+  deadlines: { review: { type: 'end_of_working_day', days: 2 } },
+  rejectionReasons: [
+    reason('license_illegible', '营业执照不清晰', 'The business licence is not legible'),
+    reason('name_mismatch', '公司名称与营业执照不一致', 'The company name does not match the licence'),
+    reason('license_code_mismatch', '证照号码与营业执照不一致', 'The licence code does not match the licence'),
+    reason('id_document_invalid', '经办人证件不清晰或无效', 'The handler’s ID document is illegible or invalid'),
+    reason('handler_photo_invalid', '手持证件照不符合要求', 'The photo of the handler holding the ID does not qualify'),
+    reason('letters_missing', '固话申请函或承诺函缺失或未盖章', 'The fixed-line letters are missing or unsigned'),
+    reason('scenario_noncompliant', '业务场景或话术不合规', 'The scenario or script does not comply with the rules'),
+    OTHER_REASON,
+  ],
+  subscription: 'enterprise_qualification',
+  stages: { precheck: false, review: true, fulfilment: null },
+});

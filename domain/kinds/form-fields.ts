@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** Multipart text fields arrive as strings: these read them as what they mean. */
+export const formBoolean = z.enum(['true', 'false'], { error: 'v.boolean' }).transform((v) => v === 'true');
+
+export const formCount = (max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}$/, { error: 'v.integer' })
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(max));

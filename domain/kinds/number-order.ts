@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { OTHER_REASON, reason } from '../rejection-reasons.js';
+import { defineKind } from './definition.js';
+
+export const MAX_ORDER_CITIES = 32;
+export const MAX_NUMBERS_PER_CITY = 100;
+
+const mobile = z
+  .string()
+  .transform((m) => m.replace(/[\s-]/g, ''))
+  .transform((m) => (/^1\d{10}$/.test(m) ? `+86${m}` : m))
+  .refine((m) => /^\+861[3-9]\d{9}$/.test(m), { error: 'v.mobile_cn' });
+
+export const numberOrderInput = z
+  .object({
+    enterpriseId: z.string().trim().min(1).max(40),
+    appId: z.string().trim().min(1).max(40),
+    contact: z.object({ name: z.string().trim().min(1).max(64), mobile }).strict(),
+    cities: z
+      .array(z.object({ city: z.string().trim().min(1).max(32), count: z.number().int().min(1).max(MAX_NUMBERS_PER_CITY) }).strict())
+      .min(1)
+      .max(MAX_ORDER_CITIES)
+      .superRefine((cities, ctx) => {
+        const seen = new Set<string>();
+        cities.forEach((c, i) => {
+          if (seen.has(c.city)) ctx.addIssue({ code: 'custom', path: [i, 'city'], message: 'v.duplicate_city', params: { city: c.city } });
+          seen.add(c.city);
+        });
+      }),
+  })
+  .strict();
+export type NumberOrderInput = z.infer<typeof numberOrderInput>;
+
+export const numberOrderKind = defineKind<NumberOrderInput>({
+  kind: 'number_order',
+  label: { 'zh-CN': '号码订购', en: 'Number order' },
+  subjectPrefix: 'NO',
+  input: numberOrderInput,
+  intake: { type: 'json' },
+  api: { path: 'number-orders', resubmit: false, withdraw: false, summary: 'an order of fixed-line numbers' },
+  title: (input) => input.cities.map((c) => `${c.city}×${c.count}`).join(' '),
+  deadlines: { review: { type: 'end_of_working_day', days: 1 }, fulfilment: { type: 'end_of_working_day', days: 10 } },
+  rejectionReasons: [
+    reason('city_unavailable', '所选城市暂无可用号码', 'No numbers are available in a chosen city'),
+    reason('quantity_excessive', '申请数量与业务规模不符', 'The quantity does not fit the business'),
+    reason('contact_invalid', '业务联系人信息有误', 'The business contact is not valid'),
+    OTHER_REASON,
+  ],
+  subscription: 'number_order',
+  stages: { precheck: false, review: true, fulfilment: 'provisioning' },
+});

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { OTHER_REASON } from '../rejection-reasons.js';
+import { defineKind } from './definition.js';
+
+export const MAX_UNSUBSCRIBE_NUMBERS = 10_000;
+
+export const numberUnsubscribeInput = z
+  .object({ note: z.string().trim().max(100).default('') })
+  .strict();
+export type NumberUnsubscribeInput = z.infer<typeof numberUnsubscribeInput>;
+
+export const numberUnsubscribeKind = defineKind<NumberUnsubscribeInput>({
+  kind: 'number_unsubscribe',
+  label: { 'zh-CN': '号码退订', en: 'Number unsubscribe' },
+  subjectPrefix: 'NU',
+  input: numberUnsubscribeInput,
+  intake: { type: 'multipart', files: { file: { types: ['xlsx'], maxBytes: 10 * 1024 * 1024, required: true, label: { 'zh-CN': '号码清单', en: 'Number list' } } } },
+  api: { path: 'number-unsubscriptions', resubmit: false, withdraw: false, summary: 'a batch of numbers to release' },
+  title: (input) => input.note,
+  deadlines: { review: { type: 'end_of_working_day', days: 1 } },
+  rejectionReasons: [OTHER_REASON],
+  subscription: 'number_order',
+  stages: { precheck: false, review: false, fulfilment: 'batch' },
+});

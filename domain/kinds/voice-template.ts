@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { OTHER_REASON, reason } from '../rejection-reasons.js';
+import { defineKind } from './definition.js';
+
+export const SPEEDS = ['slow', 'normal', 'fast'] as const;
+export const SPEAKERS = ['xiaoyan_female', 'xiaofeng_male', 'xiaomei_female_cantonese', 'catherine_female_en'] as const;
+
+export const TEMPLATE_NAME_MAX = 64;
+export const TEMPLATE_CONTENT_MAX = 500;
+
+/** Latin letters, digits, underscore and Chinese characters; no spaces. */
+export const NAME_PATTERN = /^[A-Za-z0-9_\p{Script=Han}]+$/u;
+
+const VARIABLE = /\$\{([^}]*)\}/g;
+const KNOWN_VARIABLE = /^(?:DATE|TIME|(?:TXT|NUM)_([1-9]|[12]\d|3[0-2]))$/;
+
+/** Returns the names of `${...}` variables that are not of a known type, in order of appearance. */
+export function unknownVariables(content: string): string[] {
+  const unknown: string[] = [];
+  for (const match of content.matchAll(VARIABLE)) {
+    const name = match[1] ?? '';
+    if (!KNOWN_VARIABLE.test(name)) unknown.push(name);
+  }
+  // A "${" that never closes is also an unknown variable.
+  const unclosed = content.replace(VARIABLE, '').indexOf('${');
+  if (unclosed >= 0) unknown.push(content.slice(unclosed + 2, unclosed + 12));
+  return unknown;
+}
+
+/** The variables a template uses, in order, each once. */
+export function templateVariables(content: string): string[] {
+  return [...new Set([...content.matchAll(VARIABLE)].map((m) => m[1] ?? '').filter((v) => KNOWN_VARIABLE.test(v)))];
+}
+
+export const voiceTemplateInput = z
+  .object({
+    name: z.string().min(1).max(TEMPLATE_NAME_MAX).regex(NAME_PATTERN, { error: 'v.name_chars' }),
+    speed: z.enum(SPEEDS),
+    speaker: z.enum(SPEAKERS),
+    content: z
+      .string()
+      .min(1)
+      .max(TEMPLATE_CONTENT_MAX)
+      .superRefine((content, ctx) => {
+        for (const name of unknownVariables(content)) ctx.addIssue({ code: 'custom', message: 'v.unknown_variable', params: { name } });
+      }),
+    scenario: z.string().trim().min(1).max(256),
+  })
+  .strict();
+
+export type VoiceTemplateInput = z.infer<typeof voiceTemplateInput>;
+
+export const voiceTemplateKind = defineKind<VoiceTemplateInput>({
+  kind: 'voice_template',
+  label: { 'zh-CN': '语音模板', en: 'Voice template' },
+  subjectPrefix: 'VT',
+  input: voiceTemplateInput,
+  intake: { type: 'json' },
+  api: { path: 'voice-templates', resubmit: true, withdraw: true, idAlias: 'templateId', summary: 'a voice template' },
+  title: (input) => input.name,
+  deadlines: { review: { type: 'working_minutes', minutes: 540 } },
+  rejectionReasons: [
+    reason('content_unclear', '模板内容表述不清', 'The template content is unclear'),
+    reason('variables_misused', '变量使用不规范', 'Variables are used incorrectly'),
+    reason('scenario_mismatch', '内容与业务场景不符', 'The content does not match the business scenario'),
+    reason('prohibited_content', '包含违规或营销内容', 'The content is prohibited or promotional'),
+    OTHER_REASON,
+  ],
+  subscription: 'voice_template',
+  stages: { precheck: false, review: true, fulfilment: null },
+});

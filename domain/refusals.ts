@@ -1,0 +1,34 @@
+/**
+ * Why a review refused a staff action or a tenant's reminder. Workflows refuse with a code and
+ * the facts; people read it in their own language (server/i18n), so no English leaks into a
+ * Chinese page.
+ */
+export const REFUSAL_CODES = [
+  'stale_round',
+  'withdrawn',
+  'already_decided',
+  'closed',
+  'role_may_not_decide',
+  'role_may_not_claim',
+  'role_may_not_reply',
+  'not_assigned_to_you',
+  'reason_required',
+  'claimed_by_other',
+  'not_pending',
+  'limit_reached',
+  'cool_down',
+  'not_provisioning',
+  'precheck_running',
+  'service_unavailable',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export interface Refusal {
+  code: RefusalCode;
+  /** Facts the wording needs, e.g. who decided and when. */
+  params?: Record<string, string>;
+}
+
+export function isRefusal(v: unknown): v is Refusal {
+  return typeof v === 'object' && v !== null && (REFUSAL_CODES as readonly string[]).includes((v as { code?: string }).code ?? '');
+}

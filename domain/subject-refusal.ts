@@ -1,0 +1,16 @@
+/**
+ * A submission refused by a rule that needs stored facts (the type is already applied for, the
+ * enterprise is not approved). Raised by the subject stores; the API answers it with its status,
+ * code and the field it concerns.
+ */
+export class SubjectRefusal extends Error {
+  constructor(
+    readonly status: 404 | 409 | 422,
+    readonly code: string,
+    message: string,
+    readonly path: string = '(body)',
+  ) {
+    super(message);
+    this.name = 'SubjectRefusal';
+  }
+}

@@ -1,0 +1,124 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FileType } from '../domain/kinds/index.js';
+
+/** A file received and checked, waiting for the transaction that makes it part of a submission. */
+export interface StagedFile {
+  field: string;
+  /** The name the tenant gave it, cleaned for display only (never used as a path). */
+  originalName: string;
+  size: number;
+  sha256: string;
+  stagingPath: string;
+  /** What its content is, once judged. */
+  type?: FileType;
+}
+
+export class FileTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`larger than ${maxBytes} bytes`);
+    this.name = 'FileTooLarge';
+  }
+}
+
+export class StorageFull extends Error {
+  constructor(cause: unknown) {
+    super('no space left to store the file', { cause });
+    this.name = 'StorageFull';
+  }
+}
+
+/** Control characters and path separators out, at most 200 characters. */
+export function cleanFileName(name: string): string {
+  const base = name.replace(/[\u0000-\u001f\u007f/\\]/g, '').trim();
+  return [...base].slice(-200).join('') || 'file';
+}
+
+/**
+ * Uploaded files live under one root outside any static folder: staged while a request is
+ * checked, then moved to their final place when the submission commits. Files are named by a
+ * random id, so nothing a tenant sends becomes part of a path.
+ */
+export class FileStore {
+  constructor(readonly root: string) {}
+
+  private staging = () => path.join(this.root, 'staging');
+
+  async init(): Promise<void> {
+    await fs.mkdir(this.staging(), { recursive: true, mode: 0o700 });
+    await fs.mkdir(path.join(this.root, 'objects'), { recursive: true, mode: 0o700 });
+  }
+
+  /**
+   * Streams an upload to the staging folder, hashing as it goes and stopping at `maxBytes`.
+   * A failure (too large, disk full, aborted) leaves nothing behind.
+   */
+  async stage(field: string, originalName: string, source: Readable, maxBytes: number): Promise<StagedFile> {
+    const stagingPath = path.join(this.staging(), randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > maxBytes) return done(new FileTooLarge(maxBytes));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, createWriteStream(stagingPath, { flags: 'wx', mode: 0o600 }));
+    } catch (err) {
+      await fs.rm(stagingPath, { force: true });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new StorageFull(err);
+      throw err;
+    }
+    return { field, originalName: cleanFileName(originalName), size, sha256: hash.digest('hex'), stagingPath };
+  }
+
+  /** Moves a staged file to its permanent place; returns the path relative to the root. */
+  async keep(file: StagedFile, id: string): Promise<string> {
+    const relative = path.join('objects', id.slice(0, 2), id);
+    await fs.mkdir(path.join(this.root, 'objects', id.slice(0, 2)), { recursive: true, mode: 0o700 });
+    await fs.rename(file.stagingPath, path.join(this.root, relative));
+    return relative;
+  }
+
+  /** Removes kept files whose submission did not commit. */
+  async forget(relativePaths: string[]): Promise<void> {
+    await Promise.all(relativePaths.map((p) => fs.rm(this.resolve(p), { force: true })));
+  }
+
+  async discard(files: Iterable<StagedFile>): Promise<void> {
+    await Promise.all([...files].map((f) => fs.rm(f.stagingPath, { force: true })));
+  }
+
+  /** The absolute path of a kept file; refuses anything that would leave the root. */
+  resolve(relative: string): string {
+    const full = path.resolve(this.root, relative);
+    if (!full.startsWith(path.resolve(this.root, 'objects') + path.sep)) throw new Error('file path outside the store');
+    return full;
+  }
+
+  read(relative: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.resolve(relative), range);
+  }
+
+  /** Staged files older than an hour belong to requests that died: removed at start-up. */
+  async sweepStaging(olderThanMs = 3600_000): Promise<number> {
+    let removed = 0;
+    for (const name of await fs.readdir(this.staging()).catch(() => [])) {
+      const full = path.join(this.staging(), name);
+      const stat = await fs.stat(full).catch(() => undefined);
+      if (stat && Date.now() - stat.mtimeMs > olderThanMs) {
+        await fs.rm(full, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,20 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { HttpError } from '../errors.js';
+
+const parseJson = express.json({ limit: '256kb', type: () => true });
+
+const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/** JSON routes take JSON: a body of another declared type is 415, not a parse error. */
+export function jsonBody(req: Request, res: Response, next: NextFunction): void {
+  if (!hasBody(req)) {
+    req.body = undefined;
+    next();
+    return;
+  }
+  if (!req.is(['application/json', 'application/*+json'])) {
+    next(new HttpError(415, 'unsupported_media_type', 'send the body as application/json', [{ path: '(body)', message: `expected application/json, got ${req.get('content-type') ?? 'no content type'}` }]));
+    return;
+  }
+  parseJson(req, res, next);
+}

@@ -1,0 +1,86 @@
+import { Router, type Request, type Response } from 'express';
+import { findTenantReview, type ReviewRow } from '../../db/reviews.js';
+import { storeOf } from '../../db/subjects/index.js';
+import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
+import type { ReviewKind } from '../../domain/review.js';
+import type { AppDeps } from '../deps.js';
+import { notFound } from '../errors.js';
+import { resubmitReview } from '../use-cases/intake/resubmit.js';
+import { submitReview } from '../use-cases/intake/submit.js';
+import type { Submission } from '../use-cases/intake/submission.js';
+import { withdrawReview } from '../use-cases/intake/withdraw.js';
+import { validIdempotencyKey } from '../use-cases/idempotency.js';
+import { tenantOf } from './auth.js';
+import { jsonBody } from './body.js';
+import { apiLanguage } from './language.js';
+import { readMultipart } from './multipart.js';
+import { toReviewView } from './review-view.js';
+
+const SUBJECT_ID = /^[A-Z]{2}[0-9A-Z]{16}$/;
+
+/** The review view plus the submitted object's id and what its kind shows the tenant. */
+export async function subjectAnswer(deps: AppDeps, row: ReviewRow, lang: 'zh-CN' | 'en' = 'en') {
+  const def = KINDS[row.kind as ReviewKind];
+  const extra = (await storeOf(def.kind).tenantView?.(deps, row.subjectId)) ?? {};
+  return { ...toReviewView(row, await deps.calendar(), lang), ...extra, subjectId: row.subjectId, ...(def.api?.idAlias ? { [def.api.idAlias]: row.subjectId } : {}) };
+}
+
+/** A JSON body, or a multipart form streamed to staging, as the kind takes it. An edit of a multipart kind may be JSON. */
+async function readSubmission(deps: AppDeps, req: Request, res: Response, def: AnyKindDefinition, editing: boolean): Promise<Submission> {
+  if (def.intake.type === 'multipart' && !(editing && def.editInput && req.is(['application/json', 'application/*+json']))) {
+    const form = await readMultipart(req, deps.files, def.intake.files);
+    return { body: form.fields, files: form.files, json: false };
+  }
+  await new Promise<void>((resolve, reject) => jsonBody(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  return { body: req.body as unknown, files: {}, json: true };
+}
+
+/**
+ * Every kind with tenant routes gets the same four: submit, read, edit (a new round) and delete
+ * (withdraw), as its definition allows. Nothing here knows one kind from another.
+ */
+export function kindRoutes(deps: AppDeps): Router {
+  const r = Router();
+  for (const def of Object.values(KINDS)) {
+    if (!def.api) continue;
+    const base = `/${def.api.path}`;
+    const subjectParam = (req: Request<{ id: string }>) => {
+      if (!SUBJECT_ID.test(req.params.id) || !req.params.id.startsWith(def.subjectPrefix)) throw notFound(def.kind.replace(/_/g, ' '));
+      return req.params.id;
+    };
+
+    r.post(base, async (req, res) => {
+      const lang = apiLanguage(req);
+      const idempotencyKey = validIdempotencyKey(req.get('idempotency-key'));
+      const submission = await readSubmission(deps, req, res, def, false);
+      const row = await submitReview(deps, tenantOf(res), def.kind, submission, { idempotencyKey, lang });
+      res.status(201).location(`/api/v1/reviews/${row.id}`).json(await subjectAnswer(deps, row, lang));
+    });
+
+    r.get(`${base}/:id`, async (req: Request<{ id: string }>, res) => {
+      const id = subjectParam(req);
+      const reviewId = await storeOf(def.kind).reviewOf(deps.db, tenantOf(res).id, id);
+      const row = reviewId ? await findTenantReview(deps.db, tenantOf(res).id, reviewId) : undefined;
+      if (!row) throw notFound(def.kind.replace(/_/g, ' '));
+      res.json(await subjectAnswer(deps, row, apiLanguage(req)));
+    });
+
+    if (def.api.resubmit) {
+      r.put(`${base}/:id`, async (req: Request<{ id: string }>, res) => {
+        const id = subjectParam(req);
+        const lang = apiLanguage(req);
+        const submission = await readSubmission(deps, req, res, def, true);
+        const row = await resubmitReview(deps, tenantOf(res), def.kind, id, submission, lang);
+        res.json(await subjectAnswer(deps, row, lang));
+      });
+    }
+
+    if (def.api.withdraw) {
+      r.delete(`${base}/:id`, async (req: Request<{ id: string }>, res) => {
+        const row = await withdrawReview(deps, tenantOf(res), def.kind, subjectParam(req));
+        res.json(await subjectAnswer(deps, row, apiLanguage(req)));
+      });
+    }
+  }
+  return r;
+}

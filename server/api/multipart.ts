@@ -1,0 +1,116 @@
+import busboy from 'busboy';
+import type { Request } from 'express';
+import type { FileRule } from '../../domain/kinds/index.js';
+import { FileTooLarge, StorageFull, type FileStore, type StagedFile } from '../../files/store.js';
+import { sniffFile } from '../../files/sniff.js';
+import { HttpError } from '../errors.js';
+
+export interface MultipartForm {
+  fields: Record<string, string>;
+  files: Record<string, StagedFile>;
+}
+
+const MAX_FIELDS = 40;
+const MAX_FIELD_BYTES = 16 * 1024;
+
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+/**
+ * Reads a multipart form: text fields into memory (small, counted), each file streamed to the
+ * staging folder under its own size limit and then judged by its content. Any refusal names the
+ * field; files already staged are discarded with it, so a refused request leaves nothing behind.
+ */
+export async function readMultipart(req: Request, store: FileStore, rules: Record<string, FileRule>): Promise<MultipartForm> {
+  if (!req.is('multipart/form-data')) {
+    throw new HttpError(415, 'unsupported_media_type', 'send this as multipart/form-data', [{ path: '(body)', message: 'expected multipart/form-data' }]);
+  }
+  const form: MultipartForm = { fields: {}, files: {} };
+  const staging: Promise<StagedFile | undefined>[] = [];
+  let failure: HttpError | undefined;
+  const fail = (e: HttpError) => {
+    failure ??= e;
+  };
+
+  const largest = Math.max(0, ...Object.values(rules).map((r) => r.maxBytes));
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({
+      headers: req.headers,
+      limits: { fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, files: Object.keys(rules).length + 1, fileSize: largest + 1, parts: MAX_FIELDS + 10 },
+    });
+  } catch (err) {
+    throw new HttpError(400, 'malformed_multipart', `the multipart body cannot be read: ${(err as Error).message}`);
+  }
+
+  bb.on('field', (name, value, info) => {
+    if (info.valueTruncated) fail(new HttpError(413, 'too_large', `${name} is too long`, [{ path: name, message: `at most ${MAX_FIELD_BYTES} bytes` }]));
+    else if (name in rules) fail(new HttpError(422, 'validation_failed', `${name} must be a file`, [{ path: name, message: 'must be a file' }]));
+    else if (name in form.fields) fail(new HttpError(422, 'validation_failed', `${name} is given twice`, [{ path: name, message: 'given twice' }]));
+    else form.fields[name] = value;
+  });
+  bb.on('fieldsLimit', () => fail(new HttpError(413, 'too_large', 'too many fields', [{ path: '(body)', message: `at most ${MAX_FIELDS} fields` }])));
+  bb.on('filesLimit', () => fail(new HttpError(413, 'too_large', 'too many files', [{ path: '(body)', message: 'too many files' }])));
+  bb.on('file', (name, stream, info) => {
+    const rule = rules[name];
+    if (!rule || failure || name in form.files) {
+      if (!rule) fail(new HttpError(422, 'validation_failed', `unknown file field ${name}`, [{ path: name, message: 'unknown file field' }]));
+      else if (name in form.files) fail(new HttpError(422, 'validation_failed', `${name} is given twice`, [{ path: name, message: 'given twice' }]));
+      stream.resume();
+      return;
+    }
+    const staged = store.stage(name, info.filename ?? name, stream, rule.maxBytes).then(
+      async (file) => {
+        if (file.size === 0) {
+          fail(new HttpError(422, 'validation_failed', `${name} is empty`, [{ path: name, message: 'the file is empty' }]));
+          return file;
+        }
+        const sniffed = await sniffFile(file.stagingPath);
+        if (!sniffed.type || !rule.types.includes(sniffed.type)) {
+          const what = sniffed.type ?? sniffed.detected ?? 'an unknown format';
+          fail(
+            new HttpError(415, 'unsupported_media_type', `${name} must be ${rule.types.join(', ').toUpperCase()} by its content; this file is ${what}`, [
+              { path: name, message: `must be ${rule.types.join(' or ').toUpperCase()}; the content is ${what}` },
+            ]),
+          );
+        }
+        file.type = sniffed.type ?? undefined;
+        form.files[name] = file;
+        return file;
+      },
+      (err: unknown) => {
+        stream.resume();
+        if (err instanceof FileTooLarge) fail(new HttpError(413, 'too_large', `${name} is larger than ${mb(rule.maxBytes)}`, [{ path: name, message: `at most ${mb(rule.maxBytes)}` }]));
+        else if (err instanceof StorageFull) fail(new HttpError(507, 'storage_full', 'the server has no space to store the file; nothing was kept, try again later', [{ path: name, message: 'not stored' }]));
+        else fail(new HttpError(400, 'malformed_multipart', `${name} could not be read`, [{ path: name, message: 'upload interrupted' }]));
+        return undefined;
+      },
+    );
+    staging.push(staged);
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      bb.once('close', resolve);
+      bb.once('error', (err: Error) => reject(new HttpError(400, 'malformed_multipart', `the multipart body cannot be read: ${err.message}`)));
+      req.once('aborted', () => reject(new HttpError(400, 'malformed_multipart', 'the upload was interrupted')));
+      req.pipe(bb);
+    });
+  } catch (err) {
+    fail(err instanceof HttpError ? err : new HttpError(400, 'malformed_multipart', 'the multipart body cannot be read'));
+  }
+  const staged = (await Promise.all(staging)).filter((f): f is StagedFile => f !== undefined);
+  if (failure) {
+    await store.discard(staged);
+    req.unpipe();
+    req.resume();
+    throw failure;
+  }
+  return form;
+}
+
+/** Required files that are missing, per the kind's rules and the text fields. */
+export function missingFiles(rules: Record<string, FileRule>, form: MultipartForm): string[] {
+  return Object.entries(rules)
+    .filter(([name, rule]) => !(name in form.files) && (typeof rule.required === 'function' ? rule.required(form.fields) : rule.required))
+    .map(([name]) => name);
+}

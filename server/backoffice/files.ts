@@ -1,0 +1,37 @@
+import { Router, type Request } from 'express';
+import { findStoredFile } from '../../db/stored-files.js';
+import type { FileType } from '../../domain/kinds/index.js';
+import { CONTENT_TYPES } from '../../files/sniff.js';
+import type { AppDeps } from '../deps.js';
+import { notFound } from '../errors.js';
+import { ALL_STAFF, requireRole } from './session.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INLINE: FileType[] = ['jpg', 'png', 'wav'];
+
+/**
+ * Submitted files, for staff only: looked up by id (never by a path from the request), sent with
+ * the type their content was judged to be, and with range requests so audio can be scrubbed.
+ */
+export function filesRouter(deps: AppDeps): Router {
+  const r = Router();
+  r.get('/files/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('file');
+    const file = await findStoredFile(deps.db, req.params.id);
+    if (!file) throw notFound('file');
+    const type = file.fileType as FileType;
+    const disposition = INLINE.includes(type) ? 'inline' : 'attachment';
+    res.set({
+      'Content-Type': CONTENT_TYPES[type] ?? 'application/octet-stream',
+      'Content-Disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
+      'Cache-Control': 'private, no-store',
+    });
+    await new Promise<void>((resolve, reject) =>
+      res.sendFile(deps.files.resolve(file.path), { acceptRanges: true, lastModified: false, etag: false, headers: {} }, (err) => {
+        if (err && !res.headersSent) reject(notFound('file'));
+        else resolve();
+      }),
+    );
+  });
+  return r;
+}

@@ -1,0 +1,107 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { findReview, type ReviewRow } from '../../../db/reviews.js';
+import { reviewEvents, reviews } from '../../../db/schema.js';
+import { storeOf } from '../../../db/subjects/index.js';
+import type { TenantRow } from '../../../db/tenants.js';
+import { recomputeIfRulesMoved } from '../../../activities/recompute.js';
+import { KINDS } from '../../../domain/kinds/index.js';
+import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
+import type { AppDeps } from '../../deps.js';
+import { conflict, notFound } from '../../errors.js';
+import { startCurrentRound } from '../start-round.js';
+import { roundDeadline } from './deadline.js';
+import { keepFiles, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
+
+/**
+ * The tenant edits a submission: a new round starts with a fresh deadline and reminder state,
+ * and a round still pending ends as superseded (a decision racing it is refused as stale).
+ * Whether the subject may be edited now is its kind's rule.
+ */
+export async function resubmitReview(
+  deps: AppDeps,
+  tenant: TenantRow,
+  kind: ReviewKind,
+  subjectId: string,
+  submission: Submission,
+  lang: 'zh-CN' | 'en' = 'en',
+): Promise<ReviewRow> {
+  try {
+    return await resubmit(deps, tenant, kind, subjectId, submission, lang);
+  } finally {
+    await deps.files.discard(Object.values(submission.files));
+  }
+}
+
+async function resubmit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subjectId: string, submission: Submission, lang: 'zh-CN' | 'en'): Promise<ReviewRow> {
+  const def = KINDS[kind];
+  const store = storeOf(kind);
+  if (!store.resubmit) throw conflict(`a ${kind} cannot be edited`);
+  const partial = def.editInput !== undefined && submission.json;
+  const input = parseSubmission(def, partial && def.editInput ? def.editInput : def.input, submission, lang);
+  const reviewId = await store.reviewOf(deps.db, tenant.id, subjectId);
+  if (!reviewId) throw notFound(kind.replace(/_/g, ' '));
+
+  const submittedAt = deps.now();
+  const deadline = await roundDeadline(deps, kind, submittedAt);
+  const kept = await keepFiles(deps, submission.files);
+  let committed: { row: ReviewRow; previousRound: number | null };
+  try {
+    committed = await deps.db.transaction(async (tx) => {
+      const [current] = await tx.select().from(reviews).where(eq(reviews.id, reviewId)).for('update');
+      if (!current) throw notFound(kind.replace(/_/g, ' '));
+      if (current.status === 'withdrawn') throw conflict('this submission was deleted');
+      const round = current.round + 1;
+      const edit = await store.resubmit!(tx, deps, { tenant, subjectId, review: current, input, partial, files: kept.map((k) => k.file.field) });
+      const [updated] = await tx
+        .update(reviews)
+        .set({
+          round,
+          status: 'pending',
+          title: edit.title ?? current.title,
+          submittedAt,
+          dueAt: deadline.dueAt,
+          atRiskAt: deadline.riskAt,
+          reminderAnswerDueAt: null,
+          dueRule: deadline.rule,
+          rulesVersion: deadline.versions.rules,
+          slaState: 'on_track',
+          assigneeId: null,
+          reminderStatus: 'none',
+          reminderCount: 0,
+          reminderLastAt: null,
+          queueBucket: 1,
+          decisionOutcome: null,
+          decisionReasonCode: null,
+          decisionReasonText: null,
+          decidedAt: null,
+          decidedBy: null,
+          workflowId: workflowIdFor(current.id, round),
+          workflowStartedAt: null,
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(reviews.id, current.id), eq(reviews.round, current.round)))
+        .returning();
+      if (!updated) throw conflict('the submission changed meanwhile; try again');
+      const files = await recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round });
+      await tx.insert(reviewEvents).values({
+        reviewId: current.id,
+        round,
+        type: 'resubmitted',
+        actorType: 'tenant',
+        actorId: tenant.id,
+        actorName: tenant.name,
+        data: { previousRound: current.round, previousStatus: current.status, ...(partial ? { edit: Object.keys(input as object) } : {}), ...(files.length > 0 ? { files } : {}) },
+        at: submittedAt,
+      });
+      return { row: updated, previousRound: current.status === 'pending' ? current.round : null };
+    });
+  } catch (err) {
+    await deps.files.forget(kept.map((k) => k.path));
+    throw err;
+  }
+  // A change that raced this round's commit: recompute the round before its workflow starts.
+  const row = await recomputeIfRulesMoved(deps.db, committed.row, deadline.versions, deps.log);
+  if (committed.previousRound !== null) await deps.reviews.supersede(row.id, committed.previousRound);
+  await startCurrentRound(deps, row);
+  return (await findReview(deps.db, row.id)) ?? row;
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { findReview, type ReviewRow } from '../../../db/reviews.js';
+import { reviewEvents, reviews } from '../../../db/schema.js';
+import { storeOf } from '../../../db/subjects/index.js';
+import type { TenantRow } from '../../../db/tenants.js';
+import { recomputeIfRulesMoved } from '../../../activities/recompute.js';
+import { KINDS } from '../../../domain/kinds/index.js';
+import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
+import type { AppDeps } from '../../deps.js';
+import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
+import { startCurrentRound } from '../start-round.js';
+import { roundDeadline } from './deadline.js';
+import { fileDigests, keepFiles, newSubjectId, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
+
+export interface SubmitOptions {
+  idempotencyKey?: string;
+  lang?: 'zh-CN' | 'en';
+}
+
+/**
+ * A tenant submits something for review: it is validated by its kind, gets an id and a first
+ * round with a deadline, is written with its files in one transaction, and its lifecycle starts.
+ * A retry with the same Idempotency-Key returns the first review.
+ */
+export async function submitReview(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submission: Submission, opts: SubmitOptions = {}): Promise<ReviewRow> {
+  try {
+    return await submit(deps, tenant, kind, submission, opts);
+  } finally {
+    // Files not kept (a refusal, a retry that found its first request) leave no trace.
+    await deps.files.discard(Object.values(submission.files));
+  }
+}
+
+async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submission: Submission, opts: SubmitOptions): Promise<ReviewRow> {
+  const def = KINDS[kind];
+  const store = storeOf(kind);
+  const input = parseSubmission(def, def.input, submission, opts.lang ?? 'en');
+  const operation = `${kind}.submit`;
+  const hash = requestHash(operation, { input, files: fileDigests(submission.files) });
+  const earlier = await findIdempotentReview(deps.db, tenant.id, opts.idempotencyKey, operation, hash);
+  if (earlier) return ensureStarted(deps, earlier);
+
+  const submittedAt = deps.now();
+  const deadline = await roundDeadline(deps, kind, submittedAt);
+  const subjectId = newSubjectId(def.subjectPrefix);
+  const kept = await keepFiles(deps, submission.files);
+  let row: ReviewRow;
+  try {
+    row = await deps.db.transaction(async (tx) => {
+      const reviewId = randomUUID();
+      const [created] = await tx
+        .insert(reviews)
+        .values({
+          id: reviewId,
+          kind,
+          tenantId: tenant.id,
+          subjectId,
+          title: def.title(input),
+          round: 1,
+          status: def.stages.review ? 'pending' : 'checking',
+          submittedAt,
+          firstSubmittedAt: submittedAt,
+          dueAt: deadline.dueAt,
+          atRiskAt: deadline.riskAt,
+          dueRule: deadline.rule,
+          rulesVersion: deadline.versions.rules,
+          workflowId: workflowIdFor(reviewId, 1),
+        })
+        .returning();
+      if (!created) throw new Error('review insert returned nothing');
+      await store.insert(tx, deps, { tenant, reviewId, subjectId, input });
+      const files = await recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round: 1 });
+      await tx.insert(reviewEvents).values({
+        reviewId,
+        round: 1,
+        type: 'submitted',
+        actorType: 'tenant',
+        actorId: tenant.id,
+        actorName: tenant.name,
+        data: { subjectId, ...(files.length > 0 ? { files } : {}) },
+        at: submittedAt,
+      });
+      await rememberIdempotentReview(tx, tenant.id, opts.idempotencyKey, operation, hash, reviewId);
+      return created;
+    });
+  } catch (err) {
+    await deps.files.forget(kept.map((k) => k.path));
+    // Two concurrent retries with one key: the loser returns the winner's review.
+    if (opts.idempotencyKey && isUniqueViolation(err)) {
+      const winner = await findIdempotentReview(deps.db, tenant.id, opts.idempotencyKey, operation, hash);
+      if (winner) return ensureStarted(deps, winner);
+    }
+    throw err;
+  }
+  // A rule or calendar change that committed meanwhile may have run its recompute before this row
+  // was visible: then this row is recomputed here, before its lifecycle starts with the deadline.
+  row = await recomputeIfRulesMoved(deps.db, row, deadline.versions, deps.log);
+  await startCurrentRound(deps, row);
+  return row;
+}
+
+export async function ensureStarted(deps: Pick<AppDeps, 'db' | 'reviews' | 'log'>, reviewId: string): Promise<ReviewRow> {
+  const row = await findReview(deps.db, reviewId);
+  if (!row) throw new Error(`idempotent review ${reviewId} vanished`);
+  if (!row.workflowStartedAt && (row.status === 'pending' || row.status === 'checking')) await startCurrentRound(deps, row);
+  return row;
+}
+
+/** A JSON submission from code (demo data, benchmarks): the same path as the API's. */
+export function submitJson(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, body: unknown, opts: SubmitOptions = {}): Promise<ReviewRow> {
+  return submitReview(deps, tenant, kind, { body, files: {}, json: true }, opts);
+}

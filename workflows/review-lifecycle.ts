@@ -1,0 +1,39 @@
+import { acts } from './activities.js';
+import type { ReviewRoundInput } from './round/context.js';
+import { decide } from './round/decisions.js';
+import { openRound, runRound, type RoundResult } from './round/index.js';
+import { AUTOMATIC_CHECK } from '../domain/review.js';
+
+export type { ReviewRoundInput } from './round/context.js';
+export type ReviewRoundResult = RoundResult;
+
+/**
+ * One submission (one round) from intake to its end: an automatic pre-check before any person
+ * looks, the review round where staff decide, and fulfilment after approval. Each stage is
+ * optional per kind; which ones run is fixed in the input when the submission starts.
+ */
+export async function reviewLifecycle(input: ReviewRoundInput): Promise<ReviewRoundResult> {
+  const stages = input.stages ?? { precheck: false, review: true, fulfilment: null };
+  const round = openRound(input);
+
+  if (stages.precheck) {
+    const verdict = await acts.precheckSubmission({ reviewId: input.reviewId, kind: input.kind, round: input.round });
+    if (!verdict.passed) {
+      const decision = await decide(round, {
+        round: input.round,
+        outcome: 'rejected',
+        reasonCode: verdict.reasonCode,
+        reasonText: verdict.reasonText,
+        decidedAt: new Date().toISOString(),
+        decidedBy: AUTOMATIC_CHECK,
+      }).catch(() => null);
+      if (decision) return { closed: 'decided', decision };
+    }
+  }
+
+  const result = await runRound(round);
+  return result;
+}
+
+/** Rounds started before lifecycles had stages ran under this name; they replay through the same code. */
+export const reviewRound = reviewLifecycle;
