@@ -17,6 +17,11 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_APP_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .describe('the restricted role web and worker connect as; DATABASE_URL stays the owner that migrates'),
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('voice-review-desk'),
@@ -48,6 +53,8 @@ export interface Config {
   web: { port: number; host: string; publicUrl: string | undefined; cookieSecure: boolean; sessionSecret: string | undefined };
   dataDir: string;
   databaseUrl: string | undefined;
+  /** The operator's own application role; unset, one is created (db/app-role.ts). */
+  databaseAppUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
   logLevel: Env['LOG_LEVEL'];
   notifications: {
@@ -90,6 +97,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const smsSet = [e.SMS_GATEWAY_URL, e.SMS_APP_KEY, e.SMS_APP_SECRET].filter((v) => v !== undefined).length;
   if (smsSet !== 0 && smsSet !== 3) problems.push('SMS_GATEWAY_URL, SMS_APP_KEY and SMS_APP_SECRET must be set together');
+  if (e.DATABASE_APP_URL !== undefined && e.DATABASE_URL === undefined) {
+    problems.push('DATABASE_APP_URL needs DATABASE_URL (the embedded PostgreSQL makes its own application role)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const cookieSecure = e.COOKIE_SECURE === 'auto' ? (e.PUBLIC_URL?.startsWith('https:') ?? false) : e.COOKIE_SECURE === 'true';
   return {
@@ -97,6 +107,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     web: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL, cookieSecure, sessionSecret: e.SESSION_SECRET },
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseAppUrl: e.DATABASE_APP_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     logLevel: e.LOG_LEVEL,
     notifications: {

@@ -18,6 +18,7 @@ import { devSinksRouter } from './backoffice/dev-sinks.js';
 import { templatesRouter } from './backoffice/templates.js';
 import { tenantsRouter } from './backoffice/tenants.js';
 import { loadSession } from './backoffice/session.js';
+import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
 
@@ -29,6 +30,8 @@ export interface WebOptions {
   cookieSecret: string;
   secureCookies: boolean;
   trustProxy: boolean;
+  /** PUBLIC_URL: the origin state-changing back-office requests must come from (else the request's own). */
+  publicUrl?: string;
 }
 
 export function createApp(deps: AppDeps, opts: WebOptions): Express {
@@ -85,6 +88,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
 
   const csrf = createCsrf(opts.cookieSecret, opts.secureCookies);
   app.use(cookieParser());
+  app.use(requireSameOrigin(opts.publicUrl));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(loadSession(deps));
   app.use((_req, res, next) => {

@@ -1,12 +1,14 @@
 import type { Language } from '../../domain/labels.js';
 import { coreMessages } from './messages/core.js';
+import { devSinkMessages } from './messages/dev-sinks.js';
+import { securityMessages } from './messages/security.js';
 import type { Messages } from './types.js';
 
 /**
  * Back-office wording. zh-CN is the default; English is one click away. Each area keeps its
  * wording in its own file under messages/; a key defined twice is a mistake the tests catch.
  */
-export const MESSAGE_SOURCES: Record<string, Messages> = { core: coreMessages };
+export const MESSAGE_SOURCES: Record<string, Messages> = { core: coreMessages, security: securityMessages, devSinks: devSinkMessages };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));
 
