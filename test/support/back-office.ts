@@ -10,7 +10,7 @@ export class BackOfficeSession {
     return new URL(this.baseUrl).origin;
   }
 
-  private cookieHeader(): string {
+  cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
