@@ -68,6 +68,9 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
           'upgrade-insecure-requests': opts.secureCookies ? [] : null,
         },
       },
+      // Not helmet's no-referrer: under it browsers send `Origin: null` with our own form posts, which the
+      // same-origin check must refuse. same-origin still tells other sites nothing.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
 
