@@ -155,7 +155,7 @@ describe('tenant API keys under guessing', () => {
 });
 
 describe('sessions', () => {
-  it('when a visitor signs in, then the session id is new: the pre-session id is dropped and is nobody session, and a session sent along with the login ends', async () => {
+  it('when a visitor signs in, then the session id is new: the pre-session id is dropped and opens no session, and a session sent along with the login ends', async () => {
     const member = await app.addStaff('reviewer');
     const s = new BackOfficeSession(app.url);
     await s.get('/login');
