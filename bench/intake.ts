@@ -47,8 +47,8 @@ async function main(): Promise<void> {
 async function run(platform: Platform): Promise<void> {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', DEMO_DATA: 'false' });
   const log = createLogger('warn', 'bench');
-  const worker = await startWorker(config, platform.databaseUrl, platform.temporal, log);
-  const web = await startWeb(config, platform.databaseUrl, platform.temporal, log);
+  const worker = await startWorker(config, platform.appDatabaseUrl, platform.temporal, log);
+  const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log);
   const db = connectDatabase(platform.databaseUrl, { max: 2 });
   try {
     await measure(web.url, db);

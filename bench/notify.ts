@@ -36,9 +36,9 @@ async function main(): Promise<void> {
   const log = createLogger('warn', 'bench');
   const platform = await startPlatform(config, {}, log);
   const channels = await startNotificationChannels(config, log);
-  const web = await startWeb(config, platform.databaseUrl, platform.temporal, log, { channels });
+  const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log, { channels });
   const senders = createSenders(config, channels, `${web.url}/callbacks/sms-status`);
-  const worker = await startWorker(config, platform.databaseUrl, platform.temporal, log, { senders });
+  const worker = await startWorker(config, platform.appDatabaseUrl, platform.temporal, log, { senders });
   const db = connectDatabase(platform.databaseUrl, { max: 4 });
   try {
     const tenant = await ensureTenantWithKey(db.db, 'bench tenant', `vrd_bench_${randomBytes(12).toString('hex')}`);

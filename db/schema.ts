@@ -418,3 +418,44 @@ export const enterprises = pgTable(
   },
   (t) => [index('enterprises_tenant_idx').on(t.tenantId)],
 );
+
+/**
+ * Failed sign-ins and unknown API keys, counted per account (keyed by a hash of the e-mail, known or
+ * not) and per client address, with the lock they led to. In the database so that every web
+ * process sees the same counts.
+ */
+export const authThrottle = pgTable(
+  'auth_throttle',
+  {
+    /** `login-account:<sha256 of the lower-cased e-mail>`, `login-address:<ip>` or `api-address:<ip>`. */
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull().default(0),
+    windowStartedAt: ts('window_started_at').notNull(),
+    lockedUntil: ts('locked_until'),
+    /** Locks so far, so that each lock of an account lasts longer than the last. */
+    lockouts: integer('lockouts').notNull().default(0),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('auth_throttle_updated_idx').on(t.updatedAt)],
+);
+
+/** Nonces of accepted SMS delivery reports, kept until their Created time falls out of the allowed window. */
+export const smsReportNonces = pgTable(
+  'sms_report_nonces',
+  {
+    nonce: text('nonce').primaryKey(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('sms_report_nonces_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * The generated password of the restricted role the web and worker processes connect as. Only
+ * the owner reads it (the role itself gets no grant on this table); it lives here because the
+ * owner's connection is what every process already has when it starts and migrates.
+ */
+export const appRoleCredentials = pgTable('app_role_credentials', {
+  role: text('role').primaryKey(),
+  password: text('password').notNull(),
+  createdAt: createdAt(),
+});

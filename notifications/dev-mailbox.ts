@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { parseMail } from './mime.js';
 
 /**
  * The dev mailbox: an in-process SMTP server that keeps what it receives in memory, for
@@ -9,6 +9,7 @@ import { parseMail } from './mime.js';
  * on 127.0.0.1, no TLS; AUTH is accepted with any credentials unless `auth` is given, in
  * which case it is required and checked (wrong credentials get 535). `failNext` makes it
  * refuse the next transactions with a chosen reply, to act as a busy or rejecting server.
+ * Messages are read with mailparser (any MIME structure, charsets such as GBK, attachments).
  */
 
 export interface MailboxMessage {
@@ -25,7 +26,10 @@ export interface MailboxMessage {
   messageId: string | null;
   /** The envelope (MAIL FROM / RCPT TO) as the client gave it. */
   envelope: { from: string | null; to: string[] };
+  /** Decoded header fields by lowercase name; repeated fields joined with ", ". */
   headers: Record<string, string>;
+  /** What was attached (the content itself is not kept). */
+  attachments: { filename: string | null; contentType: string; size: number }[];
   raw: string;
   receivedAt: Date;
 }
@@ -134,37 +138,30 @@ export async function startDevMailbox(options: DevMailboxOptions = {}): Promise<
         }
         const raw = Buffer.concat(chunks);
         const id = randomBytes(6).toString('hex').toUpperCase();
-        let message: MailboxMessage;
-        try {
-          const parsed = parseMail(raw);
-          const mailFrom = session.envelope.mailFrom;
-          message = {
-            id,
-            from: parsed.from,
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: parsed.subject,
-            text: parsed.text,
-            html: parsed.html,
-            messageId: parsed.messageId,
-            envelope: { from: mailFrom ? mailFrom.address : null, to: session.envelope.rcptTo.map((r) => r.address) },
-            headers: Object.fromEntries([...parsed.headers].map(([k, v]) => [k, v.join(', ')])),
-            raw: raw.toString('utf8'),
-            receivedAt: new Date(),
-          };
-        } catch (err) {
-          callback(refusal(554, `Message could not be parsed: ${(err as Error).message}`));
-          return;
-        }
-        stored.push(message);
-        if (stored.length > maxMessages) stored.splice(0, stored.length - maxMessages);
-        for (const cb of listeners) {
-          try {
-            cb(message);
-          } catch {
-            // A listener's failure is its own; the message is stored.
-          }
-        }
-        callback(null, `OK: queued as ${id}`);
+        readMessage(raw).then(
+          (parsed) => {
+            const mailFrom = session.envelope.mailFrom;
+            const message: MailboxMessage = {
+              id,
+              ...parsed,
+              to: session.envelope.rcptTo.map((r) => r.address),
+              envelope: { from: mailFrom ? mailFrom.address : null, to: session.envelope.rcptTo.map((r) => r.address) },
+              raw: raw.toString('utf8'),
+              receivedAt: new Date(),
+            };
+            stored.push(message);
+            if (stored.length > maxMessages) stored.splice(0, stored.length - maxMessages);
+            for (const cb of listeners) {
+              try {
+                cb(message);
+              } catch {
+                // A listener's failure is its own; the message is stored.
+              }
+            }
+            callback(null, `OK: queued as ${id}`);
+          },
+          (err: unknown) => callback(refusal(554, `Message could not be parsed: ${err instanceof Error ? err.message : String(err)}`)),
+        );
       });
     },
   });
@@ -212,3 +209,40 @@ export async function startDevMailbox(options: DevMailboxOptions = {}): Promise<
 }
 
 export { startDevMailbox as start };
+
+type ReadFields = Pick<MailboxMessage, 'from' | 'subject' | 'text' | 'html' | 'messageId' | 'headers' | 'attachments'>;
+
+async function readMessage(raw: Buffer): Promise<ReadFields> {
+  const mail = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true });
+  return {
+    from: mail.from ? addressText(mail.from) : '',
+    subject: mail.subject ?? '',
+    text: (mail.text ?? '').replace(/\r\n/g, '\n'),
+    html: typeof mail.html === 'string' ? mail.html : null,
+    messageId: mail.messageId ?? null,
+    headers: Object.fromEntries([...mail.headers].map(([k, v]) => [k, headerText(v)])),
+    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+  };
+}
+
+/** `Name <address>` as people write it (mailparser's own text quotes every name). */
+function addressText(list: AddressObject | AddressObject[]): string {
+  return (Array.isArray(list) ? list : [list])
+    .flatMap((o) => o.value)
+    .map((a) => (a.name ? `${a.name} <${a.address ?? ''}>` : (a.address ?? '')))
+    .join(', ');
+}
+
+/** One header's value as text: addresses as written, structured values with their parameters, list headers as JSON. */
+function headerText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map((v: unknown) => headerText(v)).join(', ');
+  if (value !== null && typeof value === 'object') {
+    const v = value as { value?: unknown; params?: Record<string, string> };
+    if (Array.isArray(v.value)) return addressText(value as AddressObject);
+    if (typeof v.value === 'string') return v.value + Object.entries(v.params ?? {}).map(([k, p]) => `; ${k}=${p}`).join('');
+    return JSON.stringify(value);
+  }
+  return String(value);
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { E164, WSSE_AUTHORIZATION, verifyWsse, wsseCreated, wsseHeaders, type DigestEncoding } from './sms.js';
+import { E164, WSSE_AUTHORIZATION, signedReportHeaders, verifyWsse, wsseCreated, type DigestEncoding } from './sms.js';
 
 /**
  * A local HTTP server imitating the cloud SMS gateway (`POST /sms/batchSendSms/v1`): it checks
@@ -9,7 +9,8 @@ import { E164, WSSE_AUTHORIZATION, verifyWsse, wsseCreated, wsseHeaders, type Di
  * validates the form, records one message per number, answers per-number results with
  * generated smsMsgIds and, on `deliver()` (or by itself with `autoDeliver`), posts a delivery
  * report to the request's `statusCallback`. It signs those reports with the same WSSE header,
- * so the callback endpoint can refuse forged ones with `verifyWsse`.
+ * the report body's Content-Digest included in the signed material (`signedReportHeaders`), so
+ * the callback endpoint can refuse forged ones and captured headers put on another body.
  *
  * Error codes imitate the provider's style; they are this imitation's, not a copy of a real table:
  * E000002 Authorization header, E000003 malformed X-WSSE, E000004 unknown app key,
@@ -31,8 +32,14 @@ export interface SmsGatewayMessage {
   receivedAt: Date;
   /** The request as received, to check the signature and fields independently. */
   request: { form: Record<string, string>; authorization: string; xWsse: string };
-  /** The last delivery report posted for it. */
-  delivery: { status: string; at: Date; callbackStatus: number | null; callbackError: string | null } | null;
+  /** The last delivery report posted for it, with the request as sent (headers and body), as a captured report. */
+  delivery: {
+    status: string;
+    at: Date;
+    callbackStatus: number | null;
+    callbackError: string | null;
+    request: { headers: Record<string, string>; body: string };
+  } | null;
 }
 
 export interface DevSmsGateway {
@@ -201,18 +208,20 @@ export async function startDevSmsGateway(options: DevSmsGatewayOptions): Promise
       to: message.to,
       ...(message.extend ? { extend: message.extend } : {}),
     });
-    const delivery: NonNullable<SmsGatewayMessage['delivery']> = { status, at: new Date(), callbackStatus: null, callbackError: null };
+    const body = report.toString();
+    const headers = { ...signedReportHeaders(options.appKey, options.appSecret, body, { digest: options.digest }), 'Content-Type': 'application/x-www-form-urlencoded' };
+    const delivery: NonNullable<SmsGatewayMessage['delivery']> = { status, at: new Date(), callbackStatus: null, callbackError: null, request: { headers, body } };
     message.delivery = delivery;
     try {
       const res = await fetch(message.statusCallback, {
         method: 'POST',
-        headers: { ...wsseHeaders(options.appKey, options.appSecret, { digest: options.digest }), 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: report.toString(),
+        headers,
+        body,
         signal: AbortSignal.timeout(10_000),
       });
-      const body = await res.text();
+      const answer = await res.text();
       delivery.callbackStatus = res.status;
-      return { status: res.status, body };
+      return { status: res.status, body: answer };
     } catch (err) {
       delivery.callbackError = err instanceof Error ? err.message : String(err);
       throw err;

@@ -28,9 +28,12 @@ export type DigestEncoding = 'base64' | 'hex-base64';
 
 export const WSSE_AUTHORIZATION = 'WSSE realm="SDP",profile="UsernameToken",type="Appkey"';
 
-/** Base64(SHA256(nonce + created + secret)), or Base64 of the hex digest for `hex-base64`. */
-export function wssePasswordDigest(nonce: string, created: string, secret: string, encoding: DigestEncoding = 'base64'): string {
-  const hash = createHash('sha256').update(nonce + created + secret, 'utf8');
+/**
+ * Base64(SHA256(nonce + created + secret)), or Base64 of the hex digest for `hex-base64`. With a
+ * `contentDigest` (a delivery report's), it is signed too: Base64(SHA256(nonce + created + contentDigest + secret)).
+ */
+export function wssePasswordDigest(nonce: string, created: string, secret: string, encoding: DigestEncoding = 'base64', contentDigest = ''): string {
+  const hash = createHash('sha256').update(nonce + created + contentDigest + secret, 'utf8');
   return encoding === 'base64' ? hash.digest('base64') : Buffer.from(hash.digest('hex'), 'utf8').toString('base64');
 }
 
@@ -47,15 +50,35 @@ export function newNonce(): string {
 export function wsseHeaders(
   appKey: string,
   appSecret: string,
-  options: { nonce?: string; created?: string; digest?: DigestEncoding } = {},
+  options: { nonce?: string; created?: string; digest?: DigestEncoding; contentDigest?: string } = {},
 ): { Authorization: string; 'X-WSSE': string } {
   const nonce = options.nonce ?? newNonce();
   const created = options.created ?? wsseCreated();
-  const digest = wssePasswordDigest(nonce, created, appSecret, options.digest);
+  const digest = wssePasswordDigest(nonce, created, appSecret, options.digest, options.contentDigest);
   return {
     Authorization: WSSE_AUTHORIZATION,
     'X-WSSE': `UsernameToken Username="${appKey}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`,
   };
+}
+
+/** RFC 9530 Content-Digest of a body: `sha-256=:<Base64 SHA-256>:`. */
+export function contentDigest(body: string | Uint8Array): string {
+  return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
+}
+
+/**
+ * Headers of a delivery report: the WSSE pair with the body's Content-Digest inside the signed
+ * material, plus the Content-Digest header itself. A report's header then cannot be lifted onto
+ * another body, which a signature over nonce and time alone would allow.
+ */
+export function signedReportHeaders(
+  appKey: string,
+  appSecret: string,
+  body: string,
+  options: { nonce?: string; created?: string; digest?: DigestEncoding } = {},
+): { Authorization: string; 'X-WSSE': string; 'Content-Digest': string } {
+  const digest = contentDigest(body);
+  return { ...wsseHeaders(appKey, appSecret, { ...options, contentDigest: digest }), 'Content-Digest': digest };
 }
 
 export interface WsseToken {
@@ -97,6 +120,8 @@ export interface VerifyWsseOptions {
   maxSkewMs: number;
   now?: Date | number;
   digest?: DigestEncoding;
+  /** The Content-Digest computed from the body received: required in the signed material when given. */
+  contentDigest?: string;
   /** Called only for a token that is otherwise valid; return true if this nonce was seen before. */
   isReplay?: (nonce: string, created: Date) => boolean;
 }
@@ -119,10 +144,10 @@ export function verifyWsse(headerValue: string | null | undefined, appKey: strin
   if (Math.abs(now - created.getTime()) > options.maxSkewMs) {
     return { ok: false, reason: 'stale', message: `X-WSSE Created ${token.created} is more than ${options.maxSkewMs} ms from now` };
   }
-  const expected = Buffer.from(wssePasswordDigest(token.nonce, token.created, appSecret, options.digest), 'utf8');
+  const expected = Buffer.from(wssePasswordDigest(token.nonce, token.created, appSecret, options.digest, options.contentDigest), 'utf8');
   const given = Buffer.from(token.passwordDigest, 'utf8');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    return { ok: false, reason: 'bad_digest', message: 'X-WSSE PasswordDigest does not match' };
+    return { ok: false, reason: 'bad_digest', message: `X-WSSE PasswordDigest does not match${options.contentDigest ? ' the report body' : ''}` };
   }
   if (options.isReplay?.(token.nonce, created)) return { ok: false, reason: 'replayed', message: 'X-WSSE Nonce was already used' };
   return { ok: true, username: token.username, nonce: token.nonce, created };

@@ -22,6 +22,11 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_APP_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .describe('the restricted role web and worker connect as; DATABASE_URL stays the owner that migrates'),
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('voice-review-desk'),
@@ -57,6 +62,8 @@ export interface Config {
   /** 32 bytes sealing ID numbers at rest; without it `npm start` keeps one in DATA_DIR/field-key. */
   fieldKey: Buffer | undefined;
   databaseUrl: string | undefined;
+  /** The operator's own application role; unset, one is created (db/app-role.ts). */
+  databaseAppUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
   logLevel: Env['LOG_LEVEL'];
   notifications: {
@@ -99,6 +106,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const smsSet = [e.SMS_GATEWAY_URL, e.SMS_APP_KEY, e.SMS_APP_SECRET].filter((v) => v !== undefined).length;
   if (smsSet !== 0 && smsSet !== 3) problems.push('SMS_GATEWAY_URL, SMS_APP_KEY and SMS_APP_SECRET must be set together');
+  if (e.DATABASE_APP_URL !== undefined && e.DATABASE_URL === undefined) {
+    problems.push('DATABASE_APP_URL needs DATABASE_URL (the embedded PostgreSQL makes its own application role)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const cookieSecure = e.COOKIE_SECURE === 'auto' ? (e.PUBLIC_URL?.startsWith('https:') ?? false) : e.COOKIE_SECURE === 'true';
   return {
@@ -108,6 +118,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     filesDir: path.resolve(e.FILES_DIR ?? path.join(e.DATA_DIR, 'files')),
     fieldKey: e.FIELD_ENCRYPTION_KEY ? Buffer.from(e.FIELD_ENCRYPTION_KEY, 'base64') : undefined,
     databaseUrl: e.DATABASE_URL,
+    databaseAppUrl: e.DATABASE_APP_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     logLevel: e.LOG_LEVEL,
     notifications: {

@@ -7,7 +7,10 @@ import { maskUrl, type Logger } from './logger.js';
 import { temporalTarget, type TemporalTarget } from './temporal.js';
 
 export interface Platform {
+  /** The owner's URL: migrations and maintenance only. */
   databaseUrl: string;
+  /** The restricted application role's URL: what web and worker connect with. */
+  appDatabaseUrl: string;
   temporal: TemporalTarget;
   embedded: { postgres: boolean; temporal: boolean };
   stop(): Promise<void>;
@@ -32,7 +35,7 @@ export async function startPlatform(config: Config, env: Record<string, string |
       databaseUrl = pg.url;
     }
     log.info({ database: maskUrl(databaseUrl) }, 'applying migrations');
-    await prepareDatabase(databaseUrl);
+    const { appUrl } = await prepareDatabase(databaseUrl, { appUrl: config.databaseAppUrl });
 
     let temporal: TemporalTarget;
     if (!config.temporal.address) {
@@ -49,6 +52,7 @@ export async function startPlatform(config: Config, env: Record<string, string |
     }
     return {
       databaseUrl,
+      appDatabaseUrl: appUrl,
       temporal,
       embedded: { postgres: !config.databaseUrl, temporal: !config.temporal.address },
       stop: stopAll,

@@ -52,7 +52,7 @@ export async function startWeb(
     },
   };
   const cookieSecret = config.web.sessionSecret ?? (await getOrCreateSetting(database.db, 'cookie_secret', randomSecret));
-  const app = createApp(deps, { cookieSecret, secureCookies: config.web.cookieSecure, trustProxy: config.web.publicUrl !== undefined });
+  const app = createApp(deps, { cookieSecret, secureCookies: config.web.cookieSecure, trustProxy: config.web.publicUrl !== undefined, publicUrl: config.web.publicUrl });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.web.port, config.web.host, () => resolve(s));
     s.once('error', reject);

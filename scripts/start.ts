@@ -30,17 +30,17 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const db = connectDatabase(platform.databaseUrl, { max: 2 });
+  const db = connectDatabase(platform.appDatabaseUrl, { max: 2 });
   await bootstrap(db.db, config, log);
   await db.close();
 
   const channels = await startNotificationChannels(config, log);
   stoppers.push(channels.stop);
-  const web = await startWeb(config, platform.databaseUrl, platform.temporal, log, { channels });
+  const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log, { channels });
   stoppers.push(web.stop);
   const senders = createSenders(config, channels, `${web.url}/callbacks/sms-status`);
   stoppers.push(async () => senders.close());
-  const worker = await startWorker(config, platform.databaseUrl, platform.temporal, log, { senders });
+  const worker = await startWorker(config, platform.appDatabaseUrl, platform.temporal, log, { senders });
   stoppers.push(worker.stop);
   worker.done.catch((err: unknown) => {
     log.fatal({ err }, 'worker crashed');

@@ -11,9 +11,9 @@ async function main(): Promise<void> {
     throw new ConfigError(['npm run web needs DATABASE_URL and TEMPORAL_ADDRESS (use npm start for embedded services)']);
   }
   const log = createLogger(config.logLevel, 'vrd-web');
-  await prepareDatabase(config.databaseUrl);
+  const { appUrl } = await prepareDatabase(config.databaseUrl, { appUrl: config.databaseAppUrl });
   const sms = config.notifications.sms;
-  const web = await startWeb(config, config.databaseUrl, temporalTarget(process.env), log, sms ? { channels: { sms, dev: {} } } : {});
+  const web = await startWeb(config, appUrl, temporalTarget(process.env), log, sms ? { channels: { sms, dev: {} } } : {});
   log.info({ url: web.url }, 'web server listening');
   const stop = () => void web.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

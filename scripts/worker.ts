@@ -12,13 +12,13 @@ async function main(): Promise<void> {
     throw new ConfigError(['npm run worker needs DATABASE_URL and TEMPORAL_ADDRESS (use npm start for embedded services)']);
   }
   const log = createLogger(config.logLevel, 'vrd-worker');
-  await prepareDatabase(config.databaseUrl);
+  const { appUrl } = await prepareDatabase(config.databaseUrl, { appUrl: config.databaseAppUrl });
   const n = config.notifications;
   const senders =
     n.smtpUrl && n.sms && n.smsCallbackUrl
       ? createSenders(config, { smtpUrl: n.smtpUrl, sms: n.sms }, n.smsCallbackUrl)
       : undefined;
-  const worker = await startWorker(config, config.databaseUrl, temporalTarget(process.env), log, { senders });
+  const worker = await startWorker(config, appUrl, temporalTarget(process.env), log, { senders });
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   const stop = () => void worker.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -19,6 +19,7 @@ import { templatesRouter } from './backoffice/templates.js';
 import { tenantsRouter } from './backoffice/tenants.js';
 import { filesRouter } from './backoffice/files.js';
 import { loadSession } from './backoffice/session.js';
+import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
 
@@ -30,6 +31,8 @@ export interface WebOptions {
   cookieSecret: string;
   secureCookies: boolean;
   trustProxy: boolean;
+  /** PUBLIC_URL: the origin state-changing back-office requests must come from (else the request's own). */
+  publicUrl?: string;
 }
 
 export function createApp(deps: AppDeps, opts: WebOptions): Express {
@@ -66,6 +69,9 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
           'upgrade-insecure-requests': opts.secureCookies ? [] : null,
         },
       },
+      // Not helmet's no-referrer: under it browsers send `Origin: null` with our own form posts, which the
+      // same-origin check must refuse. same-origin still tells other sites nothing.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
 
@@ -86,6 +92,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
 
   const csrf = createCsrf(opts.cookieSecret, opts.secureCookies);
   app.use(cookieParser());
+  app.use(requireSameOrigin(opts.publicUrl));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(loadSession(deps));
   app.use((_req, res, next) => {

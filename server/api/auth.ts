@@ -1,5 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
+import { appendAudit } from '../../db/audit.js';
+import { addressKey, countFailure, findActiveLock } from '../../db/auth-throttle.js';
 import { findTenantByApiKey, type TenantRow } from '../../db/tenants.js';
+import { API_KEY_ADDRESS_POLICY, retryAfterSeconds } from '../../domain/auth-throttle.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 
@@ -9,7 +12,21 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Bearer API key → the tenant; every API route below this sees only that tenant's objects. */
+const tooMany = (until: Date, now: Date) => {
+  const seconds = retryAfterSeconds(until, now);
+  return new HttpError(429, 'too_many_unknown_keys', `too many unknown API keys from your address; retry after ${seconds} s`, [], { 'Retry-After': String(seconds) });
+};
+
+/**
+ * Bearer API key → the tenant; every API route below this sees only that tenant's objects.
+ *
+ * Unknown keys are counted per client address and, past the limit, answered 429 with
+ * Retry-After. A valid key is looked up first and never touches the counts, so tenants pay
+ * nothing for the limit, even behind an address shared with a scanner. That a locked address
+ * still tells a valid key from an unknown one is accepted: keys are long random strings (generated
+ * ones carry 144 random bits), so the limit is there to slow scanning and make it visible, not to
+ * protect a key space small enough to guess.
+ */
 export function requireTenant(deps: AppDeps) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
@@ -18,9 +35,21 @@ export function requireTenant(deps: AppDeps) {
       throw new HttpError(401, 'unauthorized', 'send your API key as "Authorization: Bearer <key>"', [], { 'WWW-Authenticate': 'Bearer' });
     }
     const tenant = await findTenantByApiKey(deps.db, match[1]);
-    if (!tenant) throw new HttpError(401, 'unauthorized', 'the API key is unknown or revoked', [], { 'WWW-Authenticate': 'Bearer' });
-    res.locals.tenant = tenant;
-    next();
+    if (tenant) {
+      res.locals.tenant = tenant;
+      next();
+      return;
+    }
+    const now = deps.now();
+    const key = addressKey('api', req.ip);
+    const lock = await findActiveLock(deps.db, [key], now);
+    if (lock) throw tooMany(lock.lockedUntil, now);
+    const counted = await countFailure(deps.db, key, API_KEY_ADDRESS_POLICY, now);
+    if (counted.lockedNow && counted.state.lockedUntil) {
+      await appendAudit(deps.db, { actorType: 'tenant', actorId: null, actorLabel: null, action: 'api_key.address_locked', objectType: 'address', objectId: req.ip ?? null, ip: req.ip ?? null, details: { lockedUntil: counted.state.lockedUntil.toISOString(), failures: API_KEY_ADDRESS_POLICY.maxFailures } });
+      throw tooMany(counted.state.lockedUntil, now);
+    }
+    throw new HttpError(401, 'unauthorized', 'the API key is unknown or revoked', [], { 'WWW-Authenticate': 'Bearer' });
   };
 }
 

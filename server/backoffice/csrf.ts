@@ -32,8 +32,11 @@ export function createCsrf(secret: string, secure: boolean) {
     next();
   };
 
+  /** At login the pre-session id is dropped: nothing from before login carries over into the session. */
+  const forgetIdentifier = (res: Response) => res.clearCookie(PRE_SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+
   const tokenFor = (req: Request, res: Response) => generateCsrfToken(req, res, { overwrite: false, validateOnReuse: false });
-  return { ensureIdentifier, protect: doubleCsrfProtection, tokenFor };
+  return { ensureIdentifier, forgetIdentifier, protect: doubleCsrfProtection, tokenFor };
 }
 
 export type Csrf = ReturnType<typeof createCsrf>;

@@ -1,6 +1,8 @@
 import * as argon2 from '@node-rs/argon2';
 import { Router, type Request } from 'express';
 import { appendAudit } from '../../db/audit.js';
+import { accountKey, addressKey, clearFailures, countFailure, findActiveLock } from '../../db/auth-throttle.js';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, retryAfterSeconds } from '../../domain/auth-throttle.js';
 import { createSession, deleteSession, findStaffByEmail, SESSION_HOURS } from '../../db/staff.js';
 import type { AppDeps } from '../deps.js';
 import type { Csrf } from './csrf.js';
@@ -12,6 +14,7 @@ const DUMMY_HASH = argon2.hash('not-a-real-password-0000');
 
 const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/queue');
 const clientIp = (req: Request) => req.ip ?? null;
+const scopeOf = (key: string) => (key.startsWith('login-account:') ? 'account' : 'address');
 
 export function loginRouter(deps: AppDeps, csrf: Csrf, secureCookies: boolean): Router {
   const r = Router();
@@ -28,15 +31,47 @@ export function loginRouter(deps: AppDeps, csrf: Csrf, secureCookies: boolean): 
     const body = req.body as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.trim().slice(0, 254) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+    const ip = clientIp(req);
+    const now = deps.now();
+    const keys = { account: accountKey(email), address: addressKey('login', ip) };
+    const refuseLocked = (until: Date) => {
+      res.set('Retry-After', String(retryAfterSeconds(until, now)));
+      renderPage(req, res, csrf, 'login', null, { next: safeNext(body.next), email, lockedUntil: until }, 429);
+    };
+
+    // A locked account or address is refused before the password is looked at, so guessing stops there.
+    const lock = await findActiveLock(deps.db, [keys.account, keys.address], now);
+    if (lock) {
+      await appendAudit(deps.db, { actorType: 'staff', actorId: null, actorLabel: email, action: 'staff.login_refused', objectType: 'staff', objectId: null, ip, details: { reason: 'locked', scope: scopeOf(lock.key), lockedUntil: lock.lockedUntil.toISOString() } });
+      refuseLocked(lock.lockedUntil);
+      return;
+    }
+
     const member = email ? await findStaffByEmail(deps.db, email) : undefined;
     const ok = member?.active ? await argon2.verify(member.passwordHash, password) : (await argon2.verify(await DUMMY_HASH, password), false);
     if (!member || !ok) {
-      await appendAudit(deps.db, { actorType: 'staff', actorId: member?.id ?? null, actorLabel: email, action: 'staff.login_failed', objectType: 'staff', objectId: member?.id ?? null, ip: clientIp(req) });
-      renderPage(req, res, csrf, 'login', null, { next: safeNext(body.next), email, failed: true }, 401);
+      await appendAudit(deps.db, { actorType: 'staff', actorId: member?.id ?? null, actorLabel: email, action: 'staff.login_failed', objectType: 'staff', objectId: member?.id ?? null, ip });
+      // Unknown e-mails are counted like known ones: a lock must not tell whether the account exists.
+      const counted = await Promise.all([
+        countFailure(deps.db, keys.account, ACCOUNT_POLICY, now).then((o) => ({ scope: 'account' as const, ...o })),
+        countFailure(deps.db, keys.address, ADDRESS_POLICY, now).then((o) => ({ scope: 'address' as const, ...o })),
+      ]);
+      let lockedUntil: Date | null = null;
+      for (const c of counted.filter((x) => x.lockedNow)) {
+        lockedUntil = c.state.lockedUntil;
+        await appendAudit(deps.db, { actorType: 'staff', actorId: member?.id ?? null, actorLabel: email, action: 'staff.login_locked', objectType: 'staff', objectId: member?.id ?? null, ip, details: { scope: c.scope, lockedUntil: c.state.lockedUntil?.toISOString() ?? null, lockouts: c.state.lockouts } });
+      }
+      if (lockedUntil) refuseLocked(lockedUntil);
+      else renderPage(req, res, csrf, 'login', null, { next: safeNext(body.next), email, failed: true }, 401);
       return;
     }
-    const token = await createSession(deps.db, member.id, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null });
-    await appendAudit(deps.db, { actorType: 'staff', actorId: member.id, actorLabel: member.name, action: 'staff.login', objectType: 'staff', objectId: member.id, ip: clientIp(req) });
+    await clearFailures(deps.db, keys.account);
+    // A new session id at every login; whatever session or pre-session cookie came with the request ends here.
+    const previous = (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE];
+    if (previous) await deleteSession(deps.db, previous);
+    csrf.forgetIdentifier(res);
+    const token = await createSession(deps.db, member.id, { ip, userAgent: req.get('user-agent') ?? null });
+    await appendAudit(deps.db, { actorType: 'staff', actorId: member.id, actorLabel: member.name, action: 'staff.login', objectType: 'staff', objectId: member.id, ip });
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/', maxAge: SESSION_HOURS * 3600_000 });
     res.redirect(303, safeNext(body.next));
   });

@@ -16,6 +16,8 @@ export function loadSession(deps: AppDeps) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE];
     if (token && token.length < 100) res.locals.staff = await findSessionStaff(deps.db, token);
+    // Pages and fragments of a signed-in member are theirs alone: no browser or proxy keeps a copy.
+    if (res.locals.staff) res.set('Cache-Control', 'no-store');
     next();
   };
 }

@@ -2,13 +2,21 @@ import type { Language } from '../../domain/labels.js';
 import { coreMessages } from './messages/core.js';
 import { refusalMessages } from './messages/refusals.js';
 import { subjectMessages } from './messages/subjects.js';
+import { devSinkMessages } from './messages/dev-sinks.js';
+import { securityMessages } from './messages/security.js';
 import type { Messages } from './types.js';
 
 /**
  * Back-office wording. zh-CN is the default; English is one click away. Each area keeps its
  * wording in its own file under messages/; a key defined twice is a mistake the tests catch.
  */
-export const MESSAGE_SOURCES: Record<string, Messages> = { core: coreMessages, refusals: refusalMessages, subjects: subjectMessages };
+export const MESSAGE_SOURCES: Record<string, Messages> = {
+  core: coreMessages,
+  refusals: refusalMessages,
+  subjects: subjectMessages,
+  security: securityMessages,
+  devSinks: devSinkMessages,
+};
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));
 

@@ -6,7 +6,8 @@ import { startDevMailbox, type DevMailbox } from '../../notifications/dev-mailbo
 import { startDevSmsGateway, type DevSmsGateway } from '../../notifications/dev-sms-gateway.js';
 import { createEmailTransport, type EmailTransport } from '../../notifications/email.js';
 import { DeliveryError } from '../../notifications/errors.js';
-import { createSmsGateway, parseStatusReport, parseWsse, verifyWsse, wsseHeaders, type StatusReport } from '../../notifications/sms.js';
+import nodemailer from 'nodemailer';
+import { contentDigest, createSmsGateway, parseStatusReport, parseWsse, signedReportHeaders, verifyWsse, wsseHeaders, type StatusReport } from '../../notifications/sms.js';
 
 /**
  * The transports against real local servers: nodemailer over a socket to the smtp-server dev
@@ -38,6 +39,12 @@ describe('email over SMTP to the dev mailbox', () => {
   let mailbox: DevMailbox;
   let mail: EmailTransport;
   const extra: { close(): void }[] = [];
+  /** nodemailer straight to the mailbox, for messages our transport would not build (raw MIME, other encodings). */
+  const rawTransport = () => {
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true });
+    extra.push(t);
+    return t;
+  };
 
   beforeAll(async () => {
     mailbox = await startDevMailbox();
@@ -75,6 +82,56 @@ describe('email over SMTP to the dev mailbox', () => {
     expect(got?.receivedAt).toBeInstanceOf(Date);
     expect(sent).toEqual({ providerMessageId: got?.id, messageIdHeader: '<outbox-101@voice-review-desk>', response: `250 OK: queued as ${got?.id}` });
     expect(seen).toEqual([got?.id]);
+  });
+
+  it('when a Chinese subject and text are sent as base64, and text and HTML as quoted-printable alternatives, then they read back unchanged', async () => {
+    const subject = '【语音服务】语音模板“欢迎语”审核未通过，原因：录音中有背景噪音，请重新录制后提交——谢谢';
+    const text = '您好，您提交的语音模板“欢迎语”（编号 VT-7）审核未通过。\n原因：录音中有背景噪音。';
+    await rawTransport().sendMail({ from: '语音服务 <noreply@example.com>', to: 'a@example.com', subject, text, textEncoding: 'base64' });
+    const qpText = `A line with = sign and a very long tail ${'x'.repeat(120)}\n第二行`;
+    await rawTransport().sendMail({ from: FROM, to: 'b@example.com', subject: 'Plain ASCII subject', text: qpText, html: '<p>您好 &amp; <b>hello</b></p>', textEncoding: 'quoted-printable' });
+    const [base64, qp] = mailbox.messages();
+    expect(base64).toMatchObject({ subject, text, from: '语音服务 <noreply@example.com>', html: null, attachments: [] });
+    expect(qp).toMatchObject({ subject: 'Plain ASCII subject', text: qpText, html: '<p>您好 &amp; <b>hello</b></p>' });
+  });
+
+  it('when a message is in GBK with a PDF attached, then the subject and text are decoded and the attachment is listed', async () => {
+    // 审核通过 in GBK, written out so the fixture does not depend on an encoder.
+    const gbk = Buffer.from('c9f3bacbcda8b9fd', 'hex');
+    expect(new TextDecoder('gbk').decode(gbk)).toBe('审核通过');
+    const pdf = Buffer.from('%PDF-1.4\n%fake but shaped like a PDF\n');
+    const raw = [
+      'From: =?GBK?B?' + gbk.toString('base64') + '?= <ops@tenant.example.cn>',
+      'To: desk@example.com',
+      'Subject: =?GBK?B?' + gbk.toString('base64') + '?= VT-9',
+      'Message-ID: <gbk-1@tenant.example.cn>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=GBK',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.concat([gbk, Buffer.from('\r\nVT-9\r\n')]).toString('base64'),
+      '--b1',
+      'Content-Type: application/pdf; name="licence.pdf"',
+      'Content-Disposition: attachment; filename="licence.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      pdf.toString('base64'),
+      '--b1--',
+      '',
+    ].join('\r\n');
+    await rawTransport().sendMail({ envelope: { from: 'ops@tenant.example.cn', to: ['desk@example.com'] }, raw });
+    const [got] = mailbox.messages();
+    expect(got).toMatchObject({
+      from: '审核通过 <ops@tenant.example.cn>',
+      subject: '审核通过 VT-9',
+      text: '审核通过\nVT-9\n',
+      messageId: '<gbk-1@tenant.example.cn>',
+      attachments: [{ filename: 'licence.pdf', contentType: 'application/pdf', size: pdf.length }],
+    });
+    expect(got?.headers['content-type']).toContain('multipart/mixed');
   });
 
   it('when the server refuses with 451, then the send fails retryable with the reply, and a retry delivers exactly one message', async () => {
@@ -180,6 +237,7 @@ describe('SMS through the dev gateway', () => {
         const header = req.headers['x-wsse'];
         const v = verifyWsse(typeof header === 'string' ? header : undefined, appKey, appSecret, {
           maxSkewMs: 5 * 60_000,
+          contentDigest: contentDigest(body),
           isReplay: (n) => nonces.has(n) || (nonces.add(n), false),
         });
         if (!v.ok) {
@@ -282,18 +340,22 @@ describe('SMS through the dev gateway', () => {
     expect(reports[0]?.report).toMatchObject({ providerMessageId: a, delivered: true, status: 'DELIVRD', reason: null, to: '+8613800138000', requestId: 'outbox-207' });
     expect(reports[1]?.report).toMatchObject({ providerMessageId: b, delivered: false, status: 'UNDELIV', to: '+8613900139000', requestId: 'outbox-207' });
     expect(reports[1]?.report?.reason).toContain('MK:0005');
-    expect(gateway.messages().find((m) => m.smsMsgId === a)?.delivery).toMatchObject({ status: 'DELIVRD', callbackStatus: 200 });
+    const delivery = gateway.messages().find((m) => m.smsMsgId === a)?.delivery;
+    expect(delivery).toMatchObject({ status: 'DELIVRD', callbackStatus: 200 });
+    // The report as sent: its Content-Digest is the body's, and the signature covers it.
+    expect(delivery?.request.headers['Content-Digest']).toBe(`sha-256=:${createHash('sha256').update(delivery?.request.body ?? '').digest('base64')}:`);
   });
 
-  it('when a report is forged or replayed, then the callback refuses it', async () => {
+  it('when a report is forged, replayed, or signed without its body, then the callback refuses it', async () => {
     const body = new URLSearchParams({ smsMsgId: 'forged', status: 'DELIVRD' }).toString();
     const post = (headers: Record<string, string>) =>
       fetch(callbackUrl, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body });
     expect((await post({})).status).toBe(401);
-    expect((await post(wsseHeaders(appKey, 'guessed-secret'))).status).toBe(401);
-    const signed = wsseHeaders(appKey, appSecret);
+    expect((await post(signedReportHeaders(appKey, 'guessed-secret', body))).status).toBe(401);
+    expect((await post(wsseHeaders(appKey, appSecret))).status).toBe(401);
+    const signed = signedReportHeaders(appKey, appSecret, body);
     expect((await post(signed)).status).toBe(200);
     expect((await post(signed)).status).toBe(401);
-    expect(reports.map((r) => r.refused)).toEqual(['malformed', 'bad_digest', null, 'replayed']);
+    expect(reports.map((r) => r.refused)).toEqual(['malformed', 'bad_digest', 'bad_digest', null, 'replayed']);
   });
 });

@@ -5,7 +5,12 @@ export class BackOfficeSession {
 
   constructor(readonly baseUrl: string) {}
 
-  private cookieHeader(): string {
+  /** What a browser sends with a form post from one of the app's pages. */
+  private get origin(): string {
+    return new URL(this.baseUrl).origin;
+  }
+
+  cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
@@ -33,7 +38,7 @@ export class BackOfficeSession {
     const body = new URLSearchParams({ _csrf: this.csrf, ...form });
     const res = await fetch(this.baseUrl + path, {
       method: 'POST',
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', origin: this.origin, ...headers },
       body,
       redirect: 'manual',
     });
@@ -48,12 +53,21 @@ export class BackOfficeSession {
   async postRaw(path: string, body: URLSearchParams): Promise<{ status: number; html: string; headers: Headers }> {
     const res = await fetch(this.baseUrl + path, {
       method: 'POST',
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', origin: this.origin },
       body,
       redirect: 'manual',
     });
     this.remember(res);
     return { status: res.status, html: await res.text(), headers: res.headers };
+  }
+
+  /** A cookie as the browser holds it (undefined when it has none). */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
   }
 
   async login(email: string, password: string): Promise<void> {

@@ -30,10 +30,16 @@ export interface TestApp {
   url: string;
   web: RunningWeb;
   worker: RunningWorker;
+  /** The test's own connection, as the owner of the tables (fixtures, inspection). */
   database: Database;
+  /** The owner's URL (what `npm run web`/`worker` get as DATABASE_URL). */
   databaseUrl: string;
+  /** The restricted application role's URL, which the app's web and worker connect with. */
+  appDatabaseUrl: string;
   taskQueue: string;
   startWorker(): Promise<RunningWorker>;
+  /** Another web process on the same database, queue and channels (e.g. a second copy, or the app after a restart); the caller stops it. */
+  startAnotherWeb(): Promise<RunningWeb>;
   channels: NotificationChannels | undefined;
   addTenant(name?: string): Promise<TestTenant>;
   addStaff(role: Role, password?: string): Promise<StaffMember & { password: string }>;
@@ -53,7 +59,7 @@ export async function startTestApp(opts: { notifications?: boolean } = {}): Prom
   await admin.unsafe(`create database ${dbName}`);
   await admin.end();
   const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${dbName}`);
-  await prepareDatabase(databaseUrl);
+  const { appUrl } = await prepareDatabase(databaseUrl);
 
   const taskQueue = `test-${suffix}`;
   const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' });
@@ -62,9 +68,9 @@ export async function startTestApp(opts: { notifications?: boolean } = {}): Prom
   const database = connectDatabase(databaseUrl, { max: 4 });
   // Real local SMTP and SMS sinks, only for suites about sending (others assert rows stay queued).
   const channels = opts.notifications ? await startNotificationChannels(config, log) : undefined;
-  const web = await startWeb(config, databaseUrl, temporal, log, { channels });
+  const web = await startWeb(config, appUrl, temporal, log, { channels });
   const senders = channels ? createSenders(config, channels, `${web.url}/callbacks/sms-status`) : undefined;
-  const launchWorker = async () => startWorker(config, databaseUrl, temporal, log, { workflowBundle: await workflowBundle(), senders });
+  const launchWorker = async () => startWorker(config, appUrl, temporal, log, { workflowBundle: await workflowBundle(), senders });
   let worker = await launchWorker();
 
   const app: TestApp = {
@@ -75,11 +81,13 @@ export async function startTestApp(opts: { notifications?: boolean } = {}): Prom
     },
     database,
     databaseUrl,
+    appDatabaseUrl: appUrl,
     taskQueue,
     async startWorker() {
       worker = await launchWorker();
       return worker;
     },
+    startAnotherWeb: () => startWeb(config, appUrl, temporal, log, { channels }),
     async addTenant(name = `tenant-${randomBytes(4).toString('hex')}`) {
       const apiKey = `vrd_test_${randomBytes(18).toString('base64url')}`;
       const tenant = await ensureTenantWithKey(database.db, name, apiKey);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseWsse, verifyWsse, wsseCreated, wsseHeaders, wssePasswordDigest } from '../../../notifications/sms.js';
+import { contentDigest, parseWsse, signedReportHeaders, verifyWsse, wsseCreated, wsseHeaders, wssePasswordDigest } from '../../../notifications/sms.js';
 
 // A fixed vector; the expected digests are computed here with node:crypto, not by the code under test.
 const nonce = 'ac1c911c4792492687f8f6b2264a491e';
@@ -100,5 +100,36 @@ describe('verifyWsse', () => {
     const forged = createHash('sha256').update(`${nonce}${created}not-the-secret`).digest('base64');
     verifyWsse(header({ digest: forged }), 'app-key-1', secret, { ...opts, isReplay: (n) => (seen.push(n), false) });
     expect(seen).toEqual([]);
+  });
+});
+
+describe('signed delivery reports (the body inside the signature)', () => {
+  const body = 'smsMsgId=m-1&status=DELIVRD&to=%2B8613800138000';
+  const bodyDigest = `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
+  const opts = { maxSkewMs: 5 * 60_000, now: createdMs };
+
+  it('when a report is signed, then Content-Digest is the RFC 9530 SHA-256 of the body and the digest is Base64(SHA256(nonce + created + Content-Digest + secret))', () => {
+    expect(contentDigest(body)).toBe(bodyDigest);
+    expect(contentDigest(Buffer.from(body))).toBe(bodyDigest);
+    const h = signedReportHeaders('app-key-1', secret, body, { nonce, created });
+    expect(h['Content-Digest']).toBe(bodyDigest);
+    const expected = createHash('sha256').update(`${nonce}${created}${bodyDigest}${secret}`).digest('base64');
+    expect(parseWsse(h['X-WSSE'])?.passwordDigest).toBe(expected);
+    expect(expected).not.toBe(rawDigest);
+  });
+
+  it('when the report is checked against its own body, then it is accepted', () => {
+    const h = signedReportHeaders('app-key-1', secret, body, { nonce, created });
+    expect(verifyWsse(h['X-WSSE'], 'app-key-1', secret, { ...opts, contentDigest: contentDigest(body) }).ok).toBe(true);
+  });
+
+  it('when the header is put on another body, then the digest no longer matches', () => {
+    const h = signedReportHeaders('app-key-1', secret, body, { nonce, created });
+    const other = body.replace('DELIVRD', 'UNDELIV');
+    expect(verifyWsse(h['X-WSSE'], 'app-key-1', secret, { ...opts, contentDigest: contentDigest(other) })).toMatchObject({ ok: false, reason: 'bad_digest' });
+  });
+
+  it('when a header signed without the body is checked as a report, then it is refused', () => {
+    expect(verifyWsse(header(), 'app-key-1', secret, { ...opts, contentDigest: bodyDigest })).toMatchObject({ ok: false, reason: 'bad_digest' });
   });
 });
