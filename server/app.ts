@@ -128,7 +128,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       deps.log.error({ err, method: req.method, path: req.path }, 'page request failed');
     }
     if (res.headersSent) return;
-    // Errors from routes mounted before the cookie parser (callbacks, static files) get here too.
+    // Errors from routes mounted before the cookie parser (the htmx file) get here too.
     if (req.cookies === undefined) parseCookies(req, res, () => undefined);
     renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status, message }, status);
   };
