@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { reviewEvents, reviews, staff, tenants } from './schema.js';
 import type { Db } from './client.js';
+import { cursorInstant, cursorInteger, isUuid } from './cursor.js';
 import type { ReviewKind, ReviewStatus, SlaState } from '../domain/review.js';
 
 export type ReviewRow = typeof reviews.$inferSelect;
@@ -88,10 +89,10 @@ export function decodeCursor(s: string): QueueCursor | undefined {
     const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
     if (!Array.isArray(v) || v.length !== 3) return undefined;
     const [bucket, dueAt, id] = v as [unknown, unknown, unknown];
-    if (typeof bucket !== 'number' || typeof dueAt !== 'string' || typeof id !== 'string') return undefined;
-    const date = new Date(dueAt);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
-    return { bucket, dueAt: date, id };
+    const at = cursorInstant(dueAt);
+    const wholeBucket = cursorInteger(bucket);
+    if (wholeBucket === undefined || !at || !isUuid(id)) return undefined;
+    return { bucket: wholeBucket, dueAt: at, id };
   } catch {
     return undefined;
   }

@@ -199,7 +199,8 @@ export const notificationOutbox = pgTable(
     recipient: text('recipient').notNull(),
     tenantId: uuid('tenant_id').references(() => tenants.id),
     reviewId: uuid('review_id').references(() => reviews.id),
-    contactId: uuid('contact_id').references(() => contacts.id),
+    /** A deleted contact leaves its notices behind: the recipient is kept as text. */
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
     language: text('language').notNull(),
     subject: text('subject'),
     body: text('body').notNull(),

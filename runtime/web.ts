@@ -65,14 +65,30 @@ export async function startWeb(
     port,
     deps,
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await drain(server, DRAIN_MS);
       await connection.close();
       await database.close();
     },
   };
+}
+
+/** How long requests already being answered get to finish once the server stops. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Stops accepting connections, lets the requests in progress finish (idle keep-alive
+ * connections are closed as soon as they are idle), and cuts whatever is left after `ms`.
+ */
+async function drain(server: Server, ms: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const idle = setInterval(() => server.closeIdleConnections(), 100);
+  const cut = setTimeout(() => server.closeAllConnections(), ms);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idle);
+    clearTimeout(cut);
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from '../runtime/config.js';
 import { prepareDatabase } from '../db/migrate.js';
+import { createLifecycle, shutDownOnSignals } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
 import { temporalTarget } from '../runtime/temporal.js';
 import { startWeb } from '../runtime/web.js';
@@ -15,9 +16,9 @@ async function main(): Promise<void> {
   const sms = config.notifications.sms;
   const web = await startWeb(config, appUrl, temporalTarget(process.env), log, sms ? { channels: { sms, dev: {} } } : {});
   log.info({ url: web.url }, 'web server listening');
-  const stop = () => void web.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const lifecycle = createLifecycle({ phases: ['web'], log });
+  lifecycle.onStop('web', 'web server', web.stop);
+  shutDownOnSignals(lifecycle);
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from '../runtime/config.js';
 import { prepareDatabase } from '../db/migrate.js';
+import { createLifecycle, shutDownOnSignals } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
 import { temporalTarget } from '../runtime/temporal.js';
 import { startWorker } from '../runtime/worker.js';
@@ -20,9 +21,9 @@ async function main(): Promise<void> {
       : undefined;
   const worker = await startWorker(config, appUrl, temporalTarget(process.env), log, { senders });
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
-  const stop = () => void worker.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const lifecycle = createLifecycle({ phases: ['worker'], log });
+  lifecycle.onStop('worker', 'worker', worker.stop);
+  shutDownOnSignals(lifecycle);
   await worker.done;
 }
 

@@ -5,7 +5,7 @@ import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
-import { apiRouter } from './api/router.js';
+import { apiErrorHandler, apiRouter } from './api/router.js';
 import { callbackRouter } from './callbacks.js';
 import { createCsrf } from './backoffice/csrf.js';
 import { helpers } from './backoffice/helpers.js';
@@ -18,10 +18,11 @@ import { devSinksRouter } from './backoffice/dev-sinks.js';
 import { templatesRouter } from './backoffice/templates.js';
 import { tenantsRouter } from './backoffice/tenants.js';
 import { filesRouter } from './backoffice/files.js';
-import { loadSession } from './backoffice/session.js';
+import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
+import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -84,22 +85,31 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     });
   });
 
-  app.use('/api/v1', apiRouter(deps));
+  // Path and query are checked here; bodies where the router parses them (JSON or multipart fields).
+  app.use('/api/v1', refuseControlCharacters(refuseApiInput), apiRouter(deps), apiErrorHandler(deps));
   app.use(callbackRouter(deps));
 
   app.get('/static/htmx.js', (_req, res) => res.sendFile(htmxFile, { maxAge: '1d' }));
   app.use('/static', express.static(path.join(root, 'views/static'), { maxAge: '1h' }));
 
   const csrf = createCsrf(opts.cookieSecret, opts.secureCookies);
-  app.use(cookieParser());
+  const parseCookies = cookieParser();
+  app.use(parseCookies);
   app.use(requireSameOrigin(opts.publicUrl));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(loadSession(deps));
   app.use((_req, res, next) => {
-    res.locals.devMailbox = !!deps.notifications?.dev.mailbox;
-    res.locals.devSms = !!deps.notifications?.dev.sms;
+    const noticeReader = !!res.locals.staff && NOTICE_READERS.includes(res.locals.staff.role);
+    res.locals.noticeReader = noticeReader;
+    res.locals.devMailbox = noticeReader && !!deps.notifications?.dev.mailbox;
+    res.locals.devSms = noticeReader && !!deps.notifications?.dev.sms;
     next();
   });
+  app.use(
+    refuseControlCharacters((problems, req, res) =>
+      renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status: 400, messageKey: 'input.controlCharacters', problems }, 400),
+    ),
+  );
   app.use(loginRouter(deps, csrf, opts.secureCookies));
   app.use(queueRouter(deps, csrf));
   app.use(reviewRouter(deps, csrf));
@@ -126,8 +136,24 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       deps.log.error({ err, method: req.method, path: req.path }, 'page request failed');
     }
     if (res.headersSent) return;
+    // Errors from routes mounted before the cookie parser (the htmx file) get here too.
+    if (req.cookies === undefined) parseCookies(req, res, () => undefined);
     renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status, message }, status);
   };
   app.use(pageErrors);
+  // Whatever the error page itself trips over: a plain answer, never Express's default page with its stack trace.
+  const lastResort: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+    deps.log.error({ err, method: req.method, path: req.path }, 'error page failed');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(500).type('text/plain').send('something went wrong on our side');
+  };
+  app.use(lastResort);
   return app;
+}
+
+function refuseApiInput(problems: InputProblem[]): never {
+  throw apiInputError(problems);
 }

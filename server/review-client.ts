@@ -1,6 +1,15 @@
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
+import {
+  Client,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import { defineSearchAttributeKey, NamespaceNotFoundError, SearchAttributeType, TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor, type Decision } from '../domain/review.js';
+import { HttpError } from './errors.js';
 import {
   claimUpdate,
   decideUpdate,
@@ -28,6 +37,18 @@ export class DecisionRefused extends Error {
   constructor(readonly refusal: Refusal, readonly reason: 'refused' | 'closed') {
     super(refusal.code);
     this.name = 'DecisionRefused';
+  }
+}
+
+/**
+ * Temporal could not take the request: down, unreachable, overloaded, or this app's namespace
+ * is missing. Not the review's fault, so never a refusal: a 503 that says to try again (the
+ * Update id makes a retried decision the same decision).
+ */
+export class ReviewServiceUnavailable extends HttpError {
+  constructor(override readonly cause: unknown) {
+    super(503, 'review_service_unavailable', 'the review service is unavailable; try again', [], { 'Retry-After': '5' });
+    this.name = 'ReviewServiceUnavailable';
   }
 }
 
@@ -96,27 +117,52 @@ export class ReviewClient {
   }
 }
 
+/** gRPC answers that say Temporal is not serving us right now, as opposed to a mistake in the request. */
+const OUTAGE_CODES: ReadonlySet<number> = new Set([
+  1, // CANCELLED
+  4, // DEADLINE_EXCEEDED
+  7, // PERMISSION_DENIED
+  8, // RESOURCE_EXHAUSTED
+  10, // ABORTED
+  14, // UNAVAILABLE
+  16, // UNAUTHENTICATED
+]);
+
+/**
+ * The round's workflow is gone: finished, or never started. The SDK turns every gRPC NOT_FOUND
+ * into WorkflowNotFoundError; the namespace's own NOT_FOUND normally arrives as
+ * NamespaceNotFoundError, but a server that omits the failure details leaves only its wording.
+ */
+function isClosedRound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError && !/namespace/i.test(err.message);
+}
+
+function isOutage(err: unknown): boolean {
+  if (err instanceof NamespaceNotFoundError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (err instanceof WorkflowNotFoundError) return !isClosedRound(err);
+  if (err instanceof ServiceError) {
+    const cause = err.cause;
+    return isGrpcServiceError(cause) ? OUTAGE_CODES.has(cause.code) : true;
+  }
+  return isGrpcServiceError(err) && OUTAGE_CODES.has(err.code);
+}
+
 function classifyUpdateError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError) {
     const details = (err.cause as { details?: unknown[] } | undefined)?.details;
     const refusal = details?.find(isRefusal);
     return new DecisionRefused(refusal ?? { code: 'closed', params: { detail: err.cause?.message ?? err.message } }, 'refused');
   }
-  if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
-    return new DecisionRefused({ code: 'closed' }, 'closed');
-  }
+  if (isClosedRound(err)) return new DecisionRefused({ code: 'closed' }, 'closed');
+  if (isOutage(err)) return new ReviewServiceUnavailable(err);
   return err;
-}
-
-function isCompletedError(err: unknown): boolean {
-  return err instanceof Error && /already completed|workflow execution already completed|not found/i.test(err.message);
 }
 
 async function ignoreClosed(p: Promise<void>): Promise<void> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) return;
-    throw err;
+    if (isClosedRound(err)) return;
+    throw isOutage(err) ? new ReviewServiceUnavailable(err) : err;
   }
 }

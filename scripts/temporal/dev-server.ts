@@ -1,20 +1,16 @@
 /**
  * Starts a local Temporal dev server (`temporal server start-dev` from the Temporal CLI) on free
- * ports, with the project's custom search attributes, and stops it again.
- *
- * The child process must not outlive this one:
- * - it stays in our process group, so a Ctrl-C in the terminal reaches it too;
- * - a process 'exit' handler sends it SIGTERM (and SIGTERM/SIGINT/SIGHUP to us do the same when
- *   nobody else handles those signals);
- * - on POSIX a tiny watchdog shell stops it if we are killed with SIGKILL, which no handler sees.
+ * ports, with the project's custom search attributes, and stops it again. The child runs in its
+ * own process group and never outlives this process (runtime/child-process.ts says how).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
+import { OutputTail, supervise } from '../../runtime/child-process.js';
 import { findTemporalCli, type Log } from './binaries.js';
 import { freePorts } from './net.js';
 
@@ -54,6 +50,8 @@ export interface DevServer {
   pid: number;
   /** SIGTERM, wait for exit, SIGKILL after 10 s. Idempotent; safe to pass around unbound. */
   stop(): Promise<void>;
+  /** Resolves (with how it ended) only if the server exits without stop() having been called. */
+  died: Promise<string>;
 }
 
 const STOP_GRACE_MS = 10_000;
@@ -105,11 +103,11 @@ async function startOnce(cli: string, namespace: string, opts: DevServerOptions,
   ];
   log(`Starting Temporal dev server on ${address} (namespace ${namespace}, ${opts.dbFile ? `state in ${opts.dbFile}` : 'in memory'})…`);
   const started = Date.now();
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output = new OutputTail(60);
   child.stdout?.on('data', (d: Buffer) => output.push(d));
   child.stderr?.on('data', (d: Buffer) => output.push(d));
-  const tracked = track(child);
+  const tracked = supervise(child, { stopSignal: 'SIGTERM', graceMs: STOP_GRACE_MS });
 
   const timeoutMs = opts.startTimeoutMs ?? 60_000;
   try {
@@ -124,19 +122,23 @@ async function startOnce(cli: string, namespace: string, opts: DevServerOptions,
     );
   }
   log(`Temporal dev server ready on ${address} in ${Date.now() - started} ms (pid ${child.pid}).`);
-  return { address, namespace, pid: child.pid ?? -1, stop: tracked.stop };
+  const died = tracked.died.then((how) => {
+    const last = output.text().split('\n').slice(-5).join('\n');
+    return last ? `${how}; last output:\n${last}` : how;
+  });
+  return { address, namespace, pid: tracked.pid, stop: tracked.stop, died };
 }
 
 async function waitUntilReady(
   address: string,
   namespace: string,
   timeoutMs: number,
-  tracked: { exited: () => string | undefined },
+  tracked: { exitDescription: () => string | undefined },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer yet';
   while (Date.now() < deadline) {
-    const exit = tracked.exited();
+    const exit = tracked.exitDescription();
     if (exit) throw new Error(`the server exited (${exit}) while starting`);
     let connection: Connection | undefined;
     try {
@@ -151,119 +153,6 @@ async function waitUntilReady(
     await delay(250);
   }
   throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s (last error: ${lastError})`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child process lifetime
-
-/**
- * Process-wide state, kept on globalThis so that two copies of this module (e.g. loaded through
- * different loaders) share one set of children and install the hooks once: two copies each
- * deferring to the other's signal listener would leave SIGTERM ignored.
- */
-interface Hooks {
-  children: Set<ChildProcess>;
-}
-const HOOKS_KEY = Symbol.for('voice-review-desk.temporal-dev-server.hooks');
-
-function processHooks(): Hooks {
-  const holder = globalThis as { [HOOKS_KEY]?: Hooks };
-  const existing = holder[HOOKS_KEY];
-  if (existing) return existing;
-  const hooks: Hooks = { children: new Set() };
-  holder[HOOKS_KEY] = hooks;
-  const killAll = (): void => {
-    for (const child of hooks.children) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    }
-  };
-  process.on('exit', killAll);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    const handler = (): void => {
-      // If the application handles this signal itself, it owns the shutdown (and calls stop();
-      // the 'exit' hook covers it if it does not).
-      if (process.listenerCount(signal) > 1) return;
-      killAll();
-      // Restore the default action (terminate) and re-raise, as if we had never listened.
-      process.removeListener(signal, handler);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, handler);
-  }
-  return hooks;
-}
-
-/**
- * Watches `child` until it exits. Returns an idempotent stop() closure and a probe that tells
- * whether (and how) the child has exited.
- */
-function track(child: ChildProcess): { stop: () => Promise<void>; exited: () => string | undefined } {
-  const { children } = processHooks();
-  children.add(child);
-  let exitDescription: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    const done = (what: string): void => {
-      exitDescription ??= what;
-      children.delete(child);
-      watchdog?.kill('SIGKILL');
-      resolve();
-    };
-    child.once('exit', (code, signal) => done(signal ? `signal ${signal}` : `exit code ${code}`));
-    child.once('error', (err) => done(`spawn error: ${err.message}`));
-  });
-  const watchdog = child.pid ? startWatchdog(child.pid) : undefined;
-
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (exitDescription === undefined) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-      }
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    })();
-    return stopping;
-  };
-  return { stop, exited: () => exitDescription };
-}
-
-/**
- * A detached-from-our-fate shell that polls our pid and SIGTERMs the server once we are gone
- * (covers SIGKILL of this process). Killed as soon as the server exits, so it never signals a
- * recycled pid.
- */
-function startWatchdog(childPid: number): ChildProcess | undefined {
-  if (process.platform === 'win32') return undefined;
-  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${childPid} 2>/dev/null; do sleep 1; done; kill -TERM ${childPid} 2>/dev/null`;
-  try {
-    const watchdog = spawn('/bin/sh', ['-c', script], { stdio: 'ignore' });
-    watchdog.on('error', () => undefined);
-    watchdog.unref();
-    return watchdog;
-  } catch {
-    return undefined;
-  }
-}
-
-class OutputTail {
-  private lines: string[] = [];
-  private partial = '';
-  constructor(private readonly max: number) {}
-  push(chunk: Buffer): void {
-    const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) {
-      if (!line.trim()) continue;
-      this.lines.push(line);
-      if (this.lines.length > this.max) this.lines.shift();
-    }
-  }
-  text(): string {
-    return [...this.lines, ...(this.partial ? [this.partial] : [])].join('\n');
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpError } from '../errors.js';
+import { apiInputError, controlCharacterProblems } from '../input-guard.js';
 
 const parseJson = express.json({ limit: '256kb', type: () => true });
 
@@ -16,5 +17,9 @@ export function jsonBody(req: Request, res: Response, next: NextFunction): void 
     next(new HttpError(415, 'unsupported_media_type', 'send the body as application/json', [{ path: '(body)', message: `expected application/json, got ${req.get('content-type') ?? 'no content type'}` }]));
     return;
   }
-  parseJson(req, res, next);
+  parseJson(req, res, (err?: unknown) => {
+    if (err) return next(err);
+    const problems = controlCharacterProblems(req.body, 'body');
+    next(problems.length > 0 ? apiInputError(problems) : undefined);
+  });
 }

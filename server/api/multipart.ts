@@ -4,6 +4,7 @@ import type { FileRule } from '../../domain/kinds/index.js';
 import { FileTooLarge, StorageFull, type FileStore, type StagedFile } from '../../files/store.js';
 import { sniffFile } from '../../files/sniff.js';
 import { HttpError } from '../errors.js';
+import { apiInputError, controlCharacterProblems } from '../input-guard.js';
 
 export interface MultipartForm {
   fields: Record<string, string>;
@@ -99,6 +100,10 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
     fail(err instanceof HttpError ? err : new HttpError(400, 'malformed_multipart', 'the multipart body cannot be read'));
   }
   const staged = (await Promise.all(staging)).filter((f): f is StagedFile => f !== undefined);
+  if (!failure) {
+    const problems = controlCharacterProblems(form.fields, 'body');
+    if (problems.length > 0) fail(apiInputError(problems));
+  }
   if (failure) {
     await store.discard(staged);
     req.unpipe();

@@ -1,5 +1,6 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { cursorInstant } from '../../db/cursor.js';
 import { findTenantReview, listTenantReviews } from '../../db/reviews.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
@@ -91,8 +92,8 @@ export function apiRouter(deps: AppDeps): Router {
 
 function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const submittedAt = new Date(at ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(submittedAt.getTime())) {
+  const submittedAt = cursorInstant(at);
+  if (!id || !UUID.test(id) || !submittedAt) {
     throw new HttpError(400, 'bad_cursor', 'cursor is not one this API returned', [{ path: 'cursor', message: 'malformed' }]);
   }
   return { submittedAt, id };

@@ -1,12 +1,13 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
+import { cursorInstant, isUuid } from '../../db/cursor.js';
 import { findNotice, listNotices, requeueNotice } from '../../db/outbox.js';
 import type { AppDeps } from '../deps.js';
 import { conflict, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
 import { isHtmx, renderPage } from './render.js';
-import { requireRole, staffOf } from './session.js';
+import { NOTICE_READERS, requireRole, staffOf } from './session.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATES = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
@@ -24,7 +25,7 @@ const PAGE = 50;
 /** The outbox: every notice, its content and attempts; failed ones can be sent again. */
 export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
-  const readers = requireRole('supervisor', 'admin', 'auditor');
+  const readers = requireRole(...NOTICE_READERS);
 
   r.get('/outbox', readers, async (req, res) => {
     const f = filters.parse(req.query);
@@ -84,8 +85,9 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
   return r;
 }
 
+/** A cursor that is not one this page wrote shows the first page. */
 function decodeBefore(s: string): { createdAt: Date; id: string } | undefined {
   const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  return id && UUID.test(id) && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : undefined;
+  const createdAt = cursorInstant(at);
+  return createdAt && isUuid(id) ? { createdAt, id } : undefined;
 }

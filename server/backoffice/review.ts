@@ -10,6 +10,7 @@ import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js
 import { pickLanguage } from '../i18n/index.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
+import { ReviewServiceUnavailable } from '../review-client.js';
 import { claimReview } from '../use-cases/claim-review.js';
 import { decideReview } from '../use-cases/decide-review.js';
 import { replyToTenant } from '../use-cases/reply-to-tenant.js';
@@ -73,8 +74,9 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     try {
       await run(deps, { id: staffOf(res).id, name: staffOf(res).name, role: staffOf(res).role }, id, req.body, languageOf(req, res));
     } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
-      const text = err.details.length > 0 ? err.details.map((d) => d.message).join('; ') : err.message;
+      const unavailable = err instanceof ReviewServiceUnavailable;
+      if (!(err instanceof HttpError) || (err.status >= 500 && !unavailable) || err.status === 404) throw err;
+      const text = unavailable ? 'review.serviceUnavailable' : err.details.length > 0 ? err.details.map((d) => d.message).join('; ') : err.message;
       renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, id, { kind: 'error', text }), err.status);
       return;
     }

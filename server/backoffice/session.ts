@@ -48,3 +48,5 @@ export function staffOf(res: Response): StaffMember {
 
 export const ALL_STAFF: Role[] = ['reviewer', 'supervisor', 'admin', 'auditor'];
 export const DECIDERS: Role[] = ['reviewer', 'supervisor', 'admin'];
+/** Notices carry contacts' e-mails and mobiles: the outbox and the dev sinks that show them are for these roles. */
+export const NOTICE_READERS: Role[] = ['supervisor', 'admin', 'auditor'];

@@ -4,6 +4,7 @@ import { refusalMessages } from './messages/refusals.js';
 import { subjectMessages } from './messages/subjects.js';
 import { devSinkMessages } from './messages/dev-sinks.js';
 import { securityMessages } from './messages/security.js';
+import { errorMessages } from './messages/errors.js';
 import type { Messages } from './types.js';
 
 /**
@@ -16,6 +17,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   subjects: subjectMessages,
   security: securityMessages,
   devSinks: devSinkMessages,
+  errors: errorMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { auditLog } from '../../db/schema.js';
+import { auditLog, notificationOutbox } from '../../db/schema.js';
 import { BackOfficeSession } from '../support/back-office.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -58,6 +58,32 @@ describe('tenant contacts', () => {
     expect(ok.body.mobile).toBe('+8613800138000');
     const changed = await app.api(tenant, 'PUT', `/contacts/${ok.body.id}`, contact(1, { language: 'en', subscriptions: [] }));
     expect(changed.body).toMatchObject({ language: 'en', subscriptions: [] });
+  });
+
+  it('when a contact that was sent a notice is deleted, then 204, and the notice keeps its recipient without the contact', async () => {
+    const tenant = await app.addTenant();
+    const created = await app.api(tenant, 'POST', '/contacts', contact(1));
+    expect(created.status).toBe(201);
+    const [notice] = await app.database.db
+      .insert(notificationOutbox)
+      .values({
+        event: 'voice_template.approved',
+        channel: 'email',
+        recipient: created.body.email,
+        tenantId: tenant.tenant.id,
+        contactId: created.body.id,
+        language: 'zh-CN',
+        subject: '审核通过',
+        body: '您的语音模板已通过审核',
+        state: 'sent',
+        dedupeKey: `contact-history-${created.body.id}`,
+      })
+      .returning();
+    const removed = await app.api(tenant, 'DELETE', `/contacts/${created.body.id}`);
+    expect(removed.status).toBe(204);
+    expect((await app.api(tenant, 'GET', '/contacts')).body.items).toEqual([]);
+    const [kept] = await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.id, notice!.id));
+    expect(kept).toMatchObject({ recipient: 'c1@example.com', contactId: null, state: 'sent', body: '您的语音模板已通过审核' });
   });
 
   it("when a tenant touches another tenant's contact, then 404", async () => {

@@ -103,6 +103,25 @@ describe('sending notices', () => {
     expect(mailbox().messages().some((m) => m.to.includes('skip@example.com'))).toBe(false);
   });
 
+  it("when a reviewer opens the dev mailbox or SMS page, then 403 as for the outbox, without contacts' addresses; a supervisor reads them", async () => {
+    await decidedFor([{ email: 'sink-roles@example.com', mobile: '+8613800000009' }], '权限测试');
+    await expect.poll(() => mailbox().messages().some((m) => m.to.includes('sink-roles@example.com')), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => gateway().messages().some((m) => m.to === '+8613800000009'), { timeout: 20_000 }).toBe(true);
+    for (const path of ['/outbox', '/dev/mailbox', '/dev/sms']) {
+      const page = await reviewer.get(path);
+      expect(page.status, path).toBe(403);
+      expect(page.html, path).not.toMatch(/sink-roles@example\.com|8613800000009/);
+    }
+    const queue = await reviewer.get('/queue');
+    expect(queue.html).not.toMatch(/href="\/(outbox|dev\/mailbox|dev\/sms)"/);
+    const member = await app.addStaff('supervisor');
+    const supervisor = new BackOfficeSession(app.url);
+    await supervisor.login(member.email, member.password);
+    expect((await supervisor.get('/dev/mailbox')).html).toContain('sink-roles@example.com');
+    expect((await supervisor.get('/dev/sms')).html).toContain('8613800000009');
+    expect((await supervisor.get('/queue')).html).toMatch(/href="\/dev\/mailbox"/);
+  });
+
   it('when a delivery report is forged, then it is refused and changes nothing', async () => {
     const keys = app.channels!.sms;
     const forged = await fetch(`${app.url}/callbacks/sms-status`, {

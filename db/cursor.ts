@@ -1,0 +1,29 @@
+/**
+ * Pieces of keyset cursors, checked before they reach a query: a cursor comes back from the
+ * client, so anything PostgreSQL would refuse (a year it cannot store, a fraction where an
+ * integer column is compared, a malformed uuid) must be caught here rather than fail the query.
+ */
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 9999;
+const INT4_MAX = 2_147_483_647;
+
+/** An instant written by Date#toISOString, in the years 2000-9999; undefined otherwise (also for 30 February). */
+export function cursorInstant(text: unknown): Date | undefined {
+  if (typeof text !== 'string' || !ISO_INSTANT.test(text)) return undefined;
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime()) || at.toISOString() !== text) return undefined;
+  const year = at.getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR ? at : undefined;
+}
+
+/** A whole number an integer column can hold (0 to 2^31-1); undefined otherwise. */
+export function cursorInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= INT4_MAX ? value : undefined;
+}
+
+export function isUuid(text: unknown): text is string {
+  return typeof text === 'string' && UUID.test(text);
+}

@@ -1,0 +1,113 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { HttpError, type ErrorDetail } from './errors.js';
+
+/**
+ * Refuses text no person types and PostgreSQL cannot store: NUL and the other C0 control
+ * characters (tab, line feed and carriage return are ordinary text). Checked at the edge, in
+ * every place a request carries text to the use-cases: the URL path, the query string and a
+ * parsed body (JSON or form), keys as well as values.
+ */
+
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+/** Enough to say what is wrong; a body full of them need not be listed whole. */
+const MAX_PROBLEMS = 20;
+
+export type InputPlace = 'path' | 'query' | 'body';
+
+export interface InputProblem extends ErrorDetail {
+  place: InputPlace;
+}
+
+const describe = (text: string) => {
+  const found = CONTROL.exec(text)?.[0] ?? '\u0000';
+  return `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+};
+
+/**
+ * Every string in `value` (an object tree from a parser) that holds a control character,
+ * named by its path (`contacts.0.name`; `(body)` for the value itself). Walks without
+ * recursion, so a deeply nested body cannot exhaust the stack.
+ */
+export function controlCharacterProblems(value: unknown, place: InputPlace, prefix: string[] = []): InputProblem[] {
+  // Each node points at its parent, so a path is spelled out only for the few values refused.
+  interface Node {
+    value: unknown;
+    key: string | undefined;
+    parent: Node | undefined;
+  }
+  const name = (node: Node | undefined, last?: string) => {
+    const keys = last === undefined ? [] : [last];
+    for (let n = node; n; n = n.parent) if (n.key !== undefined) keys.push(n.key);
+    const path = [...prefix, ...keys.reverse()];
+    return path.length > 0 ? path.join('.') : `(${place})`;
+  };
+  const problems: InputProblem[] = [];
+  const pending: Node[] = [{ value, key: undefined, parent: undefined }];
+  while (pending.length > 0 && problems.length < MAX_PROBLEMS) {
+    const node = pending.pop()!;
+    const v = node.value;
+    if (typeof v === 'string') {
+      if (CONTROL.test(v)) problems.push({ place, path: name(node), message: `contains the control character ${describe(v)}, which text may not hold` });
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) pending.push({ value: v[i], key: String(i), parent: node });
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        if (CONTROL.test(key)) {
+          problems.push({ place, path: name(node, JSON.stringify(key).slice(1, -1)), message: `the field name contains the control character ${describe(key)}` });
+          continue;
+        }
+        pending.push({ value: child, key, parent: node });
+      }
+    }
+  }
+  return problems;
+}
+
+/** The URL path's segments as the router will decode them into parameters. */
+function pathProblems(path: string): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const segment of path.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      continue; // the router answers a malformed escape itself
+    }
+    if (CONTROL.test(decoded)) {
+      problems.push({ place: 'path', path: '(path)', message: `the URL path segment ${JSON.stringify(decoded)} contains the control character ${describe(decoded)}` });
+    }
+  }
+  return problems;
+}
+
+/** What is wrong with a request's path, query string and parsed body; empty when nothing is. */
+export function requestInputProblems(req: Request): InputProblem[] {
+  return [
+    ...pathProblems(req.path),
+    ...controlCharacterProblems(req.query, 'query', ['query']),
+    ...(req.body === undefined ? [] : controlCharacterProblems(req.body, 'body')),
+  ].slice(0, MAX_PROBLEMS);
+}
+
+/** Passes clean requests on; hands the problems of the others to `refuse`, which answers or throws. */
+export function refuseControlCharacters(refuse: (problems: InputProblem[], req: Request, res: Response) => void): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const problems = requestInputProblems(req);
+    if (problems.length === 0) {
+      next();
+      return;
+    }
+    refuse(problems, req, res);
+  };
+}
+
+export const summarize = (problems: ErrorDetail[]) => problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+
+/** The tenant API's answer to control characters: 422 naming body fields, 400 for the path or query. */
+export function apiInputError(problems: InputProblem[]): HttpError {
+  const details = problems.map(({ path, message }) => ({ path, message }));
+  const inBody = problems.every((p) => p.place === 'body');
+  return new HttpError(inBody ? 422 : 400, inBody ? 'validation_failed' : 'bad_request', `invalid input: ${summarize(details)}`, details);
+}
