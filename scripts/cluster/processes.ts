@@ -24,6 +24,8 @@ export interface Managed {
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<string>;
   /** SIGTERM, then SIGKILL after `graceMs`. Idempotent. */
   stop(graceMs?: number): Promise<void>;
+  /** Stops echoing its output to the terminal (it still goes to the log file). */
+  silence(): void;
 }
 
 export interface SpawnOptions {
@@ -117,6 +119,9 @@ export function spawnManaged(opts: SpawnOptions): Managed {
         });
       });
     },
+    silence() {
+      quiet = true;
+    },
     stop(graceMs = 15_000) {
       quiet = true;
       stopping ??= (async () => {
@@ -129,6 +134,15 @@ export function spawnManaged(opts: SpawnOptions): Managed {
       return stopping;
     },
   };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Polls `probe` until it resolves true; fails early when `managed` ends. */
