@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four suites: unit (pure domain), workflow (time-skipping test server), integration (real
- * Postgres + Temporal dev server + the app on port 0) and browser (Chromium against that app).
+ * Five suites: unit (pure domain), workflow (time-skipping test server), integration (real
+ * Postgres + Temporal dev server + the app on port 0), browser (Chromium against that app) and
+ * cluster (`npm run cluster`: self-hosted Temporal, several web and worker processes).
  * Suites that start servers run one file at a time: the machine has two cores.
  */
 export default defineConfig({
@@ -20,6 +21,18 @@ export default defineConfig({
           globalSetup: ['test/support/global-services.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        // The whole deployment (self-hosted Temporal, 2 workers, 2 web processes) on two cores:
+        // after every other project, alone.
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 300_000,
           hookTimeout: 900_000,
         },
       },

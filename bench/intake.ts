@@ -6,6 +6,10 @@
  *   npx tsx bench/intake.ts            (embedded Postgres + Temporal dev server in a temp folder)
  *   RATES=10,20,40 SECONDS=10 npx tsx bench/intake.ts
  *
+ * Against a deployment that is already running (e.g. `npm run cluster`), with a tenant key it knows:
+ *   BENCH_URL=http://127.0.0.1:3000 BENCH_API_KEY=vrd_… [BENCH_DATABASE_URL=postgres://…] npx tsx bench/intake.ts
+ * BENCH_DATABASE_URL (the app's database) adds the queue-page timing; without it that part is skipped.
+ *
  * "Visible" means: the 201 has arrived (the row is committed before it is sent) and an
  * immediate GET /api/v1/reviews/{id} finds the review.
  */
@@ -30,7 +34,27 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Settings for a run against a running deployment, or undefined for the embedded one. */
+function externalTarget(): { url: string; apiKey: string; databaseUrl: string | undefined } | undefined {
+  const url = process.env.BENCH_URL;
+  const apiKey = process.env.BENCH_API_KEY;
+  if (!url && !apiKey) return undefined;
+  if (!url || !apiKey) throw new Error('BENCH_URL and BENCH_API_KEY must be set together (the URL of a running deployment and a tenant API key it knows)');
+  if (!/^https?:\/\//.test(url)) throw new Error(`BENCH_URL must be an http:// or https:// URL, got ${url}`);
+  return { url: url.replace(/\/+$/, ''), apiKey, databaseUrl: process.env.BENCH_DATABASE_URL || undefined };
+}
+
 async function main(): Promise<void> {
+  const external = externalTarget();
+  if (external) {
+    const db = external.databaseUrl ? connectDatabase(external.databaseUrl, { max: 2 }) : undefined;
+    try {
+      await measure(external.url, external.apiKey, db, `against ${external.url} (a running deployment)`);
+    } finally {
+      await db?.close();
+    }
+    return;
+  }
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vrd-bench-'));
   await fs.chmod(dataDir, 0o755);
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', DEMO_DATA: 'false' });
@@ -51,7 +75,9 @@ async function run(platform: Platform): Promise<void> {
   const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log);
   const db = connectDatabase(platform.databaseUrl, { max: 2 });
   try {
-    await measure(web.url, db);
+    const apiKey = 'vrd_bench_key_000000000000000000000';
+    await ensureTenantWithKey(db.db, 'bench tenant', apiKey);
+    await measure(web.url, apiKey, db, 'one web process + one worker, embedded Postgres + Temporal dev server (SQLite)');
   } finally {
     await db.close();
     await web.stop();
@@ -59,10 +85,7 @@ async function run(platform: Platform): Promise<void> {
   }
 }
 
-async function measure(url: string, db: Database): Promise<void> {
-  const apiKey = 'vrd_bench_key_000000000000000000000';
-  await ensureTenantWithKey(db.db, 'bench tenant', apiKey);
-
+async function measure(url: string, apiKey: string, db: Database | undefined, target: string): Promise<void> {
   const submitOne = async (i: number): Promise<number> => {
     const t0 = performance.now();
     const res = await fetch(`${url}/api/v1/voice-templates`, {
@@ -104,6 +127,15 @@ async function measure(url: string, db: Database): Promise<void> {
     process.stdout.write(`offered ${rate}/s: ${latencies.length} ok, ${failures} failed, p95 ${pct(latencies, 95).toFixed(0)} ms\n`);
   }
 
+  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+  process.stdout.write(`\nMachine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  process.stdout.write(`Submit → visible (201 + GET), ${seconds} s per step, ${target}\n\n`);
+  process.stdout.write('| offered/s | sustained/s | p50 ms | p95 ms | p99 ms | failed |\n|---|---|---|---|---|---|\n');
+  process.stdout.write(rows.join('\n') + '\n');
+  if (!db) {
+    process.stdout.write('\nQueue page: skipped (set BENCH_DATABASE_URL to time it)\n');
+    return;
+  }
   const queueTimes: number[] = [];
   for (let i = 0; i < 50; i++) {
     const t0 = performance.now();
@@ -112,12 +144,6 @@ async function measure(url: string, db: Database): Promise<void> {
   }
   queueTimes.sort((a, b) => a - b);
   const [{ open }] = (await db.sql`select count(*)::int as open from reviews where status = 'pending'`) as unknown as [{ open: number }];
-
-  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  process.stdout.write(`\nMachine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
-  process.stdout.write(`Submit → visible (201 + GET), ${seconds} s per step, one web process + one worker, embedded Postgres + Temporal dev server (SQLite)\n\n`);
-  process.stdout.write('| offered/s | sustained/s | p50 ms | p95 ms | p99 ms | failed |\n|---|---|---|---|---|---|\n');
-  process.stdout.write(rows.join('\n') + '\n');
   process.stdout.write(`\nQueue page (50 rows) with ${open} open reviews: p50 ${pct(queueTimes, 50).toFixed(1)} ms, p95 ${pct(queueTimes, 95).toFixed(1)} ms\n`);
 
 }

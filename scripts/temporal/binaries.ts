@@ -133,11 +133,11 @@ export async function findTestServer(log: Log = defaultLog): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 // Lookup helpers
 
-function exeName(name: string): string {
+export function exeName(name: string): string {
   return process.platform === 'win32' ? `${name}.exe` : name;
 }
 
-async function isExecutable(file: string): Promise<boolean> {
+export async function isExecutable(file: string): Promise<boolean> {
   try {
     const stat = await fs.stat(file);
     if (!stat.isFile()) return false;
@@ -148,7 +148,7 @@ async function isExecutable(file: string): Promise<boolean> {
   }
 }
 
-async function fromEnvironment(variable: string): Promise<string | undefined> {
+export async function fromEnvironment(variable: string): Promise<string | undefined> {
   const value = process.env[variable]?.trim();
   if (!value) return undefined;
   const resolved = path.resolve(value);
@@ -192,7 +192,7 @@ const inFlight = new Map<string, Promise<string>>();
  * Builds `finalDir` once: `build(tmpDir)` fills a private temporary folder and returns the name of
  * the executable inside it; the folder is then renamed to `finalDir`.
  */
-function buildOnce(finalDir: string, what: string, log: Log, build: (tmpDir: string) => Promise<string>): Promise<string> {
+export function buildOnce(finalDir: string, what: string, log: Log, build: (tmpDir: string) => Promise<string>): Promise<string> {
   let pending = inFlight.get(finalDir);
   if (!pending) {
     pending = buildOnceUncached(finalDir, what, log, build).finally(() => inFlight.delete(finalDir));
@@ -240,7 +240,7 @@ async function buildOnceUncached(
 }
 
 /** The executable of a finished build in `dir` (marked by `.complete`), if there is one. */
-async function completedBuild(dir: string): Promise<string | undefined> {
+export async function completedBuild(dir: string): Promise<string | undefined> {
   try {
     const exe = (await fs.readFile(path.join(dir, '.complete'), 'utf8')).trim();
     const file = path.join(dir, exe);
@@ -367,7 +367,7 @@ async function readLock(
 // ---------------------------------------------------------------------------------------------
 // Running build tools with visible progress
 
-interface RunOptions {
+export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   log: Log;
@@ -377,7 +377,7 @@ interface RunOptions {
   status?: () => string;
 }
 
-async function run(cmd: string, args: string[], opts: RunOptions): Promise<void> {
+export async function run(cmd: string, args: string[], opts: RunOptions): Promise<void> {
   const started = Date.now();
   const tail: string[] = [];
   const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });

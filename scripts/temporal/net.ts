@@ -28,6 +28,36 @@ export async function freePorts(count: number, host = '127.0.0.1'): Promise<numb
   }
 }
 
+/**
+ * Like freePorts, but below `limit` (exclusive), for software that stores ports in 16-bit signed
+ * columns (Temporal's cluster membership table): the kernel's own choice comes from the ephemeral
+ * range above 32767. Scans upwards from a random start in [limit / 2, limit).
+ */
+export async function freePortsBelow(count: number, limit = 32_768, host = '127.0.0.1'): Promise<number[]> {
+  const low = Math.floor(limit / 2);
+  const span = limit - low;
+  const start = low + Math.floor(Math.random() * span);
+  const servers: net.Server[] = [];
+  const ports: number[] = [];
+  try {
+    for (let i = 0; i < span && ports.length < count; i++) {
+      const port = low + ((start - low + i) % span);
+      const server = net.createServer();
+      const bound = await new Promise<boolean>((resolve) => {
+        server.once('error', () => resolve(false));
+        server.listen(port, host, () => resolve(true));
+      });
+      if (!bound) continue;
+      servers.push(server);
+      ports.push(port);
+    }
+    if (ports.length < count) throw new Error(`only ${ports.length} of ${count} free ports below ${limit}`);
+    return ports;
+  } finally {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  }
+}
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   const [port] = await freePorts(1, host);
   if (port === undefined) throw new Error('no free port');
