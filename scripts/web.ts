@@ -11,6 +11,9 @@ async function main(): Promise<void> {
   if (!config.databaseUrl || !config.temporal.address) {
     throw new ConfigError(['npm run web needs DATABASE_URL and TEMPORAL_ADDRESS (use npm start for embedded services)']);
   }
+  if (!config.fieldKey) {
+    throw new ConfigError(['npm run web needs FIELD_ENCRYPTION_KEY, the same in every web process (openssl rand -base64 32)']);
+  }
   const log = createLogger(config.logLevel, 'vrd-web');
   const { appUrl } = await prepareDatabase(config.databaseUrl, { appUrl: config.databaseAppUrl });
   const sms = config.notifications.sms;

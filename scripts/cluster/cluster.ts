@@ -130,6 +130,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       TEMPORAL_ADDRESS: temporal.server.address,
       TEMPORAL_NAMESPACE: opts.namespace,
       DATA_DIR: dataDir,
+      FIELD_ENCRYPTION_KEY: secrets.fieldKey,
       DEMO_DATA: 'false',
       LOG_LEVEL: 'info',
     };

@@ -13,6 +13,8 @@ const schema = z.object({
   temporalDbPassword: z.string().min(16),
   appDbPassword: z.string().min(16),
   sessionSecret: z.string().min(32),
+  /** Seals ID numbers; every web process must hold the same key. Absent in files written before it existed. */
+  fieldKey: z.string().length(44).optional(),
   adminEmail: z.email(),
   adminPassword: z.string().min(12),
   tenantName: z.string().min(1),
@@ -35,6 +37,7 @@ export async function loadSecrets(dataDir: string, env: NodeJS.ProcessEnv): Prom
       temporalDbPassword: token(24),
       appDbPassword: token(24),
       sessionSecret: token(32),
+      fieldKey: randomBytes(32).toString('base64'),
       adminEmail: 'admin@cluster.local',
       adminPassword: token(12),
       tenantName: 'cluster tenant',
@@ -48,6 +51,10 @@ export async function loadSecrets(dataDir: string, env: NodeJS.ProcessEnv): Prom
       throw new Error(`${file} is damaged (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); remove it to generate new credentials`);
     }
     stored = parsed.data;
+    if (!stored.fieldKey) {
+      stored.fieldKey = randomBytes(32).toString('base64');
+      await fs.writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+    }
   }
   return {
     ...stored,
