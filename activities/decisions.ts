@@ -2,13 +2,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
-import { contacts, notificationOutbox, reviewEvents, reviews, tenants } from '../db/schema.js';
+import { reviewEvents, reviews } from '../db/schema.js';
 import { KINDS } from '../domain/kinds/index.js';
 import { findRejectionReason } from '../domain/kinds/reasons.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { Actor, Decision, ReviewKind } from '../domain/review.js';
-import type { Language } from '../domain/labels.js';
-import { beijingTime, noticeRenderer } from './notices.js';
+import { beijingTime } from './notices.js';
+import { queueTenantNotices } from './tenant-notices.js';
 
 export type ApplyDecisionResult = { applied: true } | { applied: false; reason: 'stale' | 'withdrawn' };
 
@@ -73,37 +73,21 @@ export async function applyDecision(
 
     await storeOf(kind).onDecision?.(tx, row, decision);
 
-    const recipients = await tx
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.tenantId, row.tenantId), sql`${KINDS[kind].subscription} = any(${contacts.subscriptions})`));
-    const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, row.tenantId));
-    const render = noticeRenderer(tx);
-    const notices = [];
-    for (const c of recipients) {
-      const language = c.language as Language;
-      const reasonWords = decision.outcome === 'rejected' ? [reason?.text[language], decision.reasonText].filter(Boolean).join(': ') : '';
-      const facts = {
+    await queueTenantNotices(tx, {
+      tenantId: row.tenantId,
+      subscription: KINDS[kind].subscription,
+      event: decision.outcome === 'approved' ? 'review.approved' : 'review.rejected',
+      outboxEvent: `${kind}.${decision.outcome}`,
+      reviewId,
+      cause: key,
+      facts: (language) => ({
         kind,
-        contactName: c.name,
-        tenantName: tenant?.name ?? '',
         title: row.title,
         subjectId: row.subjectId,
-        reason: reasonWords,
+        reason: decision.outcome === 'rejected' ? [reason?.text[language], decision.reasonText].filter(Boolean).join(': ') : '',
         decidedAt: beijingTime(decision.decidedAt),
-      };
-      const event = decision.outcome === 'approved' ? 'review.approved' : 'review.rejected';
-      const email = await render(event, 'email', language, facts);
-      const sms = await render(event, 'sms', language, facts);
-      const base = { event: `${kind}.${decision.outcome}`, tenantId: row.tenantId, reviewId, contactId: c.id, language };
-      notices.push(
-        { ...base, channel: 'email' as const, recipient: c.email, subject: email.subject, body: email.text, dedupeKey: `${key}:${c.id}:email` },
-        { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, body: sms.text, dedupeKey: `${key}:${c.id}:sms` },
-      );
-    }
-    if (notices.length > 0) {
-      await tx.insert(notificationOutbox).values(notices).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
-    }
+      }),
+    });
     return { applied: true } as const;
   });
 }

@@ -1,11 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
-import { contacts, notificationOutbox, reviewEvents, reviews } from '../db/schema.js';
+import { reviewEvents, reviews } from '../db/schema.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, type DeadlineRule } from '../domain/working-time.js';
-import type { Language } from '../domain/labels.js';
-import { noticeRenderer } from './notices.js';
+import { queueTenantNotices } from './tenant-notices.js';
 import type { Actor } from '../domain/review.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
 import { queueStaffNotices } from './staff-notices.js';
@@ -100,23 +99,14 @@ export async function replyToReminder(
       details: { round: args.round, answered: args.answered },
       dedupeKey: args.replyKey,
     });
-    const recipients = await tx
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.tenantId, row.tenantId), sql`'reminder_reply' = any(${contacts.subscriptions})`));
-    const render = noticeRenderer(tx);
-    const notices = [];
-    for (const c of recipients) {
-      const lang = c.language as Language;
-      const facts = { kind: row.kind, contactName: c.name, title: row.title, subjectId: row.subjectId, message: args.message };
-      const email = await render('reminder.replied', 'email', lang, facts);
-      const sms = await render('reminder.replied', 'sms', lang, facts);
-      const base = { event: 'reminder.replied', tenantId: row.tenantId, reviewId: row.id, contactId: c.id, language: lang };
-      notices.push(
-        { ...base, channel: 'email' as const, recipient: c.email, subject: email.subject, body: email.text, dedupeKey: `${args.replyKey}:${c.id}:email` },
-        { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, body: sms.text, dedupeKey: `${args.replyKey}:${c.id}:sms` },
-      );
-    }
-    if (notices.length > 0) await tx.insert(notificationOutbox).values(notices).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
+    await queueTenantNotices(tx, {
+      tenantId: row.tenantId,
+      subscription: 'reminder_reply',
+      event: 'reminder.replied',
+      outboxEvent: 'reminder.replied',
+      reviewId: row.id,
+      cause: args.replyKey,
+      facts: () => ({ kind: row.kind, title: row.title, subjectId: row.subjectId, message: args.message }),
+    });
   });
 }

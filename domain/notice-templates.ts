@@ -10,6 +10,9 @@ export const NOTICE_EVENTS = {
   'review.rejected': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'reason', 'decidedAt'] },
   'reminder.replied': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'message'] },
   'manual': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'message'] },
+  'service.frozen': { audience: 'tenant', vars: ['contactName', 'tenantName', 'businessType', 'reason'] },
+  'service.resumed': { audience: 'tenant', vars: ['contactName', 'tenantName', 'businessType', 'reason'] },
+  'service.cancelled': { audience: 'tenant', vars: ['contactName', 'tenantName', 'businessType', 'reason'] },
   'review.at_risk': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
   'review.breached': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
   'review.reminded': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'n', 'answerBy', 'link'] },
@@ -43,6 +46,18 @@ const DEFAULTS: Defaults = {
   manual: {
     'zh-CN': { subject: '【语音服务】关于{{kindLabel}}“{{title}}”', body: '{{contactName}}您好：\n\n{{message}}', sms: '【语音服务】{{message}}' },
     en: { subject: '[Voice service] About {{kindLabel}} "{{title}}"', body: 'Hello {{contactName}},\n\n{{message}}', sms: '[Voice service] {{message}}' },
+  },
+  'service.frozen': {
+    'zh-CN': { subject: '【语音服务】{{businessType}}业务已冻结', body: '{{contactName}}您好：\n\n{{tenantName}}的{{businessType}}业务已被冻结，冻结期间无法发起该类呼叫。\n原因：{{reason}}\n如有疑问，请联系您的客户经理。', sms: '【语音服务】您的{{businessType}}业务已冻结，原因：{{reason}}。' },
+    en: { subject: '[Voice service] {{businessType}} frozen', body: 'Hello {{contactName}},\n\nthe {{businessType}} service of {{tenantName}} has been frozen; calls of this type cannot be placed while it is frozen.\nReason: {{reason}}\nPlease contact your account manager with any questions.', sms: '[Voice service] Your {{businessType}} service is frozen: {{reason}}' },
+  },
+  'service.resumed': {
+    'zh-CN': { subject: '【语音服务】{{businessType}}业务已恢复', body: '{{contactName}}您好：\n\n{{tenantName}}的{{businessType}}业务已恢复，可正常使用。\n说明：{{reason}}', sms: '【语音服务】您的{{businessType}}业务已恢复，可正常使用。' },
+    en: { subject: '[Voice service] {{businessType}} resumed', body: 'Hello {{contactName}},\n\nthe {{businessType}} service of {{tenantName}} has been resumed and can be used again.\nNote: {{reason}}', sms: '[Voice service] Your {{businessType}} service is resumed.' },
+  },
+  'service.cancelled': {
+    'zh-CN': { subject: '【语音服务】{{businessType}}业务已取消', body: '{{contactName}}您好：\n\n{{tenantName}}的{{businessType}}业务权限已被取消。\n原因：{{reason}}\n如需继续使用，请重新申请开通。', sms: '【语音服务】您的{{businessType}}业务已取消，原因：{{reason}}。如需使用请重新申请。' },
+    en: { subject: '[Voice service] {{businessType}} cancelled', body: 'Hello {{contactName}},\n\nthe {{businessType}} service of {{tenantName}} has been cancelled.\nReason: {{reason}}\nTo use it again, please apply again.', sms: '[Voice service] Your {{businessType}} service is cancelled: {{reason}}. Apply again to use it.' },
   },
   'review.at_risk': {
     'zh-CN': { subject: '【即将超时】{{kindLabel}}“{{title}}”', body: '{{kindLabel}}“{{title}}”即将到达审核时限（{{due}}），请尽快处理：{{link}}', sms: '' },

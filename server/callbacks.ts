@@ -47,6 +47,11 @@ export function callbackRouter(deps: AppDeps): Router {
       deps.log.warn({ reason }, 'refused an SMS delivery report');
       res.status(401).json({ code: 'E000002', description });
     };
+    const charset = /;\s*charset=("?)([^";]+)\1/i.exec(req.get('content-type') ?? '')?.[2]?.toLowerCase();
+    if (charset && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(charset)) {
+      res.status(415).json({ code: 'E000001', description: 'the charset of the report is not supported (send UTF-8)' });
+      return;
+    }
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const digest = contentDigest(raw);
     if (req.get('content-digest') !== digest) {

@@ -38,10 +38,10 @@ const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const literal = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 
 /** Creates the role, or resets its password to the one given (the secrets file is the truth). */
-async function ensureRole(admin: postgres.Sql, role: string, password: string, createDb: boolean): Promise<void> {
+async function ensureRole(admin: postgres.Sql, role: string, password: string, createDb: boolean, createRole = false): Promise<void> {
   const [found] = await admin`select 1 as one from pg_roles where rolname = ${role}`;
   const verb = found ? 'alter' : 'create';
-  await admin.unsafe(`${verb} role ${ident(role)} login ${createDb ? 'createdb' : 'nocreatedb'} password ${literal(password)}`);
+  await admin.unsafe(`${verb} role ${ident(role)} login ${createDb ? 'createdb' : 'nocreatedb'} ${createRole ? 'createrole' : 'nocreaterole'} password ${literal(password)}`);
 }
 
 async function databaseExists(admin: postgres.Sql, name: string): Promise<boolean> {
@@ -90,7 +90,8 @@ export async function prepareTemporalDatabases(opts: { adminUrl: string; sqlTool
 export async function prepareAppDatabase(opts: { adminUrl: string; password: string }): Promise<string> {
   const admin = postgres(opts.adminUrl, { max: 1, onnotice: () => undefined });
   try {
-    await ensureRole(admin, APP_ROLE, opts.password, false);
+    // The owner creates the restricted role the web and worker processes connect as.
+    await ensureRole(admin, APP_ROLE, opts.password, false, true);
     if (!(await databaseExists(admin, APP_DATABASE))) await admin.unsafe(`create database ${ident(APP_DATABASE)} owner ${ident(APP_ROLE)}`);
   } finally {
     await admin.end({ timeout: 5 });

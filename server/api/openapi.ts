@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
 import { NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
+import { BUSINESS_TYPES, SERVICE_STATES } from '../../domain/business-types.js';
 
 const error = {
   type: 'object',
@@ -177,6 +178,40 @@ export const openApiDocument = {
         summary: 'Remind (催审) a pending review',
         parameters: [idParam('id'), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
         responses: { ...reviewResponse('202', 'Reminder accepted'), ...errors(401, 404, 409, 429) },
+      },
+    },
+    '/services': {
+      get: {
+        summary: 'Each business type and your standing in it',
+        responses: {
+          '200': {
+            description: 'One entry per business type',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: {
+                          businessType: { enum: [...BUSINESS_TYPES] },
+                          state: { enum: [...SERVICE_STATES] },
+                          applicationId: { type: ['string', 'null'] },
+                          reviewId: { type: ['string', 'null'] },
+                          reason: { type: ['string', 'null'] },
+                          updatedAt: { type: ['string', 'null'], format: 'date-time' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          ...errors(401),
+        },
       },
     },
     '/contacts': {

@@ -8,6 +8,7 @@ import { HttpError, notFound, validationFailed } from '../errors.js';
 import { remindReview } from '../use-cases/remind-review.js';
 import { addContact, changeContact, contactView, removeContact } from '../use-cases/contacts.js';
 import { listContacts } from '../../db/contacts.js';
+import { listServices } from '../../db/services.js';
 import { validIdempotencyKey } from '../use-cases/idempotency.js';
 import { requireTenant, tenantOf } from './auth.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
@@ -49,6 +50,13 @@ export function apiRouter(deps: AppDeps): Router {
     const lang = apiLanguage(req);
     const row = await remindReview(deps, tenantOf(res), req.params.id, validIdempotencyKey(req.get('idempotency-key')), lang);
     res.status(202).json(await view(row, lang));
+  });
+
+  r.get('/services', async (_req, res) => {
+    const services = await listServices(deps.db, tenantOf(res).id);
+    res.json({
+      items: services.map((s) => ({ businessType: s.businessType, state: s.state, applicationId: s.activationId, reviewId: s.reviewId, reason: s.reason, updatedAt: s.updatedAt?.toISOString() ?? null })),
+    });
   });
 
   r.get('/contacts', async (_req, res) => {

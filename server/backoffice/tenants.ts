@@ -6,6 +6,10 @@ import { MAX_CONTACTS_PER_TENANT, NOTICE_SUBSCRIPTIONS } from '../../domain/cont
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { addContact, changeContact, removeContact } from '../use-cases/contacts.js';
+import { changeService } from '../use-cases/services.js';
+import { listServices } from '../../db/services.js';
+import { isServiceAction, SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
+import { pickLanguage, translateWith } from '../i18n/index.js';
 import type { Csrf } from './csrf.js';
 import { renderPage } from './render.js';
 import { requireRole, staffOf } from './session.js';
@@ -32,10 +36,13 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!UUID.test(req.params.id)) throw notFound('tenant');
     const tenant = await findTenant(deps.db, req.params.id);
     if (!tenant) throw notFound('tenant');
-    const rows = await listContacts(deps.db, tenant.id);
+    const [rows, services] = await Promise.all([listContacts(deps.db, tenant.id), listServices(deps.db, tenant.id)]);
+    const role = staffOf(res).role;
     renderPage(req, res, csrf, 'tenant', null, {
       title: 'tenants.title',
       tenant,
+      services: services.map((s) => ({ ...s, actions: (Object.keys(SERVICE_ACTIONS) as ServiceAction[]).filter((a) => (SERVICE_ACTIONS[a].from as readonly string[]).includes(s.state)) })),
+      canChangeServices: role === 'supervisor' || role === 'admin',
       contacts: rows,
       subscriptionNames: NOTICE_SUBSCRIPTIONS,
       canEdit: staffOf(res).role === 'admin',
@@ -78,5 +85,21 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     await removeContact(deps, tenant, req.params.contactId!);
     return 'contact.delete';
   }));
+  /** Freeze, resume or cancel a business type: a reason is required; the page says what happened. */
+  r.post('/tenants/:id/services/:type/:action', requireRole('supervisor', 'admin'), csrf.protect, async (req: Request<{ id: string; type: string; action: string }>, res) => {
+    if (!UUID.test(req.params.id) || !isServiceAction(req.params.action)) throw notFound('page');
+    const tenant = await findTenant(deps.db, req.params.id);
+    if (!tenant) throw notFound('tenant');
+    const staff = staffOf(res);
+    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    try {
+      const done = await changeService(deps, { id: staff.id, name: staff.name, role: staff.role }, tenant.id, req.params.type, req.params.action, req.body, { ip: req.ip ?? null, lang });
+      await page(req, res, { message: { kind: 'ok', text: translateWith(lang, `service.done.${req.params.action}`, { told: String(done.told) }) } });
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+      const text = err.details.length > 0 ? err.details.map((d) => `${d.path}: ${d.message}`).join('; ') : err.message;
+      await page(req, res, { message: { kind: 'error', text }, serviceForm: { type: req.params.type, action: req.params.action, reason: (req.body as { reason?: string }).reason ?? '' } }, err.status);
+    }
+  });
   return r;
 }

@@ -5,6 +5,7 @@ import { subjectMessages } from './messages/subjects.js';
 import { devSinkMessages } from './messages/dev-sinks.js';
 import { securityMessages } from './messages/security.js';
 import { errorMessages } from './messages/errors.js';
+import { serviceMessages } from './messages/services.js';
 import type { Messages } from './types.js';
 
 /**
@@ -18,6 +19,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   security: securityMessages,
   devSinks: devSinkMessages,
   errors: errorMessages,
+  services: serviceMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wsseHeaders } from '../../notifications/sms.js';
+import { signedReportHeaders } from '../../notifications/sms.js';
 import { createApp } from '../../server/app.js';
 import { BackOfficeSession } from '../support/back-office.js';
 import { startTestApp, validTemplate, type TestApp, type TestTenant } from '../support/test-app.js';
@@ -153,7 +153,7 @@ describe.each([{ nodeEnv: undefined }, { nodeEnv: 'development' }])('unreadable 
   const report = (body: string | Buffer, headers: Record<string, string> = {}) =>
     fetch(`${url}/callbacks/sms-status`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
 
-  const signed = () => wsseHeaders(app.channels!.sms.appKey, app.channels!.sms.appSecret);
+  const signed = (body: string) => signedReportHeaders(app.channels!.sms.appKey, app.channels!.sms.appSecret, body);
 
   async function expectJsonRefusal(res: Response, status: number) {
     const text = await res.text();
@@ -166,7 +166,7 @@ describe.each([{ nodeEnv: undefined }, { nodeEnv: 'development' }])('unreadable 
   it('when a delivery report is 20 KB, then 413 in JSON, signed or not', async () => {
     const big = `smsMsgId=x&status=DELIVRD&pad=${'a'.repeat(20 * 1024)}`;
     await expectJsonRefusal(await report(big), 413);
-    await expectJsonRefusal(await report(big, signed()), 413);
+    await expectJsonRefusal(await report(big, signed(big)), 413);
   });
 
   it('when a delivery report has a bogus charset, then 415 in JSON', async () => {
@@ -180,12 +180,12 @@ describe.each([{ nodeEnv: undefined }, { nodeEnv: 'development' }])('unreadable 
   it('when a gzip delivery report does not inflate, then 400 in JSON', async () => {
     await expectJsonRefusal(await report(Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' }), 400);
     // A good gzip report still reads.
-    const ok = await report(gzipSync('smsMsgId=unknown-id&status=DELIVRD'), { 'content-encoding': 'gzip', ...signed() });
+    const ok = await report(gzipSync('smsMsgId=unknown-id&status=DELIVRD'), { 'content-encoding': 'gzip', ...signed('smsMsgId=unknown-id&status=DELIVRD') });
     expect(await ok.json()).toEqual({ code: '000000', description: 'unknown message id' });
   });
 
   it('when a signed delivery report holds NUL, then 400 in JSON names the field', async () => {
-    const res = await report('smsMsgId=a%00b&status=DELIVRD', signed());
+    const res = await report('smsMsgId=a%00b&status=DELIVRD', signed('smsMsgId=a%00b&status=DELIVRD'));
     const text = await res.clone().text();
     await expectJsonRefusal(res, 400);
     expect(text).toContain('smsMsgId');

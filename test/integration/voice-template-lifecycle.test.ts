@@ -139,7 +139,8 @@ describe('deciding a voice template', () => {
     await decide(first.session, view.id, { outcome: 'approved' });
     const res = await decide(second.session, view.id, { outcome: 'rejected', reasonCode: 'content_unclear' }, formToken(secondPage.html));
     expect(res.status).toBe(409);
-    expect(res.html).toContain(`already approved by ${first.member.name}`);
+    expect(res.html).toContain(`已由 ${first.member.name} 于`);
+    expect(res.html).toMatch(/于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 审核通过/);
   });
 
   it('when the same form is submitted twice at once, then one decision is made and both answers agree', async () => {
@@ -214,7 +215,7 @@ describe('editing and deleting a template', () => {
     expect(result).toEqual({ closed: 'superseded' });
     const stale = await session.post(`/reviews/${view.id}/decision`, { round: '1', token: formToken(page.html), outcome: 'approved' }, { 'HX-Request': 'true' });
     expect(stale.status).toBe(409);
-    expect(stale.html).toContain('stale');
+    expect(stale.html).toContain('租户已重新提交');
     const fresh = await decide(session, view.id, { outcome: 'approved', round: '2' });
     expect(fresh.status).toBe(200);
     expect((await app.api(tenant, 'GET', `/reviews/${view.id}`)).body).toMatchObject({ round: 2, status: 'approved' });

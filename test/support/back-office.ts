@@ -82,3 +82,10 @@ export function formToken(html: string): string {
   if (!token) throw new Error('no decision token in page');
   return token;
 }
+
+/** Opens the review page (for its decision token and round) and posts a decision as htmx would. */
+export async function decideInBackOffice(session: BackOfficeSession, reviewId: string, form: Record<string, string>): Promise<{ status: number; html: string }> {
+  const page = await session.get(`/reviews/${reviewId}`);
+  const round = /name="round" value="(\d+)"/.exec(page.html)?.[1] ?? '1';
+  return session.post(`/reviews/${reviewId}/decision`, { round, token: formToken(page.html), ...form }, { 'HX-Request': 'true' });
+}

@@ -43,6 +43,8 @@ export interface TestApp {
   channels: NotificationChannels | undefined;
   addTenant(name?: string): Promise<TestTenant>;
   addStaff(role: Role, password?: string): Promise<StaffMember & { password: string }>;
+  /** Every log line the app wrote, when started with captureLogs. */
+  logLines: string[];
   api(tenant: TestTenant, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
@@ -51,7 +53,7 @@ export interface TestApp {
  * Starts the real app on port 0 against a fresh database on the shared PostgreSQL server
  * and a unique task queue on the shared Temporal dev server.
  */
-export async function startTestApp(opts: { notifications?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { notifications?: boolean; captureLogs?: boolean } = {}): Promise<TestApp> {
   const suffix = randomBytes(5).toString('hex');
   const dbName = `t_${suffix}`;
   const adminUrl = inject('postgresAdminUrl');
@@ -63,7 +65,11 @@ export async function startTestApp(opts: { notifications?: boolean } = {}): Prom
 
   const taskQueue = `test-${suffix}`;
   const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' });
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
+  // Captured logs are read by tests that check what never reaches a log line (ID numbers, keys).
+  const logLines: string[] = [];
+  const log = opts.captureLogs
+    ? createLogger('debug', 'test', { write: (line: string) => void logLines.push(line) })
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
   const temporal = temporalTarget({}, { address: inject('temporalAddress'), namespace: inject('temporalNamespace') });
   const database = connectDatabase(databaseUrl, { max: 4 });
   // Real local SMTP and SMS sinks, only for suites about sending (others assert rows stay queued).
@@ -101,8 +107,8 @@ export async function startTestApp(opts: { notifications?: boolean } = {}): Prom
     async api(t, method, path, body, headers = {}) {
       const res = await fetch(`${web.url}/api/v1${path}`, {
         method,
-        headers: { authorization: `Bearer ${t.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { authorization: `Bearer ${t.apiKey}`, ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : body instanceof FormData || typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();
       let parsed: unknown = text;
@@ -114,6 +120,7 @@ export async function startTestApp(opts: { notifications?: boolean } = {}): Prom
       return { status: res.status, body: parsed, headers: res.headers };
     },
     channels,
+    logLines,
     async stop() {
       await web.stop();
       await worker.stop();

@@ -1,0 +1,50 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { contacts, notificationOutbox, tenants } from '../db/schema.js';
+import type { NoticeSubscription } from '../domain/contacts.js';
+import type { Language } from '../domain/labels.js';
+import type { NoticeEvent, NoticeFacts } from '../domain/notice-templates.js';
+import { noticeRenderer } from './notices.js';
+
+export interface TenantNotice {
+  tenantId: string;
+  /** Contacts subscribed to this hear it. */
+  subscription: NoticeSubscription;
+  /** Which wording. */
+  event: NoticeEvent;
+  /** What the outbox calls it (e.g. voice_template.approved). */
+  outboxEvent: string;
+  reviewId?: string | null;
+  /** One notice per (cause, contact, channel): a retried writer queues it once. */
+  cause: string;
+  /** The facts, per contact's language (wording such as reasons differs by language). */
+  facts: (language: Language) => NoticeFacts & { kind?: string };
+}
+
+/**
+ * Queues an email and an SMS to every contact of the tenant subscribed to the notice, in each
+ * contact's language, in the caller's transaction. Returns how many contacts will hear it.
+ */
+export async function queueTenantNotices(tx: Tx, n: TenantNotice): Promise<number> {
+  const recipients = await tx
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, n.tenantId), sql`${n.subscription} = any(${contacts.subscriptions})`));
+  if (recipients.length === 0) return 0;
+  const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, n.tenantId));
+  const render = noticeRenderer(tx);
+  const rows = [];
+  for (const c of recipients) {
+    const language = c.language as Language;
+    const facts = { tenantName: tenant?.name ?? '', contactName: c.name, ...n.facts(language) };
+    const email = await render(n.event, 'email', language, facts);
+    const sms = await render(n.event, 'sms', language, facts);
+    const base = { event: n.outboxEvent, tenantId: n.tenantId, reviewId: n.reviewId ?? null, contactId: c.id, language };
+    rows.push(
+      { ...base, channel: 'email' as const, recipient: c.email, subject: email.subject, body: email.text, dedupeKey: `${n.cause}:${c.id}:email` },
+      { ...base, channel: 'sms' as const, recipient: c.mobile, subject: null, body: sms.text, dedupeKey: `${n.cause}:${c.id}:sms` },
+    );
+  }
+  await tx.insert(notificationOutbox).values(rows).onConflictDoNothing({ target: notificationOutbox.dedupeKey });
+  return recipients.length;
+}
