@@ -460,3 +460,29 @@ export const appRoleCredentials = pgTable('app_role_credentials', {
   password: text('password').notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * An app (应用): how a tenant uses one business type. Never deleted; its business type never
+ * changes. The secret is kept only as a hash (shown once, rotatable).
+ */
+export const apps = pgTable(
+  'apps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    name: text('name').notNull(),
+    businessType: text('business_type').notNull(),
+    status: text('status', { enum: ['normal', 'disabled'] }).notNull().default('normal'),
+    recording: boolean('recording').notNull().default(false),
+    qualityCheck: boolean('quality_check').notNull().default(false),
+    appKey: text('app_key').notNull().unique(),
+    appSecretHash: text('app_secret_hash').notNull(),
+    statusCallbackUrl: text('status_callback_url'),
+    cdrCallbackUrl: text('cdr_callback_url'),
+    /** An approved audio file played before sampled recordings. */
+    promptAudioId: text('prompt_audio_id'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('apps_tenant_name_idx').on(t.tenantId, sql`lower(${t.name})`), index('apps_tenant_idx').on(t.tenantId)],
+);
