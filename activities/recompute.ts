@@ -1,5 +1,5 @@
 /**
- * Recomputing open deadlines after a rule or calendar change (issue 3, "Recompute").
+ * Recomputing open deadlines after a rule or calendar change.
  *
  * How it holds together:
  * - Every change bumps the global rules version (db/rules-version.ts) in its own transaction;

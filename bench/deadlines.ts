@@ -5,7 +5,7 @@
  * with the default mainland-China calendar, after a warm-up that fills the calendar's
  * cache and lets the JIT settle. Goal: ≥ 500,000 calls/s for 1-day and 20-day rules.
  *
- * Then "recompute 100,000 open reviews after a calendar change" (issue 3's goal: within a
+ * Then "recompute 100,000 open reviews after a calendar change" (the goal: within a
  * minute), in two separately measured parts:
  * 1. the database part: embedded PostgreSQL, 100,000 pending review rows, a holiday added
  *    through the real use-case, then recomputePage (activities/recompute.ts) called in a loop

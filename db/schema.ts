@@ -278,7 +278,7 @@ export const appSettings = pgTable('app_settings', {
   createdAt: createdAt(),
 });
 
-/** A working calendar (DESIGN.md "Working time"); reviews use the one with id 'default'. */
+/** A working calendar; reviews use the one with id 'default'. */
 export const calendars = pgTable(
   'calendars',
   {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** What a tenant's contact can subscribe to (DOMAIN.md "Contacts", plus this system's own notices). */
+/** What a tenant's contact can subscribe to (the platform's four result notices, plus this system's own). */
 export const NOTICE_SUBSCRIPTIONS = [
   'number_order',
   'enterprise_qualification',

@@ -5,7 +5,7 @@
  * Only `Intl.DateTimeFormat` is used, to write times in the calendar's zone. Safe to import
  * from Temporal workflow code.
  *
- * Checks, in this order (DESIGN.md, "Reminder policy defaults" and "Tenant API"):
+ * Checks, in this order:
  * 1. `not_pending` (409): only a `pending` review may be reminded.
  * 2. `limit_reached` (409): at most `maxPerRound` reminders per round (submission).
  * 3. `too_early` (429): the round must have been pending `minPendingWorkingMinutes` of

@@ -6,7 +6,7 @@
  * never on the hot path once a date range has been visited. Safe to import from
  * Temporal workflow code.
  *
- * Semantics (DESIGN.md, "Working time and deadlines"):
+ * Semantics:
  * - A working day is Monday-Friday unless listed in `holidays`, or any day listed in
  *   `makeUpWorkdays` (调休). A date may not be in both lists.
  * - Each working day has one window [opens, closes) in local wall time of `timeZone`.

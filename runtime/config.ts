@@ -36,6 +36,8 @@ const schema = z.object({
     .default('auto')
     .describe('auto: secure cookies when PUBLIC_URL is https'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   BOOTSTRAP_TENANT_NAME: z.string().min(1).max(128).optional(),
@@ -66,6 +68,12 @@ export interface Config {
   databaseAppUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
   logLevel: Env['LOG_LEVEL'];
+  metrics: {
+    /** Bearer token a scraper sends to /metrics; without one only loopback callers are answered. */
+    token: string | undefined;
+    /** Where the worker's Temporal SDK serves its own Prometheus metrics (task latencies, slots, pollers). */
+    temporalAddress: string | undefined;
+  };
   notifications: {
     smtpUrl: string | undefined;
     mailFrom: string;
@@ -121,6 +129,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseAppUrl: e.DATABASE_APP_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     logLevel: e.LOG_LEVEL,
+    metrics: { token: e.METRICS_TOKEN, temporalAddress: e.TEMPORAL_METRICS_ADDRESS },
     notifications: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,

@@ -5,6 +5,7 @@ import { getOrCreateSetting, randomSecret } from '../db/settings.js';
 import { createCalendarCache } from './calendar-cache.js';
 import type { NotificationChannels } from './notifications.js';
 import { createApp } from '../server/app.js';
+import { createWebMetrics } from './metrics.js';
 import type { AppDeps } from '../server/deps.js';
 import { ReviewClient } from '../server/review-client.js';
 import { FileStore } from '../files/store.js';
@@ -27,7 +28,7 @@ export async function startWeb(
   databaseUrl: string,
   temporal: TemporalTarget,
   log: Logger,
-  opts: { channels?: Pick<NotificationChannels, 'sms' | 'dev'> } = {},
+  opts: { channels?: Pick<NotificationChannels, 'sms' | 'dev'>; /** The SDK metrics of a worker in this same process, appended to /metrics. */ sdkMetricsAddress?: string } = {},
 ): Promise<RunningWeb> {
   const database = connectDatabase(databaseUrl);
   const connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
@@ -52,7 +53,15 @@ export async function startWeb(
     },
   };
   const cookieSecret = config.web.sessionSecret ?? (await getOrCreateSetting(database.db, 'cookie_secret', randomSecret));
-  const app = createApp(deps, { cookieSecret, secureCookies: config.web.cookieSecure, trustProxy: config.web.publicUrl !== undefined, publicUrl: config.web.publicUrl });
+  const metrics = createWebMetrics(database.db, log, { temporalAddress: opts.sdkMetricsAddress });
+  const app = createApp(deps, {
+    cookieSecret,
+    secureCookies: config.web.cookieSecure,
+    trustProxy: config.web.publicUrl !== undefined,
+    publicUrl: config.web.publicUrl,
+    metrics,
+    metricsToken: config.metrics.token,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.web.port, config.web.host, () => resolve(s));
     s.once('error', reject);

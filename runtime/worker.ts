@@ -30,7 +30,7 @@ export async function startWorker(
   log: Logger,
   opts: { workflowBundle?: WorkerOptions['workflowBundle']; senders?: Senders } = {},
 ): Promise<RunningWorker> {
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, config.metrics.temporalAddress);
   const database = connectDatabase(databaseUrl);
   const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
   // A client for the sweeper below and for the recompute activity's signals.

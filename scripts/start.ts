@@ -7,6 +7,7 @@ import { startWorker } from '../runtime/worker.js';
 import { createSenders, startNotificationChannels } from '../runtime/notifications.js';
 import { connectDatabase } from '../db/client.js';
 import { bootstrap } from './bootstrap.js';
+import { freePort } from './temporal/net.js';
 import { loadDemoData } from './demo-data.js';
 
 /**
@@ -56,11 +57,13 @@ async function main(): Promise<void> {
 
   const channels = await startNotificationChannels(config, log);
   lifecycle.onStop('notifications', 'local mail and SMS stand-ins', channels.stop);
-  const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log, { channels });
+  // The worker's SDK metrics on a free loopback port, so this process's /metrics shows them too.
+  const sdkMetricsAddress = config.metrics.temporalAddress ?? `127.0.0.1:${await freePort()}`;
+  const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log, { channels, sdkMetricsAddress });
   lifecycle.onStop('web', 'web server', web.stop);
   const senders = createSenders(config, channels, `${web.url}/callbacks/sms-status`);
   lifecycle.onStop('notifications', 'mail and SMS senders', async () => senders.close());
-  const worker = await startWorker(config, platform.appDatabaseUrl, platform.temporal, log, { senders });
+  const worker = await startWorker({ ...config, metrics: { ...config.metrics, temporalAddress: sdkMetricsAddress } }, platform.appDatabaseUrl, platform.temporal, log, { senders });
   lifecycle.onStop('worker', 'worker', worker.stop);
   worker.done.catch((err: unknown) => {
     if (lifecycle.stopping) return;

@@ -22,6 +22,7 @@ import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
+import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +35,9 @@ export interface WebOptions {
   trustProxy: boolean;
   /** PUBLIC_URL: the origin state-changing back-office requests must come from (else the request's own). */
   publicUrl?: string;
+  /** Prometheus metrics of this process, served at /metrics to loopback callers or holders of the token. */
+  metrics?: WebMetrics;
+  metricsToken?: string;
 }
 
 export function createApp(deps: AppDeps, opts: WebOptions): Express {
@@ -75,6 +79,18 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+
+  if (opts.metrics) {
+    const metrics = opts.metrics;
+    app.use(metrics.middleware);
+    app.get('/metrics', async (req, res) => {
+      if (!mayScrape(req, opts.metricsToken)) {
+        res.status(403).type('text/plain').send('metrics are served to loopback callers or with the bearer token\n');
+        return;
+      }
+      res.type(metrics.registry.contentType).send(await metrics.render());
+    });
+  }
 
   app.get('/healthz', async (_req, res) => {
     const h = await deps.health();

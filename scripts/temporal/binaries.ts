@@ -4,7 +4,7 @@
  * - the Temporal CLI, whose `temporal server start-dev` is the embedded dev server;
  * - the Java time-skipping test server used by the workflow tests.
  *
- * Lookup order (docs: DESIGN.md, "Runtime"):
+ * Lookup order:
  *   1. an explicit path from the environment (`TEMPORAL_CLI_PATH`, `TEMPORAL_TEST_SERVER_PATH`);
  *   2. a binary on PATH (`temporal`, `temporal-test-server`);
  *   3. a cached build under `$XDG_CACHE_HOME/voice-review-desk/` (default `~/.cache/...`);

@@ -2,7 +2,7 @@
  * The time-skipping test environment for workflow tests, on the test server that
  * scripts/temporal/binaries.ts finds or builds (no download, so it works offline).
  *
- * Notes for suites using it (DESIGN.md, "Testing"): run them serially (vitest `--pool=forks`);
+ * Notes for suites using it: run them serially (vitest `--pool=forks`);
  * the test server has no ListWorkflowExecutions (query by search attribute on the dev server);
  * waiting on an Update's result does not skip time.
  */

@@ -2,7 +2,7 @@ import type { ReviewRow } from '../../db/reviews.js';
 import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
 import type { CalendarContext } from '../../runtime/calendar-cache.js';
 
-/** The review's public view in the tenant API (DESIGN.md "Tenant API"). */
+/** The review's public view in the tenant API. */
 export function toReviewView(row: ReviewRow, cal: CalendarContext, lang: 'zh-CN' | 'en' = 'en') {
   return {
     id: row.id,

@@ -10,7 +10,7 @@ export function parseContact(body: unknown): ContactInput {
   return parsed.data;
 }
 
-/** A tenant adds a contact; the eleventh is refused (DOMAIN.md: at most 10). */
+/** A tenant adds a contact; the eleventh is refused (at most 10). */
 export async function addContact(deps: Pick<AppDeps, 'db'>, tenant: TenantRow, body: unknown): Promise<ContactRow> {
   const input = parseContact(body);
   return deps.db.transaction(async (tx) => {

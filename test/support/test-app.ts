@@ -53,7 +53,7 @@ export interface TestApp {
  * Starts the real app on port 0 against a fresh database on the shared PostgreSQL server
  * and a unique task queue on the shared Temporal dev server.
  */
-export async function startTestApp(opts: { notifications?: boolean; captureLogs?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { notifications?: boolean; captureLogs?: boolean; temporalMetricsAddress?: string } = {}): Promise<TestApp> {
   const suffix = randomBytes(5).toString('hex');
   const dbName = `t_${suffix}`;
   const adminUrl = inject('postgresAdminUrl');
@@ -64,7 +64,7 @@ export async function startTestApp(opts: { notifications?: boolean; captureLogs?
   const { appUrl } = await prepareDatabase(databaseUrl);
 
   const taskQueue = `test-${suffix}`;
-  const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', TEMPORAL_METRICS_ADDRESS: opts.temporalMetricsAddress });
   // Captured logs are read by tests that check what never reaches a log line (ID numbers, keys).
   const logLines: string[] = [];
   const log = opts.captureLogs
@@ -74,7 +74,7 @@ export async function startTestApp(opts: { notifications?: boolean; captureLogs?
   const database = connectDatabase(databaseUrl, { max: 4 });
   // Real local SMTP and SMS sinks, only for suites about sending (others assert rows stay queued).
   const channels = opts.notifications ? await startNotificationChannels(config, log) : undefined;
-  const web = await startWeb(config, appUrl, temporal, log, { channels });
+  const web = await startWeb(config, appUrl, temporal, log, { channels, sdkMetricsAddress: opts.temporalMetricsAddress });
   const senders = channels ? createSenders(config, channels, `${web.url}/callbacks/sms-status`) : undefined;
   const launchWorker = async () => startWorker(config, appUrl, temporal, log, { workflowBundle: await workflowBundle(), senders });
   let worker = await launchWorker();

@@ -67,7 +67,7 @@ describe('default calendar spec', () => {
     expect(isWorkingDate('2026-10-01', cal)).toBe(false);
   });
 
-  it('when the DESIGN examples run on the default calendar, then they give the documented deadlines', () => {
+  it('when the documented examples run on the default calendar, then they give the documented deadlines', () => {
     expect(computeDueAt(sh('2026-09-30 17:00'), { type: 'working_minutes', minutes: 540 }, cal).toISOString()).toBe(sh('2026-10-08 17:00').toISOString());
     expect(computeDueAt(sh('2026-02-13 19:30'), { type: 'end_of_working_day', days: 0 }, cal).toISOString()).toBe(sh('2026-02-14 18:00').toISOString());
     expect(computeDueAt(sh('2026-11-09 10:00'), { type: 'end_of_working_day', days: 2 }, cal).toISOString()).toBe(sh('2026-11-11 18:00').toISOString());

@@ -15,7 +15,7 @@ import {
   type DeadlineRule,
 } from '../../domain/working-time.js';
 
-// Mainland China 2026 (State Council notice, as in DESIGN.md): kept literal here so these
+// Mainland China 2026 (State Council notice): kept literal here so these
 // tests do not depend on the holiday package (holidays-cn.test.ts checks that one).
 const CN_2026: CalendarSpec = {
   timeZone: 'Asia/Shanghai',
@@ -77,7 +77,7 @@ const shanghaiCases: Case[] = [
   { when: 'submitted on a Saturday', at: '2026-11-14 10:00', rule: wm(60), due: '2026-11-16 10:00' },
   { when: 'submitted late on a Sunday', at: '2026-11-15 23:59', rule: wm(1), due: '2026-11-16 09:01' },
   // National Day 2026: 1-7 Oct off, Sun 20 Sep and Sat 10 Oct working.
-  { when: 'submitted before National Day (DESIGN example)', at: '2026-09-30 17:00', rule: wm(540), due: '2026-10-08 17:00' },
+  { when: 'submitted before National Day (documented example)', at: '2026-09-30 17:00', rule: wm(540), due: '2026-10-08 17:00' },
   { when: 'submitted on a National Day holiday', at: '2026-10-01 10:00', rule: wm(60), due: '2026-10-08 10:00' },
   { when: 'submitted on the make-up Saturday 10 Oct', at: '2026-10-10 10:00', rule: wm(60), due: '2026-10-10 11:00' },
   { when: 'the count runs from Friday into the make-up Saturday', at: '2026-10-09 17:00', rule: wm(120), due: '2026-10-10 10:00' },
@@ -94,8 +94,8 @@ const shanghaiCases: Case[] = [
   { when: 'working_minutes 0 is submitted exactly at the close', at: '2026-11-09 18:00', rule: wm(0), due: '2026-11-10 09:00' },
   { when: 'working_minutes 0 is submitted on a Saturday', at: '2026-11-14 12:00', rule: wm(0), due: '2026-11-16 09:00' },
   // end_of_working_day.
-  { when: 'submitted after the close on the Friday before a make-up Saturday (DESIGN example)', at: '2026-02-13 19:30', rule: eod(0), due: '2026-02-14 18:00' },
-  { when: 'submitted on an ordinary Monday morning (DESIGN example)', at: '2026-11-09 10:00', rule: eod(2), due: '2026-11-11 18:00' },
+  { when: 'submitted after the close on the Friday before a make-up Saturday (documented example)', at: '2026-02-13 19:30', rule: eod(0), due: '2026-02-14 18:00' },
+  { when: 'submitted on an ordinary Monday morning (documented example)', at: '2026-11-09 10:00', rule: eod(2), due: '2026-11-11 18:00' },
   { when: 'submitted at 07:30 on a working day', at: '2026-11-09 07:30', rule: eod(0), due: '2026-11-09 18:00' },
   { when: 'submitted at midnight on a working day', at: '2026-11-09 00:00', rule: eod(1), due: '2026-11-10 18:00' },
   { when: 'submitted one minute before the close', at: '2026-11-09 17:59', rule: eod(0), due: '2026-11-09 18:00' },
@@ -299,7 +299,7 @@ describe('explainDueAt', () => {
   const names = { '2026-10-01': 'National Day', '2026-10-02': 'National Day', '2026-10-03': 'National Day', '2026-10-04': 'National Day', '2026-10-05': 'National Day', '2026-10-06': 'National Day', '2026-10-07': 'National Day' };
   const namesZh = Object.fromEntries(Object.keys(names).map((d) => [d, '国庆节']));
 
-  it('when the DESIGN National Day example is explained in English, then it names the start, the due and the skipped range', () => {
+  it('when the documented National Day example is explained in English, then it names the start, the due and the skipped range', () => {
     expect(explainDueAt(sh('2026-09-30 17:00'), wm(540), cn, 'en', names)).toBe(
       '+540 working minutes from Wed 30 Sep 2026 17:00, due Thu 8 Oct 2026 17:00 (Asia/Shanghai); skipped 1-7 Oct 2026 (National Day)',
     );
