@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
@@ -92,37 +92,64 @@ export async function applyDecision(
   });
 }
 
-export async function assignReview(db: Db, args: { reviewId: string; round: number; assignee: Actor; by: Actor }): Promise<void> {
+/**
+ * The round has a holder now (a claim, or a supervisor's assignment). `key` is stable across
+ * retries of one activity execution, so each hand-over is recorded and audited once.
+ */
+export async function assignReview(db: Db, args: { reviewId: string; round: number; assignee: Actor; by: Actor; key: string }): Promise<void> {
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(reviews)
-      .set({ assigneeId: args.assignee.id, updatedAt: sql`now()` })
-      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round), eq(reviews.status, 'pending')))
+      .set({ assigneeId: args.assignee.id, assignedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round), inArray(reviews.status, ['pending', 'provisioning'])))
       .returning({ id: reviews.id });
     if (updated.length === 0) return;
-    const key = `${args.reviewId}:${args.round}:assigned:${args.assignee.id}`;
+    const byOther = args.by.id !== args.assignee.id;
     await tx
       .insert(reviewEvents)
       .values({
         reviewId: args.reviewId,
         round: args.round,
-        type: 'assigned',
+        type: byOther ? 'assigned' : 'claimed',
         actorType: 'staff',
         actorId: args.by.id,
         actorName: args.by.name,
         data: { assigneeId: args.assignee.id, assigneeName: args.assignee.name },
-        dedupeKey: key,
+        dedupeKey: args.key,
       })
       .onConflictDoNothing({ target: reviewEvents.dedupeKey });
     await appendAudit(tx, {
       actorType: 'staff',
       actorId: args.by.id,
       actorLabel: args.by.name,
-      action: 'review.assign',
+      action: byOther ? 'review.assign' : 'review.claim',
       objectType: 'review',
       objectId: args.reviewId,
-      details: { round: args.round, assigneeId: args.assignee.id },
-      dedupeKey: key,
+      details: { round: args.round, assigneeId: args.assignee.id, assigneeName: args.assignee.name },
+      dedupeKey: args.key,
+    });
+  });
+}
+
+/** Nobody holds the round any more: the holder let go or a supervisor took it back. */
+export async function releaseReview(db: Db, args: { reviewId: string; round: number; by: Actor; key: string }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select({ assigneeId: reviews.assigneeId }).from(reviews).where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round))).for('update');
+    if (!before) return;
+    await tx.update(reviews).set({ assigneeId: null, assignedAt: null, updatedAt: sql`now()` }).where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)));
+    await tx
+      .insert(reviewEvents)
+      .values({ reviewId: args.reviewId, round: args.round, type: 'released', actorType: 'staff', actorId: args.by.id, actorName: args.by.name, data: { previousAssigneeId: before.assigneeId }, dedupeKey: args.key })
+      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await appendAudit(tx, {
+      actorType: 'staff',
+      actorId: args.by.id,
+      actorLabel: args.by.name,
+      action: 'review.release',
+      objectType: 'review',
+      objectId: args.reviewId,
+      details: { round: args.round, previousAssigneeId: before.assigneeId },
+      dedupeKey: args.key,
     });
   });
 }

@@ -35,7 +35,8 @@ export function createActivities({ db, calendar, log, temporal, files, senders =
   return {
     precheckSubmission: (args: Parameters<typeof precheckSubmission>[2]) => precheckSubmission(db, files, args),
     applyDecision: (args: Parameters<typeof decisions.applyDecision>[1]) => decisions.applyDecision(db, args),
-    assignReview: (args: Parameters<typeof decisions.assignReview>[1]) => decisions.assignReview(db, args),
+    assignReview: (args: Omit<Parameters<typeof decisions.assignReview>[1], 'key'>) => decisions.assignReview(db, { ...args, key: executionKey() }),
+    releaseReview: (args: Omit<Parameters<typeof decisions.releaseReview>[1], 'key'>) => decisions.releaseReview(db, { ...args, key: executionKey() }),
     markAtRisk: (args: Parameters<typeof deadlines.markAtRisk>[1]) => deadlines.markAtRisk(db, args),
     markDeadlineReached: (args: Parameters<typeof deadlines.markDeadlineReached>[1]) => deadlines.markDeadlineReached(db, args),
     readDeadline: (args: Parameters<typeof deadlines.readDeadline>[1]) => deadlines.readDeadline(db, args),

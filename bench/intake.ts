@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connectDatabase, type Database } from '../db/client.js';
-import { listQueue } from '../db/reviews.js';
+import { listQueue } from '../db/queue.js';
 import { ensureTenantWithKey } from '../db/tenants.js';
 import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';

@@ -18,84 +18,9 @@ export async function findTenantReview(db: Db, tenantId: string, id: string): Pr
   return row;
 }
 
-export const QUEUE_SORTS = ['queue', 'due', 'submitted'] as const;
-export type QueueSort = (typeof QUEUE_SORTS)[number];
-
-export interface QueueFilter {
-  /** queue: reminded first, then by deadline; due: by deadline only; submitted: oldest first. */
-  sort?: QueueSort;
-  kind?: ReviewKind;
-  status?: ReviewStatus;
-  sla?: SlaState;
-  assigneeId?: string;
-  after?: QueueCursor;
-  limit: number;
-}
-
-export interface QueueCursor {
-  bucket: number;
-  dueAt: Date;
-  id: string;
-}
-
 export interface QueueItem extends ReviewRow {
   assigneeName: string | null;
   tenantName: string;
-}
-
-/**
- * The staff queue in working order: reminded first, then by deadline. Keyset pagination on
- * (queue_bucket, due_at, id) keeps every page an index range scan, whatever the queue size.
- */
-export async function listQueue(db: Db, f: QueueFilter): Promise<{ items: QueueItem[]; next: QueueCursor | null }> {
-  const where: SQL[] = [eq(reviews.status, f.status ?? 'pending')];
-  if (f.kind) where.push(eq(reviews.kind, f.kind));
-  if (f.sla) where.push(eq(reviews.slaState, f.sla));
-  if (f.assigneeId) where.push(eq(reviews.assigneeId, f.assigneeId));
-  const sort = f.sort ?? 'queue';
-  const timeColumn = sort === 'submitted' ? reviews.submittedAt : reviews.dueAt;
-  if (f.after) {
-    const at = sql`${f.after.dueAt.toISOString()}::timestamptz`;
-    const id = sql`${f.after.id}::uuid`;
-    where.push(
-      sort === 'queue'
-        ? sql`(${reviews.queueBucket}, ${reviews.dueAt}, ${reviews.id}) > (${f.after.bucket}, ${at}, ${id})`
-        : sql`(${timeColumn}, ${reviews.id}) > (${at}, ${id})`,
-    );
-  }
-  const rows = await db
-    .select({ review: reviews, assigneeName: staff.name, tenantName: tenants.name })
-    .from(reviews)
-    .innerJoin(tenants, eq(tenants.id, reviews.tenantId))
-    .leftJoin(staff, eq(staff.id, reviews.assigneeId))
-    .where(and(...where))
-    .orderBy(...(sort === 'queue' ? [asc(reviews.queueBucket), asc(reviews.dueAt), asc(reviews.id)] : [asc(timeColumn), asc(reviews.id)]))
-    .limit(f.limit + 1);
-  const items = rows.slice(0, f.limit).map((r) => ({ ...r.review, assigneeName: r.assigneeName, tenantName: r.tenantName }));
-  const last = items[items.length - 1];
-  const next =
-    rows.length > f.limit && last
-      ? { bucket: last.queueBucket, dueAt: sort === 'submitted' ? last.submittedAt : last.dueAt, id: last.id }
-      : null;
-  return { items, next };
-}
-
-export function encodeCursor(c: QueueCursor): string {
-  return Buffer.from(JSON.stringify([c.bucket, c.dueAt.toISOString(), c.id])).toString('base64url');
-}
-
-export function decodeCursor(s: string): QueueCursor | undefined {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (!Array.isArray(v) || v.length !== 3) return undefined;
-    const [bucket, dueAt, id] = v as [unknown, unknown, unknown];
-    const at = cursorInstant(dueAt);
-    const wholeBucket = cursorInteger(bucket);
-    if (wholeBucket === undefined || !at || !isUuid(id)) return undefined;
-    return { bucket: wholeBucket, dueAt: at, id };
-  } catch {
-    return undefined;
-  }
 }
 
 export interface TenantListFilter {

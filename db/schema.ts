@@ -83,6 +83,8 @@ export const reviews = pgTable(
     subjectId: text('subject_id').notNull(),
     /** Short label for queues ("template 快递通知"). */
     title: text('title').notNull(),
+    /** What was submitted, in one line for the queue (the kind's summary of it). */
+    summary: text('summary').notNull().default(''),
     round: integer('round').notNull().default(1),
     status: text('status').notNull(),
     submittedAt: ts('submitted_at').notNull(),
@@ -101,7 +103,13 @@ export const reviews = pgTable(
     /** The rules version (app_settings 'rules_version') dueAt was computed under; a recompute brings every open round up to date. */
     rulesVersion: integer('rules_version').notNull().default(0),
     slaState: text('sla_state', { enum: ['on_track', 'at_risk', 'breached'] }).notNull().default('on_track'),
+    /** The deadline state as a sort key: 0 breached, 1 at risk, 2 on track. */
+    urgency: integer('urgency')
+      .notNull()
+      .generatedAlwaysAs(sql`case sla_state when 'breached' then 0 when 'at_risk' then 1 else 2 end`),
     assigneeId: uuid('assignee_id').references(() => staff.id),
+    /** When the current holder took it; a claim left idle longer than the configured time lapses. */
+    assignedAt: ts('assigned_at'),
     reminderStatus: text('reminder_status', { enum: ['none', 'reminded'] }).notNull().default('none'),
     reminderCount: integer('reminder_count').notNull().default(0),
     reminderLastAt: ts('reminder_last_at'),
@@ -123,11 +131,15 @@ export const reviews = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    // Back-office queue: open work by due time, keyset-paginated on (queue_bucket, due_at, id).
-    index('reviews_queue_idx').on(t.status, t.queueBucket, t.dueAt, t.id),
+    // Back-office queue: open work (pending, provisioning) by urgency (breached, at risk, on track),
+    // reminded first within one urgency, then by deadline, then first come first served;
+    // keyset-paginated on exactly these columns.
+    index('reviews_open_urgency_idx').on(t.urgency, t.queueBucket, t.dueAt, t.submittedAt, t.id).where(sql`${t.status} in ('pending','provisioning')`),
+    index('reviews_open_kind_urgency_idx').on(t.kind, t.urgency, t.queueBucket, t.dueAt, t.submittedAt, t.id).where(sql`${t.status} in ('pending','provisioning')`),
+    index('reviews_open_sla_idx').on(t.kind, t.slaState).where(sql`${t.status} in ('pending','provisioning')`),
+    index('reviews_open_assignee_idx').on(t.assigneeId, t.dueAt).where(sql`${t.status} in ('pending','provisioning')`),
     index('reviews_due_idx').on(t.status, t.dueAt, t.id),
     index('reviews_submitted_idx').on(t.status, t.submittedAt, t.id),
-    index('reviews_kind_queue_idx').on(t.kind, t.status, t.queueBucket, t.dueAt, t.id),
     // Tenant API listing: newest first within a tenant.
     index('reviews_tenant_idx').on(t.tenantId, t.submittedAt.desc(), t.id),
     uniqueIndex('reviews_kind_subject_idx').on(t.kind, t.subjectId),

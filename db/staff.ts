@@ -56,3 +56,17 @@ export async function findSessionStaff(db: Db, token: string): Promise<StaffMemb
 export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.idHash, sha256(token)));
 }
+
+/** Active staff who may take review work, by name (for assignment and filters). */
+export async function listDeciders(db: Db): Promise<{ id: string; name: string; role: Role }[]> {
+  return db
+    .select({ id: staff.id, name: staff.name, role: staff.role })
+    .from(staff)
+    .where(and(eq(staff.active, true), sql`${staff.role} in ('reviewer', 'supervisor', 'admin')`))
+    .orderBy(staff.name);
+}
+
+export async function findActiveStaff(db: Db, id: string): Promise<{ id: string; name: string; role: Role } | undefined> {
+  const [row] = await db.select({ id: staff.id, name: staff.name, role: staff.role }).from(staff).where(and(eq(staff.id, id), eq(staff.active, true)));
+  return row;
+}

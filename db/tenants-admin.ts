@@ -15,3 +15,8 @@ export async function findTenant(db: Db, id: string) {
   const [row] = await db.select().from(tenants).where(eq(tenants.id, id));
   return row;
 }
+
+/** Tenants by name, for pickers (at most `limit`). */
+export async function listTenantNames(db: Db, limit = 1000): Promise<{ id: string; name: string }[]> {
+  return db.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(asc(tenants.name)).limit(limit);
+}

@@ -11,6 +11,7 @@ export const REFUSAL_CODES = [
   'role_may_not_decide',
   'role_may_not_claim',
   'role_may_not_reply',
+  'role_may_not_assign',
   'not_assigned_to_you',
   'reason_required',
   'claimed_by_other',

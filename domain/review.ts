@@ -49,6 +49,18 @@ export function mayDecideAssigned(actor: Actor, assigneeId: string | null): bool
   return actor.role === 'supervisor' || actor.role === 'admin';
 }
 
+/** Supervisors and admins hand work out; reviewers only take it themselves. */
+export function mayAssign(role: Role): boolean {
+  return role === 'supervisor' || role === 'admin';
+}
+
+/** Who holds a round now: a claim idle for longer than the limit has lapsed. */
+export function currentHolder(assigneeId: string | null, assignedAt: string | Date | null | undefined, idleMinutes: number | undefined, now: number): string | null {
+  if (assigneeId === null) return null;
+  if (!idleMinutes || !assignedAt) return assigneeId;
+  return now - new Date(assignedAt).getTime() > idleMinutes * 60_000 ? null : assigneeId;
+}
+
 export interface DecisionInput {
   round: number;
   outcome: DecisionOutcome;

@@ -36,6 +36,7 @@ const schema = z.object({
     .default('auto')
     .describe('auto: secure cookies when PUBLIC_URL is https'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CLAIM_IDLE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(30),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   ADMIN_EMAIL: z.email().optional(),
@@ -68,6 +69,8 @@ export interface Config {
   databaseAppUrl: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
   logLevel: Env['LOG_LEVEL'];
+  /** A claim nobody renews lapses after this many minutes (0: never). */
+  claimIdleMinutes: number;
   metrics: {
     /** Bearer token a scraper sends to /metrics; without one only loopback callers are answered. */
     token: string | undefined;
@@ -129,6 +132,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseAppUrl: e.DATABASE_APP_URL,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     logLevel: e.LOG_LEVEL,
+    claimIdleMinutes: e.CLAIM_IDLE_MINUTES,
     metrics: { token: e.METRICS_TOKEN, temporalAddress: e.TEMPORAL_METRICS_ADDRESS },
     notifications: {
       smtpUrl: e.SMTP_URL,

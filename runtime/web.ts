@@ -38,6 +38,7 @@ export async function startWeb(
   const deps: AppDeps = {
     files,
     cipher: await fieldCipherFor(config),
+    claimIdleMinutes: config.claimIdleMinutes,
     db: database.db,
     reviews: new ReviewClient(client, config.temporal.taskQueue),
     calendar: createCalendarCache(database.db),

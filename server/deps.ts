@@ -16,6 +16,8 @@ export interface AppDeps {
   now: () => Date;
   /** Uploaded files (staged, kept, served to staff). */
   files: FileStore;
+  /** A claim nobody renews lapses after this many minutes (0: never). */
+  claimIdleMinutes: number;
   /** Seals and opens personal data kept in the database (ID numbers). */
   cipher: FieldCipher;
   health: () => Promise<{ postgres: boolean; temporal: boolean }>;

@@ -1,5 +1,6 @@
 import type { ZodError } from 'zod';
 import { translateIssue, type IssueLike } from '../domain/validation-messages.js';
+import { translate } from './i18n/index.js';
 
 export interface ErrorDetail {
   path: string;
@@ -28,7 +29,7 @@ export const forbidden = (message = 'you may not do this') => new HttpError(403,
 export function validationFailed(err: ZodError, lang: 'zh-CN' | 'en' = 'en', prefix: string[] = []): HttpError {
   const details = err.issues.map((i) => ({
     path: [...prefix, ...i.path.map(String)].join('.') || '(body)',
-    message: translateIssue(i as unknown as IssueLike, lang),
+    message: i.message.startsWith('form.') ? translate(lang, i.message) : translateIssue(i as unknown as IssueLike, lang),
   }));
   return new HttpError(422, 'validation_failed', `invalid input: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
 }

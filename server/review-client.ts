@@ -11,12 +11,15 @@ import { defineSearchAttributeKey, NamespaceNotFoundError, SearchAttributeType, 
 import { workflowIdFor, type Decision } from '../domain/review.js';
 import { HttpError } from './errors.js';
 import {
+  assignUpdate,
   claimUpdate,
   decideUpdate,
+  releaseUpdate,
   remindUpdate,
   replyUpdate,
   supersedeSignal,
   withdrawSignal,
+  type AssignRequest,
   type ClaimRequest,
   type DecideRequest,
   type OpenReminder,
@@ -88,6 +91,14 @@ export class ReviewClient {
 
   claim(reviewId: string, req: ClaimRequest, updateId: string): Promise<{ assigneeId: string }> {
     return this.update(reviewId, req.round, claimUpdate, req, updateId);
+  }
+
+  release(reviewId: string, req: ClaimRequest, updateId: string): Promise<{ assigneeId: null }> {
+    return this.update(reviewId, req.round, releaseUpdate, req, updateId);
+  }
+
+  assign(reviewId: string, req: AssignRequest, updateId: string): Promise<{ assigneeId: string | null }> {
+    return this.update(reviewId, req.round, assignUpdate, req, updateId);
   }
 
   remind(reviewId: string, req: RemindRequest, updateId: string): Promise<OpenReminder> {

@@ -9,11 +9,21 @@ export interface DecideRequest {
   reasonCode: string | null;
   reasonText: string | null;
   actor: Actor;
+  /** A claim left this long lapses: others may then decide. Absent: claims never lapse. */
+  claimIdleMinutes?: number;
 }
 
 export interface ClaimRequest {
   round: number;
   actor: Actor;
+  claimIdleMinutes?: number;
+}
+
+/** A supervisor gives the round to a reviewer (or takes it back: assignee null). */
+export interface AssignRequest {
+  round: number;
+  actor: Actor;
+  assignee: Actor | null;
 }
 
 export interface Deadline {
@@ -40,6 +50,8 @@ export interface RoundState {
   reminders?: { count: number; lastAt: string | null; open: OpenReminder[] };
   /** Which stage of the lifecycle the submission is in. */
   stage?: 'precheck' | 'review' | 'fulfilment';
+  /** When the current holder took the round (workflow time). */
+  assignedAt?: string | null;
 }
 
 /** The tenant's reminder as the server accepted it; the limits travel with it so the validator can settle races. */
@@ -62,6 +74,9 @@ export interface ReplyRequest {
 
 export const decideUpdate = defineUpdate<Decision, [DecideRequest]>('decide');
 export const claimUpdate = defineUpdate<{ assigneeId: string }, [ClaimRequest]>('claim');
+/** The holder lets go, or a supervisor assigns it to someone (or to nobody). */
+export const releaseUpdate = defineUpdate<{ assigneeId: null }, [ClaimRequest]>('release');
+export const assignUpdate = defineUpdate<{ assigneeId: string | null }, [AssignRequest]>('assign');
 /** The tenant resubmitted: this round ends without a decision. */
 export const supersedeSignal = defineSignal<[{ nextRound: number }]>('supersede');
 /** The tenant withdrew the submission. */

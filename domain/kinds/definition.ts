@@ -62,6 +62,10 @@ export interface KindDefinition<Input = unknown> {
   api: KindApi | null;
   /** A short label for queues and notices, from what was submitted. */
   title(input: Input): string;
+  /** What was submitted in one line for the queue (at most about 120 characters). */
+  summary?(input: Input): string;
+  /** What the review's timeline keeps of a submission, to show what an edit changed: sensitive fields masked. */
+  snapshot?(input: unknown): Record<string, unknown>;
   deadlines: { review: DeadlineRule; fulfilment?: DeadlineRule };
   rejectionReasons: RejectionReason[];
   /** Contacts subscribed to this hear the outcome. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isOrganisationCode, isResidentIdNumber, isUnifiedSocialCreditCode } from '../identity-codes.js';
+import { isOrganisationCode, isResidentIdNumber, isUnifiedSocialCreditCode, maskIdNumber } from '../identity-codes.js';
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind, type FileRule } from './definition.js';
 import { formBoolean, formCount } from './form-fields.js';
@@ -71,6 +71,11 @@ export const enterpriseQualificationKind = defineKind<EnterpriseInput>({
   intake: { type: 'multipart', files: ENTERPRISE_FILES },
   api: { path: 'enterprises', resubmit: true, withdraw: false, summary: 'an enterprise qualification' },
   title: (input) => input.companyName,
+  summary: (input) => `${input.licenseCode} · ${input.scenario}`,
+  snapshot: (input) => {
+    const v = input as Record<string, unknown>;
+    return typeof v.handlerIdNumber === 'string' ? { ...v, handlerIdNumber: maskIdNumber(v.handlerIdNumber) } : v;
+  },
   deadlines: { review: { type: 'end_of_working_day', days: 2 } },
   rejectionReasons: [
     reason('license_illegible', '营业执照不清晰', 'The business licence is not legible'),

@@ -35,6 +35,7 @@ export const serviceActivationKind = defineKind<ServiceActivationInput>({
   intake: { type: 'json' },
   api: { path: 'service-activations', resubmit: true, withdraw: false, summary: 'an application to use one business type' },
   title: (input) => input.enterpriseName,
+  summary: (input) => input.scenario,
   deadlines: { review: { type: 'end_of_working_day', days: 0 } },
   rejectionReasons: [
     reason('enterprise_name_mismatch', '企业名称与营业执照不一致', 'The enterprise name does not match the business licence'),

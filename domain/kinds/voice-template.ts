@@ -58,6 +58,7 @@ export const voiceTemplateKind = defineKind<VoiceTemplateInput>({
   intake: { type: 'json' },
   api: { path: 'voice-templates', resubmit: true, withdraw: true, idAlias: 'templateId', summary: 'a voice template' },
   title: (input) => input.name,
+  summary: (input) => input.content,
   deadlines: { review: { type: 'working_minutes', minutes: 540 } },
   rejectionReasons: [
     reason('content_unclear', '模板内容表述不清', 'The template content is unclear'),

@@ -1,31 +1,16 @@
-import type { HelperOptions } from 'handlebars';
+import Handlebars, { type HelperOptions } from 'handlebars';
+import { sampleRendering } from '../../domain/template-sample.js';
 import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
-import { translate } from '../i18n/index.js';
+import { translate, translateWith } from '../i18n/index.js';
+import { formatTime } from '../i18n/format.js';
 
 const langOf = (options: HelperOptions): Language => ((options.data as { root?: { lang?: Language } }).root?.lang ?? 'zh-CN');
-
-const timeFormat = new Map<Language, Intl.DateTimeFormat>();
-function formatTime(d: Date, lang: Language): string {
-  let f = timeFormat.get(lang);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
-      timeZone: 'Asia/Shanghai',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    });
-    timeFormat.set(lang, f);
-  }
-  return f.format(d);
-}
 
 /** Handlebars helpers: every label and time is rendered in the viewer's language; output stays escaped. */
 export const helpers = {
   t: (key: string, options: HelperOptions) => translate(langOf(options), key),
+  /** A message with {placeholders} filled from the helper's hash: {{tw "key" name=x}}. */
+  tw: (key: string, options: HelperOptions) => translateWith(langOf(options), key, Object.fromEntries(Object.entries(options.hash as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]))),
   eventLabel: (type: string, options: HelperOptions) => translate(langOf(options), `event.${type}`),
   kindLabel: (kind: keyof typeof KIND_LABELS, options: HelperOptions) => KIND_LABELS[kind]?.[langOf(options)] ?? kind,
   statusLabel: (s: keyof typeof STATUS_LABELS, options: HelperOptions) => STATUS_LABELS[s]?.[langOf(options)] ?? s,
@@ -37,6 +22,14 @@ export const helpers = {
   /** A { 'zh-CN', en } pair in the viewer's language. */
   localized: (pair: Partial<Record<Language, string>> | undefined, options: HelperOptions) => pair?.[langOf(options)] ?? '',
   bytes: (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`),
+  /** Template content with its ${VARIABLES} marked; everything else escaped. */
+  highlightVars: (content: string) =>
+    new Handlebars.SafeString(
+      Handlebars.escapeExpression(content ?? '').replace(/\$\{([A-Z0-9_]+)\}/g, (_m, name: string) => `<mark class="var">\${${name}}</mark>`),
+    ),
+  /** The content as a listener would hear it, with sample values in place of the variables. */
+  sampleText: (content: string, options: HelperOptions) => sampleRendering(content ?? '', langOf(options)),
+  urlencode: (v: unknown) => encodeURIComponent(String(v ?? '')),
   eq: (a: unknown, b: unknown) => a === b,
   includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),

@@ -1,44 +1,86 @@
-import { Router } from 'express';
-import { z } from 'zod';
-import { decodeCursor, encodeCursor, listQueue, QUEUE_SORTS } from '../../db/reviews.js';
-import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
+import { Router, type Request, type Response } from 'express';
+import { countBySla, decodeQueueCursor, encodeQueueCursor, listQueue, type QueueItem } from '../../db/queue.js';
+import { listDeciders } from '../../db/staff.js';
+import { listTenantNames } from '../../db/tenants-admin.js';
+import { KINDS } from '../../domain/kinds/index.js';
+import type { Language } from '../../domain/labels.js';
+import { currentHolder, REVIEW_STATUSES, type ReviewKind } from '../../domain/review.js';
+import { timeLeft } from '../../domain/time-left.js';
 import type { AppDeps } from '../deps.js';
+import { pickLanguage } from '../i18n/index.js';
+import { timeLeftText } from '../i18n/time-left-text.js';
 import type { Csrf } from './csrf.js';
+import { queueQuery, queueUrl, toQueueFilter, type QueueQuery } from './queue-filters.js';
 import { renderPage } from './render.js';
-import { ALL_STAFF, requireRole } from './session.js';
-
-const filters = z.object({
-  kind: z.enum(REVIEW_KINDS).optional().catch(undefined),
-  status: z.enum(REVIEW_STATUSES).optional().catch(undefined),
-  sla: z.enum(['on_track', 'at_risk', 'breached']).optional().catch(undefined),
-  sort: z.enum(QUEUE_SORTS).optional().catch(undefined),
-  cursor: z.string().max(300).optional().catch(undefined),
-});
+import { ALL_STAFF, requireRole, staffOf } from './session.js';
 
 export const QUEUE_PAGE_SIZE = 50;
+
+const SLA_STATES = ['breached', 'at_risk', 'on_track'] as const;
+
+/** What a row shows beyond the stored review: time left in working hours, the holder now, the answer-by time. */
+function presentRow(row: QueueItem, now: Date, calendar: Parameters<typeof timeLeft>[2], lang: Language, claimIdleMinutes: number) {
+  const open = row.status === 'pending' || row.status === 'provisioning';
+  const left = open ? timeLeft(now, row.dueAt, calendar) : undefined;
+  const holder = currentHolder(row.assigneeId, row.assignedAt, claimIdleMinutes, now.getTime());
+  return {
+    ...row,
+    timeLeft: left ? timeLeftText(left, lang) : null,
+    tone: !left ? 'done' : left.overdue ? 'breached' : row.slaState,
+    holderName: holder ? row.assigneeName : null,
+    lapsedHolder: !holder && row.assigneeId ? row.assigneeName : null,
+  };
+}
 
 export function queueRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
   r.get('/', (_req, res) => res.redirect(303, '/queue'));
 
-  r.get('/queue', requireRole(...ALL_STAFF), async (req, res) => {
-    const f = filters.parse(req.query);
-    const after = f.cursor ? decodeCursor(f.cursor) : undefined;
-    const { items, next } = await listQueue(deps.db, { kind: f.kind, status: f.status, sla: f.sla, sort: f.sort, after, limit: QUEUE_PAGE_SIZE });
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ kind: f.kind, status: f.status, sla: f.sla, sort: f.sort })) if (v) params.set(k, v);
-    if (next) params.set('cursor', encodeCursor(next));
-    const data = {
+  const queueData = async (req: Request, res: Response, q: QueueQuery) => {
+    const me = staffOf(res);
+    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, me.language);
+    const filter = { ...toQueueFilter(q, me.id), claimIdleMinutes: deps.claimIdleMinutes };
+    const after = q.cursor ? decodeQueueCursor(q.cursor) : undefined;
+    const limit = q.shown && !after ? Math.max(q.shown, QUEUE_PAGE_SIZE) : QUEUE_PAGE_SIZE;
+    const [{ items, next }, counts, mine, { calendar }] = await Promise.all([
+      listQueue(deps.db, { ...filter, after, limit }),
+      countBySla(deps.db, filter),
+      countBySla(deps.db, { status: 'open', assigneeId: me.id, claimIdleMinutes: deps.claimIdleMinutes }),
+      deps.calendar(),
+    ]);
+    const now = deps.now();
+    const total = q.sla ? counts[q.sla] : counts.on_track + counts.at_risk + counts.breached;
+    const kinds = Object.values(KINDS).map((k) => ({ kind: k.kind, url: queueUrl(q, { kind: k.kind, cursor: undefined }), active: q.kind === k.kind }));
+    return {
       title: 'queue.title',
-      filters: f,
-      kinds: REVIEW_KINDS,
-      statuses: REVIEW_STATUSES,
-      rows: items,
-      nextUrl: next ? `/queue?${params.toString()}` : null,
+      q,
+      rows: items.map((row) => presentRow(row, now, calendar, lang, deps.claimIdleMinutes)),
+      total,
+      chips: SLA_STATES.map((sla) => ({ sla, count: counts[sla], active: q.sla === sla, url: queueUrl(q, { sla: q.sla === sla ? undefined : sla }) })),
+      tabs: {
+        all: { url: queueUrl(q, { view: 'all', kind: undefined }), active: q.view === 'all' && !q.kind },
+        mine: { url: queueUrl(q, { view: 'mine', kind: undefined }), active: q.view === 'mine', count: mine.on_track + mine.at_risk + mine.breached },
+        kinds,
+      },
+      nextUrl: next ? queueUrl(q, { cursor: encodeQueueCursor(next) }) : null,
+      liveUrl: queueUrl(q),
       appending: !!after,
+      selfUrl: queueUrl(q),
+      statuses: ['open', 'all', ...REVIEW_STATUSES],
+      kindNames: Object.keys(KINDS) as ReviewKind[],
+      tenants: await listTenantNames(deps.db),
+      deciders: await listDeciders(deps.db),
+      bulkReasons: q.kind ? KINDS[q.kind].rejectionReasons : KINDS.voice_template.rejectionReasons.filter((x) => x.code === 'other'),
+      canBulk: me.role !== 'auditor',
     };
-    // "Load more" asks for rows only; the filter form asks for the whole table.
-    renderPage(req, res, csrf, 'queue', after ? 'queue-rows' : 'queue-table', data);
+  };
+
+  r.get('/queue', requireRole(...ALL_STAFF), async (req, res) => {
+    const q = queueQuery.parse(req.query);
+    const data = await queueData(req, res, q);
+    // Htmx asks for the results only (filters, chips, live refresh) or, with a cursor, the next rows.
+    const partial = data.appending ? 'queue-rows' : 'queue-results';
+    renderPage(req, res, csrf, 'queue', partial, data);
   });
   return r;
 }

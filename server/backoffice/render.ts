@@ -2,7 +2,12 @@ import type { Request, Response } from 'express';
 import type { Csrf } from './csrf.js';
 import { pickLanguage } from '../i18n/index.js';
 
-export const isHtmx = (req: Request) => req.get('hx-request') === 'true';
+/**
+ * An htmx request for a fragment. History restores (the back button) and requests that target
+ * the whole body get the full page, like a direct visit.
+ */
+export const isHtmx = (req: Request) =>
+  req.get('hx-request') === 'true' && req.get('hx-history-restore-request') !== 'true' && req.get('hx-request-type') !== 'full';
 
 /**
  * Renders a page on a direct visit, or only its partial when htmx asks: one template for
@@ -22,7 +27,7 @@ export function renderPage(
   const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff?.language ?? 'zh-CN');
   const common = { lang, staff, csrfToken: csrf.tokenFor(req, res), currentUrl: req.originalUrl };
   if (partial && isHtmx(req)) {
-    res.status(status).render(`partials/${partial}`, { ...common, ...data, layout: false });
+    res.status(status).render(`partials/${partial}`, { ...common, ...data, fragment: true, layout: false });
     return;
   }
   res.status(status).render(page, { ...common, ...data });

@@ -1,95 +1,101 @@
-import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { findReviewForStaff, listReviewEvents } from '../../db/reviews.js';
-import { filesOfSubject } from '../../db/stored-files.js';
-import { storeOf } from '../../db/subjects/index.js';
-import { rejectionReasonsFor } from '../../domain/kinds/reasons.js';
-import type { Language } from '../../domain/labels.js';
-import { canDecide, type ReviewKind } from '../../domain/review.js';
-import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
-import { pickLanguage } from '../i18n/index.js';
+import { contactsToldOfDecision, contactsToldOfLastReply } from '../../db/review-page.js';
+import { findReview } from '../../db/reviews.js';
+import { listQueue } from '../../db/queue.js';
+import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { ReviewServiceUnavailable } from '../review-client.js';
-import { claimReview } from '../use-cases/claim-review.js';
+import { translate, translateWith } from '../i18n/index.js';
+import { assignReview, claimReview, releaseReview } from '../use-cases/claim-review.js';
 import { decideReview } from '../use-cases/decide-review.js';
-import { replyToTenant } from '../use-cases/reply-to-tenant.js';
 import { notifyContacts } from '../use-cases/notify-contacts.js';
-import { listContacts } from '../../db/contacts.js';
+import { replyToTenant } from '../use-cases/reply-to-tenant.js';
 import type { Csrf } from './csrf.js';
+import { queueQuery, toQueueFilter } from './queue-filters.js';
 import { isHtmx, renderPage } from './render.js';
+import { languageOf, queueContext, reviewPageData, type FormEcho, type PanelMessage } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DONE = ['approved', 'rejected', 'claimed', 'released', 'assigned', 'replied', 'notified'] as const;
+type Done = (typeof DONE)[number];
+
+type Action = (deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: 'zh-CN' | 'en') => Promise<unknown>;
+
+/** The form fields a refused action sends back, so the reviewer does not type them again. */
+function echoOf(action: FormEcho['action'], body: unknown, err: HttpError): FormEcho {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf' && k !== 'token') values[k] = v;
+  const errors: Record<string, string> = {};
+  for (const d of err.details) errors[d.path] = d.message;
+  return { action, values, errors };
+}
 
 export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
 
-  const explain = async (review: { submittedAt: Date; dueRule: unknown }, lang: 'zh-CN' | 'en') => {
-    const cal = await deps.calendar();
-    return explainDueAt(review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]);
+  const show = async (req: Request<{ id: string }>, res: Response, message?: PanelMessage, echo?: FormEcho, status = 200) => {
+    const data = await reviewPageData(deps, req, res, req.params.id, message, echo);
+    renderPage(req, res, csrf, 'review', 'review-update', data, status);
   };
 
-  async function pageData(req: Request, res: Response, id: string, message?: { kind: 'ok' | 'error'; text: string }) {
-    if (!UUID.test(id)) throw notFound('review');
-    const review = await findReviewForStaff(deps.db, id);
-    if (!review) throw notFound('review');
-    const staff = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
-    const kind = review.kind as ReviewKind;
-    const [events, files, tenantContacts] = await Promise.all([
-      listReviewEvents(deps.db, id),
-      filesOfSubject(deps.db, kind, review.subjectId),
-      listContacts(deps.db, review.tenantId),
-    ]);
-    return {
-      title: review.title,
-      review,
-      subject: await storeOf(kind).staffView(deps, review, files),
-      subjectPartial: `subjects/${kind}`,
-      events: events.reverse(),
-      explanation: await explain(review, lang),
-      reasons: rejectionReasonsFor(review.kind as ReviewKind).map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText })),
-      canAct: canDecide(staff.role) && review.status === 'pending',
-      canNotify: canDecide(staff.role),
-      contacts: tenantContacts,
-      readOnly: !canDecide(staff.role),
-      claimable: canDecide(staff.role) && review.status === 'pending' && review.assigneeId !== staff.id,
-      token: randomBytes(18).toString('base64url'),
-      message,
-    };
-  }
-
-  r.get('/reviews/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
-    renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, req.params.id));
+  /** Where "next" leads: the first open review of the queue the reviewer came from that they may take. */
+  r.get('/reviews/next', requireRole(...ALL_STAFF), async (req, res) => {
+    const from = queueContext(req);
+    const me = staffOf(res);
+    const q = queueQuery.parse(Object.fromEntries(new URL(from, 'http://x').searchParams));
+    const after = typeof req.query.after === 'string' && UUID.test(req.query.after) ? req.query.after : undefined;
+    const { items } = await listQueue(deps.db, { ...toQueueFilter({ ...q, status: 'open' }, me.id), claimIdleMinutes: deps.claimIdleMinutes, limit: 20 });
+    const next = items.find((i) => i.id !== after && (!i.assigneeId || i.assigneeId === me.id || (i.assignedAt && deps.now().getTime() - i.assignedAt.getTime() > deps.claimIdleMinutes * 60_000)));
+    if (!next) {
+      res.redirect(303, `${from}${from.includes('?') ? '&' : '?'}empty=1`);
+      return;
+    }
+    res.redirect(303, `/reviews/${next.id}?from=${encodeURIComponent(from)}`);
   });
 
-  const languageOf = (req: Request, res: Response): Language =>
-    pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
+  r.get('/reviews/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
+    const done = typeof req.query.done === 'string' && (DONE as readonly string[]).includes(req.query.done) ? (req.query.done as Done) : undefined;
+    const told = typeof req.query.told === 'string' && /^\d{1,3}$/.test(req.query.told) ? req.query.told : '0';
+    const message = done ? { kind: 'ok' as const, text: translateWith(languageOf(req, res), `review.done.${done}`, { told }) } : undefined;
+    await show(req, res, message);
+  });
 
-  /** Decision and claim share one shape: run the use-case, then show the panel with the truthful outcome. */
-  const act = (run: typeof decideReview) => async (req: Request<{ id: string }>, res: Response) => {
+  /**
+   * Every action has one shape: run the use-case; with htmx, answer the updated panel and
+   * timeline with a message that says what happened; without JavaScript, redirect to the page
+   * (which shows the same message). A refusal shows beside the form with what was typed.
+   */
+  const act = (run: Action, echo: FormEcho['action'], done: (body: Record<string, unknown>) => Done) => async (req: Request<{ id: string }>, res: Response) => {
     const id = req.params.id;
     if (!UUID.test(id)) throw notFound('review');
+    const staff = staffOf(res);
+    const lang = languageOf(req, res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      await run(deps, { id: staffOf(res).id, name: staffOf(res).name, role: staffOf(res).role }, id, req.body, languageOf(req, res));
+      await run(deps, { id: staff.id, name: staff.name, role: staff.role }, id, body, lang);
     } catch (err) {
-      const unavailable = err instanceof ReviewServiceUnavailable;
-      if (!(err instanceof HttpError) || (err.status >= 500 && !unavailable) || err.status === 404) throw err;
-      const text = unavailable ? 'review.serviceUnavailable' : err.details.length > 0 ? err.details.map((d) => d.message).join('; ') : err.message;
-      renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, id, { kind: 'error', text }), err.status);
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+      const text = err.details.length > 0 && err.status === 422 ? translate(lang, 'form.fixBelow') : err.message;
+      await show(req, res, { kind: 'error', text }, echoOf(echo, body, err), err.status);
       return;
     }
+    const what = done(body);
+    const row = await findReview(deps.db, id);
+    const told = what === 'approved' || what === 'rejected' ? await contactsToldOfDecision(deps.db, id, row?.round ?? 1) : what === 'replied' ? await contactsToldOfLastReply(deps.db, id) : 0;
     if (!isHtmx(req)) {
-      res.redirect(303, `/reviews/${id}`);
+      res.redirect(303, `/reviews/${id}?done=${what}&told=${told}&from=${encodeURIComponent(queueContext(req))}`);
       return;
     }
-    renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, id, { kind: 'ok', text: 'review.saved' }));
+    await show(req, res, { kind: 'ok', text: translateWith(lang, `review.done.${what}`, { told: String(told) }) });
   };
 
-  r.post('/reviews/:id/decision', requireRole(...DECIDERS), csrf.protect, act(decideReview));
-  r.post('/reviews/:id/claim', requireRole(...DECIDERS), csrf.protect, act(claimReview));
-  r.post('/reviews/:id/reply', requireRole(...DECIDERS), csrf.protect, act(replyToTenant));
-  r.post('/reviews/:id/notify', requireRole(...DECIDERS), csrf.protect, act(notifyContacts));
+  const outcome = (b: Record<string, unknown>): Done => (b.outcome === 'rejected' ? 'rejected' : 'approved');
+  r.post('/reviews/:id/decision', requireRole(...DECIDERS), csrf.protect, act(decideReview, 'decision', outcome));
+  r.post('/reviews/:id/claim', requireRole(...DECIDERS), csrf.protect, act(claimReview, 'decision', () => 'claimed'));
+  r.post('/reviews/:id/release', requireRole(...DECIDERS), csrf.protect, act(releaseReview, 'decision', () => 'released'));
+  r.post('/reviews/:id/assign', requireRole('supervisor', 'admin'), csrf.protect, act(assignReview, 'assign', () => 'assigned'));
+  r.post('/reviews/:id/reply', requireRole(...DECIDERS), csrf.protect, act(replyToTenant, 'reply', () => 'replied'));
+  r.post('/reviews/:id/notify', requireRole(...DECIDERS), csrf.protect, act(notifyContacts, 'notify', () => 'notified'));
   return r;
 }

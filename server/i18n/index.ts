@@ -6,6 +6,9 @@ import { devSinkMessages } from './messages/dev-sinks.js';
 import { securityMessages } from './messages/security.js';
 import { errorMessages } from './messages/errors.js';
 import { serviceMessages } from './messages/services.js';
+import { formMessages } from './messages/forms.js';
+import { queueMessages } from './messages/queue.js';
+import { reviewPageMessages } from './messages/review-page.js';
 import type { Messages } from './types.js';
 
 /**
@@ -20,6 +23,9 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   devSinks: devSinkMessages,
   errors: errorMessages,
   services: serviceMessages,
+  forms: formMessages,
+  queue: queueMessages,
+  reviewPage: reviewPageMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

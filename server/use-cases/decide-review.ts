@@ -6,14 +6,15 @@ import type { Actor, ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
 import { sendStaffUpdate } from './staff-update.js';
+import { translate } from '../i18n/index.js';
 
 const decisionForm = z.object({
   round: z.coerce.number().int().min(1),
-  outcome: z.enum(['approved', 'rejected'], { error: 'choose approve or reject' }),
+  outcome: z.enum(['approved', 'rejected'], { error: 'form.chooseOutcome' }),
   reasonCode: z.string().trim().max(64).optional().transform((v) => v || null),
-  reasonText: z.string().trim().max(500, 'the explanation must be at most 500 characters').optional().transform((v) => v || null),
+  reasonText: z.string().trim().max(500).optional().transform((v) => v || null),
   /** One per rendered form: the Update id, so a double submission decides once. */
-  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'reload the page and try again'),
+  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { error: 'form.reload' }),
 });
 
 /**
@@ -29,13 +30,13 @@ export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string
 
   if (form.outcome === 'rejected') {
     const reason = form.reasonCode ? findRejectionReason(row.kind as ReviewKind, form.reasonCode) : undefined;
-    if (!reason) throw new HttpError(422, 'validation_failed', 'choose a rejection reason', [{ path: 'reasonCode', message: 'choose a rejection reason' }]);
+    if (!reason) throw new HttpError(422, 'validation_failed', translate(lang, 'form.chooseReason'), [{ path: 'reasonCode', message: translate(lang, 'form.chooseReason') }]);
     if (reason.requiresText && !form.reasonText) {
-      throw new HttpError(422, 'validation_failed', 'explain the reason for the tenant', [{ path: 'reasonText', message: 'explain the reason for the tenant' }]);
+      throw new HttpError(422, 'validation_failed', translate(lang, 'form.explainReason'), [{ path: 'reasonText', message: translate(lang, 'form.explainReason') }]);
     }
   }
 
   const rejected = form.outcome === 'rejected';
-  const request = { round: form.round, outcome: form.outcome, reasonCode: rejected ? form.reasonCode : null, reasonText: rejected ? form.reasonText : null, actor };
+  const request = { round: form.round, outcome: form.outcome, reasonCode: rejected ? form.reasonCode : null, reasonText: rejected ? form.reasonText : null, actor, claimIdleMinutes: deps.claimIdleMinutes };
   return sendStaffUpdate(deps, row, form.round, lang, () => deps.reviews.decide(reviewId, request, `decide-${form.token}`));
 }

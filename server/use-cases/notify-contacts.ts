@@ -11,19 +11,19 @@ import { HttpError, notFound, validationFailed } from '../errors.js';
 
 const list = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string()));
 const notifyForm = z.object({
-  contactIds: list.pipe(z.array(z.uuid()).min(1, 'choose at least one contact')),
-  channels: list.pipe(z.array(z.enum(['email', 'sms'])).min(1, 'choose email, SMS or both')),
-  message: z.string().trim().min(1, 'write the message').max(300, 'the message must be at most 300 characters'),
-  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'reload the page and try again'),
+  contactIds: list.pipe(z.array(z.uuid()).min(1, { error: 'form.chooseContacts' })),
+  channels: list.pipe(z.array(z.enum(['email', 'sms'])).min(1, { error: 'form.chooseChannels' })),
+  message: z.string().trim().min(1, { error: 'form.writeMessage' }).max(300),
+  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { error: 'form.reload' }),
 });
 
 /**
  * Staff write to chosen contacts of the review's tenant about it. The form's token makes a
  * double submission one notice per contact and channel.
  */
-export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: string, body: unknown): Promise<ReviewRow> {
+export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
   const parsed = notifyForm.safeParse(body);
-  if (!parsed.success) throw validationFailed(parsed.error);
+  if (!parsed.success) throw validationFailed(parsed.error, lang);
   const form = parsed.data;
   const review = await findReview(deps.db, reviewId);
   if (!review) throw notFound('review');

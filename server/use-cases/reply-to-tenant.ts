@@ -8,8 +8,8 @@ import { sendStaffUpdate } from './staff-update.js';
 
 const replyForm = z.object({
   round: z.coerce.number().int().min(1),
-  message: z.string().trim().min(1, 'write a reply for the tenant').max(300, 'the reply must be at most 300 characters'),
-  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'reload the page and try again'),
+  message: z.string().trim().min(1, { error: 'form.writeReply' }).max(300),
+  token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { error: 'form.reload' }),
 });
 
 /** Staff answer the tenant's reminder without deciding yet: it reaches the contacts who receive reminder replies. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { notificationOutbox, reviewEvents } from '../../db/schema.js';
-import { listQueue } from '../../db/reviews.js';
+import { listQueue } from '../../db/queue.js';
 import { BackOfficeSession, formToken } from '../support/back-office.js';
 import { addContact, startTestApp, validTemplate, type TestApp, type TestTenant } from '../support/test-app.js';
 

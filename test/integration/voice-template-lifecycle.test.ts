@@ -162,7 +162,8 @@ describe('deciding a voice template', () => {
     const { session } = await reviewer();
     const missing = await decide(session, view.id, { outcome: 'rejected', reasonCode: '' });
     expect(missing.status).toBe(422);
-    expect(missing.html).toContain('choose a rejection reason');
+    expect(missing.html).toContain('请选择驳回原因');
+    expect(missing.html).toMatch(/<textarea name="reasonText"[^>]*><\/textarea>/);
     const other = await decide(session, view.id, { outcome: 'rejected', reasonCode: 'other', reasonText: '' });
     expect(other.status).toBe(422);
     const ok = await decide(session, view.id, { outcome: 'rejected', reasonCode: 'variables_misused', reasonText: '<script>alert(1)</script>' });
@@ -199,7 +200,9 @@ describe('deciding a voice template', () => {
     const page = await session.get(`/reviews/${view.id}`);
     const res = await session.post(`/reviews/${view.id}/decision`, { round: '1', token: formToken(page.html), outcome: 'approved' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`/reviews/${view.id}`);
+    expect(res.headers.get('location')).toMatch(new RegExp(`^/reviews/${view.id}\\?done=approved&told=\\d+`));
+    const back = await session.get(res.headers.get('location')!);
+    expect(back.html).toMatch(/已通过，已通知 \d+ 位联系人/);
   });
 });
 

@@ -37,6 +37,7 @@ export function createRoundContext(input: ReviewRoundInput): RoundContext {
     deadline,
     reminders,
     stage: input.stages?.precheck ? 'precheck' : 'review',
+    assignedAt: input.assigneeId ? input.submittedAt : null,
   };
   return { input, state, deadline, reminders, deadlineMoved: false };
 }

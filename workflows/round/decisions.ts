@@ -1,7 +1,7 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { canDecide, mayDecideAssigned, type Decision } from '../../domain/review.js';
+import { canDecide, currentHolder, mayAssign, mayDecideAssigned, type Decision } from '../../domain/review.js';
 import { acts } from '../activities.js';
-import { claimUpdate, decideUpdate, type DecideRequest } from '../messages.js';
+import { assignUpdate, claimUpdate, decideUpdate, releaseUpdate, type DecideRequest } from '../messages.js';
 import type { RoundContext } from './context.js';
 import { refuse } from './refuse.js';
 
@@ -17,10 +17,13 @@ export function refuseIfClosedOrStale(ctx: RoundContext, round: number): void {
   if (state.stage === 'precheck') refuse('precheck_running');
 }
 
+/** The holder now, a lapsed claim counting as none. */
+const holder = (ctx: RoundContext, idleMinutes: number | undefined) => currentHolder(ctx.state.assigneeId, ctx.state.assignedAt, idleMinutes, Date.now());
+
 function validateDecision(ctx: RoundContext, req: DecideRequest): void {
   if (!canDecide(req.actor.role)) refuse('role_may_not_decide', { role: req.actor.role });
   refuseIfClosedOrStale(ctx, req.round);
-  if (!mayDecideAssigned(req.actor, ctx.state.assigneeId)) refuse('not_assigned_to_you');
+  if (!mayDecideAssigned(req.actor, holder(ctx, req.claimIdleMinutes))) refuse('not_assigned_to_you');
   if (req.outcome === 'rejected' && !req.reasonCode) refuse('reason_required');
 }
 
@@ -71,6 +74,7 @@ export function installDecisionHandlers(ctx: RoundContext): void {
     claimUpdate,
     async (req) => {
       ctx.state.assigneeId = req.actor.id;
+      ctx.state.assignedAt = new Date().toISOString();
       await acts.assignReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, assignee: req.actor, by: req.actor });
       return { assigneeId: req.actor.id };
     },
@@ -78,7 +82,42 @@ export function installDecisionHandlers(ctx: RoundContext): void {
       validator: (req) => {
         if (!canDecide(req.actor.role)) refuse('role_may_not_claim', { role: req.actor.role });
         refuseIfClosedOrStale(ctx, req.round);
-        if (ctx.state.assigneeId && ctx.state.assigneeId !== req.actor.id && req.actor.role === 'reviewer') refuse('claimed_by_other');
+        const current = holder(ctx, req.claimIdleMinutes);
+        if (current && current !== req.actor.id && req.actor.role === 'reviewer') refuse('claimed_by_other');
+      },
+    },
+  );
+
+  setHandler(
+    releaseUpdate,
+    async (req) => {
+      ctx.state.assigneeId = null;
+      ctx.state.assignedAt = null;
+      await acts.releaseReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, by: req.actor });
+      return { assigneeId: null };
+    },
+    {
+      validator: (req) => {
+        refuseIfClosedOrStale(ctx, req.round);
+        if (ctx.state.assigneeId !== req.actor.id && !mayAssign(req.actor.role)) refuse('not_assigned_to_you');
+      },
+    },
+  );
+
+  setHandler(
+    assignUpdate,
+    async (req) => {
+      ctx.state.assigneeId = req.assignee?.id ?? null;
+      ctx.state.assignedAt = req.assignee ? new Date().toISOString() : null;
+      if (req.assignee) await acts.assignReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, assignee: req.assignee, by: req.actor });
+      else await acts.releaseReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, by: req.actor });
+      return { assigneeId: ctx.state.assigneeId };
+    },
+    {
+      validator: (req) => {
+        if (!mayAssign(req.actor.role)) refuse('role_may_not_assign', { role: req.actor.role });
+        refuseIfClosedOrStale(ctx, req.round);
+        if (req.assignee && !canDecide(req.assignee.role)) refuse('role_may_not_decide', { role: req.assignee.role });
       },
     },
   );

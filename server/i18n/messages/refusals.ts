@@ -9,6 +9,7 @@ export const refusalMessages = {
   'refusal.role_may_not_decide': { 'zh-CN': '“{role}”角色不能审核', en: 'The {role} role may not decide reviews' },
   'refusal.role_may_not_claim': { 'zh-CN': '“{role}”角色不能领取审核', en: 'The {role} role may not claim reviews' },
   'refusal.role_may_not_reply': { 'zh-CN': '“{role}”角色不能答复租户', en: 'The {role} role may not reply to tenants' },
+  'refusal.role_may_not_assign': { 'zh-CN': '“{role}”角色不能分配审核', en: 'The {role} role may not assign reviews' },
   'refusal.not_assigned_to_you': { 'zh-CN': '该审核已分配给他人', en: 'This review is assigned to someone else' },
   'refusal.reason_required': { 'zh-CN': '驳回需要选择原因', en: 'A rejection needs a reason' },
   'refusal.claimed_by_other': { 'zh-CN': '已被他人领取', en: 'Already claimed by someone else' },

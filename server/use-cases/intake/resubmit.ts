@@ -10,7 +10,7 @@ import type { AppDeps } from '../../deps.js';
 import { conflict, notFound } from '../../errors.js';
 import { startCurrentRound } from '../start-round.js';
 import { roundDeadline } from './deadline.js';
-import { keepFiles, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
+import { keepFiles, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
 
 /**
  * The tenant edits a submission: a new round starts with a fresh deadline and reminder state,
@@ -58,6 +58,7 @@ async function resubmit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subj
           round,
           status: 'pending',
           title: edit.title ?? current.title,
+          summary: partial ? current.summary : oneLine(def.summary?.(input) ?? current.summary),
           submittedAt,
           dueAt: deadline.dueAt,
           atRiskAt: deadline.riskAt,
@@ -90,7 +91,13 @@ async function resubmit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subj
         actorType: 'tenant',
         actorId: tenant.id,
         actorName: tenant.name,
-        data: { previousRound: current.round, previousStatus: current.status, ...(partial ? { edit: Object.keys(input as object) } : {}), ...(files.length > 0 ? { files } : {}) },
+        data: {
+          previousRound: current.round,
+          previousStatus: current.status,
+          snapshot: def.snapshot ? def.snapshot(input) : input,
+          ...(partial ? { edit: Object.keys(input as object) } : {}),
+          ...(files.length > 0 ? { files } : {}),
+        },
         at: submittedAt,
       });
       return { row: updated, previousRound: current.status === 'pending' ? current.round : null };

@@ -70,3 +70,10 @@ export async function recordKeptFiles(
   await recordFiles(tx, rows);
   return rows.map((r) => r.field);
 }
+
+/** A summary fit for one queue line: whitespace collapsed, at most 120 characters. */
+export function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length > 120 ? `${chars.slice(0, 119).join('')}…` : flat;
+}

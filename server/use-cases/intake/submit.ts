@@ -10,7 +10,7 @@ import type { AppDeps } from '../../deps.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
 import { startCurrentRound } from '../start-round.js';
 import { roundDeadline } from './deadline.js';
-import { fileDigests, keepFiles, newSubjectId, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
+import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -56,6 +56,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
           tenantId: tenant.id,
           subjectId,
           title: def.title(input),
+          summary: oneLine(def.summary?.(input) ?? ''),
           round: 1,
           status: def.stages.review ? 'pending' : 'checking',
           submittedAt,
@@ -77,7 +78,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
         actorType: 'tenant',
         actorId: tenant.id,
         actorName: tenant.name,
-        data: { subjectId, ...(files.length > 0 ? { files } : {}) },
+        data: { subjectId, snapshot: def.snapshot ? def.snapshot(input) : input, ...(files.length > 0 ? { files } : {}) },
         at: submittedAt,
       });
       await rememberIdempotentReview(tx, tenant.id, opts.idempotencyKey, operation, hash, reviewId);

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { QUEUE_SORTS, type QueueFilter } from '../../db/queue.js';
+import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The queue's filters as they travel in the URL. Anything odd is dropped rather than refused:
+ * a shared or stale link still opens, showing what it can.
+ */
+export const queueQuery = z.object({
+  view: z.enum(['all', 'mine']).catch('all').default('all'),
+  kind: z.enum(REVIEW_KINDS).optional().catch(undefined),
+  status: z.enum(['open', 'all', ...REVIEW_STATUSES]).catch('open').default('open'),
+  sla: z.enum(['on_track', 'at_risk', 'breached']).optional().catch(undefined),
+  reminded: z.enum(['yes', 'no']).optional().catch(undefined),
+  assignee: z.union([z.enum(['me', 'none']), z.string().regex(UUID)]).optional().catch(undefined),
+  tenant: z.string().regex(UUID).optional().catch(undefined),
+  from: z.string().regex(DATE).optional().catch(undefined),
+  to: z.string().regex(DATE).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined).transform((v) => v || undefined),
+  sort: z.enum(QUEUE_SORTS).catch('deadline').default('deadline'),
+  cursor: z.string().max(400).optional().catch(undefined),
+  shown: z.coerce.number().int().min(1).max(500).optional().catch(undefined),
+});
+export type QueueQuery = z.infer<typeof queueQuery>;
+
+const FILTER_KEYS = ['view', 'kind', 'status', 'sla', 'reminded', 'assignee', 'tenant', 'from', 'to', 'q', 'sort'] as const;
+const DEFAULTS: Partial<Record<(typeof FILTER_KEYS)[number], string>> = { view: 'all', status: 'open', sort: 'deadline' };
+
+/** The query string of these filters with some changed (undefined removes one); defaults are left out. */
+export function queueUrl(q: QueueQuery, change: Partial<Record<(typeof FILTER_KEYS)[number] | 'cursor', string | undefined>> = {}): string {
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    const value = key in change ? change[key] : q[key];
+    if (value !== undefined && value !== DEFAULTS[key]) params.set(key, String(value));
+  }
+  if (change.cursor) params.set('cursor', change.cursor);
+  const s = params.toString();
+  return s ? `/queue?${s}` : '/queue';
+}
+
+/** A date in the platform's zone (UTC+8) as the instant its day starts. */
+const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
+
+export function toQueueFilter(q: QueueQuery, me: string): Omit<QueueFilter, 'limit' | 'after'> {
+  const assigneeId = q.view === 'mine' || q.assignee === 'me' ? me : q.assignee === 'none' ? null : q.assignee;
+  const to = q.to ? new Date(dayStart(q.to).getTime() + 86_400_000) : undefined;
+  return {
+    sort: q.sort,
+    kind: q.kind,
+    status: q.status,
+    sla: q.sla,
+    reminded: q.reminded === undefined ? undefined : q.reminded === 'yes',
+    assigneeId,
+    tenantId: q.tenant,
+    from: q.from ? dayStart(q.from) : undefined,
+    to,
+    q: q.q,
+  };
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { listContacts } from '../../db/contacts.js';
+import { findReviewForStaff, listReviewEvents } from '../../db/reviews.js';
+import { noticesOfReview, otherReviewsOfTenant, snapshotsByRound, staffName } from '../../db/review-page.js';
+import { listDeciders } from '../../db/staff.js';
+import { filesOfSubject } from '../../db/stored-files.js';
+import { storeOf } from '../../db/subjects/index.js';
+import { KINDS } from '../../domain/kinds/index.js';
+import { findRejectionReason } from '../../domain/kinds/reasons.js';
+import type { Language } from '../../domain/labels.js';
+import { canDecide, currentHolder, mayAssign, type ReviewKind } from '../../domain/review.js';
+import { diffSnapshots } from '../../domain/snapshot-diff.js';
+import { timeLeft } from '../../domain/time-left.js';
+import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
+import type { AppDeps } from '../deps.js';
+import { notFound } from '../errors.js';
+import { pickLanguage, translate } from '../i18n/index.js';
+import { timeLeftText } from '../i18n/time-left-text.js';
+import { staffOf } from './session.js';
+import { buildTimeline } from './timeline.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface PanelMessage {
+  kind: 'ok' | 'error';
+  text: string;
+}
+
+/** What the reviewer had typed in a form that was refused, so it comes back as it was. */
+export interface FormEcho {
+  action: 'decision' | 'reply' | 'notify' | 'assign';
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+export function languageOf(req: Request, res: Response): Language {
+  return pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
+}
+
+/** The queue a reviewer came from (for "back" and "next"); only our own queue URLs are kept. */
+export function queueContext(req: Request): string {
+  const from = typeof req.query.from === 'string' ? req.query.from : (req.body as { from?: unknown } | undefined)?.from;
+  return typeof from === 'string' && /^\/queue(\?[^\s]*)?$/.test(from) && from.length < 1000 ? from : '/queue';
+}
+
+/** Everything the review page shows, for this viewer, with what they may do. */
+export async function reviewPageData(deps: AppDeps, req: Request, res: Response, id: string, message?: PanelMessage, echo?: FormEcho) {
+  if (!UUID.test(id)) throw notFound('review');
+  const review = await findReviewForStaff(deps.db, id);
+  if (!review) throw notFound('review');
+  const viewer = staffOf(res);
+  const lang = languageOf(req, res);
+  const kind = review.kind as ReviewKind;
+  const def = KINDS[kind];
+  const [events, files, tenantContacts, notices, others, snapshots, decidedByName, cal] = await Promise.all([
+    listReviewEvents(deps.db, id),
+    filesOfSubject(deps.db, kind, review.subjectId),
+    listContacts(deps.db, review.tenantId),
+    noticesOfReview(deps.db, id),
+    otherReviewsOfTenant(deps.db, review.tenantId, id),
+    snapshotsByRound(deps.db, id),
+    staffName(deps.db, review.decidedBy),
+    deps.calendar(),
+  ]);
+  const now = deps.now();
+  const open = review.status === 'pending' || review.status === 'provisioning';
+  const holderId = currentHolder(review.assigneeId, review.assignedAt, deps.claimIdleMinutes, now.getTime());
+  const heldByOther = holderId !== null && holderId !== viewer.id;
+  const decider = canDecide(viewer.role);
+  const supervisor = mayAssign(viewer.role);
+  const left = open ? timeLeft(now, review.dueAt, cal.calendar) : undefined;
+
+  // Each round's content is the earlier rounds' content with that round's fields laid over it;
+  // the page shows what this round changed.
+  const rounds = [...snapshots.keys()].sort((a, b) => a - b);
+  let before: Record<string, unknown> = {};
+  for (const round of rounds) if (round < review.round) before = { ...before, ...snapshots.get(round) };
+  const thisRound = snapshots.get(review.round);
+  const changes =
+    thisRound && rounds.some((r) => r < review.round)
+      ? diffSnapshots(before, thisRound).map((c) => ({ ...c, label: translate(lang, `field.${c.path.split('.')[0]}`) }))
+      : null;
+
+  const reason = review.decisionReasonCode ? findRejectionReason(kind, review.decisionReasonCode) : undefined;
+  return {
+    title: review.title,
+    review,
+    def,
+    subject: await storeOf(kind).staffView(deps, review, files),
+    subjectPartial: `subjects/${kind}`,
+    timeline: buildTimeline(kind, events, notices, lang),
+    explanation: explainDueAt(review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]),
+    timeLeft: left ? timeLeftText(left, lang) : null,
+    tone: !left ? 'done' : left.overdue ? 'breached' : review.slaState,
+    decision: review.decidedAt
+      ? { outcome: review.decisionOutcome, by: decidedByName ?? translate(lang, 'event.automatic'), at: review.decidedAt, reason: reason?.text[lang] ?? review.decisionReasonCode, reasonText: review.decisionReasonText }
+      : null,
+    reasons: def.rejectionReasons.map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText, checked: echo?.values.reasonCode === x.code })),
+    holder: holderId ? { name: review.assigneeName, since: review.assignedAt, isMe: holderId === viewer.id } : null,
+    lapsedHolder: !holderId && review.assigneeId ? review.assigneeName : null,
+    heldByOther,
+    canDecide: decider && open && review.status === 'pending' && (!heldByOther || supervisor),
+    canClaim: decider && open && holderId !== viewer.id && (!heldByOther || supervisor),
+    canRelease: open && holderId !== null && (holderId === viewer.id || supervisor),
+    canAssign: open && supervisor,
+    canReply: decider && open && review.reminderAnswerDueAt !== null && (!heldByOther || supervisor),
+    canNotify: decider,
+    readOnly: !decider,
+    deciders: supervisor && open ? await listDeciders(deps.db) : [],
+    contacts: tenantContacts,
+    others,
+    changes,
+    token: randomBytes(18).toString('base64url'),
+    from: queueContext(req),
+    message,
+    echo,
+  };
+}

@@ -1,0 +1,112 @@
+// The back office works without this file; it adds keyboard work, focus after htmx swaps,
+// confirmations, selection helpers and an image zoom. No inline scripts: the CSP forbids them.
+(() => {
+  'use strict';
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+  const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+
+  // After htmx swaps a panel, move focus to its message so screen readers and keyboards follow.
+  document.addEventListener('htmx:after:settle', () => {
+    const target = $('[data-focus]');
+    if (target) {
+      target.removeAttribute('data-focus');
+      target.focus({ preventScroll: false });
+    }
+    markCurrentRow();
+  });
+
+  // Destructive buttons ask first (data-confirm on the submit button).
+  document.addEventListener('click', (e) => {
+    const button = e.target.closest('[data-confirm]');
+    if (button && !window.confirm(button.getAttribute('data-confirm'))) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Queue: "select the page" checks every row; the live refresh waits while anything is selected
+  // or while the reader is typing in the filters, so it never takes work out from under them.
+  document.addEventListener('change', (e) => {
+    if (e.target.id === 'select-page') for (const box of $$('#queue-rows input[name=ids]')) box.checked = e.target.checked;
+  });
+  document.addEventListener('htmx:config:request', (e) => {
+    const ctx = e.detail.ctx;
+    if (ctx.sourceElement.id !== 'queue-live') return;
+    const busy = document.visibilityState !== 'visible' || $$('#queue-rows input[name=ids]:checked').length > 0 || typing(document.activeElement) || $('dialog[open]');
+    if (busy) {
+      e.preventDefault();
+      return;
+    }
+    ctx.request.body.set('shown', String($$('#queue-rows > tr[data-review-id]').length));
+  });
+
+  // Images open large in a dialog; the link still works without this.
+  document.addEventListener('click', (e) => {
+    const link = e.target.closest('a[data-zoom]');
+    if (!link || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    let dialog = $('#zoom');
+    if (!dialog) {
+      dialog = document.createElement('dialog');
+      dialog.id = 'zoom';
+      dialog.className = 'zoom';
+      dialog.addEventListener('click', () => dialog.close());
+      document.body.append(dialog);
+    }
+    dialog.replaceChildren(Object.assign(document.createElement('img'), { src: link.href, alt: link.getAttribute('aria-label') || '' }));
+    dialog.showModal();
+  });
+
+  // Keyboard: j/k move in the queue, Enter opens, a/r/c act on a review, n goes to the next one.
+  let current = -1;
+  const rows = () => $$('#queue-rows > tr[data-review-id]');
+  function markCurrentRow() {
+    const all = rows();
+    if (!all.length) return;
+    if (current >= all.length) current = all.length - 1;
+    all.forEach((row, i) => row.classList.toggle('current', i === current));
+  }
+  function move(by) {
+    const all = rows();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(all.length - 1, current + by));
+    markCurrentRow();
+    const link = $('a.title', all[current]);
+    link?.focus();
+  }
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || $('dialog[open]')) return;
+    const click = (sel) => {
+      const el = $(sel);
+      if (el) {
+        e.preventDefault();
+        el.click();
+      }
+    };
+    switch (e.key) {
+      case 'j': e.preventDefault(); move(1); break;
+      case 'k': e.preventDefault(); move(-1); break;
+      case 'Enter': {
+        const row = rows()[current];
+        if (row && document.activeElement === document.body) { e.preventDefault(); location.href = row.dataset.href; }
+        break;
+      }
+      case 'a': click('#approve'); break;
+      case 'c': click('#claim'); break;
+      case 'r': {
+        const first = $('[data-key-reason]');
+        if (first) { e.preventDefault(); first.focus(); first.closest('form')?.scrollIntoView({ block: 'nearest' }); }
+        break;
+      }
+      case 'n': click('a[data-key-next]'); break;
+      case '/': { const search = $('input[name=q]'); if (search) { e.preventDefault(); search.focus(); } break; }
+      case '?': { const help = $('#keys-help'); if (help) { e.preventDefault(); help.showModal(); } break; }
+      case 'q': { const back = $('a[data-key-back]'); e.preventDefault(); location.href = back ? back.getAttribute('href') : '/queue'; break; }
+      default: break;
+    }
+  });
+  document.addEventListener('click', (e) => {
+    if (e.target.closest('[data-help]')) $('#keys-help')?.showModal();
+  });
+})();
