@@ -1,8 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { reviewEvents, reviews, staff, tenants } from './schema.js';
 import type { Db } from './client.js';
-import { cursorInstant, cursorInteger, isUuid } from './cursor.js';
-import type { ReviewKind, ReviewStatus, SlaState } from '../domain/review.js';
+import type { ReviewKind, ReviewStatus } from '../domain/review.js';
 
 export type ReviewRow = typeof reviews.$inferSelect;
 export type ReviewEventRow = typeof reviewEvents.$inferSelect;
