@@ -9,6 +9,7 @@ import * as reminders from './reminders.js';
 import * as delivery from './delivery.js';
 import * as recompute from './recompute.js';
 import { precheckSubmission } from './precheck.js';
+import { decideBulkChunk } from './bulk.js';
 import type { FileStore } from '../files/store.js';
 
 export interface ActivityDeps {
@@ -33,6 +34,7 @@ function executionKey(): string {
 export function createActivities({ db, calendar, log, temporal, files, senders = { email: null, sms: null } }: ActivityDeps) {
   const calendarMemo: recompute.CalendarMemo = {};
   return {
+    decideBulkChunk: (args: Parameters<typeof decideBulkChunk>[2]) => decideBulkChunk(db, temporal, args),
     precheckSubmission: (args: Parameters<typeof precheckSubmission>[2]) => precheckSubmission(db, files, args),
     applyDecision: (args: Parameters<typeof decisions.applyDecision>[1]) => decisions.applyDecision(db, args),
     assignReview: (args: Omit<Parameters<typeof decisions.assignReview>[1], 'key'>) => decisions.assignReview(db, { ...args, key: executionKey() }),

@@ -498,3 +498,31 @@ export const apps = pgTable(
   },
   (t) => [uniqueIndex('apps_tenant_name_idx').on(t.tenantId, sql`lower(${t.name})`), index('apps_tenant_idx').on(t.tenantId)],
 );
+
+/** A staff member's decision over many reviews at once: one audited action with its items. */
+export const bulkJobs = pgTable('bulk_jobs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  actorId: uuid('actor_id').notNull().references(() => staff.id),
+  actorName: text('actor_name').notNull(),
+  actorRole: text('actor_role').notNull(),
+  outcome: text('outcome', { enum: ['approved', 'rejected'] }).notNull(),
+  reasonCode: text('reason_code'),
+  reasonText: text('reason_text'),
+  total: integer('total').notNull(),
+  createdAt: createdAt(),
+  finishedAt: ts('finished_at'),
+});
+
+export const bulkJobItems = pgTable(
+  'bulk_job_items',
+  {
+    jobId: uuid('job_id').notNull().references(() => bulkJobs.id),
+    reviewId: uuid('review_id').notNull().references(() => reviews.id),
+    position: integer('position').notNull(),
+    state: text('state', { enum: ['pending', 'applied', 'refused', 'failed'] }).notNull().default('pending'),
+    /** Why it was not applied: a refusal code and its facts, worded for each reader on the page. */
+    refusal: jsonb('refusal'),
+    doneAt: ts('done_at'),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.reviewId] }), index('bulk_job_items_pending_idx').on(t.jobId, t.position).where(sql`${t.state} = 'pending'`)],
+);

@@ -3,6 +3,7 @@ import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createWorker } from '../activities/worker.js';
 import { connectDatabase } from '../db/client.js';
 import { listUnstartedRounds } from '../db/reviews.js';
+import { unfinishedBulkJobs } from '../db/bulk.js';
 import { ReviewClient } from '../server/review-client.js';
 import { startCurrentRound } from '../server/use-cases/start-round.js';
 import type { Config } from './config.js';
@@ -66,6 +67,8 @@ export async function startWorker(
         await startCurrentRound({ db: database.db, reviews, log }, row);
         log.info({ reviewId: row.id, round: row.round }, 'started a round whose workflow start was lost');
       }
+      // A bulk decision whose workflow start was lost is started again (the start is idempotent).
+      for (const job of await unfinishedBulkJobs(database.db, new Date(Date.now() - 60_000))) await reviews.startBulk(job.id, config.claimIdleMinutes);
       // Until none is due: a recompute may have marked many rounds whose instants are close together.
       let told = 0;
       for (let n = -1, until = Date.now() + 60_000; n !== 0 && Date.now() < until; ) {

@@ -81,6 +81,21 @@ export class ReviewClient {
     }
   }
 
+  /** Starts the workflow that works through a bulk decision (once per job). */
+  async startBulk(jobId: string, claimIdleMinutes: number): Promise<void> {
+    try {
+      await this.client.workflow.start('bulkDecide', {
+        taskQueue: this.taskQueue,
+        workflowId: `bulk-${jobId}`,
+        args: [{ jobId, claimIdleMinutes }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw err;
+    }
+  }
+
   /**
    * Sends the decision as an Update. The same `updateId` (one per rendered form) makes a
    * double submission one decision with one answer.

@@ -1,3 +1,4 @@
 export { reviewLifecycle, reviewRound } from './review-lifecycle.js';
 export { deliverNoticesWorkflow } from './deliver-notice.js';
 export { recomputeDeadlines } from './recompute-deadlines.js';
+export { bulkDecide } from './bulk-decide.js';
