@@ -42,10 +42,12 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
       filesOfSubject(deps.db, kind, review.subjectId),
       listContacts(deps.db, review.tenantId),
     ]);
+    const store = storeOf(kind);
+    const worded = review.decisionOutcome ? await store.reasonWording?.(deps.db, review.subjectId, review.decisionReasonCode) : undefined;
     return {
       title: review.title,
-      review,
-      subject: await storeOf(kind).staffView(deps, review, files),
+      review: worded ? { ...review, decisionReasonText: worded[lang] } : review,
+      subject: await store.staffView(deps, review, files),
       subjectPartial: `subjects/${kind}`,
       events: events.reverse(),
       explanation: await explain(review, lang),

@@ -6,6 +6,7 @@ import { devSinkMessages } from './messages/dev-sinks.js';
 import { securityMessages } from './messages/security.js';
 import { errorMessages } from './messages/errors.js';
 import { serviceMessages } from './messages/services.js';
+import { appsAudioMessages } from './messages/apps-audio.js';
 import type { Messages } from './types.js';
 
 /**
@@ -20,6 +21,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   devSinks: devSinkMessages,
   errors: errorMessages,
   services: serviceMessages,
+  appsAudio: appsAudioMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));
