@@ -71,7 +71,9 @@ export async function applyDecision(
       dedupeKey: key,
     });
 
-    await storeOf(kind).onDecision?.(tx, row, decision);
+    const store = storeOf(kind);
+    await store.onDecision?.(tx, row, decision);
+    const worded = decision.outcome === 'rejected' ? await store.reasonWording?.(tx, row.subjectId, decision.reasonCode) : undefined;
 
     await queueTenantNotices(tx, {
       tenantId: row.tenantId,
@@ -84,7 +86,7 @@ export async function applyDecision(
         kind,
         title: row.title,
         subjectId: row.subjectId,
-        reason: decision.outcome === 'rejected' ? [reason?.text[language], decision.reasonText].filter(Boolean).join(': ') : '',
+        reason: decision.outcome === 'rejected' ? [reason?.text[language], worded?.[language] ?? decision.reasonText].filter(Boolean).join(': ') : '',
         decidedAt: beijingTime(decision.decidedAt),
       }),
     });

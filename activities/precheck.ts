@@ -1,15 +1,18 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
 import { findReview } from '../db/reviews.js';
+import { reviewEvents } from '../db/schema.js';
 import { filesOfSubject } from '../db/stored-files.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { PrecheckVerdict } from '../db/subjects/store.js';
-import type { ReviewKind } from '../domain/review.js';
+import { AUTOMATIC_CHECK, type ReviewKind } from '../domain/review.js';
 import type { FileStore } from '../files/store.js';
 
 /**
- * The kind's automatic check of a submission, before any person looks. Reads only; the
- * workflow turns a failed check into an automatic rejection through the usual decision path.
+ * The kind's automatic check of a submission, before any person looks. The kind's store may keep
+ * what it measured on its subject; a passed check is written to the timeline (once, however often
+ * the activity is retried), and the workflow turns a failed one into an automatic rejection
+ * through the usual decision path.
  */
 export async function precheckSubmission(db: Db, files: FileStore | undefined, args: { reviewId: string; kind: ReviewKind; round: number }): Promise<PrecheckVerdict> {
   const store = storeOf(args.kind);
@@ -27,5 +30,12 @@ export async function precheckSubmission(db: Db, files: FileStore | undefined, a
     }
     return Buffer.concat(chunks, size);
   };
-  return store.precheck({ db, readFile }, review, await filesOfSubject(db, args.kind, review.subjectId));
+  const verdict = await store.precheck({ db, readFile }, review, await filesOfSubject(db, args.kind, review.subjectId));
+  if (verdict.passed) {
+    await db
+      .insert(reviewEvents)
+      .values({ reviewId: review.id, round: review.round, type: 'precheck_passed', actorType: 'system', actorName: AUTOMATIC_CHECK.name, dedupeKey: `${review.id}:${review.round}:precheck_passed` })
+      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+  }
+  return verdict;
 }

@@ -526,3 +526,40 @@ export const bulkJobItems = pgTable(
   },
   (t) => [primaryKey({ columns: [t.jobId, t.reviewId] }), index('bulk_job_items_pending_idx').on(t.jobId, t.position).where(sql`${t.state} = 'pending'`)],
 );
+
+/**
+ * An uploaded recording (放音文件). The file itself is in stored_files (field `file`); the
+ * automatic check records what it measured here, so staff, notices and the tenant API can word it.
+ */
+export const audioFiles = pgTable(
+  'audio_files',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    reviewId: uuid('review_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    /** The check's result (domain/audio-format.ts AudioCheck): measured properties, problems, the limits applied. Null until checked. */
+    formatCheck: jsonb('format_check'),
+    checkedAt: ts('checked_at'),
+    /** The tenant deleted it: hidden from them, history kept. */
+    deletedAt: ts('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('audio_files_tenant_idx').on(t.tenantId)],
+);
+
+/** A request to turn an app's quality checks off, reviewed before it takes effect. */
+export const qualityCheckOptOuts = pgTable(
+  'quality_check_opt_outs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    reviewId: uuid('review_id').notNull(),
+    appId: uuid('app_id').notNull().references(() => apps.id),
+    appName: text('app_name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('quality_check_opt_outs_app_idx').on(t.appId, t.createdAt)],
+);

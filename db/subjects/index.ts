@@ -1,5 +1,7 @@
 import type { ReviewKind } from '../../domain/review.js';
+import { audioFileStore } from './audio-file.js';
 import { enterpriseQualificationStore } from './enterprise-qualification.js';
+import { qualityCheckOptOutStore } from './quality-check-opt-out.js';
 import { serviceActivationStore } from './service-activation.js';
 import type { SubjectStore } from './store.js';
 import { voiceTemplateStore } from './voice-template.js';
@@ -9,6 +11,8 @@ export const SUBJECT_STORES: Partial<Record<ReviewKind, SubjectStore>> = {
   service_activation: serviceActivationStore,
   enterprise_qualification: enterpriseQualificationStore,
   voice_template: voiceTemplateStore,
+  audio_file: audioFileStore,
+  quality_check_opt_out: qualityCheckOptOutStore,
 };
 
 export function storeOf(kind: ReviewKind): SubjectStore {

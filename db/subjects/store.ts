@@ -3,6 +3,7 @@ import type { ReviewRow } from '../reviews.js';
 import type { TenantRow } from '../tenants.js';
 import type { FieldCipher } from '../sealed-field.js';
 import type { StoredFileRow } from '../stored-files.js';
+import type { Language } from '../../domain/labels.js';
 import type { Decision } from '../../domain/review.js';
 
 export interface SubjectDeps {
@@ -29,7 +30,10 @@ export interface SubjectEdit {
   files: string[];
 }
 
-/** What an automatic check may read: the database and the submission's files. */
+/**
+ * What an automatic check may use: the database (to read, and to record what it measured on its
+ * own subject, idempotently: a retried check writes the same facts) and the submission's files.
+ */
 export interface PrecheckContext {
   db: Db;
   readFile(file: StoredFileRow, maxBytes: number): Promise<Buffer>;
@@ -58,4 +62,10 @@ export interface SubjectStore<Input = any> { // eslint-disable-line @typescript-
   onDecision?(tx: Tx, review: ReviewRow, decision: Decision): Promise<void>;
   /** The automatic check before people look (kinds whose definition has a pre-check stage). */
   precheck?(ctx: PrecheckContext, review: ReviewRow, files: StoredFileRow[]): Promise<PrecheckVerdict>;
+  /**
+   * A decision's explanation worded in each language from facts the store kept (an automatic
+   * check's measurements), or undefined to show the stored reasonText as it is. Notices, the
+   * tenant API and the review page ask this; the stored text stays for everything else.
+   */
+  reasonWording?(db: Db | Tx, subjectId: string, reasonCode: string | null): Promise<Record<Language, string> | undefined>;
 }

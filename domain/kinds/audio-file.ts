@@ -20,7 +20,7 @@ export const audioFileKind = defineKind<AudioFileInput>({
   subjectPrefix: 'AF',
   input: audioFileInput,
   intake: { type: 'multipart', files: { file: { types: ['wav'], maxBytes: AUDIO_UPLOAD_MAX_BYTES, required: true, label: { 'zh-CN': '放音文件', en: 'Audio file' } } } },
-  api: { path: 'audio-files', resubmit: false, withdraw: true, summary: 'an audio file (WAV)' },
+  api: { path: 'audio-files', resubmit: false, withdraw: true, idAlias: 'audioFileId', summary: 'an audio file (WAV)' },
   title: (input) => input.name,
   deadlines: { review: { type: 'working_minutes', minutes: 540 } },
   rejectionReasons: [

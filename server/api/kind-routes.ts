@@ -21,8 +21,12 @@ const SUBJECT_ID = /^[A-Z]{2}[0-9A-Z]{16}$/;
 /** The review view plus the submitted object's id and what its kind shows the tenant. */
 export async function subjectAnswer(deps: AppDeps, row: ReviewRow, lang: 'zh-CN' | 'en' = 'en') {
   const def = KINDS[row.kind as ReviewKind];
-  const extra = (await storeOf(def.kind).tenantView?.(deps, row.subjectId)) ?? {};
-  return { ...toReviewView(row, await deps.calendar(), lang), ...extra, subjectId: row.subjectId, ...(def.api?.idAlias ? { [def.api.idAlias]: row.subjectId } : {}) };
+  const store = storeOf(def.kind);
+  const extra = (await store.tenantView?.(deps, row.subjectId)) ?? {};
+  const view = toReviewView(row, await deps.calendar(), lang);
+  const worded = view.decision ? await store.reasonWording?.(deps.db, row.subjectId, view.decision.reasonCode) : undefined;
+  if (view.decision && worded) view.decision.reasonText = worded[lang];
+  return { ...view, ...extra, subjectId: row.subjectId, ...(def.api?.idAlias ? { [def.api.idAlias]: row.subjectId } : {}) };
 }
 
 /** A JSON body, or a multipart form streamed to staging, as the kind takes it. An edit of a multipart kind may be JSON. */

@@ -3,6 +3,7 @@ import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
 import { NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 import { BUSINESS_TYPES, SERVICE_STATES } from '../../domain/business-types.js';
+import { appPaths, appSchemas } from './openapi-apps.js';
 
 const error = {
   type: 'object',
@@ -169,10 +170,12 @@ export const openApiDocument = {
         },
       },
       ...kindSchemas(),
+      ...appSchemas,
     },
   },
   paths: {
     ...kindPaths(),
+    ...appPaths,
     '/reviews/{id}/reminders': {
       post: {
         summary: 'Remind (催审) a pending review',

@@ -14,6 +14,8 @@ import { requireTenant, tenantOf } from './auth.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
 import { jsonBody } from './body.js';
 import { kindRoutes, subjectAnswer } from './kind-routes.js';
+import { appRoutes } from './apps.js';
+import { audioFileRoutes } from './audio-files.js';
 import { apiLanguage } from './language.js';
 import { openApiDocument } from './openapi.js';
 
@@ -34,7 +36,9 @@ export function apiRouter(deps: AppDeps): Router {
   });
   r.use(requireTenant(deps));
   r.use(kindRoutes(deps));
+  r.use(audioFileRoutes(deps));
   r.use(jsonBody);
+  r.use(appRoutes(deps));
 
   const view = (row: Parameters<typeof subjectAnswer>[1], lang: 'zh-CN' | 'en' = 'en') => subjectAnswer(deps, row, lang);
 

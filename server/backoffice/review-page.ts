@@ -83,6 +83,8 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
       : null;
 
   const reason = review.decisionReasonCode ? findRejectionReason(kind, review.decisionReasonCode) : undefined;
+  // Some reasons are worded from what was measured (an audio file's format), per reader.
+  const worded = review.decisionOutcome ? await storeOf(kind).reasonWording?.(deps.db, review.subjectId, review.decisionReasonCode) : undefined;
   return {
     title: review.title,
     review,
@@ -94,7 +96,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     timeLeft: left ? timeLeftText(left, lang) : null,
     tone: !left ? 'done' : left.overdue ? 'breached' : review.slaState,
     decision: review.decidedAt
-      ? { outcome: review.decisionOutcome, by: decidedByName ?? translate(lang, 'event.automatic'), at: review.decidedAt, reason: reason?.text[lang] ?? review.decisionReasonCode, reasonText: review.decisionReasonText }
+      ? { outcome: review.decisionOutcome, by: decidedByName ?? translate(lang, 'event.automatic'), at: review.decidedAt, reason: reason?.text[lang] ?? review.decisionReasonCode, reasonText: worded?.[lang] ?? review.decisionReasonText }
       : null,
     reasons: def.rejectionReasons.map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText, checked: echo?.values.reasonCode === x.code })),
     holder: holderId ? { name: review.assigneeName, since: review.assignedAt, isMe: holderId === viewer.id } : null,

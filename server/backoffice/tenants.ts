@@ -8,6 +8,8 @@ import { HttpError, notFound } from '../errors.js';
 import { addContact, changeContact, removeContact } from '../use-cases/contacts.js';
 import { changeService } from '../use-cases/services.js';
 import { listServices } from '../../db/services.js';
+import { listTenantApps } from '../../db/apps.js';
+import { changeAppQuota } from '../use-cases/apps.js';
 import { isServiceAction, SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
 import { pickLanguage, translateWith } from '../i18n/index.js';
 import type { Csrf } from './csrf.js';
@@ -36,7 +38,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!UUID.test(req.params.id)) throw notFound('tenant');
     const tenant = await findTenant(deps.db, req.params.id);
     if (!tenant) throw notFound('tenant');
-    const [rows, services] = await Promise.all([listContacts(deps.db, tenant.id), listServices(deps.db, tenant.id)]);
+    const [rows, services, apps] = await Promise.all([listContacts(deps.db, tenant.id), listServices(deps.db, tenant.id), listTenantApps(deps.db, tenant.id)]);
     const role = staffOf(res).role;
     renderPage(req, res, csrf, 'tenant', null, {
       title: 'tenants.title',
@@ -47,6 +49,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       subscriptionNames: NOTICE_SUBSCRIPTIONS,
       canEdit: staffOf(res).role === 'admin',
       full: rows.length >= MAX_CONTACTS_PER_TENANT,
+      apps,
       ...extra,
     }, status);
   };
@@ -99,6 +102,19 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
       const text = err.details.length > 0 ? err.details.map((d) => `${d.path}: ${d.message}`).join('; ') : err.message;
       await page(req, res, { message: { kind: 'error', text }, serviceForm: { type: req.params.type, action: req.params.action, reason: (req.body as { reason?: string }).reason ?? '' } }, err.status);
+    }
+  });
+  /** An admin sets the tenant's app quota; the page says what changed, or why not. */
+  r.post('/tenants/:id/app-quota', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('tenant');
+    const staff = staffOf(res);
+    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    try {
+      const done = await changeAppQuota(deps, { id: staff.id, name: staff.name, role: staff.role }, req.params.id, (req.body as { appQuota?: unknown }).appQuota, { lang, ip: req.ip ?? null });
+      await page(req, res, { message: { kind: 'ok', text: translateWith(lang, 'apps.quotaChanged', { from: String(done.from), to: String(done.to) }) } });
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+      await page(req, res, { message: { kind: 'error', text: err.message } }, err.status);
     }
   });
   return r;

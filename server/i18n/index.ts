@@ -9,6 +9,7 @@ import { serviceMessages } from './messages/services.js';
 import { formMessages } from './messages/forms.js';
 import { queueMessages } from './messages/queue.js';
 import { reviewPageMessages } from './messages/review-page.js';
+import { appsAudioMessages } from './messages/apps-audio.js';
 import type { Messages } from './types.js';
 
 /**
@@ -26,6 +27,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   forms: formMessages,
   queue: queueMessages,
   reviewPage: reviewPageMessages,
+  appsAudio: appsAudioMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { notificationOutbox } from '../../db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import { notificationOutbox, reviewEvents } from '../../db/schema.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import { BackOfficeSession, decideInBackOffice } from '../support/back-office.js';
 import { SUBMISSIONS } from '../support/kinds.js';
@@ -41,6 +41,12 @@ describe('every kind through the shared machinery', () => {
       expect(submitted.body.subjectId.startsWith(def.subjectPrefix)).toBe(true);
       const id = submitted.body.id as string;
       await expect.poll(async () => (await app.api(tenant, 'GET', `/reviews/${id}`)).body.status).toBe('pending');
+      // A kind checked automatically first is decided only once the check has passed.
+      if (def.stages.precheck) {
+        await expect
+          .poll(async () => (await app.database.db.select().from(reviewEvents).where(and(eq(reviewEvents.reviewId, id), eq(reviewEvents.type, 'precheck_passed')))).length, { timeout: 20_000 })
+          .toBe(1);
+      }
       const page = await reviewer.get(`/reviews/${id}`);
       expect(page.status).toBe(200);
       const decided = await decideInBackOffice(reviewer, id, { outcome: 'approved' });

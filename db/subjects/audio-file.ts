@@ -1,0 +1,137 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../client.js';
+import { findAudioLimits } from '../rules.js';
+import { audioFiles } from '../schema.js';
+import { currentFiles, type StoredFileRow } from '../stored-files.js';
+import {
+  bytesText,
+  channelsName,
+  checkAudio,
+  describeAudioCheck,
+  encodingName,
+  secondsText,
+  WAV_HEADER_BYTES,
+  type AudioCheck,
+} from '../../domain/audio-format.js';
+import type { AudioFileInput } from '../../domain/kinds/audio-file.js';
+import type { Language } from '../../domain/labels.js';
+import type { SubjectStore } from './store.js';
+
+export type AudioFileRow = typeof audioFiles.$inferSelect;
+
+export const AUDIO_FORMAT_REASON = 'audio_format';
+
+/** This tenant's audio file, unless it was deleted. */
+export async function findTenantAudioFile(db: Db | Tx, tenantId: string, id: string): Promise<AudioFileRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(audioFiles)
+    .where(and(eq(audioFiles.id, id), eq(audioFiles.tenantId, tenantId), isNull(audioFiles.deletedAt)));
+  return row;
+}
+
+/** The uploaded recording among a subject's files. */
+export const audioOf = (files: StoredFileRow[]): StoredFileRow | undefined => currentFiles(files).find((f) => f.field === 'file');
+
+const checkOf = (row: AudioFileRow): AudioCheck | null => (row.formatCheck as AudioCheck | null) ?? null;
+
+/** Where the check stands, as the tenant reads it. */
+const checkState = (check: AudioCheck | null) => (check === null ? 'pending' : check.passed ? 'passed' : 'failed');
+
+/** Each measured property, worded, and whether it is within the limits (for the review page). */
+function measuredFacts(check: AudioCheck) {
+  const p = check.properties;
+  if (!p) return [];
+  const failing = new Set(check.problems.map((x) => x.code));
+  const both = (f: (lang: Language) => string) => ({ 'zh-CN': f('zh-CN'), en: f('en') });
+  return [
+    { label: 'audio.container', value: both(() => 'WAV (RIFF)'), ok: true },
+    { label: 'audio.encoding', value: both((l) => encodingName(p.encoding, l)), ok: !failing.has('encoding') },
+    { label: 'audio.sampleRate', value: both(() => `${p.sampleRate} Hz`), ok: !failing.has('sample_rate') },
+    { label: 'audio.channels', value: both((l) => channelsName(p.channels, l)), ok: !failing.has('channels') },
+    { label: 'audio.duration', value: both((l) => secondsText(p.durationSeconds, l, check.limits.maxDurationSeconds)), ok: !failing.has('duration') },
+    { label: 'audio.size', value: both((l) => bytesText(p.fileBytes, l, check.limits.maxBytes)), ok: !failing.has('size') },
+  ];
+}
+
+/** The limits the check applied, worded (so staff judge against what the tenant was held to). */
+function limitsText(check: AudioCheck, lang: Language): string {
+  const l = check.limits;
+  const or = lang === 'en' ? ' or ' : ' 或 ';
+  const parts = [
+    l.encodings.map((e) => encodingName(e, lang)).join(or),
+    `${l.sampleRates.join('/')} Hz`,
+    l.channels.map((c) => channelsName(c, lang)).join(or),
+    lang === 'en' ? `at most ${l.maxDurationSeconds} s` : `不超过 ${l.maxDurationSeconds} 秒`,
+    lang === 'en' ? `at most ${bytesText(l.maxBytes, lang)}` : `不超过 ${bytesText(l.maxBytes, lang)}`,
+  ];
+  return parts.join(lang === 'en' ? ', ' : '，');
+}
+
+export const audioFileStore: SubjectStore<AudioFileInput> = {
+  async insert(tx, _deps, s) {
+    await tx.insert(audioFiles).values({ id: s.subjectId, tenantId: s.tenant.id, reviewId: s.reviewId, name: s.input.name, description: s.input.description });
+  },
+
+  async reviewOf(db, tenantId, subjectId) {
+    return (await findTenantAudioFile(db, tenantId, subjectId))?.reviewId;
+  },
+
+  async withdraw(tx, subjectId) {
+    await tx.update(audioFiles).set({ deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(audioFiles.id, subjectId));
+  },
+
+  async tenantView(deps, subjectId) {
+    const [a] = await deps.db.select().from(audioFiles).where(eq(audioFiles.id, subjectId));
+    if (!a) return {};
+    const check = checkOf(a);
+    const p = check?.properties ?? null;
+    return {
+      name: a.name,
+      description: a.description,
+      formatCheck: checkState(check),
+      format: p ? { container: p.container, encoding: p.encoding, sampleRate: p.sampleRate, channels: p.channels, durationSeconds: p.durationSeconds, sizeBytes: p.fileBytes } : null,
+      fileUrl: a.deletedAt ? null : `/api/v1/audio-files/${a.id}/file`,
+    };
+  },
+
+  /** The player, the measured properties against the limits, and the check's verdict. */
+  async staffView(deps, review, files) {
+    const [a] = await deps.db.select().from(audioFiles).where(eq(audioFiles.reviewId, review.id));
+    if (!a) return {};
+    const check = checkOf(a);
+    return {
+      audio: a,
+      file: audioOf(files) ?? null,
+      checkState: checkState(check),
+      facts: check ? measuredFacts(check) : [],
+      problem: check && !check.passed ? { 'zh-CN': describeAudioCheck(check, 'zh-CN'), en: describeAudioCheck(check, 'en') } : null,
+      limits: check ? { 'zh-CN': limitsText(check, 'zh-CN'), en: limitsText(check, 'en') } : null,
+    };
+  },
+
+  /**
+   * Reads the file's header (never the whole file) and judges it against the limits in force. The
+   * result is kept on the audio file, so the reason can be worded in each reader's language.
+   */
+  async precheck(ctx, review, files) {
+    const file = audioOf(files);
+    const head = file ? await ctx.readFile(file, WAV_HEADER_BYTES) : Buffer.alloc(0);
+    const check = checkAudio(head, file?.size ?? 0, await findAudioLimits(ctx.db));
+    await ctx.db
+      .update(audioFiles)
+      .set({ formatCheck: check, checkedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(audioFiles.id, review.subjectId));
+    if (check.passed) return { passed: true };
+    // Stored once for readers that do not know the reader's language (the timeline); the others ask reasonWording.
+    return { passed: false, reasonCode: AUDIO_FORMAT_REASON, reasonText: `${describeAudioCheck(check, 'zh-CN')} / ${describeAudioCheck(check, 'en')}` };
+  },
+
+  async reasonWording(db, subjectId, reasonCode) {
+    if (reasonCode !== AUDIO_FORMAT_REASON) return undefined;
+    const [a] = await db.select({ formatCheck: audioFiles.formatCheck }).from(audioFiles).where(eq(audioFiles.id, subjectId));
+    const check = a ? checkOf(a as AudioFileRow) : null;
+    if (!check || check.passed) return undefined;
+    return { 'zh-CN': describeAudioCheck(check, 'zh-CN'), en: describeAudioCheck(check, 'en') };
+  },
+};

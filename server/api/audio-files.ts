@@ -1,0 +1,43 @@
+import { Router, type Request, type Response } from 'express';
+import { filesOfSubject } from '../../db/stored-files.js';
+import { audioOf, findTenantAudioFile } from '../../db/subjects/audio-file.js';
+import { CONTENT_TYPES } from '../../files/sniff.js';
+import type { AppDeps } from '../deps.js';
+import { HttpError, notFound } from '../errors.js';
+import { tenantOf } from './auth.js';
+
+const AUDIO_FILE_ID = /^AF[0-9A-Z]{16}$/;
+
+/**
+ * A tenant downloads its own recording: looked up by the audio file's id within the tenant (never
+ * by a path), gone once deleted, with range requests so a player can seek.
+ */
+export function audioFileRoutes(deps: AppDeps): Router {
+  const r = Router();
+  r.get('/audio-files/:id/file', async (req: Request<{ id: string }>, res) => {
+    if (!AUDIO_FILE_ID.test(req.params.id)) throw notFound('audio file');
+    const audio = await findTenantAudioFile(deps.db, tenantOf(res).id, req.params.id);
+    const file = audio ? audioOf(await filesOfSubject(deps.db, 'audio_file', audio.id)) : undefined;
+    if (!file) throw notFound('audio file');
+    res.set({
+      'Content-Type': CONTENT_TYPES.wav,
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
+      'Cache-Control': 'private, no-store',
+    });
+    await sendStoredFile(deps, res, file.path, file.size);
+  });
+  return r;
+}
+
+/** Sends a kept file with range support; a range outside the file is 416, a missing file 404. */
+export function sendStoredFile(deps: Pick<AppDeps, 'files'>, res: Response, path: string, size: number): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    res.sendFile(deps.files.resolve(path), { acceptRanges: true, lastModified: false, etag: false, headers: {} }, (err) => {
+      if (!err || res.headersSent) return resolve();
+      const status = (err as { status?: number }).status;
+      if (status === 416) {
+        reject(new HttpError(416, 'range_not_satisfiable', `the file is ${size} bytes; the requested range is outside it`, [{ path: 'Range', message: `outside 0-${size - 1}` }], { 'Content-Range': `bytes */${size}` }));
+      } else reject(notFound('file'));
+    }),
+  );
+}

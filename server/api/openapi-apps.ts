@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { APP_STATUSES, changeAppInput, createAppInput } from '../../domain/apps.js';
+import { BUSINESS_TYPES } from '../../domain/business-types.js';
+
+/** The apps routes and the audio file download in the OpenAPI document (apps are not a review kind). */
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+
+const json = (ref: string, description: string) => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+
+function inputSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+const appProperties = {
+  id: { type: 'string', format: 'uuid' },
+  name: { type: 'string' },
+  businessType: { enum: [...BUSINESS_TYPES] },
+  status: { enum: [...APP_STATUSES] },
+  recording: { type: 'boolean' },
+  qualityCheck: { type: 'boolean', description: 'Stays true while a request to turn it off is reviewed' },
+  qualityCheckReview: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/Review' }], description: 'The latest quality-check opt-out review of this app' },
+  statusCallbackUrl: { type: ['string', 'null'], format: 'uri' },
+  cdrCallbackUrl: { type: ['string', 'null'], format: 'uri' },
+  appKey: { type: 'string' },
+  createdAt: { type: 'string', format: 'date-time' },
+  updatedAt: { type: 'string', format: 'date-time' },
+};
+
+export const appSchemas = {
+  AppInput: inputSchema(createAppInput),
+  AppChange: inputSchema(changeAppInput),
+  App: { type: 'object', properties: appProperties },
+  AppWithSecret: {
+    type: 'object',
+    properties: { ...appProperties, appSecret: { type: 'string', description: 'Shown in this answer only; kept by us as a hash' } },
+  },
+};
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+export const appPaths = {
+  '/apps': {
+    get: {
+      summary: 'Your apps',
+      tags: ['apps'],
+      responses: {
+        '200': { description: 'Every app, oldest first', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/App' } } } } } } },
+        ...errors(401),
+      },
+    },
+    post: {
+      summary: 'Create an app for an active business type, within your quota',
+      description: 'Name: letters, digits, underscore and Chinese characters, no spaces, at most 64, unique ignoring case. Callback URLs: https, without spaces or credentials. 422 service_not_active, recording_required; 409 app_quota, name_taken.',
+      tags: ['apps'],
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AppInput' } } } },
+      responses: { '201': json('AppWithSecret', 'Created; the secret is shown once'), ...errors(400, 401, 409, 415, 422) },
+    },
+  },
+  '/apps/{id}': {
+    get: { summary: 'One app', tags: ['apps'], parameters: [idParam], responses: { '200': json('App', 'The app'), ...errors(401, 404) } },
+    patch: {
+      summary: 'Change an app; turning qualityCheck off opens a review (202)',
+      description:
+        'Other changes apply at once (200). qualityCheck true → false answers 202 with qualityCheck still true and qualityCheckReview set; send it without other changes. 422 recording_irreversible, business_type_fixed, recording_required, opt_out_alone; 409 opt_out_pending, name_taken.',
+      tags: ['apps'],
+      parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AppChange' } } } },
+      responses: { '200': json('App', 'Changed'), '202': json('App', 'Quality-check opt-out under review'), ...errors(400, 401, 404, 409, 415, 422) },
+    },
+  },
+  '/apps/{id}/secret': {
+    post: { summary: 'Rotate the app secret; the new one is shown once', tags: ['apps'], parameters: [idParam], responses: { '200': json('AppWithSecret', 'Rotated'), ...errors(401, 404) } },
+  },
+  '/audio-files/{id}/file': {
+    get: {
+      summary: 'Download your audio file (range requests supported)',
+      tags: ['audio_file'],
+      parameters: [idParam, { name: 'Range', in: 'header', required: false, schema: { type: 'string' } }],
+      responses: {
+        '200': { description: 'The WAV file', content: { 'audio/wav': { schema: { type: 'string', format: 'binary' } } } },
+        '206': { description: 'Part of the file, with Content-Range', content: { 'audio/wav': { schema: { type: 'string', format: 'binary' } } } },
+        ...errors(401, 404, 416),
+      },
+    },
+  },
+};
