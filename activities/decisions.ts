@@ -7,7 +7,7 @@ import { KINDS } from '../domain/kinds/index.js';
 import { findRejectionReason } from '../domain/kinds/reasons.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { Actor, Decision, ReviewKind } from '../domain/review.js';
-import { beijingTime } from './notices.js';
+import { noticeTime } from './notices.js';
 import { queueTenantNotices } from './tenant-notices.js';
 
 export type ApplyDecisionResult = { applied: true } | { applied: false; reason: 'stale' | 'withdrawn' };
@@ -87,7 +87,7 @@ export async function applyDecision(
         title: row.title,
         subjectId: row.subjectId,
         reason: decision.outcome === 'rejected' ? [reason?.text[language], worded?.[language] ?? decision.reasonText].filter(Boolean).join(': ') : '',
-        decidedAt: beijingTime(decision.decidedAt),
+        decidedAt: noticeTime(decision.decidedAt, language),
       }),
     });
     return { applied: true } as const;

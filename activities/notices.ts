@@ -3,6 +3,7 @@ import { templateInForce } from '../db/notice-templates.js';
 import { KIND_LABELS, type Language } from '../domain/labels.js';
 import { renderTemplate, type NoticeChannel, type NoticeEvent, type NoticeFacts, type NoticeTemplate } from '../domain/notice-templates.js';
 import type { ReviewKind } from '../domain/review.js';
+import { formatTime } from '../domain/time-format.js';
 
 export type RenderNotice = (
   event: NoticeEvent,
@@ -26,14 +27,14 @@ export function noticeRenderer(tx: Tx): RenderNotice {
       templates.set(key, template);
     }
     const kindLabel = facts.kind ? (KIND_LABELS[facts.kind as ReviewKind]?.[language] ?? String(facts.kind)) : '';
-    const { subject, text } = renderTemplate(await template, { kindLabel, ...facts });
+    // Templates end the reason's sentence themselves: a reason typed with its own full stop would end twice.
+    const reason = typeof facts.reason === 'string' ? facts.reason.replace(/[。．.!！]+\s*$/u, '') : facts.reason;
+    const { subject, text } = renderTemplate(await template, { kindLabel, ...facts, reason });
     return { subject, text };
   };
 }
 
-const beijing = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
-
-/** Times in notices are read in Beijing time, as the tenants and staff do. */
-export function beijingTime(iso: string | Date | null | undefined): string {
-  return iso ? beijing.format(new Date(iso)) : '';
+/** Times in notices are read in Beijing time, in the reader's language's one format. */
+export function noticeTime(iso: string | Date | null | undefined, language: Language): string {
+  return iso ? formatTime(iso, language) : '';
 }

@@ -2,8 +2,9 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { notificationOutbox, staff } from '../db/schema.js';
 import type { Language } from '../domain/labels.js';
-import { beijingTime, noticeRenderer } from './notices.js';
+import { noticeRenderer, noticeTime } from './notices.js';
 import type { ReviewRow } from '../db/reviews.js';
+import { PUBLIC_URL_SETTING, readSetting } from '../db/settings.js';
 
 export type StaffEvent = 'review.at_risk' | 'review.breached' | 'review.reminded' | 'reminder.escalated';
 export type Audience = 'assignee_or_reviewers' | 'supervisors';
@@ -28,6 +29,7 @@ export async function queueStaffNotices(
         : await tx.select().from(staff).where(and(inArray(staff.role, ['reviewer']), eq(staff.active, true)));
   if (recipients.length === 0) return 0;
   const render = noticeRenderer(tx);
+  const base = (await readSetting(tx, PUBLIC_URL_SETTING)) ?? '';
   const rows = [];
   for (const s of recipients) {
     const lang = s.language as Language;
@@ -36,10 +38,10 @@ export async function queueStaffNotices(
       staffName: s.name,
       title: review.title,
       subjectId: review.subjectId,
-      due: beijingTime(facts.due),
+      due: noticeTime(facts.due, lang),
       n: facts.n ?? '',
-      answerBy: beijingTime(facts.answerBy),
-      link: `/reviews/${review.id}`,
+      answerBy: noticeTime(facts.answerBy, lang),
+      link: `${base}/reviews/${review.id}`,
     });
     rows.push({
       event,

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { notificationOutbox, tenants } from './schema.js';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { noticeAttempts, notificationOutbox, tenants } from './schema.js';
 import type { Db } from './client.js';
 
 export type OutboxRow = typeof notificationOutbox.$inferSelect;
@@ -29,25 +30,32 @@ export async function claimNoticeForSending(db: Db, id: string, claimant: string
   return row;
 }
 
+/** Writes a state change and, when it happened, one line of the notice's history. */
+async function changeState(db: Db, id: string, set: PgUpdateSetSource<typeof notificationOutbox>, from: SQL, outcome: (typeof noticeAttempts.$inferInsert)['outcome'], detail: string | null): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(notificationOutbox)
+      .set({ ...set, updatedAt: sql`now()` })
+      .where(and(eq(notificationOutbox.id, id), from))
+      .returning({ attempts: notificationOutbox.attempts });
+    if (row) await tx.insert(noticeAttempts).values({ noticeId: id, outcome, attempt: row.attempts, detail: detail?.slice(0, 1000) ?? null });
+  });
+}
+
 export async function markNoticeSent(db: Db, id: string, providerMessageId: string): Promise<void> {
-  await db
-    .update(notificationOutbox)
-    .set({ state: 'sent', providerMessageId, lastError: null, sentAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(notificationOutbox.id, id), eq(notificationOutbox.state, 'sending')));
+  await changeState(db, id, { state: 'sent', providerMessageId, lastError: null, sentAt: sql`now()` }, eq(notificationOutbox.state, 'sending'), 'sent', providerMessageId);
 }
 
 export async function markNoticeRetrying(db: Db, id: string, error: string): Promise<void> {
-  await db
-    .update(notificationOutbox)
-    .set({ state: 'queued', lastError: error.slice(0, 1000), updatedAt: sql`now()` })
-    .where(and(eq(notificationOutbox.id, id), eq(notificationOutbox.state, 'sending')));
+  await changeState(db, id, { state: 'queued', lastError: error.slice(0, 1000) }, eq(notificationOutbox.state, 'sending'), 'retrying', error);
 }
 
 export async function markNoticeFailed(db: Db, id: string, error: string): Promise<void> {
-  await db
-    .update(notificationOutbox)
-    .set({ state: 'failed', lastError: error.slice(0, 1000), updatedAt: sql`now()` })
-    .where(and(eq(notificationOutbox.id, id), sql`${notificationOutbox.state} in ('queued', 'sending')`));
+  await changeState(db, id, { state: 'failed', lastError: error.slice(0, 1000) }, sql`${notificationOutbox.state} in ('queued', 'sending')`, 'failed', error);
+}
+
+export async function listNoticeAttempts(db: Db, id: string) {
+  return db.select().from(noticeAttempts).where(eq(noticeAttempts.noticeId, id)).orderBy(noticeAttempts.id);
 }
 
 /** A delivery report from the SMS gateway: delivered, or failed with the carrier's reason. */
@@ -60,7 +68,10 @@ export async function applyDeliveryReport(db: Db, providerMessageId: string, del
         : { state: 'failed', lastError: `delivery report: ${reason ?? 'not delivered'}`, updatedAt: sql`now()` },
     )
     .where(and(eq(notificationOutbox.providerMessageId, providerMessageId), sql`${notificationOutbox.state} in ('sent', 'sending', 'delivered')`))
-    .returning({ id: notificationOutbox.id });
+    .returning({ id: notificationOutbox.id, attempts: notificationOutbox.attempts });
+  if (rows.length > 0) {
+    await db.insert(noticeAttempts).values(rows.map((r) => ({ noticeId: r.id, outcome: delivered ? ('delivered' as const) : ('failed' as const), attempt: r.attempts, detail: delivered ? null : (reason ?? 'not delivered') })));
+  }
   return rows.length;
 }
 
@@ -91,6 +102,7 @@ export async function requeueNotice(db: Db, id: string): Promise<OutboxRow | und
     .set({ state: 'queued', dispatchedAt: null, claimedBy: null, sendRound: sql`${notificationOutbox.sendRound} + 1`, updatedAt: sql`now()` })
     .where(and(eq(notificationOutbox.id, id), eq(notificationOutbox.state, 'failed')))
     .returning();
+  if (row) await db.insert(noticeAttempts).values({ noticeId: id, outcome: 'requeued', attempt: row.attempts, detail: `send round ${row.sendRound}` });
   return row;
 }
 

@@ -563,3 +563,17 @@ export const qualityCheckOptOuts = pgTable(
   },
   (t) => [index('quality_check_opt_outs_app_idx').on(t.appId, t.createdAt)],
 );
+
+/** Every attempt to hand a notice over, and every delivery report: the notice's history. */
+export const noticeAttempts = pgTable(
+  'notice_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    noticeId: uuid('notice_id').notNull().references(() => notificationOutbox.id),
+    at: ts('at').notNull().defaultNow(),
+    outcome: text('outcome', { enum: ['sent', 'retrying', 'failed', 'delivered', 'requeued'] }).notNull(),
+    attempt: integer('attempt').notNull(),
+    detail: text('detail'),
+  },
+  (t) => [index('notice_attempts_notice_idx').on(t.noticeId, t.id)],
+);

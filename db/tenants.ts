@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { apiKeys, tenants } from './schema.js';
 import type { Db } from './client.js';
 
@@ -35,4 +35,31 @@ export async function ensureTenantWithKey(db: Db, name: string, key: string, lab
       .onConflictDoNothing({ target: apiKeys.keyHash });
     return tenant;
   });
+}
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export async function listApiKeys(db: Db, tenantId: string): Promise<Omit<ApiKeyRow, 'keyHash'>[]> {
+  return db
+    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.tenantId, tenantId))
+    .orderBy(apiKeys.createdAt);
+}
+
+/** A new key for the tenant; only its hash and first characters are kept, so it is shown once. */
+export async function issueApiKey(db: Db, tenantId: string, label: string): Promise<{ id: string; key: string }> {
+  const key = `vrd_${randomBytes(24).toString('base64url')}`;
+  const [row] = await db.insert(apiKeys).values({ tenantId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), label }).returning({ id: apiKeys.id });
+  if (!row) throw new Error('api key insert returned nothing');
+  return { id: row.id, key };
+}
+
+export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Promise<boolean> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.tenantId, tenantId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
 }

@@ -33,15 +33,15 @@ type Defaults = Record<NoticeEvent, Record<Language, { subject: string; body: st
 const DEFAULTS: Defaults = {
   'review.approved': {
     'zh-CN': { subject: '【语音服务】{{kindLabel}}“{{title}}”审核通过', body: '{{contactName}}您好：\n\n您提交的{{kindLabel}}“{{title}}”（编号 {{subjectId}}）已于{{decidedAt}}审核通过。', sms: '【语音服务】您的{{kindLabel}}“{{title}}”（{{subjectId}}）已审核通过。' },
-    en: { subject: '[Voice service] {{kindLabel}} "{{title}}" approved', body: 'Hello {{contactName}},\n\nyour {{kindLabel}} "{{title}}" (ID {{subjectId}}) was approved on {{decidedAt}}.', sms: '[Voice service] Your {{kindLabel}} "{{title}}" ({{subjectId}}) was approved.' },
+    en: { subject: '[Voice service] {{kindLabel}} "{{title}}" approved', body: 'Hello {{contactName}},\n\nYour {{kindLabel}} "{{title}}" (ID {{subjectId}}) was approved on {{decidedAt}}.', sms: '[Voice service] Your {{kindLabel}} "{{title}}" ({{subjectId}}) was approved.' },
   },
   'review.rejected': {
     'zh-CN': { subject: '【语音服务】{{kindLabel}}“{{title}}”审核未通过', body: '{{contactName}}您好：\n\n您提交的{{kindLabel}}“{{title}}”（编号 {{subjectId}}）审核未通过。\n原因：{{reason}}\n请修改后重新提交。', sms: '【语音服务】您的{{kindLabel}}“{{title}}”未通过审核，原因：{{reason}}。请修改后重新提交。' },
-    en: { subject: '[Voice service] {{kindLabel}} "{{title}}" not approved', body: 'Hello {{contactName}},\n\nyour {{kindLabel}} "{{title}}" (ID {{subjectId}}) was not approved.\nReason: {{reason}}\nPlease edit it and submit again.', sms: '[Voice service] Your {{kindLabel}} "{{title}}" was not approved: {{reason}}. Please edit and resubmit.' },
+    en: { subject: '[Voice service] {{kindLabel}} "{{title}}" not approved', body: 'Hello {{contactName}},\n\nYour {{kindLabel}} "{{title}}" (ID {{subjectId}}) was not approved.\nReason: {{reason}}\nPlease edit it and submit again.', sms: '[Voice service] Your {{kindLabel}} "{{title}}" was not approved: {{reason}}. Please edit and resubmit.' },
   },
   'reminder.replied': {
     'zh-CN': { subject: '【语音服务】关于您的催审：{{kindLabel}}“{{title}}”', body: '{{contactName}}您好：\n\n关于您催审的{{kindLabel}}“{{title}}”：{{message}}', sms: '【语音服务】关于您催审的“{{title}}”：{{message}}' },
-    en: { subject: '[Voice service] About your reminder: {{kindLabel}} "{{title}}"', body: 'Hello {{contactName}},\n\nabout your reminder for {{kindLabel}} "{{title}}": {{message}}', sms: '[Voice service] About your reminder for "{{title}}": {{message}}' },
+    en: { subject: '[Voice service] About your reminder: {{kindLabel}} "{{title}}"', body: 'Hello {{contactName}},\n\nAbout your reminder for {{kindLabel}} "{{title}}": {{message}}', sms: '[Voice service] About your reminder for "{{title}}": {{message}}' },
   },
   manual: {
     'zh-CN': { subject: '【语音服务】关于{{kindLabel}}“{{title}}”', body: '{{contactName}}您好：\n\n{{message}}', sms: '【语音服务】{{message}}' },
@@ -49,15 +49,15 @@ const DEFAULTS: Defaults = {
   },
   'service.frozen': {
     'zh-CN': { subject: '【语音服务】{{businessType}}业务已冻结', body: '{{contactName}}您好：\n\n{{tenantName}}的{{businessType}}业务已被冻结，冻结期间无法发起该类呼叫。\n原因：{{reason}}\n如有疑问，请联系您的客户经理。', sms: '【语音服务】您的{{businessType}}业务已冻结，原因：{{reason}}。' },
-    en: { subject: '[Voice service] {{businessType}} frozen', body: 'Hello {{contactName}},\n\nthe {{businessType}} service of {{tenantName}} has been frozen; calls of this type cannot be placed while it is frozen.\nReason: {{reason}}\nPlease contact your account manager with any questions.', sms: '[Voice service] Your {{businessType}} service is frozen: {{reason}}' },
+    en: { subject: '[Voice service] {{businessType}} frozen', body: 'Hello {{contactName}},\n\nThe {{businessType}} service of {{tenantName}} has been frozen; calls of this type cannot be placed while it is frozen.\nReason: {{reason}}\nPlease contact your account manager with any questions.', sms: '[Voice service] Your {{businessType}} service is frozen: {{reason}}' },
   },
   'service.resumed': {
     'zh-CN': { subject: '【语音服务】{{businessType}}业务已恢复', body: '{{contactName}}您好：\n\n{{tenantName}}的{{businessType}}业务已恢复，可正常使用。\n说明：{{reason}}', sms: '【语音服务】您的{{businessType}}业务已恢复，可正常使用。' },
-    en: { subject: '[Voice service] {{businessType}} resumed', body: 'Hello {{contactName}},\n\nthe {{businessType}} service of {{tenantName}} has been resumed and can be used again.\nNote: {{reason}}', sms: '[Voice service] Your {{businessType}} service is resumed.' },
+    en: { subject: '[Voice service] {{businessType}} resumed', body: 'Hello {{contactName}},\n\nThe {{businessType}} service of {{tenantName}} has been resumed and can be used again.\nNote: {{reason}}', sms: '[Voice service] Your {{businessType}} service is resumed.' },
   },
   'service.cancelled': {
     'zh-CN': { subject: '【语音服务】{{businessType}}业务已取消', body: '{{contactName}}您好：\n\n{{tenantName}}的{{businessType}}业务权限已被取消。\n原因：{{reason}}\n如需继续使用，请重新申请开通。', sms: '【语音服务】您的{{businessType}}业务已取消，原因：{{reason}}。如需使用请重新申请。' },
-    en: { subject: '[Voice service] {{businessType}} cancelled', body: 'Hello {{contactName}},\n\nthe {{businessType}} service of {{tenantName}} has been cancelled.\nReason: {{reason}}\nTo use it again, please apply again.', sms: '[Voice service] Your {{businessType}} service is cancelled: {{reason}}. Apply again to use it.' },
+    en: { subject: '[Voice service] {{businessType}} cancelled', body: 'Hello {{contactName}},\n\nThe {{businessType}} service of {{tenantName}} has been cancelled.\nReason: {{reason}}\nTo use it again, please apply again.', sms: '[Voice service] Your {{businessType}} service is cancelled: {{reason}}. Apply again to use it.' },
   },
   'review.at_risk': {
     'zh-CN': { subject: '【即将超时】{{kindLabel}}“{{title}}”', body: '{{kindLabel}}“{{title}}”即将到达审核时限（{{due}}），请尽快处理：{{link}}', sms: '' },

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { connectDatabase, pingDatabase } from '../db/client.js';
-import { getOrCreateSetting, randomSecret } from '../db/settings.js';
+import { getOrCreateSetting, PUBLIC_URL_SETTING, putSetting, randomSecret } from '../db/settings.js';
 import { createCalendarCache } from './calendar-cache.js';
 import type { NotificationChannels } from './notifications.js';
 import { createApp } from '../server/app.js';
@@ -70,6 +70,7 @@ export async function startWeb(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.web.port;
   const url = config.web.publicUrl ?? `http://${config.web.host === '0.0.0.0' ? '127.0.0.1' : config.web.host}:${port}`;
+  await putSetting(database.db, PUBLIC_URL_SETTING, url);
   return {
     url,
     port,

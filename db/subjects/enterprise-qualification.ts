@@ -5,6 +5,7 @@ import { maskIdNumber } from '../../domain/identity-codes.js';
 import { ENTERPRISE_FILES, type EnterpriseEditInput, type EnterpriseInput } from '../../domain/kinds/enterprise-qualification.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
 import type { FieldCipher } from '../sealed-field.js';
+import type { Db } from '../client.js';
 import type { SubjectStore } from './store.js';
 
 export type EnterpriseRow = typeof enterprises.$inferSelect;
@@ -121,3 +122,12 @@ export const enterpriseQualificationStore: SubjectStore<EnterpriseInput> = {
     }
   },
 };
+
+/** A tenant's enterprises for staff lists: the ID number only masked. */
+export async function listTenantEnterprises(db: Db, tenantId: string) {
+  return db
+    .select({ id: enterprises.id, reviewId: enterprises.reviewId, status: enterprises.status, companyName: enterprises.companyName, licenseCode: enterprises.licenseCode, handlerName: enterprises.handlerName, handlerIdNumber: enterprises.handlerIdNumberMasked, approvedAt: enterprises.approvedAt })
+    .from(enterprises)
+    .where(eq(enterprises.tenantId, tenantId))
+    .orderBy(enterprises.createdAt);
+}

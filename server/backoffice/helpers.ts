@@ -3,6 +3,7 @@ import { sampleRendering } from '../../domain/template-sample.js';
 import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
 import { translate, translateWith } from '../i18n/index.js';
 import { formatTime } from '../i18n/format.js';
+import { noticeEventLabel } from '../i18n/notice-label.js';
 
 const langOf = (options: HelperOptions): Language => ((options.data as { root?: { lang?: Language } }).root?.lang ?? 'zh-CN');
 
@@ -29,6 +30,7 @@ export const helpers = {
     ),
   /** The content as a listener would hear it, with sample values in place of the variables. */
   sampleText: (content: string, options: HelperOptions) => sampleRendering(content ?? '', langOf(options)),
+  noticeEvent: (event: string, options: HelperOptions) => noticeEventLabel(event, langOf(options)),
   urlencode: (v: unknown) => encodeURIComponent(String(v ?? '')),
   eq: (a: unknown, b: unknown) => a === b,
   includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),

@@ -2,7 +2,10 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
 import { cursorInstant, isUuid } from '../../db/cursor.js';
-import { findNotice, listNotices, requeueNotice } from '../../db/outbox.js';
+import { findNotice, listNoticeAttempts, listNotices, requeueNotice } from '../../db/outbox.js';
+import { listTenantNames } from '../../db/tenants-admin.js';
+import { pickLanguage, translate } from '../i18n/index.js';
+import { noticeEventChoices } from '../i18n/notice-label.js';
 import type { AppDeps } from '../deps.js';
 import { conflict, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
@@ -35,10 +38,13 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({ state: f.state, channel: f.channel, event: f.event, tenant: f.tenant })) if (v) params.set(k, v);
     if (rows.length === PAGE && last) params.set('before', Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url'));
+    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
     renderPage(req, res, csrf, 'outbox', before ? 'outbox-rows' : 'outbox-table', {
       title: 'outbox.title',
       filters: f,
       states: STATES,
+      events: noticeEventChoices(lang),
+      tenants: await listTenantNames(deps.db),
       rows,
       nextUrl: rows.length === PAGE ? `/outbox?${params.toString()}` : null,
       appending: !!before,
@@ -49,7 +55,7 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!UUID.test(req.params.id)) throw notFound('notice');
     const notice = await findNotice(deps.db, req.params.id);
     if (!notice) throw notFound('notice');
-    return { title: 'outbox.notice', notice, message };
+    return { title: 'outbox.notice', notice, message, attempts: await listNoticeAttempts(deps.db, notice.id) };
   };
 
   r.get('/outbox/:id', readers, async (req: Request<{ id: string }>, res) => {
@@ -62,7 +68,8 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!row) {
       const existing = await findNotice(deps.db, req.params.id);
       if (!existing) throw notFound('notice');
-      throw conflict(`only a failed notice can be sent again; this one is ${existing.state}`);
+      const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
+      throw conflict(translate(lang, 'outbox.onlyFailed'));
     }
     const staff = staffOf(res);
     await appendAudit(deps.db, {

@@ -19,7 +19,7 @@ import {
   type NoticeTemplate,
 } from '../../domain/notice-templates.js';
 import type { ReviewKind } from '../../domain/review.js';
-import { beijingTime } from '../../activities/notices.js';
+import { noticeTime } from '../../activities/notices.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
@@ -82,9 +82,9 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
         contactName: contact?.name ?? (language === 'en' ? 'Alex' : '张伟'),
         staffName: staffOf(res).name,
         reason: [reason, rv.decisionReasonText].filter(Boolean).join(': ') || (language === 'en' ? 'The content is unclear' : '模板内容表述不清'),
-        decidedAt: beijingTime(rv.decidedAt ?? new Date()),
-        due: beijingTime(rv.dueAt),
-        answerBy: beijingTime(rv.reminderAnswerDueAt ?? rv.dueAt),
+        decidedAt: noticeTime(rv.decidedAt ?? new Date(), language),
+        due: noticeTime(rv.dueAt, language),
+        answerBy: noticeTime(rv.reminderAnswerDueAt ?? rv.dueAt, language),
         n: Math.max(1, rv.reminderCount),
         message: language === 'en' ? 'We are on it and will answer today.' : '我们正在加急处理，今天内给出结果。',
         link: `/reviews/${rv.id}`,

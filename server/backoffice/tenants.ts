@@ -9,9 +9,12 @@ import { addContact, changeContact, removeContact } from '../use-cases/contacts.
 import { changeService } from '../use-cases/services.js';
 import { listServices } from '../../db/services.js';
 import { listTenantApps } from '../../db/apps.js';
+import { issueApiKey, listApiKeys, revokeApiKey } from '../../db/tenants.js';
+import { listTenantEnterprises } from '../../db/subjects/enterprise-qualification.js';
+import { listTenantReviews } from '../../db/reviews.js';
 import { changeAppQuota } from '../use-cases/apps.js';
 import { isServiceAction, SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
-import { pickLanguage, translateWith } from '../i18n/index.js';
+import { pickLanguage, translate, translateWith } from '../i18n/index.js';
 import type { Csrf } from './csrf.js';
 import { renderPage } from './render.js';
 import { requireRole, staffOf } from './session.js';
@@ -38,7 +41,14 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!UUID.test(req.params.id)) throw notFound('tenant');
     const tenant = await findTenant(deps.db, req.params.id);
     if (!tenant) throw notFound('tenant');
-    const [rows, services, apps] = await Promise.all([listContacts(deps.db, tenant.id), listServices(deps.db, tenant.id), listTenantApps(deps.db, tenant.id)]);
+    const [rows, services, apps, keys, enterprises, reviews] = await Promise.all([
+      listContacts(deps.db, tenant.id),
+      listServices(deps.db, tenant.id),
+      listTenantApps(deps.db, tenant.id),
+      listApiKeys(deps.db, tenant.id),
+      listTenantEnterprises(deps.db, tenant.id),
+      listTenantReviews(deps.db, { tenantId: tenant.id, limit: 50 }),
+    ]);
     const role = staffOf(res).role;
     renderPage(req, res, csrf, 'tenant', null, {
       title: 'tenants.title',
@@ -50,6 +60,9 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       canEdit: staffOf(res).role === 'admin',
       full: rows.length >= MAX_CONTACTS_PER_TENANT,
       apps,
+      keys,
+      enterprises,
+      reviews,
       ...extra,
     }, status);
   };
@@ -116,6 +129,26 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
       await page(req, res, { message: { kind: 'error', text: err.message } }, err.status);
     }
+  });
+  /** An admin issues a key: it is shown on this answer only, then kept as a hash. */
+  r.post('/tenants/:id/api-keys', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
+    const tenant = UUID.test(req.params.id) ? await findTenant(deps.db, req.params.id) : undefined;
+    if (!tenant) throw notFound('tenant');
+    const staff = staffOf(res);
+    const label = String((req.body as { label?: unknown }).label ?? '').trim().slice(0, 64);
+    const issued = await issueApiKey(deps.db, tenant.id, label);
+    await appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action: 'api_key.issue', objectType: 'tenant', objectId: tenant.id, ip: req.ip ?? null, details: { keyId: issued.id, label } });
+    await page(req, res, { newKey: issued.key });
+  });
+
+  r.post('/tenants/:id/api-keys/:keyId/revoke', admin, csrf.protect, async (req: Request<{ id: string; keyId: string }>, res) => {
+    const tenant = UUID.test(req.params.id) ? await findTenant(deps.db, req.params.id) : undefined;
+    if (!tenant || !UUID.test(req.params.keyId)) throw notFound('API key');
+    const staff = staffOf(res);
+    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    if (!(await revokeApiKey(deps.db, tenant.id, req.params.keyId))) throw notFound('API key');
+    await appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action: 'api_key.revoke', objectType: 'tenant', objectId: tenant.id, ip: req.ip ?? null, details: { keyId: req.params.keyId } });
+    await page(req as unknown as Request<{ id: string }>, res, { message: { kind: 'ok', text: translate(lang, 'apiKeys.revoked') } });
   });
   return r;
 }

@@ -8,6 +8,8 @@ import { errorMessages } from './messages/errors.js';
 import { serviceMessages } from './messages/services.js';
 import { formMessages } from './messages/forms.js';
 import { queueMessages } from './messages/queue.js';
+import { noticeMessages } from './messages/notices.js';
+import { tenantPageMessages } from './messages/tenant-page.js';
 import { reviewPageMessages } from './messages/review-page.js';
 import { appsAudioMessages } from './messages/apps-audio.js';
 import type { Messages } from './types.js';
@@ -26,6 +28,8 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   services: serviceMessages,
   forms: formMessages,
   queue: queueMessages,
+  notices: noticeMessages,
+  tenantPage: tenantPageMessages,
   reviewPage: reviewPageMessages,
   appsAudio: appsAudioMessages,
 };

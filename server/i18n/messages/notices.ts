@@ -1,0 +1,31 @@
+import type { Messages } from '../types.js';
+
+/** Notice events as staff read them, the same in the outbox and in the template editor. */
+export const noticeMessages = {
+  'noticeEvent.review.approved': { 'zh-CN': '审核通过通知', en: 'Approval notice' },
+  'noticeEvent.review.rejected': { 'zh-CN': '审核未通过通知', en: 'Rejection notice' },
+  'noticeEvent.reminder.replied': { 'zh-CN': '催审答复', en: 'Reminder reply' },
+  'noticeEvent.manual': { 'zh-CN': '人工通知', en: 'Manual notice' },
+  'noticeEvent.service.frozen': { 'zh-CN': '业务冻结通知', en: 'Service frozen' },
+  'noticeEvent.service.resumed': { 'zh-CN': '业务恢复通知', en: 'Service resumed' },
+  'noticeEvent.service.cancelled': { 'zh-CN': '业务取消通知', en: 'Service cancelled' },
+  'noticeEvent.review.at_risk': { 'zh-CN': '即将超时提醒（员工）', en: 'At-risk alert (staff)' },
+  'noticeEvent.review.breached': { 'zh-CN': '超时提醒（主管）', en: 'Breach alert (supervisors)' },
+  'noticeEvent.review.reminded': { 'zh-CN': '催审提醒（员工）', en: 'Reminder alert (staff)' },
+  'noticeEvent.reminder.escalated': { 'zh-CN': '催审升级（主管）', en: 'Unanswered reminder (supervisors)' },
+  'audience.tenant': { 'zh-CN': '租户联系人', en: 'Tenant contacts' },
+  'audience.staff': { 'zh-CN': '员工', en: 'Staff' },
+  'language.zh-CN': { 'zh-CN': '中文', en: 'Chinese' },
+  'language.en': { 'zh-CN': '英文', en: 'English' },
+  'outbox.attemptsHistory': { 'zh-CN': '发送记录', en: 'Attempts' },
+  'outbox.noAttempts': { 'zh-CN': '尚未发送', en: 'Not sent yet' },
+  'attempt.sent': { 'zh-CN': '已交给服务商', en: 'Handed to the provider' },
+  'attempt.retrying': { 'zh-CN': '暂时失败，将重试', en: 'Failed for now; will retry' },
+  'attempt.failed': { 'zh-CN': '失败', en: 'Failed' },
+  'attempt.delivered': { 'zh-CN': '已送达', en: 'Delivered' },
+  'attempt.requeued': { 'zh-CN': '重新排队发送', en: 'Queued again' },
+  'outbox.onlyFailed': { 'zh-CN': '只有发送失败的通知可以重新发送', en: 'Only a failed notice can be sent again' },
+  'outbox.created': { 'zh-CN': '生成时间', en: 'Created' },
+  'outbox.openReview': { 'zh-CN': '打开审核', en: 'Open the review' },
+  'outbox.attempt': { 'zh-CN': '第 {n} 次', en: 'Attempt {n}' },
+} as const satisfies Messages;
