@@ -11,7 +11,7 @@ import { pickLanguage } from '../i18n/index.js';
 import { timeLeftText } from '../i18n/time-left-text.js';
 import type { Csrf } from './csrf.js';
 import { queueQuery, queueUrl, toQueueFilter, type QueueQuery } from './queue-filters.js';
-import { renderPage } from './render.js';
+import { isHtmx, renderPage } from './render.js';
 import { ALL_STAFF, requireRole, staffOf } from './session.js';
 
 export const QUEUE_PAGE_SIZE = 50;
@@ -80,6 +80,8 @@ export function queueRouter(deps: AppDeps, csrf: Csrf): Router {
     const data = await queueData(req, res, q);
     // Htmx asks for the results only (filters, chips, live refresh) or, with a cursor, the next rows.
     const partial = data.appending ? 'queue-rows' : 'queue-results';
+    // The filter form and the chips push the page's URL: the clean one, not every empty field.
+    if (isHtmx(req) && !data.appending && !(req.get('hx-source') ?? '').includes('queue-live')) res.set('HX-Push-Url', data.selfUrl);
     renderPage(req, res, csrf, 'queue', partial, data);
   });
   return r;
