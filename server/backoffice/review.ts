@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { findReviewForStaff, listReviewEvents } from '../../db/reviews.js';
 import { filesOfSubject } from '../../db/stored-files.js';
 import { storeOf } from '../../db/subjects/index.js';
-import { rejectionReasonsFor } from '../../domain/kinds/reasons.js';
+import { findActiveReasons, findRejectionReason } from '../../db/rules.js';
 import type { Language } from '../../domain/labels.js';
 import { canDecide, type ReviewKind } from '../../domain/review.js';
 import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
@@ -37,10 +37,12 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     const staff = staffOf(res);
     const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
     const kind = review.kind as ReviewKind;
-    const [events, files, tenantContacts] = await Promise.all([
+    const [events, files, tenantContacts, reasons, decided] = await Promise.all([
       listReviewEvents(deps.db, id),
       filesOfSubject(deps.db, kind, review.subjectId),
       listContacts(deps.db, review.tenantId),
+      findActiveReasons(deps.db, kind),
+      review.decisionReasonCode ? findRejectionReason(deps.db, kind, review.decisionReasonCode) : undefined,
     ]);
     return {
       title: review.title,
@@ -49,7 +51,8 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
       subjectPartial: `subjects/${kind}`,
       events: events.reverse(),
       explanation: await explain(review, lang),
-      reasons: rejectionReasonsFor(review.kind as ReviewKind).map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText })),
+      reasons: reasons.map((x) => ({ code: x.code, text: x.staff[lang], requiresText: x.requiresText })),
+      decisionReason: decided?.staff[lang] ?? review.decisionReasonCode,
       canAct: canDecide(staff.role) && review.status === 'pending',
       canNotify: canDecide(staff.role),
       contacts: tenantContacts,

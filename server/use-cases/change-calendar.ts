@@ -7,7 +7,7 @@ import { calendarDays, calendars } from '../../db/schema.js';
 import type { Actor } from '../../domain/review.js';
 import { createCalendar, WorkingTimeError, type CalendarSpec } from '../../domain/working-time.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
-import { askForRecompute, requireAdmin, type RuleChangeDeps } from './change-deadline-rule.js';
+import { askForRecompute, requireAdmin, type RuleChangeDeps } from './rule-change.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"');
 const dayName = z.string().trim().min(1).max(100);
