@@ -19,6 +19,7 @@ import { templatesRouter } from './backoffice/templates.js';
 import { tenantsRouter } from './backoffice/tenants.js';
 import { filesRouter } from './backoffice/files.js';
 import { rulesRouter } from './backoffice/rules.js';
+import { calendarRouter } from './backoffice/calendar.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(tenantsRouter(deps, csrf));
   app.use(filesRouter(deps));
   app.use(rulesRouter(deps, csrf));
+  app.use(calendarRouter(deps, csrf));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

@@ -41,4 +41,6 @@ export const helpers = {
   includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
   json: (v: unknown) => JSON.stringify(v),
+  /** Monday-first weekday keys for calendar grids. */
+  weekdays: () => ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
 };
