@@ -20,6 +20,7 @@ import { tenantsRouter } from './backoffice/tenants.js';
 import { filesRouter } from './backoffice/files.js';
 import { rulesRouter } from './backoffice/rules.js';
 import { calendarRouter } from './backoffice/calendar.js';
+import { requireOwnPassword, staffRouter } from './backoffice/staff.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status: 400, messageKey: 'input.controlCharacters', problems }, 400),
     ),
   );
+  app.use(requireOwnPassword);
   app.use(loginRouter(deps, csrf, opts.secureCookies));
   app.use(queueRouter(deps, csrf));
   app.use(reviewRouter(deps, csrf));
@@ -122,6 +124,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(filesRouter(deps));
   app.use(rulesRouter(deps, csrf));
   app.use(calendarRouter(deps, csrf));
+  app.use(staffRouter(deps, csrf));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

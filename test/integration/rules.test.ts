@@ -215,3 +215,97 @@ describe('auto-assignment', () => {
     expect(events[0]).toMatchObject({ actorType: 'system', details: { policy: 'least_loaded', assigneeId: free } });
   });
 });
+
+describe('staff and roles', () => {
+  it('when an admin invites a reviewer, then the first password is shown once, must be changed at the first sign-in, and every step is audited', async () => {
+    await admin.get('/admin/staff');
+    const invited = await admin.postRaw(
+      '/admin/staff',
+      new URLSearchParams([['_csrf', admin.csrf], ['email', 'new.reviewer@test.local'], ['name', '新审核员'], ['role', 'reviewer'], ['language', 'zh-CN'], ['kinds', 'voice_template'], ['kinds', 'audio_file']]),
+    );
+    expect(invited.status, invited.html).toBe(201);
+    const password = /id="initial-password">([^<]+)</.exec(invited.html)?.[1];
+    expect(password).toBeTruthy();
+    const [row] = await app.database.db.select().from(staff).where(eq(staff.email, 'new.reviewer@test.local'));
+    expect(row).toMatchObject({ role: 'reviewer', kinds: ['voice_template', 'audio_file'], mustChangePassword: true });
+    expect(row!.passwordHash).not.toContain(password!);
+
+    // The same e-mail again: refused beside the field, what was typed kept.
+    await admin.get('/admin/staff');
+    const twice = await admin.post('/admin/staff', { email: 'NEW.reviewer@test.local', name: '重复', role: 'reviewer', language: 'zh-CN' });
+    expect(twice.status).toBe(409);
+    expect(twice.html).toMatch(/data-field="email">该邮箱已被使用</);
+    expect(twice.html).toContain('value="重复"');
+
+    const member = new BackOfficeSession(app.url);
+    await member.login('new.reviewer@test.local', password!);
+    const first = await member.get('/queue');
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/account/password');
+    await member.get('/account/password');
+    const short = await member.post('/account/password', { current: password!, next: 'short', confirm: 'short' });
+    expect(short.status).toBe(422);
+    expect(short.html).toMatch(/data-field="next">新密码至少10个字符</);
+    const changed = await member.post('/account/password', { current: password!, next: 'a-long-new-password', confirm: 'a-long-new-password' });
+    expect(changed.status).toBe(303);
+    expect((await member.get('/queue')).status).toBe(200);
+
+    // Deactivated: the session ends at once.
+    await admin.get(`/admin/staff/${row!.id}`);
+    expect((await admin.post(`/admin/staff/${row!.id}/active`, { active: '0' })).status).toBe(303);
+    expect((await member.get('/queue')).status).toBe(303);
+
+    const audit = await app.database.db.select().from(auditLog).where(eq(auditLog.objectId, row!.id));
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['staff.invite', 'staff.login', 'staff.password_change', 'staff.deactivate']));
+  });
+
+  it('when someone other than an admin opens any rules, calendar or staff route, then it is refused with 403 and nothing changes', async () => {
+    const before = await app.database.db.select().from(auditLog);
+    const routes: [string, string][] = [
+      ['GET', '/admin/rules'],
+      ['GET', '/admin/rules/voice_template'],
+      ['GET', '/admin/rules/voice_template/versions/0'],
+      ['POST', '/admin/rules/voice_template'],
+      ['POST', '/admin/rules/voice_template/preview'],
+      ['POST', '/admin/rules/voice_template/versions/1/restore'],
+      ['POST', '/admin/rules/voice_template/versions/1/preview'],
+      ['GET', '/admin/rules/no_such_kind'],
+      ['GET', '/admin/calendar'],
+      ['POST', '/admin/calendar'],
+      ['POST', '/admin/calendar/preview'],
+      ['GET', '/admin/staff'],
+      ['POST', '/admin/staff'],
+      ['GET', `/admin/staff/${adminId}`],
+      ['POST', `/admin/staff/${adminId}`],
+      ['POST', `/admin/staff/${adminId}/active`],
+      ['POST', `/admin/staff/${adminId}/password`],
+    ];
+    for (const role of ['reviewer', 'supervisor', 'auditor'] as const) {
+      const m = await app.addStaff(role);
+      const s = new BackOfficeSession(app.url);
+      await s.login(m.email, m.password);
+      await s.get('/queue');
+      for (const [method, path] of routes) {
+        const res = method === 'GET' ? await s.get(path) : await s.post(path, { op: 'window', timeZone: 'UTC', opens: '00:00', closes: '23:00', active: '0', role: 'admin', name: 'x', language: 'en' });
+        expect(res.status, `${role} ${method} ${path}`).toBe(403);
+      }
+    }
+    const after = await app.database.db.select().from(auditLog);
+    // Only the sign-ins were written.
+    expect(after.filter((a) => !before.some((b) => b.id === a.id)).every((a) => a.action === 'staff.login')).toBe(true);
+  });
+
+  it('when an admin changes the calendar from its page, then the change is audited and the year view shows the day', async () => {
+    await admin.get('/admin/calendar?year=2026');
+    const bad = await admin.post('/admin/calendar', { op: 'window', year: '2026', timeZone: 'Mars/Base', opens: '09:00', closes: '18:00' });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toMatch(/data-field="timeZone">[^<]*unknown/);
+    expect(bad.html).toContain('value="Mars/Base"');
+    const ok = await admin.post('/admin/calendar', { op: 'exception', year: '2026', date: '2026-12-14', kind: 'holiday', name: '测试日', nameEn: 'Test day' });
+    expect(ok.status, ok.html).toBe(303);
+    const page = await admin.get('/admin/calendar?year=2026');
+    expect(page.html).toMatch(/<td class="holiday" data-date="2026-12-14" title="测试日">/);
+    const audit = await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'calendar.change'));
+    expect(audit.at(-1)).toMatchObject({ actorId: adminId, details: { added: [{ date: '2026-12-14', kind: 'holiday' }] } });
+  });
+});
