@@ -38,9 +38,10 @@ import { planDeadline, type PlannedDeadline } from '../domain/deadline-plan.js';
 import { DEFAULT_AT_RISK_SHARE } from '../domain/rule-set.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
 import { REVIEW_KINDS, type SlaState } from '../domain/review.js';
-import { createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
+import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
+import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
-import { deadlineChangedSignal, type Deadline } from '../workflows/messages.js';
+import { deadlineChangedSignal, reminderRuleChangedSignal, type Deadline } from '../workflows/messages.js';
 import { markAtRisk, markDeadlineReached } from './deadlines.js';
 
 export interface RecomputePageArgs {
@@ -95,7 +96,7 @@ export interface RecomputeDeps {
 
 interface DeadlineContext {
   version: number;
-  rules: Map<string, { rule: DeadlineRule; atRiskShare: number }>;
+  rules: Map<string, { rule: DeadlineRule; atRiskShare: number; answerWithin: DeadlineRule }>;
   calendar: WorkingCalendar;
 }
 
@@ -106,9 +107,12 @@ interface DeadlineContext {
 async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext> {
   const { db } = deps;
   const version = await currentRulesVersion(db);
-  const rules = new Map<string, { rule: DeadlineRule; atRiskShare: number }>();
+  const rules: DeadlineContext['rules'] = new Map();
   const sets = await ruleSetsInForce(db);
-  for (const kind of REVIEW_KINDS) rules.set(kind, { rule: sets[kind].rules.deadlines.review, atRiskShare: sets[kind].rules.atRiskShare });
+  for (const kind of REVIEW_KINDS) {
+    const { deadlines, atRiskShare, reminders } = sets[kind].rules;
+    rules.set(kind, { rule: deadlines.review, atRiskShare, answerWithin: reminders.answerWithin });
+  }
   const memo = deps.calendarMemo ?? {};
   const stored = await calendarVersion(db);
   let calendar: WorkingCalendar;
@@ -142,6 +146,8 @@ interface PlannedRow {
   hold: boolean;
   /** Its timer moved earlier but not soon: the deadline signaller tells the workflow before this instant. */
   signalBy: Date | null;
+  /** An open reminder must now be answered at another time: the round is told to read its reminders again. */
+  reminderMoved: boolean;
 }
 
 /**
@@ -151,12 +157,15 @@ interface PlannedRow {
  */
 export const SIGNAL_HORIZON_MS = 60 * 60_000;
 
-type PageRow = Pick<ReviewRow, 'id' | 'kind' | 'round' | 'submittedAt' | 'dueAt' | 'atRiskAt' | 'dueRule' | 'slaState' | 'deadlineVersion' | 'workflowId'>;
+type PageRow = Pick<
+  ReviewRow,
+  'id' | 'kind' | 'round' | 'submittedAt' | 'dueAt' | 'atRiskAt' | 'dueRule' | 'slaState' | 'deadlineVersion' | 'workflowId' | 'reminderLastAt' | 'reminderAnswerDueAt'
+>;
 
 function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, log?: Logger): PlannedRow | null {
   let inForce = ctx.rules.get(row.kind);
   try {
-    inForce ??= { rule: validateDeadlineRule(row.dueRule), atRiskShare: DEFAULT_AT_RISK_SHARE };
+    inForce ??= { rule: validateDeadlineRule(row.dueRule), atRiskShare: DEFAULT_AT_RISK_SHARE, answerWithin: DEFAULT_REMINDER_POLICY.answerWithin };
   } catch {
     // An unknown kind with an unreadable rule: nothing to compute it with.
   }
@@ -172,6 +181,7 @@ function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, l
     return null;
   }
   const { moved, forward, earlier, nextInstant: after } = p;
+  const reminderMoved = reminderAnswerMoved(row, inForce.answerWithin, ctx.calendar);
   // On a retry, a row whose deadline is already what we compute may have been written by the failed attempt and not signalled yet.
   const maybeUnsignalled = retry && !moved && row.slaState !== 'breached';
   const defer = earlier && forward === null && !maybeUnsignalled && after !== null && after - now > SIGNAL_HORIZON_MS;
@@ -186,9 +196,20 @@ function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, l
     writeState: forward ? null : p.next,
     forward,
     moved,
-    hold: (earlier && !defer) || forward !== null || maybeUnsignalled,
+    hold: (earlier && !defer) || forward !== null || maybeUnsignalled || reminderMoved,
     signalBy: defer && after !== null ? new Date(after) : null,
+    reminderMoved,
   };
+}
+
+/** An unanswered reminder whose answer time the rules in force put elsewhere (the round's workflow writes the new one). */
+function reminderAnswerMoved(row: PageRow, answerWithin: DeadlineRule, calendar: WorkingCalendar): boolean {
+  if (!row.reminderAnswerDueAt || !row.reminderLastAt) return false;
+  try {
+    return computeDueAt(row.reminderLastAt, answerWithin, calendar).getTime() !== row.reminderAnswerDueAt.getTime();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -234,6 +255,8 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
       slaState: reviews.slaState,
       deadlineVersion: reviews.deadlineVersion,
       workflowId: reviews.workflowId,
+      reminderLastAt: reviews.reminderLastAt,
+      reminderAnswerDueAt: reviews.reminderAnswerDueAt,
     })
     .from(reviews)
     .where(
@@ -350,7 +373,9 @@ async function signalRounds(deps: RecomputeDeps, items: { p: PlannedRow; deadlin
   const notFound: typeof items = [];
   const send = async (item: (typeof items)[number]): Promise<boolean> => {
     try {
-      await client.workflow.getHandle(item.p.workflowId).signal(deadlineChangedSignal, item.deadline);
+      const handle = client.workflow.getHandle(item.p.workflowId);
+      await handle.signal(deadlineChangedSignal, item.deadline);
+      if (item.p.reminderMoved) await handle.signal(reminderRuleChangedSignal);
       signalled += 1;
       return true;
     } catch (err) {

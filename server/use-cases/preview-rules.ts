@@ -1,13 +1,13 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { loadCalendar } from '../../db/calendars.js';
-import { ruleSetInForce, ruleSetsInForce } from '../../db/rule-sets.js';
+import { ruleSetsInForce } from '../../db/rule-sets.js';
 import { reviews } from '../../db/schema.js';
-import { planDeadline } from '../../domain/deadline-plan.js';
+import { planDeadline, type PlannedDeadline } from '../../domain/deadline-plan.js';
 import { defaultCalendarSpec } from '../../domain/holidays-cn.js';
 import type { RuleSet } from '../../domain/rule-set.js';
 import { REVIEW_KINDS, type Actor, type ReviewKind, type SlaState } from '../../domain/review.js';
-import { createCalendar, type DeadlineRule, type WorkingCalendar } from '../../domain/working-time.js';
+import { computeDueAt, createCalendar, type DeadlineRule, type WorkingCalendar } from '../../domain/working-time.js';
 import { proposedCalendar } from './change-calendar.js';
 import { requireAdmin, type RuleChangeDeps } from './rule-change.js';
 import { checkRuleSet } from './save-rule-set.js';
@@ -35,6 +35,8 @@ export interface DeadlineImpact {
   breached: number;
   /** At risk now, on track again. */
   backOnTrack: number;
+  /** Unanswered reminders that would have to be answered at another time. */
+  remindersMoved: number;
   /** Up to SAMPLE_SIZE reviews whose deadline moves, earliest new deadline first. */
   sample: ImpactSample[];
   at: Date;
@@ -55,25 +57,36 @@ async function storedCalendar(db: Db): Promise<WorkingCalendar> {
 export async function deadlineImpact(
   db: Db,
   kinds: readonly ReviewKind[],
-  rules: (kind: ReviewKind) => { rule: DeadlineRule; atRiskShare: number },
+  rules: (kind: ReviewKind) => { rule: DeadlineRule; atRiskShare: number; answerWithin: DeadlineRule },
   calendar: WorkingCalendar,
   now: Date,
 ): Promise<DeadlineImpact> {
-  const impact: DeadlineImpact = { open: 0, earlier: 0, later: 0, unchanged: 0, atRisk: 0, breached: 0, backOnTrack: 0, sample: [], at: now };
+  const impact: DeadlineImpact = { open: 0, earlier: 0, later: 0, unchanged: 0, atRisk: 0, breached: 0, backOnTrack: 0, remindersMoved: 0, sample: [], at: now };
   const moved: ImpactSample[] = [];
   let after: string | undefined;
   for (;;) {
     const rows = await db
-      .select({ id: reviews.id, kind: reviews.kind, title: reviews.title, submittedAt: reviews.submittedAt, dueAt: reviews.dueAt, atRiskAt: reviews.atRiskAt, slaState: reviews.slaState })
+      .select({
+        id: reviews.id,
+        kind: reviews.kind,
+        title: reviews.title,
+        submittedAt: reviews.submittedAt,
+        dueAt: reviews.dueAt,
+        atRiskAt: reviews.atRiskAt,
+        slaState: reviews.slaState,
+        reminderLastAt: reviews.reminderLastAt,
+        reminderAnswerDueAt: reviews.reminderAnswerDueAt,
+      })
       .from(reviews)
       .where(and(eq(reviews.status, 'pending'), inArray(reviews.kind, [...kinds]), after ? gt(reviews.id, after) : undefined))
       .orderBy(asc(reviews.id))
       .limit(PAGE);
     for (const row of rows) {
-      const { rule, atRiskShare } = rules(row.kind as ReviewKind);
-      let p;
+      const { rule, atRiskShare, answerWithin } = rules(row.kind as ReviewKind);
+      let p: PlannedDeadline;
       try {
         p = planDeadline(row, rule, atRiskShare, calendar, now.getTime());
+        if (row.reminderAnswerDueAt && row.reminderLastAt && computeDueAt(row.reminderLastAt, answerWithin, calendar).getTime() !== row.reminderAnswerDueAt.getTime()) impact.remindersMoved += 1;
       } catch {
         continue; // The recompute keeps such a deadline as it is too.
       }
@@ -102,7 +115,7 @@ export async function deadlineImpact(
 export async function previewRuleSet(deps: Pick<RuleChangeDeps, 'db'>, actor: Actor, kind: ReviewKind, candidate: unknown, now = new Date()): Promise<{ rules: RuleSet; impact: DeadlineImpact }> {
   requireAdmin(actor, 'review rules');
   const rules = checkRuleSet(kind, candidate);
-  const impact = await deadlineImpact(deps.db, [kind], () => ({ rule: rules.deadlines.review, atRiskShare: rules.atRiskShare }), await storedCalendar(deps.db), now);
+  const impact = await deadlineImpact(deps.db, [kind], () => ({ rule: rules.deadlines.review, atRiskShare: rules.atRiskShare, answerWithin: rules.reminders.answerWithin }), await storedCalendar(deps.db), now);
   return { rules, impact };
 }
 
@@ -110,7 +123,7 @@ export async function previewRuleSet(deps: Pick<RuleChangeDeps, 'db'>, actor: Ac
 export async function previewCalendar(deps: Pick<RuleChangeDeps, 'db'>, actor: Actor, change: unknown, now = new Date()): Promise<DeadlineImpact> {
   const { spec } = await proposedCalendar(deps, actor, change);
   const sets = await ruleSetsInForce(deps.db);
-  return deadlineImpact(deps.db, REVIEW_KINDS, (k) => ({ rule: sets[k].rules.deadlines.review, atRiskShare: sets[k].rules.atRiskShare }), createCalendar(spec), now);
+  return deadlineImpact(deps.db, REVIEW_KINDS, (k) => ({ rule: sets[k].rules.deadlines.review, atRiskShare: sets[k].rules.atRiskShare, answerWithin: sets[k].rules.reminders.answerWithin }), createCalendar(spec), now);
 }
 
 /** Restoring a version is a save of its content: the same preview. */
@@ -118,4 +131,3 @@ export async function previewRestore(deps: Pick<RuleChangeDeps, 'db'>, actor: Ac
   return previewRuleSet(deps, actor, kind, rules, now);
 }
 
-export { ruleSetInForce };

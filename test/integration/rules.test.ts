@@ -154,7 +154,7 @@ describe('what-if preview', () => {
       .poll(async () => (await app.database.db.select().from(reviews).where(and(inArray(reviews.id, [...before.keys()]), ne(reviews.rulesVersion, version)))).length, { timeout: 30_000 })
       .toBe(0);
     const after = await app.database.db.select().from(reviews).where(inArray(reviews.id, [...before.keys()]));
-    const outcome = { open: after.length, earlier: 0, later: 0, unchanged: 0, atRisk: 0, breached: 0, backOnTrack: 0 };
+    const outcome = { open: after.length, earlier: 0, later: 0, unchanged: 0, atRisk: 0, breached: 0, backOnTrack: 0, remindersMoved: 0 };
     for (const row of after) {
       const was = before.get(row.id)!;
       const d = row.dueAt.getTime() - was.dueAt.getTime();
@@ -164,6 +164,7 @@ describe('what-if preview', () => {
       if (was.slaState === 'on_track' && row.slaState === 'at_risk') outcome.atRisk += 1;
       if (was.slaState !== 'breached' && row.slaState === 'breached') outcome.breached += 1;
       if (was.slaState === 'at_risk' && row.slaState === 'on_track') outcome.backOnTrack += 1;
+      if (was.reminderAnswerDueAt && row.reminderAnswerDueAt?.getTime() !== was.reminderAnswerDueAt.getTime()) outcome.remindersMoved += 1;
     }
     expect(outcome).toEqual(shown);
     for (const id of old) expect((await findReview(app.database.db, id))?.slaState).toBe('breached');
@@ -307,5 +308,34 @@ describe('staff and roles', () => {
     expect(page.html).toMatch(/<td class="holiday" data-date="2026-12-14" title="测试日">/);
     const audit = await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'calendar.change'));
     expect(audit.at(-1)).toMatchObject({ actorId: adminId, details: { added: [{ date: '2026-12-14', kind: 'holiday' }] } });
+  });
+});
+
+describe('open reminders', () => {
+  it('when an admin changes how soon reminders must be answered, then an open reminder is due at the new time, in the read model and in its round', async () => {
+    const realNow = app.web.deps.now;
+    app.web.deps.now = () => new Date(Date.now() - 3 * 86_400_000);
+    let v: View;
+    try {
+      v = await submit({ name: '催审规则' });
+    } finally {
+      app.web.deps.now = realNow;
+    }
+    const reminded = await app.api(tenant, 'POST', `/reviews/${v.id}/reminders`);
+    expect(reminded.status, JSON.stringify(reminded.body)).toBe(202);
+    const row = (await findReview(app.database.db, v.id))!;
+    expect(row.reminderAnswerDueAt).not.toBeNull();
+
+    const preview = await postRules('/preview', (r) => (r.reminders.answerWithin = { type: 'working_minutes', minutes: 480 }), '', { 'HX-Request': 'true' });
+    expect(impactOf(preview.html)).toMatchObject({ remindersMoved: 1, unchanged: impactOf(preview.html).open });
+    const saved = await postRules('', (r) => (r.reminders.answerWithin = { type: 'working_minutes', minutes: 480 }), 'a working day to answer');
+    expect(saved.status).toBe(303);
+    const { calendar } = await app.web.deps.calendar();
+    const { computeDueAt } = await import('../../domain/working-time.js');
+    const expected = computeDueAt(row.reminderLastAt!, { type: 'working_minutes', minutes: 480 }, calendar).toISOString();
+    expect(expected).not.toBe(row.reminderAnswerDueAt!.toISOString());
+    await expect.poll(async () => (await findReview(app.database.db, v.id))?.reminderAnswerDueAt?.toISOString(), { timeout: 30_000 }).toBe(expected);
+    const state = (await temporal.workflow.getHandle(row.workflowId).query('state')) as { reminders: { open: { answerDueAt: string }[] } };
+    expect(state.reminders.open.map((o) => o.answerDueAt)).toEqual([expected]);
   });
 });

@@ -111,6 +111,7 @@ export const rulesMessages = {
   'impact.atRisk': { 'zh-CN': '立即变为即将超时', en: 'At risk at once' },
   'impact.breached': { 'zh-CN': '立即变为已超时', en: 'Breached at once' },
   'impact.backOnTrack': { 'zh-CN': '恢复为正常', en: 'Back on track' },
+  'impact.remindersMoved': { 'zh-CN': '未答复催审的答复时限改变', en: 'Open reminders answered at another time' },
   'impact.asOf': { 'zh-CN': '计算时间', en: 'As of' },
   'impact.dueBefore': { 'zh-CN': '原截止时间', en: 'Due now' },
   'impact.dueAfter': { 'zh-CN': '新截止时间', en: 'Due after the change' },
