@@ -125,9 +125,3 @@ export async function previewCalendar(deps: Pick<RuleChangeDeps, 'db'>, actor: A
   const sets = await ruleSetsInForce(deps.db);
   return deadlineImpact(deps.db, REVIEW_KINDS, (k) => ({ rule: sets[k].rules.deadlines.review, atRiskShare: sets[k].rules.atRiskShare, answerWithin: sets[k].rules.reminders.answerWithin }), createCalendar(spec), now);
 }
-
-/** Restoring a version is a save of its content: the same preview. */
-export async function previewRestore(deps: Pick<RuleChangeDeps, 'db'>, actor: Actor, kind: ReviewKind, rules: RuleSet, now = new Date()) {
-  return previewRuleSet(deps, actor, kind, rules, now);
-}
-
