@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { findBulkJob, finishBulkJob, pendingBulkItems, recordBulkItem } from '../db/bulk.js';
-import { findRejectionReason } from '../domain/kinds/reasons.js';
+import { findActiveReasons } from '../db/rules.js';
 import type { Role, ReviewKind } from '../domain/review.js';
 import { DecisionRefused, ReviewClient } from '../server/review-client.js';
 
@@ -24,7 +24,7 @@ export async function decideBulkChunk(
   const actor = { id: job.actorId, name: job.actorName, role: job.actorRole as Role };
   for (const item of items) {
     Context.current().heartbeat(item.reviewId);
-    if (job.outcome === 'rejected' && job.reasonCode && !findRejectionReason(item.kind as ReviewKind, job.reasonCode)) {
+    if (job.outcome === 'rejected' && job.reasonCode && !(await findActiveReasons(db, item.kind as ReviewKind)).some((r) => r.code === job.reasonCode)) {
       await recordBulkItem(db, job.id, item.reviewId, 'refused', { code: 'reason_required' });
       continue;
     }

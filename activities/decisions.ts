@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
 import { reviewEvents, reviews } from '../db/schema.js';
 import { KINDS } from '../domain/kinds/index.js';
-import { findRejectionReason } from '../domain/kinds/reasons.js';
+import { findRejectionReason } from '../db/rules.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { Actor, Decision, ReviewKind } from '../domain/review.js';
 import { noticeTime } from './notices.js';
@@ -29,7 +29,7 @@ export async function applyDecision(
     if (row.status === 'withdrawn') return { applied: false, reason: 'withdrawn' } as const;
     if (row.status !== 'pending') return { applied: false, reason: 'stale' } as const;
 
-    const reason = decision.reasonCode ? findRejectionReason(kind, decision.reasonCode) : undefined;
+    const reason = decision.reasonCode ? await findRejectionReason(tx, kind, decision.reasonCode) : undefined;
     const byStaff = decision.decidedBy.role !== 'system';
     await tx
       .update(reviews)
@@ -86,7 +86,7 @@ export async function applyDecision(
         kind,
         title: row.title,
         subjectId: row.subjectId,
-        reason: decision.outcome === 'rejected' ? [reason?.text[language], worded?.[language] ?? decision.reasonText].filter(Boolean).join(': ') : '',
+        reason: decision.outcome === 'rejected' ? [reason?.tenant[language], worded?.[language] ?? decision.reasonText].filter(Boolean).join(': ') : '',
         decidedAt: noticeTime(decision.decidedAt, language),
       }),
     });

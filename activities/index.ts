@@ -44,6 +44,7 @@ export function createActivities({ db, calendar, log, temporal, files, senders =
     readDeadline: (args: Parameters<typeof deadlines.readDeadline>[1]) => deadlines.readDeadline(db, args),
     recordReminder: (args: Parameters<typeof reminders.recordReminder>[2]) => reminders.recordReminder(db, calendar, args),
     escalateReminder: (args: Parameters<typeof reminders.escalateReminder>[1]) => reminders.escalateReminder(db, args),
+    readReminderAnswers: (args: Parameters<typeof reminders.readReminderAnswers>[1]) => reminders.readReminderAnswers(db, args),
     deliverNotice: (args: Parameters<typeof delivery.deliverNotice>[2]) => delivery.deliverNotice(db, senders, args),
     giveUpNotice: (args: Parameters<typeof delivery.giveUpNotice>[1]) => delivery.giveUpNotice(db, args),
     replyToReminder: (args: Omit<Parameters<typeof reminders.replyToReminder>[1], 'replyKey'>) =>

@@ -32,13 +32,16 @@ import type { Db } from '../db/client.js';
 import { calendarVersion, loadCalendar } from '../db/calendars.js';
 import { findReview, type ReviewRow } from '../db/reviews.js';
 import { currentRulesVersion, currentVersions } from '../db/rules-version.js';
-import { deadlineRules, reviews } from '../db/schema.js';
+import { ruleSetsInForce } from '../db/rule-sets.js';
+import { reviews } from '../db/schema.js';
+import { planDeadline, type PlannedDeadline } from '../domain/deadline-plan.js';
+import { DEFAULT_AT_RISK_SHARE } from '../domain/rule-set.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
 import { REVIEW_KINDS, type SlaState } from '../domain/review.js';
-import { AT_RISK_SHARE, DEFAULT_DEADLINE_RULES } from '../domain/rules.js';
-import { atRiskAt, computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
+import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
+import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
-import { deadlineChangedSignal, type Deadline } from '../workflows/messages.js';
+import { deadlineChangedSignal, reminderRuleChangedSignal, type Deadline } from '../workflows/messages.js';
 import { markAtRisk, markDeadlineReached } from './deadlines.js';
 
 export interface RecomputePageArgs {
@@ -91,11 +94,9 @@ export interface RecomputeDeps {
   startWaitMs?: number;
 }
 
-const SLA_RANK: Record<SlaState, number> = { on_track: 0, at_risk: 1, breached: 2 };
-
 interface DeadlineContext {
   version: number;
-  rules: Map<string, DeadlineRule>;
+  rules: Map<string, { rule: DeadlineRule; atRiskShare: number; answerWithin: DeadlineRule }>;
   calendar: WorkingCalendar;
 }
 
@@ -106,14 +107,11 @@ interface DeadlineContext {
 async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext> {
   const { db } = deps;
   const version = await currentRulesVersion(db);
-  const rules = new Map<string, DeadlineRule>();
-  for (const kind of REVIEW_KINDS) rules.set(kind, DEFAULT_DEADLINE_RULES[kind]);
-  for (const row of await db.select().from(deadlineRules)) {
-    try {
-      rules.set(row.kind, validateDeadlineRule(row.rule));
-    } catch (err) {
-      deps.log?.error({ err, kind: row.kind }, 'stored deadline rule is invalid; using the default');
-    }
+  const rules: DeadlineContext['rules'] = new Map();
+  const sets = await ruleSetsInForce(db);
+  for (const kind of REVIEW_KINDS) {
+    const { deadlines, atRiskShare, reminders } = sets[kind].rules;
+    rules.set(kind, { rule: deadlines.review, atRiskShare, answerWithin: reminders.answerWithin });
   }
   const memo = deps.calendarMemo ?? {};
   const stored = await calendarVersion(db);
@@ -148,6 +146,8 @@ interface PlannedRow {
   hold: boolean;
   /** Its timer moved earlier but not soon: the deadline signaller tells the workflow before this instant. */
   signalBy: Date | null;
+  /** An open reminder must now be answered at another time: the round is told to read its reminders again. */
+  reminderMoved: boolean;
 }
 
 /**
@@ -157,67 +157,59 @@ interface PlannedRow {
  */
 export const SIGNAL_HORIZON_MS = 60 * 60_000;
 
-/** The next instant the round's workflow waits for in `state`, or null when it waits for none. */
-function nextInstant(state: SlaState, dueAt: number, atRisk: number | null): number | null {
-  if (state === 'on_track') return atRisk ?? dueAt;
-  if (state === 'at_risk') return dueAt;
-  return null;
-}
-
-type PageRow = Pick<ReviewRow, 'id' | 'kind' | 'round' | 'submittedAt' | 'dueAt' | 'atRiskAt' | 'dueRule' | 'slaState' | 'deadlineVersion' | 'workflowId'>;
+type PageRow = Pick<
+  ReviewRow,
+  'id' | 'kind' | 'round' | 'submittedAt' | 'dueAt' | 'atRiskAt' | 'dueRule' | 'slaState' | 'deadlineVersion' | 'workflowId' | 'reminderLastAt' | 'reminderAnswerDueAt'
+>;
 
 function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, log?: Logger): PlannedRow | null {
-  let rule = ctx.rules.get(row.kind);
+  let inForce = ctx.rules.get(row.kind);
   try {
-    rule ??= validateDeadlineRule(row.dueRule);
+    inForce ??= { rule: validateDeadlineRule(row.dueRule), atRiskShare: DEFAULT_AT_RISK_SHARE, answerWithin: DEFAULT_REMINDER_POLICY.answerWithin };
   } catch {
     // An unknown kind with an unreadable rule: nothing to compute it with.
   }
-  if (!rule) {
+  if (!inForce) {
     log?.error({ reviewId: row.id, kind: row.kind }, 'no deadline rule for this review; keeping its deadline');
     return null;
   }
-  let dueAt: Date;
-  let riskAt: Date;
+  let p: PlannedDeadline;
   try {
-    dueAt = computeDueAt(row.submittedAt, rule, ctx.calendar);
-    riskAt = atRiskAt(row.submittedAt, dueAt, AT_RISK_SHARE, ctx.calendar);
+    p = planDeadline(row, inForce.rule, inForce.atRiskShare, ctx.calendar, now);
   } catch (err) {
     log?.error({ err, reviewId: row.id }, 'cannot compute this review deadline; keeping it');
     return null;
   }
-  const oldDue = row.dueAt.getTime();
-  const oldRisk = row.atRiskAt?.getTime() ?? null;
-  const moved = dueAt.getTime() !== oldDue || riskAt.getTime() !== oldRisk;
-
-  const old = row.slaState;
-  let next: SlaState;
-  if (old === 'breached') next = 'breached';
-  else if (now >= dueAt.getTime()) next = 'breached';
-  else if (now >= riskAt.getTime()) next = 'at_risk';
-  else next = 'on_track';
-  const forward = SLA_RANK[next] > SLA_RANK[old] ? (next as 'at_risk' | 'breached') : null;
-
-  const before = nextInstant(old, oldDue, oldRisk);
-  const after = next === 'breached' ? Number.NEGATIVE_INFINITY : nextInstant(next, dueAt.getTime(), riskAt.getTime());
-  const earlier = before !== null && after !== null && after < before;
+  const { moved, forward, earlier, nextInstant: after } = p;
+  const reminderMoved = reminderAnswerMoved(row, inForce.answerWithin, ctx.calendar);
   // On a retry, a row whose deadline is already what we compute may have been written by the failed attempt and not signalled yet.
-  const maybeUnsignalled = retry && !moved && old !== 'breached';
+  const maybeUnsignalled = retry && !moved && row.slaState !== 'breached';
   const defer = earlier && forward === null && !maybeUnsignalled && after !== null && after - now > SIGNAL_HORIZON_MS;
   return {
     id: row.id,
     round: row.round,
     workflowId: row.workflowId,
     oldVersion: row.deadlineVersion,
-    dueAt,
-    atRiskAt: riskAt,
-    rule,
-    writeState: forward ? null : next,
+    dueAt: p.dueAt,
+    atRiskAt: p.atRiskAt,
+    rule: inForce.rule,
+    writeState: forward ? null : p.next,
     forward,
     moved,
-    hold: (earlier && !defer) || forward !== null || maybeUnsignalled,
+    hold: (earlier && !defer) || forward !== null || maybeUnsignalled || reminderMoved,
     signalBy: defer && after !== null ? new Date(after) : null,
+    reminderMoved,
   };
+}
+
+/** An unanswered reminder whose answer time the rules in force put elsewhere (the round's workflow writes the new one). */
+function reminderAnswerMoved(row: PageRow, answerWithin: DeadlineRule, calendar: WorkingCalendar): boolean {
+  if (!row.reminderAnswerDueAt || !row.reminderLastAt) return false;
+  try {
+    return computeDueAt(row.reminderLastAt, answerWithin, calendar).getTime() !== row.reminderAnswerDueAt.getTime();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -263,6 +255,8 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
       slaState: reviews.slaState,
       deadlineVersion: reviews.deadlineVersion,
       workflowId: reviews.workflowId,
+      reminderLastAt: reviews.reminderLastAt,
+      reminderAnswerDueAt: reviews.reminderAnswerDueAt,
     })
     .from(reviews)
     .where(
@@ -379,7 +373,9 @@ async function signalRounds(deps: RecomputeDeps, items: { p: PlannedRow; deadlin
   const notFound: typeof items = [];
   const send = async (item: (typeof items)[number]): Promise<boolean> => {
     try {
-      await client.workflow.getHandle(item.p.workflowId).signal(deadlineChangedSignal, item.deadline);
+      const handle = client.workflow.getHandle(item.p.workflowId);
+      await handle.signal(deadlineChangedSignal, item.deadline);
+      if (item.p.reminderMoved) await handle.signal(reminderRuleChangedSignal);
       signalled += 1;
       return true;
     } catch (err) {

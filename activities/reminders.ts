@@ -1,9 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { loadCalendar } from '../db/calendars.js';
+import { findReminderPolicy } from '../db/rules.js';
+import { defaultCalendarSpec } from '../domain/holidays-cn.js';
+import type { ReviewKind } from '../domain/review.js';
 import type { Db } from '../db/client.js';
 import { appendAudit } from '../db/audit.js';
 import { reviewEvents, reviews } from '../db/schema.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
-import { computeDueAt, type DeadlineRule } from '../domain/working-time.js';
+import { computeDueAt, createCalendar, type DeadlineRule } from '../domain/working-time.js';
 import { queueTenantNotices } from './tenant-notices.js';
 import type { Actor } from '../domain/review.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
@@ -109,4 +113,26 @@ export async function replyToReminder(
       facts: () => ({ kind: row.kind, title: row.title, subjectId: row.subjectId, message: args.message }),
     });
   });
+}
+
+/**
+ * Open reminders' answer times under the reminder policy and calendar in force (after an admin
+ * changed either), by reminder number; the read model shows the latest one's.
+ */
+export async function readReminderAnswers(db: Db, args: { reviewId: string; round: number; reminders: { number: number; at: string }[] }): Promise<Record<string, string>> {
+  const [row] = await db.select({ kind: reviews.kind, answerDueAt: reviews.reminderAnswerDueAt }).from(reviews).where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)));
+  if (!row || args.reminders.length === 0) return {};
+  const policy = await findReminderPolicy(db, row.kind as ReviewKind);
+  const stored = await loadCalendar(db);
+  const cal = createCalendar(stored?.spec ?? defaultCalendarSpec());
+  const out: Record<string, string> = {};
+  for (const r of args.reminders) out[String(r.number)] = computeDueAt(new Date(r.at), policy.answerWithin, cal).toISOString();
+  const latest = args.reminders.reduce((a, b) => (b.number > a.number ? b : a));
+  if (row.answerDueAt) {
+    await db
+      .update(reviews)
+      .set({ reminderAnswerDueAt: new Date(out[String(latest.number)]!), updatedAt: sql`now()` })
+      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round), isNotNull(reviews.reminderAnswerDueAt)));
+  }
+  return out;
 }

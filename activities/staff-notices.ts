@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { notificationOutbox, staff } from '../db/schema.js';
 import type { Language } from '../domain/labels.js';
@@ -26,7 +26,11 @@ export async function queueStaffNotices(
       ? await tx.select().from(staff).where(and(eq(staff.role, 'supervisor'), eq(staff.active, true)))
       : review.assigneeId
         ? await tx.select().from(staff).where(and(eq(staff.id, review.assigneeId), eq(staff.active, true)))
-        : await tx.select().from(staff).where(and(inArray(staff.role, ['reviewer']), eq(staff.active, true)));
+        : // The kind's reviewers: those who chose it, or chose no kinds (they handle every kind).
+          await tx
+            .select()
+            .from(staff)
+            .where(and(inArray(staff.role, ['reviewer']), eq(staff.active, true), sql`(cardinality(${staff.kinds}) = 0 or ${review.kind} = any(${staff.kinds}))`));
   if (recipients.length === 0) return 0;
   const render = noticeRenderer(tx);
   const base = (await readSetting(tx, PUBLIC_URL_SETTING)) ?? '';

@@ -8,8 +8,8 @@ import type postgres from 'postgres';
  * application connection (the one an injected query would run on) cannot remove them.
  */
 
-/** Tables the application role may read and append to, never change. */
-const APPEND_ONLY = ['audit_log'];
+/** Tables the application role may read and append to, never change (the audit log, every rule-set version). */
+const APPEND_ONLY = ['audit_log', 'rule_set_versions'];
 /** Tables only the owner reads. */
 const OWNER_ONLY = ['app_role_credentials'];
 

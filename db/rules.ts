@@ -1,23 +1,60 @@
-import { eq } from 'drizzle-orm';
-import { deadlineRules } from './schema.js';
-import type { Db } from './client.js';
-import { DEFAULT_AUDIO_LIMITS, type AudioLimits } from '../domain/audio-format.js';
-import { DEFAULT_DEADLINE_RULES } from '../domain/rules.js';
-import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminder-policy.js';
+import type { Db, Tx } from './client.js';
+import { findReasonAnyVersion, ruleSetInForce } from './rule-sets.js';
+import { DEFAULT_AUDIO_LIMITS, type AudioLimits, type FileLimit, type TemplateChecks } from '../domain/checks.js';
+import type { ReminderPolicy } from '../domain/reminder-policy.js';
+import type { AssignmentPolicy, ReasonEntry } from '../domain/rule-set.js';
 import type { ReviewKind } from '../domain/review.js';
-import { validateDeadlineRule, type DeadlineRule } from '../domain/working-time.js';
+import type { DeadlineRule } from '../domain/working-time.js';
 
-export async function findDeadlineRule(db: Db, kind: ReviewKind): Promise<DeadlineRule> {
-  const [row] = await db.select().from(deadlineRules).where(eq(deadlineRules.kind, kind));
-  return row ? validateDeadlineRule(row.rule) : DEFAULT_DEADLINE_RULES[kind];
+/*
+ * The rules in force, one getter per thing a reader needs. All of them read the kind's rule set
+ * in force (db/rule-sets.ts): the latest version an admin saved, or the kind's defaults.
+ */
+
+export async function findDeadlineRule(db: Db | Tx, kind: ReviewKind): Promise<DeadlineRule> {
+  return (await ruleSetInForce(db, kind)).rules.deadlines.review;
+}
+
+/** The deadline of the stage after approval (number provisioning), when the kind has one. */
+export async function findFulfilmentRule(db: Db | Tx, kind: ReviewKind): Promise<DeadlineRule | undefined> {
+  return (await ruleSetInForce(db, kind)).rules.deadlines.fulfilment;
+}
+
+/** The review deadline and the at-risk share together, as a new round needs them. */
+export async function findDeadlineRules(db: Db | Tx, kind: ReviewKind): Promise<{ rule: DeadlineRule; atRiskShare: number }> {
+  const { rules } = await ruleSetInForce(db, kind);
+  return { rule: rules.deadlines.review, atRiskShare: rules.atRiskShare };
 }
 
 /** The reminder policy in force for a kind: one place for the server's checks and the workflow's limits. */
-export async function findReminderPolicy(_db: Db, _kind: ReviewKind): Promise<ReminderPolicy> {
-  return DEFAULT_REMINDER_POLICY;
+export async function findReminderPolicy(db: Db | Tx, kind: ReviewKind): Promise<ReminderPolicy> {
+  return (await ruleSetInForce(db, kind)).rules.reminders;
 }
 
-/** The audio limits the automatic check applies: one place for the check and for what staff are shown. */
-export async function findAudioLimits(_db: Db): Promise<AudioLimits> {
-  return DEFAULT_AUDIO_LIMITS;
+/** Limits the audio check measures an uploaded recording against. */
+export async function findAudioLimits(db: Db | Tx, kind: ReviewKind = 'audio_file'): Promise<AudioLimits> {
+  return (await ruleSetInForce(db, kind)).rules.checks.audio ?? DEFAULT_AUDIO_LIMITS;
+}
+
+export async function findTemplateChecks(db: Db | Tx, kind: ReviewKind = 'voice_template'): Promise<TemplateChecks | undefined> {
+  return (await ruleSetInForce(db, kind)).rules.checks.template;
+}
+
+/** Allowed types and sizes per file field of a multipart kind. */
+export async function findFileLimits(db: Db | Tx, kind: ReviewKind): Promise<Record<string, FileLimit> | undefined> {
+  return (await ruleSetInForce(db, kind)).rules.checks.files;
+}
+
+export async function findAssignmentPolicy(db: Db | Tx, kind: ReviewKind): Promise<AssignmentPolicy> {
+  return (await ruleSetInForce(db, kind)).rules.assignment;
+}
+
+/** The reasons reviewers may choose now. */
+export async function findActiveReasons(db: Db | Tx, kind: ReviewKind): Promise<ReasonEntry[]> {
+  return (await ruleSetInForce(db, kind)).rules.reasons.filter((r) => r.active);
+}
+
+/** A reason by code, retired ones included (past decisions keep their wording). */
+export async function findRejectionReason(db: Db | Tx, kind: ReviewKind, code: string): Promise<ReasonEntry | undefined> {
+  return findReasonAnyVersion(db, kind, code);
 }

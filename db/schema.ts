@@ -50,6 +50,10 @@ export const staff = pgTable(
     role: text('role', { enum: ['reviewer', 'supervisor', 'admin', 'auditor'] }).notNull(),
     language: text('language', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
     active: boolean('active').notNull().default(true),
+    /** The review kinds a reviewer handles; empty: every kind. */
+    kinds: text('kinds').array().notNull().default(sql`'{}'::text[]`),
+    /** Set by an invitation or a reset: the first sign-in must choose a new password. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -146,6 +150,8 @@ export const reviews = pgTable(
     index('reviews_rules_version_idx').on(t.status, t.rulesVersion, t.id),
     index('reviews_timer_signal_idx').on(t.timerSignalDueAt).where(sql`${t.timerSignalDueAt} is not null`),
     index('reviews_unstarted_idx').on(t.updatedAt).where(sql`${t.workflowStartedAt} is null`),
+    // Auto-assignment counts each reviewer's open work.
+    index('reviews_assignee_idx').on(t.assigneeId, t.status).where(sql`${t.assigneeId} is not null`),
   ],
 );
 
@@ -275,12 +281,31 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
 );
 
-/** Admin-adjustable deadline rule per review kind (defaults live in domain/). */
-export const deadlineRules = pgTable('deadline_rules', {
+/**
+ * Every version of every kind's rule set (domain/rule-set.ts). The highest version of a kind is
+ * in force; a restore is a new version with the old content. Never updated or deleted.
+ */
+export const ruleSetVersions = pgTable(
+  'rule_set_versions',
+  {
+    kind: text('kind').notNull(),
+    version: integer('version').notNull(),
+    rules: jsonb('rules').notNull(),
+    comment: text('comment').notNull().default(''),
+    authorId: uuid('author_id').references(() => staff.id),
+    authorName: text('author_name'),
+    /** The version whose content this one restored. */
+    restoredFrom: integer('restored_from'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.version] })],
+);
+
+/** Round-robin auto-assignment: whom each kind gave its last review to. */
+export const assignmentCursors = pgTable('assignment_cursors', {
   kind: text('kind').primaryKey(),
-  rule: jsonb('rule').notNull(),
+  lastStaffId: uuid('last_staff_id').references(() => staff.id),
   updatedAt: ts('updated_at').notNull().defaultNow(),
-  updatedBy: uuid('updated_by').references(() => staff.id),
 });
 
 /** Process-wide settings that every web process must share (e.g. the generated cookie secret). */

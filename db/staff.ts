@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { sessions, staff } from './schema.js';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 import type { Role } from '../domain/review.js';
 
 export type StaffRow = typeof staff.$inferSelect;
@@ -18,8 +18,8 @@ export async function countStaff(db: Db): Promise<number> {
 }
 
 export async function createStaff(
-  db: Db,
-  s: { email: string; name: string; passwordHash: string; role: Role; language?: 'zh-CN' | 'en' },
+  db: Db | Tx,
+  s: { email: string; name: string; passwordHash: string; role: Role; language?: 'zh-CN' | 'en'; kinds?: string[]; mustChangePassword?: boolean },
 ): Promise<StaffMember> {
   const [row] = await db.insert(staff).values(s).returning();
   if (!row) throw new Error('staff insert returned nothing');
@@ -69,4 +69,32 @@ export async function listDeciders(db: Db): Promise<{ id: string; name: string; 
 export async function findActiveStaff(db: Db, id: string): Promise<{ id: string; name: string; role: Role } | undefined> {
   const [row] = await db.select({ id: staff.id, name: staff.name, role: staff.role }).from(staff).where(and(eq(staff.id, id), eq(staff.active, true)));
   return row;
+}
+
+export async function listStaff(db: Db): Promise<StaffMember[]> {
+  const rows = await db.select().from(staff).orderBy(sql`${staff.active} desc`, staff.name);
+  return rows.map(({ passwordHash: _, ...m }) => m);
+}
+
+export async function findStaffById(db: Db | Tx, id: string): Promise<StaffRow | undefined> {
+  const [row] = await db.select().from(staff).where(eq(staff.id, id));
+  return row;
+}
+
+export async function countActiveAdmins(db: Db | Tx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true)));
+  return row?.n ?? 0;
+}
+
+export async function updateStaff(
+  db: Db | Tx,
+  id: string,
+  set: Partial<Pick<StaffRow, 'name' | 'role' | 'language' | 'kinds' | 'active' | 'passwordHash' | 'mustChangePassword'>>,
+): Promise<void> {
+  await db.update(staff).set(set).where(eq(staff.id, id));
+}
+
+/** Ends every session of a member, or every one but `keepToken`'s. */
+export async function endSessionsOf(db: Db | Tx, staffId: string, keepToken?: string): Promise<void> {
+  await db.delete(sessions).where(and(eq(sessions.staffId, staffId), keepToken ? ne(sessions.idHash, sha256(keepToken)) : undefined));
 }

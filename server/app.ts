@@ -19,6 +19,9 @@ import { templatesRouter } from './backoffice/templates.js';
 import { tenantsRouter } from './backoffice/tenants.js';
 import { filesRouter } from './backoffice/files.js';
 import { bulkRouter } from './backoffice/bulk.js';
+import { rulesRouter } from './backoffice/rules.js';
+import { calendarRouter } from './backoffice/calendar.js';
+import { requireOwnPassword, staffRouter } from './backoffice/staff.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
@@ -127,6 +130,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status: 400, messageKey: 'input.controlCharacters', problems }, 400),
     ),
   );
+  app.use(requireOwnPassword);
   app.use(loginRouter(deps, csrf, opts.secureCookies));
   app.use(queueRouter(deps, csrf));
   app.use(reviewRouter(deps, csrf));
@@ -136,6 +140,9 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(tenantsRouter(deps, csrf));
   app.use(filesRouter(deps));
   app.use(bulkRouter(deps, csrf));
+  app.use(rulesRouter(deps, csrf));
+  app.use(calendarRouter(deps, csrf));
+  app.use(staffRouter(deps, csrf));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

@@ -59,6 +59,11 @@ export class ReviewServiceUnavailable extends HttpError {
 export class ReviewClient {
   constructor(private readonly client: Client, private readonly taskQueue: string) {}
 
+  /** Where rule and calendar changes ask for open deadlines to be recomputed: this deployment's client and queue. */
+  recomputeTarget(): { client: Client; taskQueue: string } {
+    return { client: this.client, taskQueue: this.taskQueue };
+  }
+
   /** Idempotent: starting a running round returns it; a closed round is left as it is. */
   async startRound(input: ReviewRoundInput & { tenantId: string }): Promise<void> {
     const { tenantId, ...args } = input;

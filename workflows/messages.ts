@@ -85,4 +85,6 @@ export const stateQuery = defineQuery<RoundState>('state');
 /** A recompute moved this round's deadline (sent only when a timer must fire earlier). */
 export const deadlineChangedSignal = defineSignal<[Deadline]>('deadlineChanged');
 export const remindUpdate = defineUpdate<OpenReminder, [RemindRequest]>('remind');
+/** A rule or calendar change moved when open reminders must be answered: the round reads their times again. */
+export const reminderRuleChangedSignal = defineSignal('reminderRuleChanged');
 export const replyUpdate = defineUpdate<{ answered: number }, [ReplyRequest]>('reply');

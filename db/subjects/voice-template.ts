@@ -1,6 +1,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { voiceTemplates } from '../schema.js';
+import { checkTemplate, templateViolationText } from '../../domain/checks.js';
 import { templateVariables, type VoiceTemplateInput } from '../../domain/kinds/voice-template.js';
+import { findTemplateChecks } from '../rules.js';
 import type { SubjectStore } from './store.js';
 
 export type VoiceTemplateRow = typeof voiceTemplates.$inferSelect;
@@ -36,5 +38,14 @@ export const voiceTemplateStore: SubjectStore<VoiceTemplateInput> = {
   async staffView(deps, review) {
     const [t] = await deps.db.select().from(voiceTemplates).where(eq(voiceTemplates.reviewId, review.id));
     return t ? { template: t, variables: templateVariables(t.content) } : {};
+  },
+
+  /** The rule set's banned words and limits, checked the moment the round starts: a failure names what it found. */
+  async precheck(ctx, review) {
+    const [t] = await ctx.db.select({ content: voiceTemplates.content }).from(voiceTemplates).where(eq(voiceTemplates.reviewId, review.id));
+    const checks = await findTemplateChecks(ctx.db, 'voice_template');
+    if (!t || !checks) return { passed: true };
+    const violation = checkTemplate(t.content, templateVariables(t.content).length, checks);
+    return violation ? { passed: false, reasonCode: violation.code, reasonText: templateViolationText(violation) } : { passed: true };
   },
 };

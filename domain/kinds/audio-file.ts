@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_AUDIO_LIMITS } from '../checks.js';
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind } from './definition.js';
 import { NAME_PATTERN } from './voice-template.js';
@@ -32,4 +33,5 @@ export const audioFileKind = defineKind<AudioFileInput>({
   ],
   subscription: 'audio_file',
   stages: { precheck: true, review: true, fulfilment: null },
+  checks: { audio: DEFAULT_AUDIO_LIMITS },
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { KindChecks } from '../checks.js';
 import type { NoticeSubscription } from '../contacts.js';
 import type { Language } from '../labels.js';
 import type { RejectionReason } from '../rejection-reasons.js';
@@ -71,6 +72,8 @@ export interface KindDefinition<Input = unknown> {
   /** Contacts subscribed to this hear the outcome. */
   subscription: NoticeSubscription;
   stages: Stages;
+  /** Default limits of the automatic checks this kind runs (admins adjust them in its rule set). */
+  checks?: KindChecks;
 }
 
 /** A definition whose input type is erased, as the registry holds them. */

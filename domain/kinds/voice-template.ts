@@ -65,8 +65,11 @@ export const voiceTemplateKind = defineKind<VoiceTemplateInput>({
     reason('variables_misused', '变量使用不规范', 'Variables are used incorrectly'),
     reason('scenario_mismatch', '内容与业务场景不符', 'The content does not match the business scenario'),
     reason('prohibited_content', '包含违规或营销内容', 'The content is prohibited or promotional'),
+    reason('banned_words', '包含禁用词', 'The content contains banned words'),
+    reason('template_limits', '超出模板长度或变量个数限制', 'The template is too long or uses too many variables'),
     OTHER_REASON,
   ],
   subscription: 'voice_template',
-  stages: { precheck: false, review: true, fulfilment: null },
+  stages: { precheck: true, review: true, fulfilment: null },
+  checks: { template: { bannedPhrases: [], maxVariables: 10, maxLength: TEMPLATE_CONTENT_MAX } },
 });

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { findTenantReview, type ReviewRow } from '../../db/reviews.js';
+import { findFileLimits } from '../../db/rules.js';
 import { storeOf } from '../../db/subjects/index.js';
-import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
+import { KINDS, type AnyKindDefinition, type FileRule } from '../../domain/kinds/index.js';
 import type { ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
@@ -29,10 +30,16 @@ export async function subjectAnswer(deps: AppDeps, row: ReviewRow, lang: 'zh-CN'
   return { ...view, ...extra, subjectId: row.subjectId, ...(def.api?.idAlias ? { [def.api.idAlias]: row.subjectId } : {}) };
 }
 
+/** The kind's file fields with the types and sizes its rule set allows now. */
+async function fileRulesInForce(deps: AppDeps, kind: ReviewKind, rules: Record<string, FileRule>): Promise<Record<string, FileRule>> {
+  const limits = (await findFileLimits(deps.db, kind)) ?? {};
+  return Object.fromEntries(Object.entries(rules).map(([field, rule]) => [field, limits[field] ? { ...rule, ...limits[field] } : rule]));
+}
+
 /** A JSON body, or a multipart form streamed to staging, as the kind takes it. An edit of a multipart kind may be JSON. */
 async function readSubmission(deps: AppDeps, req: Request, res: Response, def: AnyKindDefinition, editing: boolean): Promise<Submission> {
   if (def.intake.type === 'multipart' && !(editing && def.editInput && req.is(['application/json', 'application/*+json']))) {
-    const form = await readMultipart(req, deps.files, def.intake.files);
+    const form = await readMultipart(req, deps.files, await fileRulesInForce(deps, def.kind, def.intake.files));
     return { body: form.fields, files: form.files, json: false };
   }
   await new Promise<void>((resolve, reject) => jsonBody(req, res, (err?: unknown) => (err ? reject(err) : resolve())));

@@ -4,6 +4,7 @@ import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../dom
 import { translate, translateWith } from '../i18n/index.js';
 import { formatTime } from '../i18n/format.js';
 import { noticeEventLabel } from '../i18n/notice-label.js';
+import { encodingName } from '../../domain/audio-format.js';
 
 const langOf = (options: HelperOptions): Language => ((options.data as { root?: { lang?: Language } }).root?.lang ?? 'zh-CN');
 
@@ -30,10 +31,13 @@ export const helpers = {
     ),
   /** The content as a listener would hear it, with sample values in place of the variables. */
   sampleText: (content: string, options: HelperOptions) => sampleRendering(content ?? '', langOf(options)),
+  encodingLabel: (code: string, options: HelperOptions) => encodingName(code, langOf(options)),
   noticeEvent: (event: string, options: HelperOptions) => noticeEventLabel(event, langOf(options)),
   urlencode: (v: unknown) => encodeURIComponent(String(v ?? '')),
   eq: (a: unknown, b: unknown) => a === b,
   includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
   json: (v: unknown) => JSON.stringify(v),
+  /** Monday-first weekday keys for calendar grids. */
+  weekdays: () => ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
 };

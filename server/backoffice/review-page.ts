@@ -7,7 +7,7 @@ import { listDeciders } from '../../db/staff.js';
 import { filesOfSubject } from '../../db/stored-files.js';
 import { storeOf } from '../../db/subjects/index.js';
 import { KINDS } from '../../domain/kinds/index.js';
-import { findRejectionReason } from '../../domain/kinds/reasons.js';
+import { findActiveReasons, findRejectionReason } from '../../db/rules.js';
 import type { Language } from '../../domain/labels.js';
 import { canDecide, currentHolder, mayAssign, type ReviewKind } from '../../domain/review.js';
 import { diffSnapshots } from '../../domain/snapshot-diff.js';
@@ -82,7 +82,12 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
       ? diffSnapshots(before, thisRound).map((c) => ({ ...c, label: translate(lang, `field.${c.path.split('.')[0]}`) }))
       : null;
 
-  const reason = review.decisionReasonCode ? findRejectionReason(kind, review.decisionReasonCode) : undefined;
+  const reason = review.decisionReasonCode ? await findRejectionReason(deps.db, kind, review.decisionReasonCode) : undefined;
+  // Reasons named in the timeline, retired ones included, worded as the tenant read them.
+  const codes = [...new Set(events.map((e) => (e.data as { reasonCode?: unknown }).reasonCode).filter((c): c is string => typeof c === 'string'))];
+  const labels = new Map<string, string>();
+  for (const code of codes) labels.set(code, (await findRejectionReason(deps.db, kind, code))?.tenant[lang] ?? code);
+  const activeReasons = await findActiveReasons(deps.db, kind);
   // Some reasons are worded from what was measured (an audio file's format), per reader.
   const worded = review.decisionOutcome ? await storeOf(kind).reasonWording?.(deps.db, review.subjectId, review.decisionReasonCode) : undefined;
   return {
@@ -91,14 +96,14 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     def,
     subject: await storeOf(kind).staffView(deps, review, files),
     subjectPartial: `subjects/${kind}`,
-    timeline: buildTimeline(kind, events, notices, lang),
+    timeline: buildTimeline(events, notices, lang, (code) => labels.get(code)),
     explanation: explainDueAt(review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]),
     timeLeft: left ? timeLeftText(left, lang) : null,
     tone: !left ? 'done' : left.overdue ? 'breached' : review.slaState,
     decision: review.decidedAt
-      ? { outcome: review.decisionOutcome, by: decidedByName ?? translate(lang, 'event.automatic'), at: review.decidedAt, reason: reason?.text[lang] ?? review.decisionReasonCode, reasonText: worded?.[lang] ?? review.decisionReasonText }
+      ? { outcome: review.decisionOutcome, by: decidedByName ?? translate(lang, 'event.automatic'), at: review.decidedAt, reason: reason?.tenant[lang] ?? review.decisionReasonCode, reasonText: worded?.[lang] ?? review.decisionReasonText }
       : null,
-    reasons: def.rejectionReasons.map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText, checked: echo?.values.reasonCode === x.code })),
+    reasons: activeReasons.map((x) => ({ code: x.code, text: x.staff[lang], tenantText: x.tenant[lang], requiresText: x.requiresText, checked: echo?.values.reasonCode === x.code })),
     holder: holderId ? { name: review.assigneeName, since: review.assignedAt, isMe: holderId === viewer.id } : null,
     lapsedHolder: !holderId && review.assigneeId ? review.assigneeName : null,
     heldByOther,

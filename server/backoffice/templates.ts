@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
 import { contacts, reviews, tenants } from '../../db/schema.js';
 import { resetTemplate, saveTemplate, templateInForce } from '../../db/notice-templates.js';
-import { findRejectionReason } from '../../domain/kinds/reasons.js';
+import { findRejectionReason } from '../../db/rules.js';
 import { KIND_LABELS, type Language } from '../../domain/labels.js';
 import {
   channelsFor,
@@ -70,7 +70,7 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!review) return { facts: {} as Partial<Record<string, string | number>>, review: undefined, recent };
     const rv = review.review;
     const [contact] = await deps.db.select({ name: contacts.name }).from(contacts).where(eq(contacts.tenantId, rv.tenantId)).limit(1);
-    const reason = rv.decisionReasonCode ? findRejectionReason(rv.kind as ReviewKind, rv.decisionReasonCode)?.text[language] : undefined;
+    const reason = rv.decisionReasonCode ? (await findRejectionReason(deps.db, rv.kind as ReviewKind, rv.decisionReasonCode))?.tenant[language] : undefined;
     return {
       review: rv,
       recent,

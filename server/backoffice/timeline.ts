@@ -1,8 +1,6 @@
 import type { ReviewEventRow } from '../../db/reviews.js';
 import type { OutboxRow } from '../../db/outbox.js';
 import type { Language } from '../../domain/labels.js';
-import type { ReviewKind } from '../../domain/review.js';
-import { findRejectionReason } from '../../domain/kinds/reasons.js';
 import { formatTime } from '../i18n/format.js';
 import { translate, translateWith } from '../i18n/index.js';
 
@@ -32,12 +30,12 @@ const TONES: Record<string, TimelineItem['tone']> = {
  * facts that matter (the reason of a rejection, the reminder's answer-by time), and every notice
  * sent about it with its delivery state.
  */
-export function buildTimeline(kind: ReviewKind, events: ReviewEventRow[], notices: OutboxRow[], lang: Language): TimelineItem[] {
+export function buildTimeline(events: ReviewEventRow[], notices: OutboxRow[], lang: Language, reasonLabel: (code: string) => string | undefined): TimelineItem[] {
   const items: TimelineItem[] = events.map((e) => {
     const data = (e.data ?? {}) as Record<string, unknown>;
     const details: string[] = [];
     if (e.type === 'rejected' && typeof data.reasonCode === 'string') {
-      details.push(findRejectionReason(kind, data.reasonCode)?.text[lang] ?? data.reasonCode);
+      details.push(reasonLabel(data.reasonCode) ?? data.reasonCode);
     }
     if (typeof data.reasonText === 'string' && data.reasonText) details.push(`“${data.reasonText}”`);
     if (typeof data.message === 'string' && data.message) details.push(`“${data.message}”`);

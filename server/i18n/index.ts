@@ -12,6 +12,7 @@ import { noticeMessages } from './messages/notices.js';
 import { tenantPageMessages } from './messages/tenant-page.js';
 import { reviewPageMessages } from './messages/review-page.js';
 import { appsAudioMessages } from './messages/apps-audio.js';
+import { rulesMessages } from './messages/rules.js';
 import type { Messages } from './types.js';
 
 /**
@@ -32,6 +33,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   tenantPage: tenantPageMessages,
   reviewPage: reviewPageMessages,
   appsAudio: appsAudioMessages,
+  rules: rulesMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

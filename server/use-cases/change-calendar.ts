@@ -4,10 +4,11 @@ import { appendAudit } from '../../db/audit.js';
 import { bumpCalendarVersion, DEFAULT_CALENDAR_ID } from '../../db/calendars.js';
 import { bumpRulesVersion, currentRulesVersion } from '../../db/rules-version.js';
 import { calendarDays, calendars } from '../../db/schema.js';
+import type { Db, Tx } from '../../db/client.js';
 import type { Actor } from '../../domain/review.js';
 import { createCalendar, WorkingTimeError, type CalendarSpec } from '../../domain/working-time.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
-import { askForRecompute, requireAdmin, type RuleChangeDeps } from './change-deadline-rule.js';
+import { askForRecompute, requireAdmin, type RuleChangeDeps } from './rule-change.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"');
 const dayName = z.string().trim().min(1).max(100);
@@ -60,64 +61,7 @@ export async function changeCalendar(deps: RuleChangeDeps, actor: Actor, change:
   const c = parsed.data;
 
   const result = await deps.db.transaction(async (tx) => {
-    // Row lock: concurrent calendar changes apply one after the other, each to the other's result.
-    const [cal] = await tx.select().from(calendars).where(eq(calendars.id, calendarId)).for('update');
-    if (!cal) throw notFound('calendar');
-    const days = new Map<string, Day>();
-    for (const d of await tx.select().from(calendarDays).where(eq(calendarDays.calendarId, calendarId))) days.set(d.date, { kind: d.kind, name: d.name });
-
-    const removed: { date: string; kind: string; name: string }[] = [];
-    (c.remove ?? []).forEach((date, i) => {
-      const day = days.get(date);
-      if (!day) throw refuse(`remove.${i}`, `${date} is neither a holiday nor a make-up working day`);
-      days.delete(date);
-      removed.push({ date, ...day });
-    });
-
-    // The resulting lists, each entry remembering where it came from so a refusal names the field.
-    const holidays: { date: string; path: string }[] = [];
-    const makeUps: { date: string; path: string }[] = [];
-    for (const [date, day] of days) (day.kind === 'holiday' ? holidays : makeUps).push({ date, path: `stored ${day.kind} ${date}` });
-    const added: { date: string; kind: 'holiday' | 'makeup'; name: string }[] = [];
-    const seen = new Map<string, number>();
-    (c.add ?? []).forEach((a, i) => {
-      const twice = seen.get(a.date);
-      if (twice !== undefined && (c.add ?? [])[twice]?.kind === a.kind) throw refuse(`add.${i}.date`, `${a.date} is listed twice`);
-      seen.set(a.date, i);
-      const existing = days.get(a.date);
-      if (existing?.kind !== a.kind) (a.kind === 'holiday' ? holidays : makeUps).push({ date: a.date, path: `add.${i}.date` });
-      // Without a name: an existing day of the same kind keeps its own, a new one gets a plain one.
-      const fallback = existing?.kind === a.kind ? existing.name : DEFAULT_NAMES[a.kind];
-      const name = a.name === undefined ? fallback : `${a.name}|${a.nameEn ?? a.name}`;
-      added.push({ date: a.date, kind: a.kind, name });
-    });
-
-    const spec: CalendarSpec = {
-      timeZone: c.timeZone ?? cal.timeZone,
-      opens: c.opens ?? cal.opens,
-      closes: c.closes ?? cal.closes,
-      holidays: holidays.map((h) => h.date),
-      makeUpWorkdays: makeUps.map((m) => m.date),
-    };
-    try {
-      createCalendar(spec);
-    } catch (err) {
-      if (!(err instanceof WorkingTimeError)) throw err;
-      const message = err.message.replace(/^[^:]*: /, '');
-      throw refuse(fieldPath(err.field, message, holidays, makeUps), message);
-    }
-
-    const renamed: { date: string; from: string; to: string }[] = [];
-    const addedDates = new Set(added.map((a) => a.date));
-    (c.rename ?? []).forEach((r, i) => {
-      const day = days.get(r.date);
-      if (!day && !addedDates.has(r.date)) throw refuse(`rename.${i}.date`, `${r.date} is neither a holiday nor a make-up working day`);
-      const to = `${r.name}|${r.nameEn ?? r.name}`;
-      renamed.push({ date: r.date, from: day?.name ?? added.find((a) => a.date === r.date)?.name ?? '', to });
-      const a = added.find((x) => x.date === r.date);
-      if (a) a.name = to;
-    });
-
+    const { cal, spec, added, removed, renamed, workingTimeChanged } = await planCalendarChange(tx, c, calendarId, true);
     // Write: the window and zone, then the exceptions.
     if (c.timeZone !== undefined || c.opens !== undefined || c.closes !== undefined) {
       await tx.update(calendars).set({ timeZone: spec.timeZone, opens: spec.opens, closes: spec.closes }).where(eq(calendars.id, calendarId));
@@ -138,8 +82,6 @@ export async function changeCalendar(deps: RuleChangeDeps, actor: Actor, change:
 
     const calendarVersion = await bumpCalendarVersion(tx, calendarId, actor.id);
     // A rename changes no deadline: only changes of working time bump the rules version.
-    const workingTimeChanged =
-      spec.timeZone !== cal.timeZone || spec.opens !== cal.opens || spec.closes !== cal.closes || removed.length > 0 || added.some((a) => days.get(a.date)?.kind !== a.kind);
     const rulesVersion = workingTimeChanged ? await bumpRulesVersion(tx) : await currentRulesVersion(tx);
     await appendAudit(tx, {
       actorType: 'staff',
@@ -171,6 +113,74 @@ export async function changeCalendar(deps: RuleChangeDeps, actor: Actor, change:
 }
 
 /**
+ * The calendar a change would leave, checked whole before anything is written: the save and the
+ * what-if preview both start here. `lock` holds the calendar row for the saving transaction.
+ */
+async function planCalendarChange(tx: Db | Tx, c: CalendarChange, calendarId: string, lock: boolean) {
+  // Row lock: concurrent calendar changes apply one after the other, each to the other's result.
+  const query = tx.select().from(calendars).where(eq(calendars.id, calendarId));
+  const [cal] = lock ? await query.for('update') : await query;
+  if (!cal) throw notFound('calendar');
+  const days = new Map<string, Day>();
+  for (const d of await tx.select().from(calendarDays).where(eq(calendarDays.calendarId, calendarId))) days.set(d.date, { kind: d.kind, name: d.name });
+
+  const removed: { date: string; kind: string; name: string }[] = [];
+  (c.remove ?? []).forEach((date, i) => {
+    const day = days.get(date);
+    if (!day) throw refuse(`remove.${i}`, `${date} is neither a holiday nor a make-up working day`);
+    days.delete(date);
+    removed.push({ date, ...day });
+  });
+
+  // The resulting lists, each entry remembering where it came from so a refusal names the field.
+  const holidays: { date: string; path: string }[] = [];
+  const makeUps: { date: string; path: string }[] = [];
+  for (const [date, day] of days) (day.kind === 'holiday' ? holidays : makeUps).push({ date, path: `stored ${day.kind} ${date}` });
+  const added: { date: string; kind: 'holiday' | 'makeup'; name: string }[] = [];
+  const seen = new Map<string, number>();
+  (c.add ?? []).forEach((a, i) => {
+    const twice = seen.get(a.date);
+    if (twice !== undefined && (c.add ?? [])[twice]?.kind === a.kind) throw refuse(`add.${i}.date`, `${a.date} is listed twice`);
+    seen.set(a.date, i);
+    const existing = days.get(a.date);
+    if (existing?.kind !== a.kind) (a.kind === 'holiday' ? holidays : makeUps).push({ date: a.date, path: `add.${i}.date` });
+    // Without a name: an existing day of the same kind keeps its own, a new one gets a plain one.
+    const fallback = existing?.kind === a.kind ? existing.name : DEFAULT_NAMES[a.kind];
+    const name = a.name === undefined ? fallback : `${a.name}|${a.nameEn ?? a.name}`;
+    added.push({ date: a.date, kind: a.kind, name });
+  });
+
+  const spec: CalendarSpec = {
+    timeZone: c.timeZone ?? cal.timeZone,
+    opens: c.opens ?? cal.opens,
+    closes: c.closes ?? cal.closes,
+    holidays: holidays.map((h) => h.date),
+    makeUpWorkdays: makeUps.map((m) => m.date),
+  };
+  try {
+    createCalendar(spec);
+  } catch (err) {
+    if (!(err instanceof WorkingTimeError)) throw err;
+    const message = err.message.replace(/^[^:]*: /, '');
+    throw refuse(fieldPath(err.field, message, holidays, makeUps), message);
+  }
+
+  const renamed: { date: string; from: string; to: string }[] = [];
+  const addedDates = new Set(added.map((a) => a.date));
+  (c.rename ?? []).forEach((r, i) => {
+    const day = days.get(r.date);
+    if (!day && !addedDates.has(r.date)) throw refuse(`rename.${i}.date`, `${r.date} is neither a holiday nor a make-up working day`);
+    const to = `${r.name}|${r.nameEn ?? r.name}`;
+    renamed.push({ date: r.date, from: day?.name ?? added.find((a) => a.date === r.date)?.name ?? '', to });
+    const a = added.find((x) => x.date === r.date);
+    if (a) a.name = to;
+  });
+  const workingTimeChanged =
+    spec.timeZone !== cal.timeZone || spec.opens !== cal.opens || spec.closes !== cal.closes || removed.length > 0 || added.some((a) => days.get(a.date)?.kind !== a.kind);
+  return { cal, days, spec, added, removed, renamed, workingTimeChanged };
+}
+
+/**
  * createCalendar names `holidays[3]`; the admin wrote `add.1.date`. For a date in both lists it
  * names the make-up entry and mentions the holiday's: whichever of the two the admin added is named.
  */
@@ -182,4 +192,13 @@ function fieldPath(field: string, message: string, holidays: { path: string }[],
   const other = /listed in holidays\[(\d+)\]/.exec(message);
   if (path.startsWith('stored') && other) return holidays[Number(other[1])]?.path ?? path;
   return path;
+}
+
+/** The calendar an admin's change would leave, without writing it (the what-if preview). */
+export async function proposedCalendar(deps: Pick<RuleChangeDeps, 'db'>, actor: Actor, change: unknown, calendarId = DEFAULT_CALENDAR_ID): Promise<{ spec: CalendarSpec; workingTimeChanged: boolean }> {
+  requireAdmin(actor, 'the working calendar');
+  const parsed = calendarChange.safeParse(change);
+  if (!parsed.success) throw validationFailed(parsed.error);
+  const { spec, workingTimeChanged } = await planCalendarChange(deps.db, parsed.data, calendarId, false);
+  return { spec, workingTimeChanged };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findReview, type ReviewRow } from '../../db/reviews.js';
-import { findRejectionReason } from '../../domain/kinds/reasons.js';
+import { findActiveReasons } from '../../db/rules.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor, ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
@@ -29,7 +29,8 @@ export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string
   if (!row) throw notFound('review');
 
   if (form.outcome === 'rejected') {
-    const reason = form.reasonCode ? findRejectionReason(row.kind as ReviewKind, form.reasonCode) : undefined;
+    // Only reasons offered now: a retired one stays readable on old decisions but is no longer chosen.
+    const reason = form.reasonCode ? (await findActiveReasons(deps.db, row.kind as ReviewKind)).find((r) => r.code === form.reasonCode) : undefined;
     if (!reason) throw new HttpError(422, 'validation_failed', translate(lang, 'form.chooseReason'), [{ path: 'reasonCode', message: translate(lang, 'form.chooseReason') }]);
     if (reason.requiresText && !form.reasonText) {
       throw new HttpError(422, 'validation_failed', translate(lang, 'form.explainReason'), [{ path: 'reasonText', message: translate(lang, 'form.explainReason') }]);

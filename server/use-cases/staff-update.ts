@@ -38,11 +38,27 @@ export async function sendStaffUpdate(
   send: () => Promise<unknown>,
 ): Promise<ReviewRow> {
   try {
-    await send();
+    await sendOncePrecheckDone(send);
   } catch (err) {
     if (!(err instanceof DecisionRefused)) throw err;
     const fresh = (await findReview(deps.db, row.id)) ?? row;
     throw refusalError(err.reason === 'closed' ? await describeClosedReview(deps, fresh, round) : err.refusal, lang);
   }
   return (await findReview(deps.db, row.id)) ?? row;
+}
+
+/** A round's automatic pre-check takes a moment: a person acting meanwhile waits for it rather than being refused. */
+const PRECHECK_WAIT_MS = 10_000;
+
+async function sendOncePrecheckDone(send: () => Promise<unknown>): Promise<void> {
+  const until = Date.now() + PRECHECK_WAIT_MS;
+  for (;;) {
+    try {
+      await send();
+      return;
+    } catch (err) {
+      if (!(err instanceof DecisionRefused) || err.refusal.code !== 'precheck_running' || Date.now() > until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
 }

@@ -5,7 +5,8 @@ import { recomputeIfRulesMoved } from '../../activities/recompute.js';
 import { calendarVersion, loadCalendar } from '../../db/calendars.js';
 import { findReview } from '../../db/reviews.js';
 import { bumpRulesVersion, currentRulesVersion, currentVersions } from '../../db/rules-version.js';
-import { auditLog, deadlineRules, reviews } from '../../db/schema.js';
+import { appendRuleSetVersion, ruleSetInForce } from '../../db/rule-sets.js';
+import { auditLog, reviews } from '../../db/schema.js';
 import { workflowIdFor, type Actor } from '../../domain/review.js';
 import { AT_RISK_SHARE } from '../../domain/rules.js';
 import { atRiskAt, computeDueAt, createCalendar, localDateOf, type DeadlineRule } from '../../domain/working-time.js';
@@ -108,12 +109,16 @@ describe('changing a deadline rule', () => {
     expect(decidedAfter?.dueAt.toISOString()).toBe(decided.dueAt);
     expect(decidedAfter).toMatchObject({ status: 'approved', rulesVersion: decidedBefore!.rulesVersion, deadlineVersion: decidedBefore!.deadlineVersion });
 
-    const [stored] = await app.database.db.select().from(deadlineRules).where(eq(deadlineRules.kind, 'voice_template'));
-    expect(stored).toMatchObject({ rule: SHORT, updatedBy: admin.id });
-    const audit = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'rule.change'), eq(auditLog.objectId, 'voice_template')));
+    const stored = await ruleSetInForce(app.database.db, 'voice_template');
+    expect(stored).toMatchObject({ version: 1, authorId: admin.id, rules: { deadlines: { review: SHORT } } });
+    const audit = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'rules.change'), eq(auditLog.objectId, 'voice_template')));
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorId: admin.id, objectType: 'deadline_rule' });
-    expect(audit[0]?.details).toMatchObject({ before: { type: 'working_minutes', minutes: 540 }, after: SHORT, rulesVersion: result.rulesVersion });
+    expect(audit[0]).toMatchObject({ actorId: admin.id, objectType: 'rule_set' });
+    expect(audit[0]?.details).toMatchObject({
+      changes: [{ path: 'deadlines.review', before: 'working_minutes 540', after: 'working_minutes 60' }],
+      version: 1,
+      rulesVersion: result.rulesVersion,
+    });
 
     // A new submission is computed under the new rule from the start.
     const fresh = await submit('recomputeAfter');
@@ -141,7 +146,8 @@ describe('changing a deadline rule', () => {
     expect(row.rulesVersion).toBe(before.rules);
     const longer: DeadlineRule = { type: 'working_minutes', minutes: 1080 };
     const next = await app.database.db.transaction(async (tx) => {
-      await tx.update(deadlineRules).set({ rule: longer }).where(eq(deadlineRules.kind, 'voice_template'));
+      const inForce = await ruleSetInForce(tx, 'voice_template');
+      await appendRuleSetVersion(tx, { kind: 'voice_template', rules: { ...inForce.rules, deadlines: { review: longer } }, comment: 'race', authorId: admin.id, authorName: admin.name });
       return bumpRulesVersion(tx);
     });
     const after = await recomputeIfRulesMoved(app.database.db, row, before);

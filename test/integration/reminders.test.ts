@@ -38,7 +38,7 @@ describe('deadline states in the queue', () => {
     const late = await submitted(20, '早已超时');
     const fresh = await submitted(0, '刚刚提交');
     await expect
-      .poll(async () => (await listQueue(app.database.db, { sla: 'breached', limit: 100 })).items.map((i) => i.id))
+      .poll(async () => (await listQueue(app.database.db, { sla: 'breached', limit: 100 })).items.map((i) => i.id), { timeout: 15_000 })
       .toContain(late.id);
     const breached = await listQueue(app.database.db, { sla: 'breached', limit: 100 });
     expect(breached.items.map((i) => i.id)).not.toContain(fresh.id);

@@ -50,10 +50,10 @@ export class BackOfficeSession {
   }
 
   /** Posts a body as given (repeated fields, e.g. checkbox lists); the caller includes _csrf. */
-  async postRaw(path: string, body: URLSearchParams): Promise<{ status: number; html: string; headers: Headers }> {
+  async postRaw(path: string, body: URLSearchParams, headers: Record<string, string> = {}): Promise<{ status: number; html: string; headers: Headers }> {
     const res = await fetch(this.baseUrl + path, {
       method: 'POST',
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', origin: this.origin },
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', origin: this.origin, ...headers },
       body,
       redirect: 'manual',
     });

@@ -22,6 +22,8 @@ export interface RoundContext {
   reminders: { count: number; lastAt: string | null; open: OpenReminder[] };
   /** Set by a deadlineChanged signal, cleared when the deadline watcher goes back to sleep. */
   deadlineMoved: boolean;
+  /** Set by a reminderRuleChanged signal while reminders are open, cleared once their times are read again. */
+  remindersMoved: boolean;
 }
 
 export function createRoundContext(input: ReviewRoundInput): RoundContext {
@@ -39,7 +41,7 @@ export function createRoundContext(input: ReviewRoundInput): RoundContext {
     stage: input.stages?.precheck ? 'precheck' : 'review',
     assignedAt: input.assigneeId ? input.submittedAt : null,
   };
-  return { input, state, deadline, reminders, deadlineMoved: false };
+  return { input, state, deadline, reminders, deadlineMoved: false, remindersMoved: false };
 }
 
 /** Still waiting for a decision. */

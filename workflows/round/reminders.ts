@@ -1,7 +1,7 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { canDecide } from '../../domain/review.js';
 import { acts } from '../activities.js';
-import { remindUpdate, replyUpdate, type OpenReminder } from '../messages.js';
+import { reminderRuleChangedSignal, remindUpdate, replyUpdate, type OpenReminder } from '../messages.js';
 import { roundKey, type RoundContext } from './context.js';
 import { refuseIfClosedOrStale } from './decisions.js';
 import { refuse } from './refuse.js';
@@ -35,6 +35,10 @@ export function installReminderHandlers(ctx: RoundContext): void {
     },
   );
 
+  setHandler(reminderRuleChangedSignal, () => {
+    if (reminders.open.length > 0) ctx.remindersMoved = true;
+  });
+
   setHandler(
     replyUpdate,
     async (req) => {
@@ -58,11 +62,27 @@ export async function watchReminders(ctx: RoundContext): Promise<void> {
   while (state.closed === null) {
     await condition(() => state.closed !== null || ctx.reminders.open.length > 0);
     if (state.closed !== null) return;
+    if (ctx.remindersMoved) {
+      await followMovedReminders(ctx);
+      continue;
+    }
     const first = ctx.reminders.open.reduce((a, b) => (Date.parse(a.answerDueAt) <= Date.parse(b.answerDueAt) ? a : b));
     const ms = Date.parse(first.answerDueAt) - Date.now();
-    const settled = ms > 0 && (await condition(() => state.closed !== null || !ctx.reminders.open.includes(first), ms));
+    const settled = ms > 0 && (await condition(() => state.closed !== null || !ctx.reminders.open.includes(first) || ctx.remindersMoved, ms));
+    if (ctx.remindersMoved && state.closed === null) continue;
     if (settled || state.closed !== null || !ctx.reminders.open.includes(first)) continue;
     ctx.reminders.open = ctx.reminders.open.filter((r) => r !== first);
     if (state.decision === null) await acts.escalateReminder({ ...roundKey(ctx), number: first.number, answerDueAt: first.answerDueAt });
+  }
+}
+
+/** The rule or calendar changed: each open reminder's answer time is computed again under the rules in force. */
+async function followMovedReminders(ctx: RoundContext): Promise<void> {
+  ctx.remindersMoved = false;
+  const open = ctx.reminders.open.map((r) => ({ number: r.number, at: r.at }));
+  const fresh = await acts.readReminderAnswers({ ...roundKey(ctx), reminders: open });
+  for (const r of ctx.reminders.open) {
+    const due = fresh[String(r.number)];
+    if (due) r.answerDueAt = due;
   }
 }

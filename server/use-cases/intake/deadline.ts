@@ -1,7 +1,6 @@
-import { findDeadlineRule } from '../../../db/rules.js';
+import { findDeadlineRules } from '../../../db/rules.js';
 import { currentVersions } from '../../../db/rules-version.js';
 import type { ReviewKind } from '../../../domain/review.js';
-import { AT_RISK_SHARE } from '../../../domain/rules.js';
 import { atRiskAt, computeDueAt, type DeadlineRule } from '../../../domain/working-time.js';
 import type { AppDeps } from '../../deps.js';
 
@@ -14,13 +13,13 @@ export interface RoundDeadline {
 }
 
 /**
- * A new round's deadline from the kind's rule in force and the working calendar. Versions are
+ * A new round's deadline and at-risk instant from the kind's rule set in force and the working calendar. Versions are
  * read first, so the row is labelled with a rules version never newer than what its deadline used.
  */
 export async function roundDeadline(deps: Pick<AppDeps, 'db' | 'calendar'>, kind: ReviewKind, submittedAt: Date): Promise<RoundDeadline> {
   const versions = await currentVersions(deps.db);
-  const rule = await findDeadlineRule(deps.db, kind);
+  const { rule, atRiskShare } = await findDeadlineRules(deps.db, kind);
   const { calendar, version: calendarVersion } = await deps.calendar();
   const dueAt = computeDueAt(submittedAt, rule, calendar);
-  return { rule, dueAt, riskAt: atRiskAt(submittedAt, dueAt, AT_RISK_SHARE, calendar), versions: { rules: versions.rules, calendar: calendarVersion } };
+  return { rule, dueAt, riskAt: atRiskAt(submittedAt, dueAt, atRiskShare, calendar), versions: { rules: versions.rules, calendar: calendarVersion } };
 }

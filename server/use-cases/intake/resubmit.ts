@@ -9,6 +9,7 @@ import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { conflict, notFound } from '../../errors.js';
 import { startCurrentRound } from '../start-round.js';
+import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { keepFiles, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
 
@@ -100,7 +101,7 @@ async function resubmit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subj
         },
         at: submittedAt,
       });
-      return { row: updated, previousRound: current.status === 'pending' ? current.round : null };
+      return { row: def.stages.review ? await autoAssign(tx, updated) : updated, previousRound: current.status === 'pending' ? current.round : null };
     });
   } catch (err) {
     await deps.files.forget(kept.map((k) => k.path));

@@ -9,6 +9,7 @@ import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
 import { startCurrentRound } from '../start-round.js';
+import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
 
@@ -82,7 +83,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
         at: submittedAt,
       });
       await rememberIdempotentReview(tx, tenant.id, opts.idempotencyKey, operation, hash, reviewId);
-      return created;
+      return def.stages.review ? autoAssign(tx, created) : created;
     });
   } catch (err) {
     await deps.files.forget(kept.map((k) => k.path));

@@ -1,0 +1,214 @@
+import { Router, type Request, type Response } from 'express';
+import { findRuleSetVersion, listRuleSetVersions, ruleSetInForce, ruleSetsInForce } from '../../db/rule-sets.js';
+import { KINDS } from '../../domain/kinds/index.js';
+import type { Language } from '../../domain/labels.js';
+import { diffRuleSets, keepRetiredReasons, type RuleChange } from '../../domain/rule-set.js';
+import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
+import type { AppDeps } from '../deps.js';
+import { HttpError, notFound } from '../errors.js';
+import { pickLanguage, translate } from '../i18n/index.js';
+import { previewRuleSet, type DeadlineImpact } from '../use-cases/preview-rules.js';
+import { restoreRuleSet, saveRuleSet } from '../use-cases/save-rule-set.js';
+import type { Csrf } from './csrf.js';
+import { isHtmx, renderPage } from './render.js';
+import { FORM_CHOICES, formFieldOf, formFromRuleSet, ruleSetFromForm, type RuleForm } from './rule-form.js';
+import { requireRole, staffOf } from './session.js';
+
+export const actorOf = (res: Response) => {
+  const s = staffOf(res);
+  return { id: s.id, name: s.name, role: s.role };
+};
+export const languageOf = (req: Request, res: Response): Language => pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
+
+/** A refusal's details as { form field: message }, for the messages beside the fields. */
+export function fieldErrors(err: HttpError, fieldOf: (path: string) => string = (p) => p): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of err.details) out[fieldOf(d.path)] ??= d.message;
+  return out;
+}
+
+/** A changed path in words: "Review deadline", "Reason banned_words · active". */
+export function changeLabel(path: string, lang: Language): string {
+  const reason = /^reasons\[([^\]]+)\]\.(.+)$/.exec(path);
+  if (reason) return `${translate(lang, 'rules.reason')} ${reason[1]} · ${translate(lang, `rules.path.reason.${reason[2]}`)}`;
+  const file = /^checks\.files\.(\w+)\.(types|maxBytes)$/.exec(path);
+  if (file) return `${translate(lang, 'rules.files')} ${file[1]} · ${translate(lang, `rules.path.file.${file[2]}`)}`;
+  return translate(lang, `rules.path.${path}`);
+}
+
+const labelled = (changes: RuleChange[], lang: Language) => changes.map((c) => ({ ...c, label: changeLabel(c.path, lang) }));
+
+/** Admins adjust each kind's rules without a deploy, see the effect first, and can go back to any version. */
+export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
+  const r = Router();
+  const admin = requireRole('admin');
+  const changeDeps = { db: deps.db, log: deps.log, recompute: deps.reviews.recomputeTarget() };
+
+  const kindOf = (req: Request<{ kind: string }>): ReviewKind => {
+    if (!(REVIEW_KINDS as readonly string[]).includes(req.params.kind)) throw notFound('review kind');
+    return req.params.kind as ReviewKind;
+  };
+
+  r.get('/admin/rules', admin, async (req, res) => {
+    const sets = await ruleSetsInForce(deps.db);
+    const kinds = REVIEW_KINDS.map((k) => ({ kind: k, version: sets[k].version, authorName: sets[k].authorName, createdAt: sets[k].createdAt, assignment: sets[k].rules.assignment }));
+    renderPage(req, res, csrf, 'rules', null, { title: 'rules.title', kinds });
+  });
+
+  const editor = async (
+    req: Request<{ kind: string }>,
+    res: Response,
+    kind: ReviewKind,
+    extra: { form?: RuleForm; errors?: Record<string, string>; preview?: unknown; message?: { kind: 'ok' | 'error'; text: string } } = {},
+    status = 200,
+  ) => {
+    const lang = languageOf(req, res);
+    const inForce = await ruleSetInForce(deps.db, kind);
+    const versions = await listRuleSetVersions(deps.db, kind);
+    renderPage(
+      req,
+      res,
+      csrf,
+      'rules-edit',
+      null,
+      {
+        title: 'rules.title',
+        kind,
+        def: { stages: KINDS[kind].stages },
+        inForce,
+        form: extra.form ?? formFromRuleSet(kind, inForce.rules),
+        errors: extra.errors ?? {},
+        preview: extra.preview,
+        message: extra.message,
+        choices: FORM_CHOICES,
+        versions: versions.map((v) => ({ ...v, inForce: v.version === inForce.version })),
+        lang,
+      },
+      status,
+    );
+  };
+
+  r.get('/admin/rules/:kind', admin, async (req: Request<{ kind: string }>, res) => {
+    const kind = kindOf(req);
+    const saved = typeof req.query.saved === 'string' && /^\d+$/.test(req.query.saved) ? req.query.saved : undefined;
+    await editor(req, res, kind, saved ? { message: { kind: 'ok', text: `${translate(languageOf(req, res), 'rules.savedVersion')} ${saved}` } } : {});
+  });
+
+  /** Reads the form, or answers with it again, each refusal beside its field. */
+  const readForm = async (req: Request<{ kind: string }>, res: Response, kind: ReviewKind) => {
+    const inForce = await ruleSetInForce(deps.db, kind);
+    return { inForce, ...ruleSetFromForm(kind, req.body as Record<string, unknown>, inForce.rules) };
+  };
+
+  const previewData = (impact: DeadlineImpact, changes: RuleChange[], lang: Language) => ({ impact, changes: labelled(changes, lang) });
+
+  r.post('/admin/rules/:kind/preview', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => {
+    const kind = kindOf(req);
+    const lang = languageOf(req, res);
+    const { inForce, form, candidate, reasonRows } = await readForm(req, res, kind);
+    try {
+      const { rules, impact } = await previewRuleSet(changeDeps, actorOf(res), kind, candidate);
+      const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(rules, inForce.rules)), lang);
+      if (isHtmx(req)) {
+        res.vary('HX-Request');
+        res.render('partials/rules-preview', { layout: false, lang, preview });
+        return;
+      }
+      await editor(req, res, kind, { form, preview });
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 422) throw err;
+      const errors = fieldErrors(err, (p) => formFieldOf(p, reasonRows));
+      if (isHtmx(req)) {
+        res.vary('HX-Request');
+        res.status(422).render('partials/rules-preview', { layout: false, lang, previewErrors: Object.entries(errors).map(([field, message]) => ({ field, message })) });
+        return;
+      }
+      await editor(req, res, kind, { form, errors }, 422);
+    }
+  });
+
+  r.post('/admin/rules/:kind', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => {
+    const kind = kindOf(req);
+    const { form, candidate, reasonRows } = await readForm(req, res, kind);
+    try {
+      const saved = await saveRuleSet(changeDeps, actorOf(res), kind, candidate, { comment: form.comment, ip: req.ip ?? null });
+      if (!saved.changed) {
+        await editor(req, res, kind, { form, message: { kind: 'ok', text: translate(languageOf(req, res), 'rules.nothingChanged') } });
+        return;
+      }
+      res.redirect(303, `/admin/rules/${kind}?saved=${saved.version}`);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 422) throw err;
+      await editor(req, res, kind, { form, errors: fieldErrors(err, (p) => formFieldOf(p, reasonRows)) }, 422);
+    }
+  });
+
+  const versionOf = async (req: Request<{ kind: string; version: string }>) => {
+    const kind = kindOf(req as unknown as Request<{ kind: string }>);
+    if (!/^\d{1,9}$/.test(req.params.version)) throw notFound('rule set version');
+    const v = await findRuleSetVersion(deps.db, kind, Number(req.params.version));
+    if (!v) throw notFound('rule set version');
+    return { kind, v };
+  };
+
+  const versionPage = async (req: Request<{ kind: string; version: string }>, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const lang = languageOf(req, res);
+    const { kind, v } = await versionOf(req);
+    const previous = v.version > 0 ? ((await findRuleSetVersion(deps.db, kind, v.version - 1)) ?? (await findRuleSetVersion(deps.db, kind, 0))) : undefined;
+    const inForce = await ruleSetInForce(deps.db, kind);
+    renderPage(
+      req,
+      res,
+      csrf,
+      'rules-version',
+      null,
+      {
+        title: 'rules.title',
+        kind,
+        v,
+        inForce,
+        isInForce: v.version === inForce.version,
+        changes: previous ? labelled(diffRuleSets(previous.rules, v.rules), lang) : [],
+        againstInForce: labelled(diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang),
+        form: formFromRuleSet(kind, v.rules),
+        choices: FORM_CHOICES,
+        comment: '',
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  r.get('/admin/rules/:kind/versions/:version', admin, async (req: Request<{ kind: string; version: string }>, res) => versionPage(req, res));
+
+  r.post('/admin/rules/:kind/versions/:version/preview', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
+    const lang = languageOf(req, res);
+    const { kind, v } = await versionOf(req);
+    const inForce = await ruleSetInForce(deps.db, kind);
+    const { impact } = await previewRuleSet(changeDeps, actorOf(res), kind, keepRetiredReasons(v.rules, inForce.rules));
+    const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang);
+    if (isHtmx(req)) {
+      res.vary('HX-Request');
+      res.render('partials/rules-preview', { layout: false, lang, preview });
+      return;
+    }
+    await versionPage(req, res, { preview, comment: String((req.body as Record<string, unknown>).comment ?? '').slice(0, 500) });
+  });
+
+  r.post('/admin/rules/:kind/versions/:version/restore', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
+    const { kind, v } = await versionOf(req);
+    const comment = (req.body as Record<string, unknown>).comment;
+    try {
+      const saved = await restoreRuleSet(changeDeps, actorOf(res), kind, v.version, { comment, ip: req.ip ?? null });
+      res.redirect(303, saved.changed ? `/admin/rules/${kind}?saved=${saved.version}` : `/admin/rules/${kind}`);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 422) throw err;
+      await versionPage(req, res, { errors: fieldErrors(err), comment: typeof comment === 'string' ? comment : '' }, 422);
+    }
+  });
+
+  r.use('/admin/rules', requireRole('admin'), (_req, _res) => {
+    throw new HttpError(404, 'not_found', 'no such rules page');
+  });
+  return r;
+}

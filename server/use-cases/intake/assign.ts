@@ -1,0 +1,48 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { appendAudit } from '../../../db/audit.js';
+import { assignmentCandidates, lockAssignment, rememberAssignee } from '../../../db/assignment.js';
+import type { Tx } from '../../../db/client.js';
+import type { ReviewRow } from '../../../db/reviews.js';
+import { findAssignmentPolicy } from '../../../db/rules.js';
+import { reviewEvents, reviews } from '../../../db/schema.js';
+import { chooseAssignee } from '../../../domain/assignment.js';
+import type { ReviewKind } from '../../../domain/review.js';
+
+/**
+ * Gives a new round to a reviewer of its kind when the kind's rule set says so, in the intake's own
+ * transaction: the row commits with its assignee, so the round's workflow starts with it and a
+ * retried submission (same Idempotency-Key) finds it already assigned. Returns the row as written.
+ */
+export async function autoAssign(tx: Tx, row: ReviewRow): Promise<ReviewRow> {
+  const kind = row.kind as ReviewKind;
+  const policy = await findAssignmentPolicy(tx, kind);
+  if (policy === 'none' || row.assigneeId !== null) return row;
+  const last = await lockAssignment(tx, kind);
+  const candidates = await assignmentCandidates(tx, kind);
+  const chosen = chooseAssignee(policy, candidates, last);
+  if (!chosen) return row;
+  const name = candidates.find((c) => c.id === chosen)?.name ?? '';
+  const [updated] = await tx
+    .update(reviews)
+    .set({ assigneeId: chosen, updatedAt: sql`now()` })
+    .where(and(eq(reviews.id, row.id), eq(reviews.round, row.round)))
+    .returning();
+  if (!updated) return row;
+  await rememberAssignee(tx, kind, chosen);
+  const key = `${row.id}:${row.round}:assigned:${chosen}`;
+  await tx
+    .insert(reviewEvents)
+    .values({ reviewId: row.id, round: row.round, type: 'assigned', actorType: 'system', actorName: 'auto-assignment', data: { assigneeId: chosen, assigneeName: name, policy }, dedupeKey: key })
+    .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+  await appendAudit(tx, {
+    actorType: 'system',
+    actorId: null,
+    actorLabel: `auto-assignment (${policy})`,
+    action: 'review.assign',
+    objectType: 'review',
+    objectId: row.id,
+    details: { round: row.round, assigneeId: chosen, policy },
+    dedupeKey: key,
+  });
+  return updated;
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import * as argon2 from '@node-rs/argon2';
+import { z } from 'zod';
+import { appendAudit } from '../../db/audit.js';
+import type { Db } from '../../db/client.js';
+import { countActiveAdmins, createStaff, endSessionsOf, findStaffById, findStaffByEmail, updateStaff, type StaffMember } from '../../db/staff.js';
+import type { Language } from '../../domain/labels.js';
+import { REVIEW_KINDS, ROLES, type Actor } from '../../domain/review.js';
+import { conflict, forbidden, HttpError, notFound, validationFailed } from '../errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const PASSWORD_MIN = 10;
+
+const kindsField = z
+  .union([z.array(z.string()), z.string(), z.undefined()])
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+  .pipe(z.array(z.enum(REVIEW_KINDS)).max(REVIEW_KINDS.length))
+  .transform((v) => [...new Set(v)]);
+
+const memberFields = {
+  name: z.string().trim().min(1).max(64),
+  role: z.enum(ROLES),
+  language: z.enum(['zh-CN', 'en']),
+  kinds: kindsField,
+};
+
+export const inviteForm = z.object({ email: z.email().trim().max(254), ...memberFields });
+export const changeForm = z.object(memberFields);
+
+export interface AdminDeps {
+  db: Db;
+}
+
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw forbidden('only admins may manage staff');
+}
+
+/** A first password: shown to the admin once, and the member must choose their own at the first sign-in. */
+const newPassword = () => randomBytes(12).toString('base64url');
+
+/** An admin invites a member of staff; the answer carries the initial password, which nobody can read again. */
+export async function inviteStaff(deps: AdminDeps, actor: Actor, body: unknown, opts: { ip?: string | null; lang?: Language } = {}): Promise<{ member: StaffMember; password: string }> {
+  requireAdmin(actor);
+  const parsed = inviteForm.safeParse(body);
+  if (!parsed.success) throw validationFailed(parsed.error, opts.lang);
+  const f = parsed.data;
+  if (await findStaffByEmail(deps.db, f.email)) throw new HttpError(409, 'email_taken', 'someone already has this e-mail', [{ path: 'email', message: opts.lang === 'en' ? 'someone already has this e-mail' : '该邮箱已被使用' }]);
+  const password = newPassword();
+  const member = await deps.db.transaction(async (tx) => {
+    const m = await createStaff(tx, { email: f.email, name: f.name, role: f.role, language: f.language, kinds: f.kinds, passwordHash: await argon2.hash(password), mustChangePassword: true });
+    await appendAudit(tx, { actorType: 'staff', actorId: actor.id, actorLabel: actor.name, action: 'staff.invite', objectType: 'staff', objectId: m.id, ip: opts.ip ?? null, details: { email: f.email, role: f.role, kinds: f.kinds } });
+    return m;
+  });
+  return { member, password };
+}
+
+async function target(deps: AdminDeps, id: string) {
+  const row = UUID.test(id) ? await findStaffById(deps.db, id) : undefined;
+  if (!row) throw notFound('staff member');
+  return row;
+}
+
+/** Keeps at least one active admin, so nobody locks the back office out of its own rules. */
+async function keepAnAdmin(deps: AdminDeps, row: { role: string; active: boolean }, leaves: boolean): Promise<void> {
+  if (leaves && row.role === 'admin' && row.active && (await countActiveAdmins(deps.db)) <= 1) throw conflict('the last active admin must stay an active admin');
+}
+
+/** Name, role, language and the kinds a reviewer handles. */
+export async function changeStaff(deps: AdminDeps, actor: Actor, id: string, body: unknown, opts: { ip?: string | null; lang?: Language } = {}): Promise<void> {
+  requireAdmin(actor);
+  const row = await target(deps, id);
+  const parsed = changeForm.safeParse(body);
+  if (!parsed.success) throw validationFailed(parsed.error, opts.lang);
+  const f = parsed.data;
+  await keepAnAdmin(deps, row, f.role !== 'admin');
+  await deps.db.transaction(async (tx) => {
+    await updateStaff(tx, row.id, { name: f.name, role: f.role, language: f.language, kinds: f.kinds });
+    await appendAudit(tx, {
+      actorType: 'staff',
+      actorId: actor.id,
+      actorLabel: actor.name,
+      action: 'staff.change',
+      objectType: 'staff',
+      objectId: row.id,
+      ip: opts.ip ?? null,
+      details: { before: { name: row.name, role: row.role, language: row.language, kinds: row.kinds }, after: f },
+    });
+  });
+}
+
+/** Deactivating ends the member's sessions at once; their name stays on what they did. */
+export async function setStaffActive(deps: AdminDeps, actor: Actor, id: string, active: boolean, opts: { ip?: string | null } = {}): Promise<void> {
+  requireAdmin(actor);
+  const row = await target(deps, id);
+  if (!active && row.id === actor.id) throw conflict('you cannot deactivate yourself');
+  await keepAnAdmin(deps, row, !active);
+  await deps.db.transaction(async (tx) => {
+    await updateStaff(tx, row.id, { active });
+    if (!active) await endSessionsOf(tx, row.id);
+    await appendAudit(tx, { actorType: 'staff', actorId: actor.id, actorLabel: actor.name, action: active ? 'staff.activate' : 'staff.deactivate', objectType: 'staff', objectId: row.id, ip: opts.ip ?? null });
+  });
+}
+
+/** A new first password for someone who lost theirs: shown once, their sessions end. */
+export async function resetStaffPassword(deps: AdminDeps, actor: Actor, id: string, opts: { ip?: string | null } = {}): Promise<{ member: { id: string; name: string; email: string }; password: string }> {
+  requireAdmin(actor);
+  const row = await target(deps, id);
+  const password = newPassword();
+  await deps.db.transaction(async (tx) => {
+    await updateStaff(tx, row.id, { passwordHash: await argon2.hash(password), mustChangePassword: true });
+    await endSessionsOf(tx, row.id);
+    await appendAudit(tx, { actorType: 'staff', actorId: actor.id, actorLabel: actor.name, action: 'staff.password_reset', objectType: 'staff', objectId: row.id, ip: opts.ip ?? null });
+  });
+  return { member: { id: row.id, name: row.name, email: row.email }, password };
+}
+
+const passwordForm = z.object({ current: z.string().max(1024), next: z.string().max(1024), confirm: z.string().max(1024) });
+
+/** Anyone changes their own password, knowing the current one; their other sessions end. */
+export async function changeOwnPassword(deps: AdminDeps, member: Pick<StaffMember, 'id' | 'name'>, body: unknown, opts: { ip?: string | null; lang?: Language; sessionToken?: string } = {}): Promise<void> {
+  const en = opts.lang === 'en';
+  const parsed = passwordForm.safeParse(body);
+  if (!parsed.success) throw validationFailed(parsed.error, opts.lang);
+  const { current, next, confirm } = parsed.data;
+  const refuse = (path: string, zh: string, english: string) => new HttpError(422, 'validation_failed', `invalid input: ${path}: ${english}`, [{ path, message: en ? english : zh }]);
+  const row = await findStaffById(deps.db, member.id);
+  if (!row || !(await argon2.verify(row.passwordHash, current))) throw refuse('current', '当前密码不正确', 'the current password is not right');
+  if ([...next].length < PASSWORD_MIN) throw refuse('next', `新密码至少${PASSWORD_MIN}个字符`, `the new password needs at least ${PASSWORD_MIN} characters`);
+  if (next === current) throw refuse('next', '新密码不能与当前密码相同', 'the new password must differ from the current one');
+  if (confirm !== next) throw refuse('confirm', '两次输入的新密码不一致', 'the two new passwords differ');
+  await deps.db.transaction(async (tx) => {
+    await updateStaff(tx, row.id, { passwordHash: await argon2.hash(next), mustChangePassword: false });
+    await endSessionsOf(tx, row.id, opts.sessionToken);
+    await appendAudit(tx, { actorType: 'staff', actorId: row.id, actorLabel: row.name, action: 'staff.password_change', objectType: 'staff', objectId: row.id, ip: opts.ip ?? null });
+  });
+}
