@@ -34,6 +34,7 @@ function backlogView(cells: BacklogCell[], lang: Language) {
     cells.filter((c) => (kind === null || c.kind === kind) && (sla === null || c.sla === sla)).reduce((n, c) => n + c.count, 0);
   const kinds = REVIEW_KINDS.filter((k) => count(k, null) > 0);
   const rows = kinds.map((kind) => ({
+    kind,
     label: kindLabel(kind, lang),
     cells: SLA_STATES.map((sla) => ({ sla, count: count(kind, sla), href: queueLink({ kind, sla }) })),
     total: count(kind, null),

@@ -80,12 +80,18 @@ export function niceMax(max: number): number {
   return 10 * magnitude;
 }
 
-/** Whole-number ticks from 0 to `max`, at most `count` + 1 of them, evenly spaced. */
-export function ticksFor(max: number, count = 4): number[] {
-  const step = Math.max(1, Math.ceil(max / count));
+/** Ticks from 0 to `max` at a round whole step that divides it, at most `count` intervals. */
+export function ticksFor(max: number, count = 5): number[] {
+  let step = max;
+  for (let magnitude = 1; magnitude <= max; magnitude *= 10) {
+    const fit = [1, 2, 5].map((m) => m * magnitude).find((s) => max % s === 0 && max / s <= count);
+    if (fit !== undefined) {
+      step = fit;
+      break;
+    }
+  }
   const ticks: number[] = [];
-  for (let v = 0; v <= max; v += step) ticks.push(v);
-  if (ticks[ticks.length - 1] !== max) ticks.push(max);
+  for (let v = 0; v <= max; v += Math.max(1, step)) ticks.push(v);
   return ticks;
 }
 
