@@ -75,8 +75,8 @@ function choices(known: string[], inUse: string[], chosen: string, label: (c: st
 function rowView(row: AuditRow, lang: Language) {
   return {
     id: row.id,
-    time: formatTime(row.at, lang),
-    iso: row.at.toISOString(),
+    when: formatTime(row.at, lang),
+    isoAt: row.at.toISOString(),
     actor: row.actorLabel,
     actorType: actorTypeLabel(row.actorType, lang),
     action: actionLabel(row.action, lang),

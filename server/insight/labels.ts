@@ -1,4 +1,5 @@
 import { BUSINESS_TYPE_LABELS, SERVICE_STATE_LABELS } from '../../domain/business-types.js';
+import { kindOf } from '../../domain/kinds/index.js';
 import { KIND_LABELS, SLA_LABELS, type Language } from '../../domain/labels.js';
 import { formatTime } from '../i18n/format.js';
 import { hasMessage, translate } from '../i18n/index.js';
@@ -62,13 +63,19 @@ const MAX_DEPTH = 4;
 
 const wordedOr = (label: CodeLabel, code: string) => (label.unknownCode ? code : label.text);
 
-function scalarText(key: string, value: unknown, lang: Language): string {
+function scalarText(key: string, value: unknown, lang: Language, context: Record<string, unknown> = {}): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'boolean') return translate(lang, value ? 'insight.yes' : 'insight.no');
   if (typeof value === 'number') return String(value);
   const text = String(value);
   if (ISO_INSTANT.test(text) && !Number.isNaN(Date.parse(text))) return formatTime(text, lang);
+  const worded = `insight.value.${key}.${text}`;
+  if (hasMessage(worded)) return translate(lang, worded);
   switch (key) {
+    case 'reasonCode': {
+      const kind = typeof context.kind === 'string' ? kindOf(context.kind) : undefined;
+      return kind?.rejectionReasons.find((r) => r.code === text)?.text[lang] ?? text;
+    }
     case 'kind':
       return kindLabel(text, lang);
     case 'businessType':
@@ -92,19 +99,19 @@ function scalarText(key: string, value: unknown, lang: Language): string {
 
 const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof v);
 
-function item(key: string, value: unknown, lang: Language, depth: number, label?: string): DetailItem {
+function item(key: string, value: unknown, lang: Language, depth: number, context: Record<string, unknown>, label?: string): DetailItem {
   const labelKey = `insight.detail.${key}`;
   const base: DetailItem = { key, label: label ?? (hasMessage(labelKey) ? translate(lang, labelKey) : null) };
   if (SENSITIVE_KEY.test(key)) return { ...base, value: translate(lang, 'insight.audit.hidden') };
   if (isScalar(value)) {
-    const text = scalarText(key, value, lang);
+    const text = scalarText(key, value, lang, context);
     return { ...base, value: text, long: text.length > 80 || text.includes('\n') };
   }
   if (depth >= MAX_DEPTH) return { ...base, value: scalarText(key, JSON.stringify(value), lang) };
   if (Array.isArray(value)) {
     if (value.length === 0) return { ...base, value: '—' };
-    if (value.every(isScalar)) return { ...base, value: value.map((v) => scalarText(key, v, lang)).join(lang === 'zh-CN' ? '、' : ', ') };
-    return { ...base, items: value.map((v, i) => item(key, v, lang, depth + 1, `#${i + 1}`)) };
+    if (value.every(isScalar)) return { ...base, value: value.map((v) => scalarText(key, v, lang, context)).join(lang === 'zh-CN' ? '、' : ', ') };
+    return { ...base, items: value.map((v, i) => item(key, v, lang, depth + 1, context, `#${i + 1}`)) };
   }
   return { ...base, items: detailItems(value as Record<string, unknown>, lang, depth + 1) };
 }
@@ -112,7 +119,7 @@ function item(key: string, value: unknown, lang: Language, depth: number, label?
 /** An audit row's details as a small key/value list in the reader's language. */
 export function detailItems(details: Record<string, unknown> | null | undefined, lang: Language, depth = 0): DetailItem[] {
   if (!details || typeof details !== 'object') return [];
-  return Object.entries(details).map(([k, v]) => item(k, v, lang, depth));
+  return Object.entries(details).map(([k, v]) => item(k, v, lang, depth, details));
 }
 
 /** The same details as one line of text (for CSV), with the same secrets hidden. */

@@ -207,4 +207,16 @@ export const insightMessages = {
   'insight.detail.action': { 'zh-CN': '操作', en: 'Action' },
   'insight.detail.objectType': { 'zh-CN': '对象类型', en: 'Object type' },
   'insight.detail.objectId': { 'zh-CN': '对象编号', en: 'Object id' },
+
+  // Coded values inside audit details, worded as insight.value.<key>.<value>.
+  'insight.value.type.working_minutes': { 'zh-CN': '按工作分钟计', en: 'Working minutes' },
+  'insight.value.type.end_of_working_day': { 'zh-CN': '第 N 个工作日下班前', en: 'End of the N-th working day' },
+  'insight.value.scope.account': { 'zh-CN': '账号', en: 'Account' },
+  'insight.value.scope.address': { 'zh-CN': '来源地址', en: 'Client address' },
+  'insight.value.reason.locked': { 'zh-CN': '已锁定', en: 'Locked' },
+  'insight.value.table.daily': { 'zh-CN': '按日和类型', en: 'Per day and kind' },
+  'insight.value.table.reviewers': { 'zh-CN': '按审核员', en: 'Per reviewer' },
+  'insight.value.table.workbook': { 'zh-CN': '完整工作簿', en: 'Whole workbook' },
+  'insight.value.format.csv': { 'zh-CN': 'CSV', en: 'CSV' },
+  'insight.value.format.xlsx': { 'zh-CN': 'Excel（.xlsx）', en: 'Excel (.xlsx)' },
 } as const satisfies Messages;

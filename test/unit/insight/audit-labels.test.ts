@@ -13,18 +13,24 @@ describe('audit wording', () => {
 
   it('when details hold codes, times and nested changes, then they read as labelled values in the reader’s language', () => {
     const items = detailItems(
-      { kind: 'voice_template', round: 2, reasonCode: 'content', businessType: 'voice_callback', from: 'active', to: 'frozen', lockedUntil: '2026-11-25T19:15:00.000Z', answered: true, before: { opens: '09:00' }, channels: ['email', 'sms'], mystery: 'x' },
+      { kind: 'voice_template', round: 2, reasonCode: 'content_unclear', businessType: 'voice_callback', from: 'active', to: 'frozen', lockedUntil: '2026-11-25T19:15:00.000Z', answered: true, before: { opens: '09:00' }, channels: ['email', 'sms'], mystery: 'x' },
       'en',
     );
     const byKey = Object.fromEntries(items.map((i) => [i.key, i]));
     expect(byKey.kind).toMatchObject({ label: 'Kind', value: 'Voice template' });
     expect(byKey.round).toMatchObject({ label: 'Round', value: '2' });
+    expect(byKey.reasonCode).toMatchObject({ label: 'Reason', value: 'The template content is unclear' });
     expect(byKey.businessType!.value).toBe('Voice callback');
     expect(byKey.from!.value).toMatch(/active/i);
     expect(byKey.to!.value).toMatch(/frozen/i);
     expect(byKey.lockedUntil!.value).toBe('26 Nov 2026, 03:15');
     expect(byKey.answered!.value).toBe('Yes');
     expect(byKey.before!.items).toEqual([{ key: 'opens', label: 'Opens', value: '09:00', long: false }]);
+    expect(detailItems({ after: { type: 'end_of_working_day', days: 2 } }, 'zh-CN')[0]!.items).toEqual([
+      { key: 'type', label: '规则', value: '第 N 个工作日下班前', long: false },
+      { key: 'days', label: '工作日', value: '2', long: false },
+    ]);
+    expect(detailItems({ reasonCode: 'no_such_reason', kind: 'voice_template' }, 'en')[0]!.value).toBe('no_such_reason');
     expect(byKey.channels!.value).toBe('Email, SMS');
     expect(byKey.mystery).toMatchObject({ label: null, value: 'x' });
   });
