@@ -9,7 +9,7 @@ import { DISPLAY_TIME_ZONE, formatTime } from '../i18n/format.js';
 import { translate } from '../i18n/index.js';
 import { insightMessages } from '../i18n/messages/insight.js';
 import { CSV_BOM, CSV_CONTENT_TYPE, csvRow } from '../insight/csv.js';
-import { actionLabel, actorTypeLabel, detailItems, detailsText, objectHref, objectTypeLabel } from '../insight/labels.js';
+import { actionLabel, actorTypeLabel, detailItems, detailsText, objectHref, objectName, objectTypeLabel } from '../insight/labels.js';
 import { localIso } from '../insight/time.js';
 import type { Csrf } from './csrf.js';
 import { INSIGHT_READERS, languageOf } from './insight-access.js';
@@ -83,6 +83,7 @@ function rowView(row: AuditRow, lang: Language) {
     objectType: objectTypeLabel(row.objectType, lang),
     objectId: row.objectId,
     objectHref: objectHref(row.objectType, row.objectId),
+    objectName: objectName(row.objectType, row.objectId, lang),
     ip: row.ip,
     details: detailItems(row.details, lang),
   };

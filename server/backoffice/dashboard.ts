@@ -5,7 +5,7 @@ import type { Language } from '../../domain/labels.js';
 import { dayIn, lastDays } from '../../domain/reporting-period.js';
 import { REVIEW_KINDS, type SlaState } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
-import { DISPLAY_TIME_ZONE } from '../i18n/format.js';
+import { DISPLAY_TIME_ZONE, formatDay } from '../i18n/format.js';
 import { translate, translateWith } from '../i18n/index.js';
 import { kindLabel, slaLabel } from '../insight/labels.js';
 import { barChartSvg } from '../insight/svg-chart.js';
@@ -89,7 +89,8 @@ export function dashboardRouter(deps: AppDeps, csrf: Csrf): Router {
       ownSlice,
       period,
       periods: (Object.keys(PERIODS) as PeriodKey[]).map((key) => ({ key, label: translate(lang, `insight.period.${key}`), selected: key === period })),
-      periodText: range.from === range.to ? range.from : translateWith(lang, 'insight.period.range', { ...range }),
+      periodText:
+        range.from === range.to ? formatDay(range.from, lang) : translateWith(lang, 'insight.period.range', { from: formatDay(range.from, lang), to: formatDay(range.to, lang) }),
       backlog: backlogView(cells, lang),
       totals,
       onTimeShare: share(totals.onTime, totals.decided, lang),

@@ -10,7 +10,7 @@ import { checkPeriod, dayIn, daysOf, lastAllowedDay, lastDays, MAX_PERIOD_MONTHS
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { DISPLAY_TIME_ZONE } from '../i18n/format.js';
+import { DISPLAY_TIME_ZONE, formatDay } from '../i18n/format.js';
 import { translate, translateWith } from '../i18n/index.js';
 import { CSV_CONTENT_TYPE, csvDocument } from '../insight/csv.js';
 import { dailyCharts, dayRows, kindRows, reviewerRows, share, throughputChart } from '../insight/figures-view.js';
@@ -50,7 +50,7 @@ async function checkForm(deps: AppDeps, f: StatisticsForm, lang: Language): Prom
   if (!period.ok) {
     for (const p of period.problems) {
       errors[p.field] ??=
-        p.code === 'too_long' ? translateWith(lang, 'insight.problem.too_long', { last: lastAllowedDay(f.from) }) : translate(lang, `insight.problem.${p.code}`);
+        p.code === 'too_long' ? translateWith(lang, 'insight.problem.too_long', { last: formatDay(lastAllowedDay(f.from), lang) }) : translate(lang, `insight.problem.${p.code}`);
     }
   }
   let tenant: Applied['tenant'];
@@ -94,14 +94,14 @@ export function statisticsRouter(deps: AppDeps, csrf: Csrf): Router {
       return;
     }
     const data = await gather(deps, checked.applied);
-    const days = dayRows(data.daily, daysOf(data.range));
+    const days = dayRows(data.daily, daysOf(data.range)).map((d) => ({ ...d, dayText: formatDay(d.day, lang) }));
     const totals = sumFigures(data.daily);
     renderPage(req, res, csrf, 'statistics', 'statistics-body', {
       ...common,
       form: { ...f, from: data.range.from, to: data.range.to },
       errors: {},
       applied: { kind: data.filters.kind, tenant: data.filters.tenant, from: data.range.from, to: data.range.to },
-      periodText: translateWith(lang, 'insight.period.range', { ...data.range }),
+      periodText: translateWith(lang, 'insight.period.range', { from: formatDay(data.range.from, lang), to: formatDay(data.range.to, lang) }),
       scopeText: [data.filters.kind ? kindLabel(data.filters.kind, lang) : translate(lang, 'insight.filter.allKinds'), data.filters.tenant || translate(lang, 'insight.allTenants')].join(' · '),
       totals,
       onTimeShare: share(totals.onTime, totals.decided, lang),

@@ -1,6 +1,7 @@
 import type { DayKindFigures, Figures, ReviewerFigures } from '../../db/review-figures.js';
 import { sumFigures } from '../../db/review-figures.js';
 import type { Language } from '../../domain/labels.js';
+import { formatDay } from '../i18n/format.js';
 import { translate } from '../i18n/index.js';
 import { kindLabel } from './labels.js';
 import { barChartSvg } from './svg-chart.js';
@@ -62,11 +63,10 @@ export function dayRows(daily: DayKindFigures[], days: readonly string[]): (Figu
   return days.map((day) => ({ day, ...sumFigures(byDay.get(day) ?? []) }));
 }
 
-/** "03-14" under each bar: the year is in the period shown above the chart. */
-const shortDay = (day: string) => day.slice(5);
 
 export function dailyCharts(rows: (Figures & { day: string })[], lang: Language) {
-  const categories = rows.map((r) => ({ label: shortDay(r.day) }));
+  // The year is in the period shown above the chart.
+  const categories = rows.map((r) => ({ label: formatDay(r.day, lang, { year: false }) }));
   return {
     submitted: barChartSvg({
       id: 'submitted-chart',

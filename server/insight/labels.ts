@@ -43,6 +43,12 @@ export function objectHref(type: string, id: string | null): string | null {
   return null;
 }
 
+/** A readable name for objects whose id is itself a code (a deadline rule is named by its kind). */
+export function objectName(type: string, id: string | null, lang: Language): string | null {
+  if (type === 'deadline_rule' && id && id in KIND_LABELS) return kindLabel(id, lang);
+  return null;
+}
+
 export interface DetailItem {
   key: string;
   /** The key's wording; null when it has none (the key is shown in <code>). */

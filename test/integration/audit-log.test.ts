@@ -122,6 +122,7 @@ describe('audit log search', () => {
     expect(html).toContain('<td data-action>登录失败</td>');
     const rules = unescapeHtml((await auditor.get('/audit?action=rule.change')).html);
     expect(rules).toContain('<td data-action>修改审核时限规则</td>');
+    expect(rules).toMatch(/时限规则\s*· 语音模板\s*<br><code>voice_template<\/code>/);
     expect(rules).toContain('<dt>修改前</dt><dd><dl class="details"><dt>规则</dt><dd>按工作分钟计</dd><dt>工作分钟</dt><dd>540</dd></dl></dd>');
     expect(rules).toContain('<dt>类型</dt><dd>语音模板</dd>');
     const en = new BackOfficeSession(app.url);

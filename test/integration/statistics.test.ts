@@ -245,7 +245,7 @@ describe('statistics', () => {
     expect(vt).toContain('data-col="decided">2<');
     const audio = /<tr data-kind="audio_file">(.*?)<\/tr>/s.exec(page.html)?.[1] ?? '';
     expect(audio).toContain('data-col="breached">1<');
-    expect(page.html).toContain('<tr data-day="2025-03-05"><th scope="row">2025-03-05</th><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td>');
+    expect(page.html).toContain('<tr data-day="2025-03-05"><th scope="row"><time datetime="2025-03-05">2025年3月5日</time></th><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td>');
     // Reviewers: Li Lei decided a (on time) and b's first round (late); the automatic check d.
     expect(page.html).toMatch(new RegExp(`data-reviewer="${reviewer.id}"><th scope="row">Li Lei</th><td class="num" data-col="decided">2<`));
     expect(page.html).toContain('<th scope="row">自动检查</th><td class="num" data-col="decided">1<');
@@ -267,7 +267,7 @@ describe('statistics', () => {
     const refused = await auditor.get(`/statistics?from=2025-01-01&to=2025-07-01&tenant=${encodeURIComponent('统计租户')}`);
     expect(refused.status).toBe(422);
     expect(refused.html).toMatch(/name="to" value="2025-07-01"[^>]*aria-invalid="true" aria-describedby="to-error"/);
-    expect(refused.html).toContain('<span class="field-error" id="to-error" role="alert">一次最多查询六个月：从该开始日期起，结束日期最晚为 2025-06-30</span>');
+    expect(refused.html).toContain('<span class="field-error" id="to-error" role="alert">一次最多查询六个月：从该开始日期起，结束日期最晚为 2025年6月30日</span>');
     expect(refused.html).toContain('name="from" value="2025-01-01"');
     expect(refused.html).toContain('value="统计租户"');
     expect(figure(refused.html, 'submitted')).toBeUndefined();
@@ -290,7 +290,9 @@ describe('statistics', () => {
     const backwards = await en.get('/statistics?from=2025-03-02&to=2025-03-01');
     expect(backwards.html).toContain('id="to-error" role="alert">The end must not be before the start</span>');
     const ok = await en.get(`/statistics?tenant=${encodeURIComponent('统计租户')}&${MARCH}`);
-    expect(ok.html).toContain('2025-03-01 to 2025-03-31');
+    expect(ok.html).toContain('1 Mar 2025 to 31 Mar 2025');
+    expect(ok.html).toContain('<time datetime="2025-03-05">5 Mar 2025</time>');
+    expect(ok.html).toContain('<title>5 Mar · Submitted: 1</title>');
     expect(ok.html).toContain('<th scope="row">Voice template</th>');
     expect(ok.html).toContain('<th scope="row">Automatic check</th>');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionLabel, detailItems, detailsText, objectHref, objectTypeLabel } from '../../../server/insight/labels.js';
 import { localIso } from '../../../server/insight/time.js';
+import { formatDay } from '../../../server/i18n/format.js';
 
 describe('audit wording', () => {
   it('when an action is worded, then its label is given in each language; an unworded one keeps its code beside a generic label', () => {
@@ -57,5 +58,12 @@ describe('audit wording', () => {
   it('when an instant is exported, then it is written in Beijing time with its offset', () => {
     expect(localIso(new Date('2026-11-25T19:15:42.500Z'), 'Asia/Shanghai')).toBe('2026-11-26T03:15:42+08:00');
     expect(localIso(new Date('2026-07-01T12:00:00Z'), 'America/New_York')).toBe('2026-07-01T08:00:00-04:00');
+  });
+
+  it('when a calendar day is shown, then it has one format per language, matching the times beside it, whatever the server’s zone', () => {
+    expect(formatDay('2025-03-05', 'zh-CN')).toBe('2025年3月5日');
+    expect(formatDay('2025-03-05', 'en')).toBe('5 Mar 2025');
+    expect(formatDay('2025-12-31', 'zh-CN', { year: false })).toBe('12月31日');
+    expect(formatDay('2025-01-01', 'en', { year: false })).toBe('1 Jan');
   });
 });
