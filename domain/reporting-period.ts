@@ -84,12 +84,13 @@ export function lastDays(today: string, days: number): DayRange {
 export type PeriodCheck = { ok: true; range: DayRange } | { ok: false; problems: PeriodProblem[] };
 
 /**
- * Checks a period as typed. Both ends are required when `required`; otherwise an empty pair
- * means "no period" (ok with range undefined is signalled by `fallback`).
+ * Checks a period as typed: both days real, the end not before the start, and (when `maxMonths`
+ * is set) not longer than that many months. Both ends left empty mean `fallback` when one is
+ * given; otherwise each end is reported missing.
  */
-export function checkPeriod(input: { from?: unknown; to?: unknown }, opts: { fallback: DayRange; maxMonths?: number | null }): PeriodCheck {
+export function checkPeriod(input: { from?: unknown; to?: unknown }, opts: { fallback?: DayRange; maxMonths?: number | null }): PeriodCheck {
   const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
-  if (blank(input.from) && blank(input.to)) return { ok: true, range: opts.fallback };
+  if (blank(input.from) && blank(input.to) && opts.fallback) return { ok: true, range: opts.fallback };
   const problems: PeriodProblem[] = [];
   const from = parseDay(input.from);
   const to = parseDay(input.to);

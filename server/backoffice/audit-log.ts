@@ -37,7 +37,7 @@ function checkForm(f: AuditForm, lang: Language): Checked {
   let period: DayRange | undefined;
   if (f.from || f.to) {
     // Any length of history may be searched: the id keyset keeps each page one index range.
-    const checked = checkPeriod({ from: f.from, to: f.to }, { fallback: { from: '', to: '' }, maxMonths: null });
+    const checked = checkPeriod({ from: f.from, to: f.to }, { maxMonths: null });
     if (!checked.ok) {
       const errors: Partial<Record<'from' | 'to', string>> = {};
       for (const p of checked.problems) errors[p.field] ??= translate(lang, `insight.problem.${p.code}`);

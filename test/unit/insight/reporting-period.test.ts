@@ -37,9 +37,16 @@ describe('reporting periods', () => {
     expect(checkPeriod({ from: '2020-01-01', to: '2026-12-31' }, { fallback, maxMonths: null }).ok).toBe(true);
   });
 
-  it('when both ends are empty, then the fallback period is used', () => {
+  it('when both ends are empty, then the fallback period is used, or, with none, both are reported missing', () => {
     expect(checkPeriod({ from: '', to: ' ' }, { fallback, maxMonths: 6 })).toEqual({ ok: true, range: fallback });
     expect(checkPeriod({}, { fallback, maxMonths: 6 })).toEqual({ ok: true, range: fallback });
+    expect(checkPeriod({ from: '', to: '' }, { maxMonths: null })).toEqual({
+      ok: false,
+      problems: [
+        { field: 'from', code: 'missing' },
+        { field: 'to', code: 'missing' },
+      ],
+    });
   });
 
   it('when one end is missing, malformed or the end comes first, then each field is named with its problem', () => {
