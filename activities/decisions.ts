@@ -55,7 +55,8 @@ export async function applyDecision(
         actorType: byStaff ? 'staff' : 'system',
         actorId: byStaff ? decision.decidedBy.id : null,
         actorName: decision.decidedBy.name,
-        data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText },
+        // The round's deadline as it stood at the decision: statistics judge "on time" by it after later rounds move the row on.
+        data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, dueAt: row.dueAt.toISOString() },
         dedupeKey: key,
         at: new Date(decision.decidedAt),
       })

@@ -171,7 +171,11 @@ export const reviewEvents = pgTable(
     dedupeKey: text('dedupe_key').unique(),
     at: ts('at').notNull().defaultNow(),
   },
-  (t) => [index('review_events_review_idx').on(t.reviewId, t.id)],
+  (t) => [
+    index('review_events_review_idx').on(t.reviewId, t.id),
+    // Statistics and the dashboard count events of a type within a period.
+    index('review_events_type_at_idx').on(t.type, t.at),
+  ],
 );
 
 export const voiceTemplates = pgTable(
@@ -264,7 +268,13 @@ export const auditLog = pgTable(
     details: jsonb('details').notNull().default({}),
     dedupeKey: text('dedupe_key').unique(),
   },
-  (t) => [index('audit_at_idx').on(t.at), index('audit_object_idx').on(t.objectType, t.objectId)],
+  (t) => [
+    index('audit_at_idx').on(t.at),
+    index('audit_object_idx').on(t.objectType, t.objectId),
+    // The audit page's searches, newest first: by action, and by actor as recorded.
+    index('audit_action_idx').on(t.action, t.id),
+    index('audit_actor_idx').on(sql`lower(${t.actorLabel})`, t.id),
+  ],
 );
 
 /** Remembers a tenant's Idempotency-Key so a retried submission returns the same review. */

@@ -22,3 +22,24 @@ export function formatTime(d: Date | string, lang: Language): string {
   }
   return f.format(new Date(d));
 }
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A calendar day written YYYY-MM-DD, in the style of formatTime: "2026年11月26日" / "26 Nov 2026";
+ * without the year ("11月26日" / "26 Nov") where the year is shown nearby.
+ */
+export function formatDay(day: string, lang: Language, opts: { year?: boolean } = {}): string {
+  const withYear = opts.year ?? true;
+  const key = `${lang}|${withYear}`;
+  let f = dayFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: 'UTC',
+      ...(withYear ? { year: 'numeric' } : {}),
+      month: lang === 'en' ? 'short' : 'long',
+      day: 'numeric',
+    });
+    dayFormats.set(key, f);
+  }
+  return f.format(new Date(`${day}T12:00:00Z`));
+}

@@ -22,6 +22,7 @@ import { bulkRouter } from './backoffice/bulk.js';
 import { rulesRouter } from './backoffice/rules.js';
 import { calendarRouter } from './backoffice/calendar.js';
 import { requireOwnPassword, staffRouter } from './backoffice/staff.js';
+import { insightRouter } from './backoffice/insight.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(rulesRouter(deps, csrf));
   app.use(calendarRouter(deps, csrf));
   app.use(staffRouter(deps, csrf));
+  app.use(insightRouter(deps, csrf));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

@@ -13,6 +13,7 @@ import { tenantPageMessages } from './messages/tenant-page.js';
 import { reviewPageMessages } from './messages/review-page.js';
 import { appsAudioMessages } from './messages/apps-audio.js';
 import { rulesMessages } from './messages/rules.js';
+import { insightMessages } from './messages/insight.js';
 import type { Messages } from './types.js';
 
 /**
@@ -34,6 +35,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   reviewPage: reviewPageMessages,
   appsAudio: appsAudioMessages,
   rules: rulesMessages,
+  insight: insightMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));
