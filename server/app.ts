@@ -27,6 +27,7 @@ import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
+import { pickLanguage, translate } from './i18n/index.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
 
@@ -165,7 +166,10 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     if (res.headersSent) return;
     // Errors from routes mounted before the cookie parser (the htmx file) get here too.
     if (req.cookies === undefined) parseCookies(req, res, () => undefined);
-    renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status, message }, status);
+    const lang = pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang, res.locals.staff?.language ?? 'zh-CN');
+    // Messages written for the reader (refusals, validation) stay; the others are worded by their kind.
+    const key = ERROR_KEYS[e?.code ?? ''] ?? ERROR_KEYS[String(status)];
+    renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status, message: key ? translate(lang, key) : message }, status);
   };
   app.use(pageErrors);
   // Whatever the error page itself trips over: a plain answer, never Express's default page with its stack trace.
@@ -180,6 +184,18 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(lastResort);
   return app;
 }
+
+/** Error pages whose wording comes from their code or status rather than from the error's own text. */
+const ERROR_KEYS: Record<string, string> = {
+  review_service_unavailable: 'review.serviceUnavailable',
+  '400': 'error.badRequest',
+  '401': 'error.unauthorized',
+  '403': 'error.forbidden',
+  '404': 'error.notFound',
+  '413': 'error.tooLarge',
+  '500': 'error.internal',
+  '503': 'error.unavailable',
+};
 
 function refuseApiInput(problems: InputProblem[]): never {
   throw apiInputError(problems);

@@ -26,6 +26,10 @@ describe('worker killed during a decision', () => {
     const submitted = await app.api(tenant, 'POST', '/voice-templates', validTemplate({ name: '崩溃测试' }));
     expect(submitted.status).toBe(201);
     const reviewId: string = submitted.body.id;
+    // The template's automatic check writes to the timeline: let it finish before the row is held.
+    await expect
+      .poll(async () => (await app.database.db.select().from(reviewEvents).where(and(eq(reviewEvents.reviewId, reviewId), eq(reviewEvents.type, 'precheck_passed')))).length, { timeout: 30_000 })
+      .toBe(1);
 
     await app.worker.stop();
     const worker = await spawnWorkerProcess({ DATABASE_URL: app.databaseUrl, TEMPORAL_TASK_QUEUE: app.taskQueue });

@@ -25,6 +25,10 @@ export async function spawnWorkerProcess(env: Record<string, string>): Promise<C
     };
     proc.stdout?.on('data', onData);
     proc.stderr?.on('data', onData);
+    if (process.env.TEST_WORKER_OUTPUT) {
+      proc.stdout?.on('data', (c: Buffer) => process.stderr.write(`[worker] ${c.toString()}`));
+      proc.stderr?.on('data', (c: Buffer) => process.stderr.write(`[worker] ${c.toString()}`));
+    }
     proc.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
   });
   return proc;
