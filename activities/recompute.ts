@@ -25,6 +25,14 @@
  *   the same idempotent writers the workflow uses, so the event and the staff notice happen once,
  *   whoever gets there first. Breached is final: the breach was recorded and the round's workflow
  *   stopped watching, so a later deadline does not un-breach it.
+ * - Stages after the review: an order in provisioning (status 'provisioning') has a deadline of
+ *   its own, counted from when the stage began (reviews.stage_started_at, the approval) under
+ *   the kind's fulfilment rule (deadline_rules `<kind>:fulfilment`, default from its
+ *   definition). Such rows are recomputed in the same passes, after the pending ones of a page,
+ *   with that rule and that starting point; the rest (versions, SLA moves, signals to the same
+ *   workflow, whose provisioning stage listens for deadlineChanged) is as for review rounds. A
+ *   change of the review rule leaves provisioning deadlines as they are (recomputed to the same
+ *   instants), and a change of the fulfilment rule leaves review deadlines alone.
  */
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
@@ -34,12 +42,12 @@ import { findReview, type ReviewRow } from '../db/reviews.js';
 import { currentRulesVersion, currentVersions } from '../db/rules-version.js';
 import { deadlineRules, reviews } from '../db/schema.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
-import { REVIEW_KINDS, type SlaState } from '../domain/review.js';
-import { AT_RISK_SHARE, DEFAULT_DEADLINE_RULES } from '../domain/rules.js';
+import { REVIEW_KINDS, type ReviewKind, type SlaState } from '../domain/review.js';
+import { AT_RISK_SHARE, DEFAULT_DEADLINE_RULES, DEFAULT_FULFILMENT_RULES, deadlineRuleKey } from '../domain/rules.js';
 import { atRiskAt, computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
 import { deadlineChangedSignal, type Deadline } from '../workflows/messages.js';
-import { markAtRisk, markDeadlineReached } from './deadlines.js';
+import { markAtRisk, markDeadlineReached, markStageSla } from './deadlines.js';
 
 export interface RecomputePageArgs {
   /** Bring pending rows up to (at least) this rules version. */
@@ -95,6 +103,7 @@ const SLA_RANK: Record<SlaState, number> = { on_track: 0, at_risk: 1, breached: 
 
 interface DeadlineContext {
   version: number;
+  /** By deadlineRuleKey: the kind for its review, `<kind>:fulfilment` for the stage after. */
   rules: Map<string, DeadlineRule>;
   calendar: WorkingCalendar;
 }
@@ -108,6 +117,7 @@ async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext
   const version = await currentRulesVersion(db);
   const rules = new Map<string, DeadlineRule>();
   for (const kind of REVIEW_KINDS) rules.set(kind, DEFAULT_DEADLINE_RULES[kind]);
+  for (const [kind, rule] of Object.entries(DEFAULT_FULFILMENT_RULES)) rules.set(deadlineRuleKey(kind as ReviewKind, 'fulfilment'), rule);
   for (const row of await db.select().from(deadlineRules)) {
     try {
       rules.set(row.kind, validateDeadlineRule(row.rule));
@@ -131,8 +141,13 @@ async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext
   return { version, rules, calendar };
 }
 
+/** The statuses whose deadlines run: a review round, and the provisioning stage after approval. */
+const OPEN_STATUSES = ['pending', 'provisioning'] as const;
+type OpenStatus = (typeof OPEN_STATUSES)[number];
+
 interface PlannedRow {
   id: string;
+  status: OpenStatus;
   round: number;
   workflowId: string;
   oldVersion: number;
@@ -164,10 +179,13 @@ function nextInstant(state: SlaState, dueAt: number, atRisk: number | null): num
   return null;
 }
 
-type PageRow = Pick<ReviewRow, 'id' | 'kind' | 'round' | 'submittedAt' | 'dueAt' | 'atRiskAt' | 'dueRule' | 'slaState' | 'deadlineVersion' | 'workflowId'>;
+type PageRow = Pick<ReviewRow, 'id' | 'kind' | 'status' | 'round' | 'submittedAt' | 'stageStartedAt' | 'dueAt' | 'atRiskAt' | 'dueRule' | 'slaState' | 'deadlineVersion' | 'workflowId'>;
 
 function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, log?: Logger): PlannedRow | null {
-  let rule = ctx.rules.get(row.kind);
+  const provisioning = row.status === 'provisioning';
+  let rule = ctx.rules.get(deadlineRuleKey(row.kind as ReviewKind, provisioning ? 'fulfilment' : 'review'));
+  // A stage's deadline counts from when the stage began; a review round's from its submission.
+  const from = provisioning ? (row.stageStartedAt ?? row.submittedAt) : row.submittedAt;
   try {
     rule ??= validateDeadlineRule(row.dueRule);
   } catch {
@@ -180,8 +198,8 @@ function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, l
   let dueAt: Date;
   let riskAt: Date;
   try {
-    dueAt = computeDueAt(row.submittedAt, rule, ctx.calendar);
-    riskAt = atRiskAt(row.submittedAt, dueAt, AT_RISK_SHARE, ctx.calendar);
+    dueAt = computeDueAt(from, rule, ctx.calendar);
+    riskAt = atRiskAt(from, dueAt, AT_RISK_SHARE, ctx.calendar);
   } catch (err) {
     log?.error({ err, reviewId: row.id }, 'cannot compute this review deadline; keeping it');
     return null;
@@ -206,6 +224,7 @@ function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, l
   const defer = earlier && forward === null && !maybeUnsignalled && after !== null && after - now > SIGNAL_HORIZON_MS;
   return {
     id: row.id,
+    status: provisioning ? 'provisioning' : 'pending',
     round: row.round,
     workflowId: row.workflowId,
     oldVersion: row.deadlineVersion,
@@ -251,30 +270,38 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
   const ctx = await loadDeadlineContext(deps);
   const label = Math.max(args.targetVersion, ctx.version);
   const limit = Math.max(1, Math.floor(args.limit));
-  const rows: PageRow[] = await db
-    .select({
-      id: reviews.id,
-      kind: reviews.kind,
-      round: reviews.round,
-      submittedAt: reviews.submittedAt,
-      dueAt: reviews.dueAt,
-      atRiskAt: reviews.atRiskAt,
-      dueRule: reviews.dueRule,
-      slaState: reviews.slaState,
-      deadlineVersion: reviews.deadlineVersion,
-      workflowId: reviews.workflowId,
-    })
-    .from(reviews)
-    .where(
-      and(
-        eq(reviews.status, 'pending'),
-        filter.force ? lte(reviews.rulesVersion, label) : lt(reviews.rulesVersion, label),
-        filter.onlyId ? eq(reviews.id, filter.onlyId) : undefined,
-      ),
-    )
-    // The index is (status, rules_version, id): this order reads it in place and stops at the limit.
-    .orderBy(asc(reviews.rulesVersion), asc(reviews.id))
-    .limit(limit);
+  const readStatus = (status: OpenStatus, n: number): Promise<PageRow[]> =>
+    db
+      .select({
+        id: reviews.id,
+        kind: reviews.kind,
+        status: reviews.status,
+        round: reviews.round,
+        submittedAt: reviews.submittedAt,
+        stageStartedAt: reviews.stageStartedAt,
+        dueAt: reviews.dueAt,
+        atRiskAt: reviews.atRiskAt,
+        dueRule: reviews.dueRule,
+        slaState: reviews.slaState,
+        deadlineVersion: reviews.deadlineVersion,
+        workflowId: reviews.workflowId,
+      })
+      .from(reviews)
+      .where(
+        and(
+          eq(reviews.status, status),
+          filter.force ? lte(reviews.rulesVersion, label) : lt(reviews.rulesVersion, label),
+          filter.onlyId ? eq(reviews.id, filter.onlyId) : undefined,
+        ),
+      )
+      // The index is (status, rules_version, id): this order reads it in place and stops at the limit.
+      .orderBy(asc(reviews.rulesVersion), asc(reviews.id))
+      .limit(n);
+  // One status at a time, each an index range: pending rounds first, then stages in provisioning.
+  const rows: PageRow[] = [];
+  for (const status of OPEN_STATUSES) {
+    if (rows.length < limit) rows.push(...(await readStatus(status, limit - rows.length)));
+  }
   lap('read');
 
   const now = (deps.now?.() ?? new Date()).getTime();
@@ -303,6 +330,7 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
       from jsonb_to_recordset(${JSON.stringify(
         planned.map((p) => ({
           id: p.id,
+          status: p.status,
           round: p.round,
           old_version: p.oldVersion,
           due_at: p.dueAt.toISOString(),
@@ -313,9 +341,9 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
           hold: p.hold,
           signal_by: p.signalBy?.toISOString() ?? null,
         })),
-      )}::jsonb) as n(id uuid, round int, old_version int, due_at timestamptz, at_risk_at timestamptz, due_rule jsonb, sla_state text, moved bool, hold bool, signal_by timestamptz)
+      )}::jsonb) as n(id uuid, status text, round int, old_version int, due_at timestamptz, at_risk_at timestamptz, due_rule jsonb, sla_state text, moved bool, hold bool, signal_by timestamptz)
       where r.id = n.id
-        and r.status = 'pending'
+        and r.status = n.status
         and r.round = n.round
         and r.deadline_version = n.old_version
         and r.rules_version ${filter.force ? sql`<=` : sql`<`} ${label}::int
@@ -337,7 +365,8 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
   for (const p of held) {
     if (!p.forward) continue;
     const args = { reviewId: p.id, round: p.round, dueAt: p.dueAt.toISOString() };
-    if (p.forward === 'at_risk') await markAtRisk(db, args);
+    if (p.status === 'provisioning') await markStageSla(db, { ...args, to: p.forward, stage: 'fulfilment' });
+    else if (p.forward === 'at_risk') await markAtRisk(db, args);
     else await markDeadlineReached(db, args);
   }
   lap('sla');

@@ -5,7 +5,7 @@ import type { Language } from '../domain/labels.js';
 import { beijingTime, noticeRenderer } from './notices.js';
 import type { ReviewRow } from '../db/reviews.js';
 
-export type StaffEvent = 'review.at_risk' | 'review.breached' | 'review.reminded' | 'reminder.escalated';
+export type StaffEvent = 'review.at_risk' | 'review.breached' | 'review.reminded' | 'reminder.escalated' | 'provisioning.at_risk' | 'provisioning.breached';
 export type Audience = 'assignee_or_reviewers' | 'supervisors';
 
 /**

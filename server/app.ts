@@ -18,6 +18,7 @@ import { devSinksRouter } from './backoffice/dev-sinks.js';
 import { templatesRouter } from './backoffice/templates.js';
 import { tenantsRouter } from './backoffice/tenants.js';
 import { filesRouter } from './backoffice/files.js';
+import { numbersRouter } from './backoffice/numbers.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(templatesRouter(deps, csrf));
   app.use(tenantsRouter(deps, csrf));
   app.use(filesRouter(deps));
+  app.use(numbersRouter(deps, csrf));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

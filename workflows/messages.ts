@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CityProgress } from '../domain/numbers.js';
 import type { Actor, Decision, DecisionOutcome, SlaState } from '../domain/review.js';
 import type { DeadlineRule } from '../domain/working-time.js';
 
@@ -40,6 +41,8 @@ export interface RoundState {
   reminders?: { count: number; lastAt: string | null; open: OpenReminder[] };
   /** Which stage of the lifecycle the submission is in. */
   stage?: 'precheck' | 'review' | 'fulfilment';
+  /** The provisioning stage after approval, once it has begun. */
+  fulfilment?: { cities: CityProgress[]; complete: boolean; sla: SlaState; deadline: Deadline };
 }
 
 /** The tenant's reminder as the server accepted it; the limits travel with it so the validator can settle races. */

@@ -1,5 +1,7 @@
 import type { ReviewKind } from '../../domain/review.js';
 import { enterpriseQualificationStore } from './enterprise-qualification.js';
+import { numberOrderStore } from './number-order.js';
+import { numberUnsubscribeStore } from './number-unsubscribe.js';
 import { serviceActivationStore } from './service-activation.js';
 import type { SubjectStore } from './store.js';
 import { voiceTemplateStore } from './voice-template.js';
@@ -9,6 +11,8 @@ export const SUBJECT_STORES: Partial<Record<ReviewKind, SubjectStore>> = {
   service_activation: serviceActivationStore,
   enterprise_qualification: enterpriseQualificationStore,
   voice_template: voiceTemplateStore,
+  number_order: numberOrderStore,
+  number_unsubscribe: numberUnsubscribeStore,
 };
 
 export function storeOf(kind: ReviewKind): SubjectStore {

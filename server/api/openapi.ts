@@ -3,6 +3,7 @@ import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
 import { NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 import { BUSINESS_TYPES, SERVICE_STATES } from '../../domain/business-types.js';
+import { numbersPaths } from './numbers-openapi.js';
 
 const error = {
   type: 'object',
@@ -173,6 +174,7 @@ export const openApiDocument = {
   },
   paths: {
     ...kindPaths(),
+    ...numbersPaths,
     '/reviews/{id}/reminders': {
       post: {
         summary: 'Remind (催审) a pending review',

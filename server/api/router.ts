@@ -16,6 +16,7 @@ import { jsonBody } from './body.js';
 import { kindRoutes, subjectAnswer } from './kind-routes.js';
 import { apiLanguage } from './language.js';
 import { openApiDocument } from './openapi.js';
+import { numbersApi } from './numbers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,6 +35,7 @@ export function apiRouter(deps: AppDeps): Router {
   });
   r.use(requireTenant(deps));
   r.use(kindRoutes(deps));
+  r.use(numbersApi(deps));
   r.use(jsonBody);
 
   const view = (row: Parameters<typeof subjectAnswer>[1], lang: 'zh-CN' | 'en' = 'en') => subjectAnswer(deps, row, lang);

@@ -22,43 +22,52 @@ import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const explain = async (deps: AppDeps, review: { submittedAt: Date; stageStartedAt: Date | null; dueRule: unknown }, lang: 'zh-CN' | 'en') => {
+  const cal = await deps.calendar();
+  // A stage after the review (provisioning) counts its deadline from when it began.
+  return explainDueAt(review.stageStartedAt ?? review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]);
+};
+
+export type PageMessage = { kind: 'ok' | 'error'; text: string };
+
+/**
+ * Everything the review page shows. `subjectForm` is what a form in the kind's partial showed
+ * when it was refused (the text as typed, what is wrong), handed to the partial as `form`.
+ */
+export async function reviewPageData(deps: AppDeps, req: Request, res: Response, id: string, message?: PageMessage, subjectForm?: object) {
+  if (!UUID.test(id)) throw notFound('review');
+  const review = await findReviewForStaff(deps.db, id);
+  if (!review) throw notFound('review');
+  const staff = staffOf(res);
+  const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+  const kind = review.kind as ReviewKind;
+  const [events, files, tenantContacts] = await Promise.all([
+    listReviewEvents(deps.db, id),
+    filesOfSubject(deps.db, kind, review.subjectId),
+    listContacts(deps.db, review.tenantId),
+  ]);
+  const subject = await storeOf(kind).staffView(deps, review, files);
+  return {
+    title: review.title,
+    review,
+    subject: subjectForm ? { ...subject, form: subjectForm } : subject,
+    subjectPartial: `subjects/${kind}`,
+    events: events.reverse(),
+    explanation: await explain(deps, review, lang),
+    reasons: rejectionReasonsFor(review.kind as ReviewKind).map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText })),
+    canAct: canDecide(staff.role) && review.status === 'pending',
+    canNotify: canDecide(staff.role),
+    contacts: tenantContacts,
+    readOnly: !canDecide(staff.role),
+    claimable: canDecide(staff.role) && review.status === 'pending' && review.assigneeId !== staff.id,
+    token: randomBytes(18).toString('base64url'),
+    message,
+  };
+}
+
 export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
-
-  const explain = async (review: { submittedAt: Date; dueRule: unknown }, lang: 'zh-CN' | 'en') => {
-    const cal = await deps.calendar();
-    return explainDueAt(review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]);
-  };
-
-  async function pageData(req: Request, res: Response, id: string, message?: { kind: 'ok' | 'error'; text: string }) {
-    if (!UUID.test(id)) throw notFound('review');
-    const review = await findReviewForStaff(deps.db, id);
-    if (!review) throw notFound('review');
-    const staff = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
-    const kind = review.kind as ReviewKind;
-    const [events, files, tenantContacts] = await Promise.all([
-      listReviewEvents(deps.db, id),
-      filesOfSubject(deps.db, kind, review.subjectId),
-      listContacts(deps.db, review.tenantId),
-    ]);
-    return {
-      title: review.title,
-      review,
-      subject: await storeOf(kind).staffView(deps, review, files),
-      subjectPartial: `subjects/${kind}`,
-      events: events.reverse(),
-      explanation: await explain(review, lang),
-      reasons: rejectionReasonsFor(review.kind as ReviewKind).map((x) => ({ code: x.code, text: x.text[lang], requiresText: x.requiresText })),
-      canAct: canDecide(staff.role) && review.status === 'pending',
-      canNotify: canDecide(staff.role),
-      contacts: tenantContacts,
-      readOnly: !canDecide(staff.role),
-      claimable: canDecide(staff.role) && review.status === 'pending' && review.assigneeId !== staff.id,
-      token: randomBytes(18).toString('base64url'),
-      message,
-    };
-  }
+  const pageData = (req: Request, res: Response, id: string, message?: PageMessage) => reviewPageData(deps, req, res, id, message);
 
   r.get('/reviews/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
     renderPage(req, res, csrf, 'review', 'review-panel', await pageData(req, res, req.params.id));

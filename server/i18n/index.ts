@@ -6,6 +6,7 @@ import { devSinkMessages } from './messages/dev-sinks.js';
 import { securityMessages } from './messages/security.js';
 import { errorMessages } from './messages/errors.js';
 import { serviceMessages } from './messages/services.js';
+import { numberMessages } from './messages/numbers.js';
 import type { Messages } from './types.js';
 
 /**
@@ -20,6 +21,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   devSinks: devSinkMessages,
   errors: errorMessages,
   services: serviceMessages,
+  numbers: numberMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

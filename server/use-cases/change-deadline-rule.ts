@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { bumpRulesVersion, currentRulesVersion } from '../../db/rules-version.js';
 import { deadlineRules } from '../../db/schema.js';
 import { REVIEW_KINDS, type Actor, type ReviewKind } from '../../domain/review.js';
-import { DEFAULT_DEADLINE_RULES } from '../../domain/rules.js';
+import { deadlineRuleKey, defaultDeadlineRule, type DeadlineStage } from '../../domain/rules.js';
 import { validateDeadlineRule, WorkingTimeError, type DeadlineRule } from '../../domain/working-time.js';
 import type { Logger } from '../../runtime/logger.js';
 import { forbidden, HttpError, validationFailed } from '../errors.js';
@@ -20,6 +20,7 @@ export interface RuleChangeDeps {
 
 export interface RuleChangeResult {
   kind: ReviewKind;
+  stage: DeadlineStage;
   before: DeadlineRule;
   after: DeadlineRule;
   /** The rules version open deadlines are being brought up to. */
@@ -54,13 +55,19 @@ export async function askForRecompute(deps: RuleChangeDeps, reason: string, vers
 }
 
 /**
- * An admin sets the deadline rule of one review kind. The rule, the rules version and the audit
- * row commit together; then every open review's deadline is recomputed under it.
+ * An admin sets the deadline rule of one review kind, or of the stage after its review
+ * (`fulfilment`: an order's provisioning). The rule, the rules version and the audit row commit
+ * together; then every open deadline is recomputed under it.
  */
-export async function changeDeadlineRule(deps: RuleChangeDeps, actor: Actor, kind: unknown, rule: unknown): Promise<RuleChangeResult> {
+export async function changeDeadlineRule(deps: RuleChangeDeps, actor: Actor, kind: unknown, rule: unknown, stage: unknown = 'review'): Promise<RuleChangeResult> {
   requireAdmin(actor, 'deadline rules');
   const parsedKind = z.enum(REVIEW_KINDS).safeParse(kind);
   if (!parsedKind.success) throw validationFailed(parsedKind.error, 'en', ['kind']);
+  const parsedStage = z.enum(['review', 'fulfilment']).safeParse(stage);
+  if (!parsedStage.success) throw validationFailed(parsedStage.error, 'en', ['stage']);
+  const st = parsedStage.data;
+  const fallback = defaultDeadlineRule(parsedKind.data, st);
+  if (!fallback) throw new HttpError(422, 'validation_failed', `invalid input: stage: ${parsedKind.data} has no ${st} stage with a deadline`, [{ path: 'stage', message: `${parsedKind.data} has no ${st} stage with a deadline` }]);
   let after: DeadlineRule;
   try {
     after = validateDeadlineRule(rule);
@@ -69,18 +76,19 @@ export async function changeDeadlineRule(deps: RuleChangeDeps, actor: Actor, kin
     throw err;
   }
   const k = parsedKind.data;
+  const key = deadlineRuleKey(k, st);
 
   const result = await deps.db.transaction(async (tx) => {
-    // Serialises changes of this kind's rule, so `before` in the audit is what this change replaced.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`deadline_rule:${k}`}))`);
-    const [stored] = await tx.select().from(deadlineRules).where(eq(deadlineRules.kind, k));
-    const before = stored ? validateDeadlineRule(stored.rule) : DEFAULT_DEADLINE_RULES[k];
+    // Serialises changes of this rule, so `before` in the audit is what this change replaced.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`deadline_rule:${key}`}))`);
+    const [stored] = await tx.select().from(deadlineRules).where(eq(deadlineRules.kind, key));
+    const before = stored ? validateDeadlineRule(stored.rule) : fallback;
     if (JSON.stringify(before) === JSON.stringify(after)) {
       return { before, rulesVersion: await currentRulesVersion(tx), changed: false };
     }
     await tx
       .insert(deadlineRules)
-      .values({ kind: k, rule: after, updatedBy: actor.id })
+      .values({ kind: key, rule: after, updatedBy: actor.id })
       .onConflictDoUpdate({ target: deadlineRules.kind, set: { rule: after, updatedBy: actor.id, updatedAt: sql`now()` } });
     const rulesVersion = await bumpRulesVersion(tx);
     await appendAudit(tx, {
@@ -89,13 +97,13 @@ export async function changeDeadlineRule(deps: RuleChangeDeps, actor: Actor, kin
       actorLabel: actor.name,
       action: 'rule.change',
       objectType: 'deadline_rule',
-      objectId: k,
-      details: { kind: k, before, after, rulesVersion },
+      objectId: key,
+      details: { kind: k, ...(st === 'review' ? {} : { stage: st }), before, after, rulesVersion },
     });
     return { before, rulesVersion, changed: true };
   });
 
   // Unchanged: still ask (cheap), so repeating a change whose request failed retries it.
-  await askForRecompute(deps, `rule ${k}`, result.rulesVersion);
-  return { kind: k, before: result.before, after, rulesVersion: result.rulesVersion, changed: result.changed };
+  await askForRecompute(deps, `rule ${key}`, result.rulesVersion);
+  return { kind: k, stage: st, before: result.before, after, rulesVersion: result.rulesVersion, changed: result.changed };
 }

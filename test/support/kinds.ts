@@ -1,6 +1,7 @@
 import type { ReviewKind } from '../../domain/review.js';
 import { form, jpgFile } from './files.js';
 import { residentIdNumber, unifiedSocialCreditCode } from './identity.js';
+import { approvedEnterprise, orderBody, tenantApp } from './numbers.js';
 import type { TestApp, TestTenant } from './test-app.js';
 
 export const HANDLER_ID = residentIdNumber();
@@ -54,4 +55,5 @@ export const SUBMISSIONS: Partial<Record<ReviewKind, { path: string; body: (app:
   },
   service_activation: { path: '/service-activations', body: async () => validActivation() },
   enterprise_qualification: { path: '/enterprises', body: async () => enterpriseForm() },
+  number_order: { path: '/number-orders', body: async (app, t) => orderBody(await approvedEnterprise(app, t.tenant.id), await tenantApp(app, t.tenant.id)) },
 };
