@@ -95,13 +95,17 @@ async function* storedZip(zip: yauzl.ZipFile, parts: Part[]): AsyncGenerator<Buf
     yield localHeader(part.name, entry.crc32, entry.uncompressedSize);
     const stream = await zip.openReadStreamPromise(entry);
     let size = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        stream.destroy();
-        throw new SpreadsheetRefused({ code: 'part_too_large', part: entry.fileName, bytes: size, max: limit });
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limit) throw new SpreadsheetRefused({ code: 'part_too_large', part: entry.fileName, bytes: size, max: limit });
+        yield chunk;
       }
-      yield chunk;
+    } catch (err) {
+      stream.destroy();
+      if (err instanceof SpreadsheetRefused) throw err;
+      // yauzl stops a part that unpacks to more (or less) than the directory says: a damaged or crafted file.
+      throw new SpreadsheetRefused({ code: 'not_a_workbook', detail: `${entry.fileName} does not unpack to the size the zip's directory gives (${err instanceof Error ? err.message : String(err)})` });
     }
   }
   // An end record (no central directory: the reader goes through the entries in order) tells it the zip is whole.

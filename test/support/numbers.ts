@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { apps, enterprises, numbers } from '../../db/schema.js';
+import { zipFile } from './files.js';
 import type { TestApp } from './test-app.js';
 
 /**
@@ -86,6 +87,45 @@ export async function readXlsx(content: ArrayBuffer | Buffer): Promise<unknown[]
   await wb.xlsx.load(content as ArrayBuffer);
   const ws = wb.worksheets[0]!;
   const rows: unknown[][] = [];
-  ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  // An empty cell at a row's end is no cell at all: read as '' up to the widest row.
+  ws.eachRow((row) => rows.push(Array.from({ length: ws.columnCount }, (_, i) => (row.values as unknown[])[i + 1] ?? '')));
   return rows;
+}
+
+const CONTENT_TYPES_XML =
+  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>';
+const WORKBOOK_XML =
+  '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>';
+const WORKBOOK_RELS_XML =
+  '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>';
+
+/**
+ * An .xlsx made by hand around a given sheet XML (a workbook by its content), for sheets no
+ * spreadsheet program writes: a part that unpacks to hundreds of megabytes, a directory that
+ * lies about a part's size (`declareSheetSize`).
+ */
+export function handMadeXlsx(sheetXml: Buffer, opts: { declareSheetSize?: number } = {}): Buffer {
+  const zip = zipFile({ '[Content_Types].xml': CONTENT_TYPES_XML, 'xl/workbook.xml': WORKBOOK_XML, 'xl/_rels/workbook.xml.rels': WORKBOOK_RELS_XML, 'xl/worksheets/sheet1.xml': sheetXml });
+  if (opts.declareSheetSize !== undefined) {
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    const signature = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+    for (let at = zip.indexOf(signature); at >= 0; at = zip.indexOf(signature, at + 4)) {
+      if (zip.subarray(at + 46, at + 46 + zip.readUInt16LE(at + 28)).equals(name)) zip.writeUInt32LE(opts.declareSheetSize, at + 24);
+    }
+  }
+  return zip;
+}
+
+export const sheetXml = (rowsXml: Buffer | string) =>
+  Buffer.concat([Buffer.from('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'), Buffer.from(rowsXml), Buffer.from('</sheetData></worksheet>')]);
+
+/** A sheet of `count` rows, each an inline-string number in column A, built without a spreadsheet library. */
+export function manyRowsXml(count: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let start = 1; start <= count; start += 50_000) {
+    let chunk = '';
+    for (let r = start; r < Math.min(start + 50_000, count + 1); r++) chunk += `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>010${String(20_000_000 + (r % 70_000_000))}</t></is></c></row>`;
+    parts.push(Buffer.from(chunk));
+  }
+  return sheetXml(Buffer.concat(parts));
 }
