@@ -34,8 +34,8 @@ describe('reading the first column of an xlsx', () => {
     const list = wb.addWorksheet('list');
     list.addRow(['号码']);
     list.addRow(['010-12345678']);
-    list.orderNo = 0;
-    notes.orderNo = 1;
+    Object.assign(list, { orderNo: 0 });
+    Object.assign(notes, { orderNo: 1 });
     // exceljs writes sheets in tab order by orderNo: 'list' becomes the first tab while its part is sheet2.xml.
     (wb as unknown as { _worksheets: unknown[] })._worksheets = [undefined, list, notes];
     const entries = await readFirstColumn(await file('tabs.xlsx', wb), 10);
