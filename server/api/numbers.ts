@@ -48,16 +48,22 @@ export function numbersApi(deps: AppDeps): Router {
     }
     res.status(200).type(CONTENT_TYPES.xlsx).attachment(`${batch.id}-results.xlsx`);
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false, useStyles: false });
-    const sheet = workbook.addWorksheet('results');
-    sheet.addRow(['number', 'outcome', 'reason']).commit();
-    for (let after = 0; ; ) {
-      const page = await listBatchNumbers(deps.db, batch.id, 'all', after, 2000);
-      for (const row of page) sheet.addRow([row.number ?? row.text, row.outcome, reasonText(row, lang)]).commit();
-      if (page.length < 2000) break;
-      after = page[page.length - 1]!.position;
+    try {
+      const sheet = workbook.addWorksheet('results');
+      sheet.addRow(['number', 'outcome', 'reason']).commit();
+      for (let after = 0; ; ) {
+        const page = await listBatchNumbers(deps.db, batch.id, 'all', after, 2000);
+        for (const row of page) sheet.addRow([row.number ?? row.text, row.outcome, reasonText(row, lang)]).commit();
+        if (page.length < 2000) break;
+        after = page[page.length - 1]!.position;
+      }
+      sheet.commit();
+      await workbook.commit();
+    } catch (err) {
+      // The sheet was already under way: no error answer can follow it, so the download is cut short instead.
+      deps.log.warn({ err, batchId: batch.id }, 'results download failed part-way');
+      res.destroy();
     }
-    sheet.commit();
-    await workbook.commit();
   });
   return r;
 }

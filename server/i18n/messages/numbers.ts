@@ -4,6 +4,8 @@ import type { Messages } from '../types.js';
 export const numberMessages = {
   'numbers.enterprise': { 'zh-CN': '企业', en: 'Enterprise' },
   'numbers.app': { 'zh-CN': '应用', en: 'App' },
+  'numbers.appStatus.normal': { 'zh-CN': '正常', en: 'Normal' },
+  'numbers.appStatus.disabled': { 'zh-CN': '已停用', en: 'Disabled' },
   'numbers.contact': { 'zh-CN': '业务联系人', en: 'Business contact' },
   'numbers.city': { 'zh-CN': '城市', en: 'City' },
   'numbers.ordered': { 'zh-CN': '订购数量', en: 'Ordered' },
