@@ -4,10 +4,20 @@ import { reviewEvents, reviews } from '../db/schema.js';
 import type { Deadline } from '../workflows/messages.js';
 import { queueStaffNotices } from './staff-notices.js';
 
+/** Which stage's deadline passed a mark: the review round, or the fulfilment after approval (provisioning). */
+export type SlaStage = 'review' | 'fulfilment';
+
+const STAGE_STATUS: Record<SlaStage, string> = { review: 'pending', fulfilment: 'provisioning' };
+const STAGE_NOTICES = {
+  review: { at_risk: 'review.at_risk', breached: 'review.breached' },
+  fulfilment: { at_risk: 'provisioning.at_risk', breached: 'provisioning.breached' },
+} as const;
+
 async function recordSlaChange(
   db: Db,
   args: { reviewId: string; round: number; dueAt: string },
   to: 'at_risk' | 'breached',
+  stage: SlaStage = 'review',
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
@@ -17,23 +27,23 @@ async function recordSlaChange(
         and(
           eq(reviews.id, args.reviewId),
           eq(reviews.round, args.round),
-          eq(reviews.status, 'pending'),
+          eq(reviews.status, STAGE_STATUS[stage]),
           // Never step back from breached to at risk.
           to === 'at_risk' ? eq(reviews.slaState, 'on_track') : sql`true`,
         ),
       )
       .returning();
     if (!row) return;
-    const key = `${args.reviewId}:${args.round}:${to === 'at_risk' ? 'at_risk' : 'breached'}`;
+    const key = `${args.reviewId}:${args.round}:${stage === 'review' ? '' : 'fulfilment:'}${to === 'at_risk' ? 'at_risk' : 'breached'}`;
     const inserted = await tx
       .insert(reviewEvents)
-      .values({ reviewId: args.reviewId, round: args.round, type: to, actorType: 'system', data: { dueAt: args.dueAt }, dedupeKey: key })
+      .values({ reviewId: args.reviewId, round: args.round, type: stage === 'review' ? to : `fulfilment_${to}`, actorType: 'system', data: { dueAt: args.dueAt }, dedupeKey: key })
       .onConflictDoNothing({ target: reviewEvents.dedupeKey })
       .returning({ id: reviewEvents.id });
     // A round hears about each SLA step once, even if a recompute moves it back and forth.
     if (inserted.length === 0) return;
-    if (to === 'at_risk') await queueStaffNotices(tx, row, 'review.at_risk', 'assignee_or_reviewers', key, { due: args.dueAt });
-    else await queueStaffNotices(tx, row, 'review.breached', 'supervisors', key, { due: args.dueAt });
+    if (to === 'at_risk') await queueStaffNotices(tx, row, STAGE_NOTICES[stage].at_risk, 'assignee_or_reviewers', key, { due: args.dueAt });
+    else await queueStaffNotices(tx, row, STAGE_NOTICES[stage].breached, 'supervisors', key, { due: args.dueAt });
   });
 }
 
@@ -42,6 +52,10 @@ export const markAtRisk = (db: Db, args: { reviewId: string; round: number; dueA
 
 /** The round passed its deadline undecided: record it and tell the supervisors. Idempotent. */
 export const markDeadlineReached = (db: Db, args: { reviewId: string; round: number; dueAt: string }) => recordSlaChange(db, args, 'breached');
+
+/** A stage after the review (provisioning) passed its at-risk share or its deadline: recorded once, staff told. */
+export const markStageSla = (db: Db, args: { reviewId: string; round: number; dueAt: string; to: 'at_risk' | 'breached'; stage: SlaStage }) =>
+  recordSlaChange(db, args, args.to, args.stage);
 
 /** The round's deadline as last recomputed, or null when the round is no longer current. */
 export async function readDeadline(db: Db, args: { reviewId: string; round: number }): Promise<Deadline | null> {

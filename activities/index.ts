@@ -10,6 +10,8 @@ import * as delivery from './delivery.js';
 import * as recompute from './recompute.js';
 import { precheckSubmission } from './precheck.js';
 import { decideBulkChunk } from './bulk.js';
+import * as provisioning from './provisioning.js';
+import * as batches from './batches.js';
 import type { FileStore } from '../files/store.js';
 
 export interface ActivityDeps {
@@ -49,6 +51,11 @@ export function createActivities({ db, calendar, log, temporal, files, senders =
     giveUpNotice: (args: Parameters<typeof delivery.giveUpNotice>[1]) => delivery.giveUpNotice(db, args),
     replyToReminder: (args: Omit<Parameters<typeof reminders.replyToReminder>[1], 'replyKey'>) =>
       reminders.replyToReminder(db, { ...args, replyKey: executionKey() }),
+    markStageSla: (args: Parameters<typeof deadlines.markStageSla>[1]) => deadlines.markStageSla(db, args),
+    openFulfilment: (args: Parameters<typeof provisioning.openFulfilment>[3]) => provisioning.openFulfilment(db, calendar, log, args),
+    issueNumbers: (args: provisioning.IssueNumbersArgs) => provisioning.issueNumbers(db, args),
+    processBatch: (args: batches.ProcessBatchArgs) => batches.processBatch({ db, heartbeat: (d) => Context.current().heartbeat(d) }, args),
+    finishBatch: (args: Parameters<typeof batches.finishBatch>[1]) => batches.finishBatch(db, args),
     recomputePage: (args: recompute.RecomputePageArgs) =>
       recompute.recomputePage(
         { db, log, temporal, calendarMemo, attempt: Context.current().info.attempt, heartbeat: (d) => Context.current().heartbeat(d) },

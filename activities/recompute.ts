@@ -25,6 +25,12 @@
  *   the same idempotent writers the workflow uses, so the event and the staff notice happen once,
  *   whoever gets there first. Breached is final: the breach was recorded and the round's workflow
  *   stopped watching, so a later deadline does not un-breach it.
+ * - Stages after the review: an order in provisioning (status 'provisioning') has a deadline of
+ *   its own, counted from when the stage began (reviews.stage_started_at, the approval) under
+ *   the kind's fulfilment rule (its rule set's `deadlines.fulfilment`). Such rows are recomputed
+ *   in the same passes, after the pending ones of a page, with that rule and that starting point;
+ *   the rest (versions, SLA moves, signals to the same workflow, whose provisioning stage listens
+ *   for deadlineChanged) is as for review rounds.
  */
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
@@ -42,7 +48,7 @@ import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
 import { deadlineChangedSignal, reminderRuleChangedSignal, type Deadline } from '../workflows/messages.js';
-import { markAtRisk, markDeadlineReached } from './deadlines.js';
+import { markAtRisk, markDeadlineReached, markStageSla } from './deadlines.js';
 
 export interface RecomputePageArgs {
   /** Bring pending rows up to (at least) this rules version. */
@@ -96,6 +102,7 @@ export interface RecomputeDeps {
 
 interface DeadlineContext {
   version: number;
+  /** By kind for its review rounds, `<kind>:fulfilment` for the stage after approval. */
   rules: Map<string, { rule: DeadlineRule; atRiskShare: number; answerWithin: DeadlineRule }>;
   calendar: WorkingCalendar;
 }
@@ -112,6 +119,7 @@ async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext
   for (const kind of REVIEW_KINDS) {
     const { deadlines, atRiskShare, reminders } = sets[kind].rules;
     rules.set(kind, { rule: deadlines.review, atRiskShare, answerWithin: reminders.answerWithin });
+    if (deadlines.fulfilment) rules.set(`${kind}:fulfilment`, { rule: deadlines.fulfilment, atRiskShare, answerWithin: reminders.answerWithin });
   }
   const memo = deps.calendarMemo ?? {};
   const stored = await calendarVersion(db);
@@ -129,8 +137,13 @@ async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext
   return { version, rules, calendar };
 }
 
+/** The statuses whose deadlines run: a review round, and the provisioning stage after approval. */
+const OPEN_STATUSES = ['pending', 'provisioning'] as const;
+type OpenStatus = (typeof OPEN_STATUSES)[number];
+
 interface PlannedRow {
   id: string;
+  status: OpenStatus;
   round: number;
   workflowId: string;
   oldVersion: number;
@@ -159,11 +172,25 @@ export const SIGNAL_HORIZON_MS = 60 * 60_000;
 
 type PageRow = Pick<
   ReviewRow,
-  'id' | 'kind' | 'round' | 'submittedAt' | 'dueAt' | 'atRiskAt' | 'dueRule' | 'slaState' | 'deadlineVersion' | 'workflowId' | 'reminderLastAt' | 'reminderAnswerDueAt'
+  | 'id'
+  | 'kind'
+  | 'status'
+  | 'round'
+  | 'submittedAt'
+  | 'stageStartedAt'
+  | 'dueAt'
+  | 'atRiskAt'
+  | 'dueRule'
+  | 'slaState'
+  | 'deadlineVersion'
+  | 'workflowId'
+  | 'reminderLastAt'
+  | 'reminderAnswerDueAt'
 >;
 
 function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, log?: Logger): PlannedRow | null {
-  let inForce = ctx.rules.get(row.kind);
+  const provisioning = row.status === 'provisioning';
+  let inForce = ctx.rules.get(provisioning ? `${row.kind}:fulfilment` : row.kind);
   try {
     inForce ??= { rule: validateDeadlineRule(row.dueRule), atRiskShare: DEFAULT_AT_RISK_SHARE, answerWithin: DEFAULT_REMINDER_POLICY.answerWithin };
   } catch {
@@ -175,18 +202,21 @@ function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, l
   }
   let p: PlannedDeadline;
   try {
-    p = planDeadline(row, inForce.rule, inForce.atRiskShare, ctx.calendar, now);
+    // A stage's deadline counts from when the stage began; a review round's from its submission.
+    const from = provisioning ? (row.stageStartedAt ?? row.submittedAt) : row.submittedAt;
+    p = planDeadline({ ...row, submittedAt: from }, inForce.rule, inForce.atRiskShare, ctx.calendar, now);
   } catch (err) {
     log?.error({ err, reviewId: row.id }, 'cannot compute this review deadline; keeping it');
     return null;
   }
   const { moved, forward, earlier, nextInstant: after } = p;
-  const reminderMoved = reminderAnswerMoved(row, inForce.answerWithin, ctx.calendar);
+  const reminderMoved = !provisioning && reminderAnswerMoved(row, inForce.answerWithin, ctx.calendar);
   // On a retry, a row whose deadline is already what we compute may have been written by the failed attempt and not signalled yet.
   const maybeUnsignalled = retry && !moved && row.slaState !== 'breached';
   const defer = earlier && forward === null && !maybeUnsignalled && after !== null && after - now > SIGNAL_HORIZON_MS;
   return {
     id: row.id,
+    status: provisioning ? 'provisioning' : 'pending',
     round: row.round,
     workflowId: row.workflowId,
     oldVersion: row.deadlineVersion,
@@ -243,32 +273,40 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
   const ctx = await loadDeadlineContext(deps);
   const label = Math.max(args.targetVersion, ctx.version);
   const limit = Math.max(1, Math.floor(args.limit));
-  const rows: PageRow[] = await db
-    .select({
-      id: reviews.id,
-      kind: reviews.kind,
-      round: reviews.round,
-      submittedAt: reviews.submittedAt,
-      dueAt: reviews.dueAt,
-      atRiskAt: reviews.atRiskAt,
-      dueRule: reviews.dueRule,
-      slaState: reviews.slaState,
-      deadlineVersion: reviews.deadlineVersion,
-      workflowId: reviews.workflowId,
-      reminderLastAt: reviews.reminderLastAt,
-      reminderAnswerDueAt: reviews.reminderAnswerDueAt,
-    })
-    .from(reviews)
-    .where(
-      and(
-        eq(reviews.status, 'pending'),
-        filter.force ? lte(reviews.rulesVersion, label) : lt(reviews.rulesVersion, label),
-        filter.onlyId ? eq(reviews.id, filter.onlyId) : undefined,
-      ),
-    )
-    // The index is (status, rules_version, id): this order reads it in place and stops at the limit.
-    .orderBy(asc(reviews.rulesVersion), asc(reviews.id))
-    .limit(limit);
+  const readStatus = (status: OpenStatus, n: number): Promise<PageRow[]> =>
+    db
+      .select({
+        id: reviews.id,
+        kind: reviews.kind,
+        status: reviews.status,
+        round: reviews.round,
+        submittedAt: reviews.submittedAt,
+        stageStartedAt: reviews.stageStartedAt,
+        dueAt: reviews.dueAt,
+        atRiskAt: reviews.atRiskAt,
+        dueRule: reviews.dueRule,
+        slaState: reviews.slaState,
+        deadlineVersion: reviews.deadlineVersion,
+        workflowId: reviews.workflowId,
+        reminderLastAt: reviews.reminderLastAt,
+        reminderAnswerDueAt: reviews.reminderAnswerDueAt,
+      })
+      .from(reviews)
+      .where(
+        and(
+          eq(reviews.status, status),
+          filter.force ? lte(reviews.rulesVersion, label) : lt(reviews.rulesVersion, label),
+          filter.onlyId ? eq(reviews.id, filter.onlyId) : undefined,
+        ),
+      )
+      // The index is (status, rules_version, id): this order reads it in place and stops at the limit.
+      .orderBy(asc(reviews.rulesVersion), asc(reviews.id))
+      .limit(n);
+  // One status at a time, each an index range: pending rounds first, then stages in provisioning.
+  const rows: PageRow[] = [];
+  for (const status of OPEN_STATUSES) {
+    if (rows.length < limit) rows.push(...(await readStatus(status, limit - rows.length)));
+  }
   lap('read');
 
   const now = (deps.now?.() ?? new Date()).getTime();
@@ -297,6 +335,7 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
       from jsonb_to_recordset(${JSON.stringify(
         planned.map((p) => ({
           id: p.id,
+          status: p.status,
           round: p.round,
           old_version: p.oldVersion,
           due_at: p.dueAt.toISOString(),
@@ -307,9 +346,9 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
           hold: p.hold,
           signal_by: p.signalBy?.toISOString() ?? null,
         })),
-      )}::jsonb) as n(id uuid, round int, old_version int, due_at timestamptz, at_risk_at timestamptz, due_rule jsonb, sla_state text, moved bool, hold bool, signal_by timestamptz)
+      )}::jsonb) as n(id uuid, status text, round int, old_version int, due_at timestamptz, at_risk_at timestamptz, due_rule jsonb, sla_state text, moved bool, hold bool, signal_by timestamptz)
       where r.id = n.id
-        and r.status = 'pending'
+        and r.status = n.status
         and r.round = n.round
         and r.deadline_version = n.old_version
         and r.rules_version ${filter.force ? sql`<=` : sql`<`} ${label}::int
@@ -331,7 +370,8 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
   for (const p of held) {
     if (!p.forward) continue;
     const args = { reviewId: p.id, round: p.round, dueAt: p.dueAt.toISOString() };
-    if (p.forward === 'at_risk') await markAtRisk(db, args);
+    if (p.status === 'provisioning') await markStageSla(db, { ...args, to: p.forward, stage: 'fulfilment' });
+    else if (p.forward === 'at_risk') await markAtRisk(db, args);
     else await markDeadlineReached(db, args);
   }
   lap('sla');

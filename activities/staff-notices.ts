@@ -6,7 +6,7 @@ import { noticeRenderer, noticeTime } from './notices.js';
 import type { ReviewRow } from '../db/reviews.js';
 import { PUBLIC_URL_SETTING, readSetting } from '../db/settings.js';
 
-export type StaffEvent = 'review.at_risk' | 'review.breached' | 'review.reminded' | 'reminder.escalated';
+export type StaffEvent = 'review.at_risk' | 'review.breached' | 'review.reminded' | 'reminder.escalated' | 'provisioning.at_risk' | 'provisioning.breached';
 export type Audience = 'assignee_or_reviewers' | 'supervisors';
 
 /**

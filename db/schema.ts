@@ -132,6 +132,11 @@ export const reviews = pgTable(
     workflowId: text('workflow_id').notNull(),
     /** Null until the round's workflow is known to run; a sweeper starts any left behind. */
     workflowStartedAt: ts('workflow_started_at'),
+    /**
+     * When the stage after the review (numbers provisioned) began: its deadline counts from here,
+     * not from the submission. Null while the review round is the stage that runs.
+     */
+    stageStartedAt: ts('stage_started_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -611,4 +616,113 @@ export const noticeAttempts = pgTable(
     detail: text('detail'),
   },
   (t) => [index('notice_attempts_notice_idx').on(t.noticeId, t.id)],
+);
+
+/** A tenant's order of fixed-line numbers (号码订购): its enterprise, app and business contact. */
+export const numberOrders = pgTable(
+  'number_orders',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    reviewId: uuid('review_id').notNull(),
+    enterpriseId: text('enterprise_id').notNull(),
+    appId: uuid('app_id').notNull(),
+    contactName: text('contact_name').notNull(),
+    contactMobile: text('contact_mobile').notNull(),
+    /** Every city has all its numbers. */
+    issuedAt: ts('issued_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('number_orders_tenant_idx').on(t.tenantId)],
+);
+
+/** How many numbers an order wants in each city, in the order the tenant listed them. */
+export const numberOrderCities = pgTable(
+  'number_order_cities',
+  {
+    orderId: text('order_id').notNull().references(() => numberOrders.id),
+    city: text('city').notNull(),
+    position: integer('position').notNull(),
+    ordered: integer('ordered').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.city] }), check('number_order_cities_ordered_check', sql`${t.ordered} between 1 and 100`)],
+);
+
+/**
+ * Numbers issued to tenants. A number is active with one tenant at a time across the platform;
+ * once released it may be issued again, so its history stays.
+ */
+export const numbers = pgTable(
+  'numbers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** E.164, e.g. +861012345678 (domain/numbers.ts). */
+    number: text('number').notNull(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    orderId: text('order_id').notNull(),
+    city: text('city').notNull(),
+    status: text('status', { enum: ['active', 'released'] }).notNull().default('active'),
+    /** The Beijing date the number was issued: monthly rent starts that day. */
+    rentFrom: text('rent_from').notNull(),
+    /** The last Beijing date rent is paid for: the end of the month it was released in. */
+    rentUntil: text('rent_until'),
+    issuedAt: ts('issued_at').notNull(),
+    issuedBy: uuid('issued_by').references(() => staff.id),
+    /** The staff request that issued it, so a retried write issues once. */
+    issueKey: text('issue_key').notNull(),
+    releasedAt: ts('released_at'),
+    /** The unsubscribe batch that released it. */
+    releasedByBatch: text('released_by_batch'),
+  },
+  (t) => [
+    uniqueIndex('numbers_active_number_idx').on(t.number).where(sql`${t.status} = 'active'`),
+    index('numbers_tenant_number_idx').on(t.tenantId, t.number),
+    index('numbers_tenant_list_idx').on(t.tenantId, t.id),
+    index('numbers_order_idx').on(t.orderId, t.city),
+    index('numbers_issue_key_idx').on(t.issueKey),
+    check('numbers_status_check', sql`${t.status} in ('active','released')`),
+  ],
+);
+
+/** An unsubscribe batch (号码退订): the tenant's list, its note, and how far processing has come. */
+export const unsubscribeBatches = pgTable(
+  'unsubscribe_batches',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    reviewId: uuid('review_id').notNull(),
+    note: text('note').notNull().default(''),
+    total: integer('total').notNull(),
+    /** Numbers checked so far; released + failed = processed. */
+    processed: integer('processed').notNull().default(0),
+    released: integer('released').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    finishedAt: ts('finished_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('unsubscribe_batches_tenant_idx').on(t.tenantId)],
+);
+
+/** One number of a batch, in sheet order, with its outcome once checked. */
+export const batchNumbers = pgTable(
+  'batch_numbers',
+  {
+    batchId: text('batch_id').notNull().references(() => unsubscribeBatches.id),
+    position: integer('position').notNull(),
+    /** The sheet row it came from. */
+    sheetRow: integer('sheet_row').notNull(),
+    /** As written in the sheet (at most 64 characters). */
+    text: text('text').notNull(),
+    /** E.164, or null when the text is not a fixed-line number. */
+    number: text('number'),
+    outcome: text('outcome', { enum: ['pending', 'released', 'failed'] }).notNull().default('pending'),
+    reason: text('reason'),
+    processedAt: ts('processed_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.batchId, t.position] }),
+    index('batch_numbers_number_idx').on(t.batchId, t.number, t.position),
+    index('batch_numbers_outcome_idx').on(t.batchId, t.outcome, t.position),
+    check('batch_numbers_outcome_check', sql`${t.outcome} in ('pending','released','failed')`),
+  ],
 );

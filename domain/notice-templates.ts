@@ -13,10 +13,14 @@ export const NOTICE_EVENTS = {
   'service.frozen': { audience: 'tenant', vars: ['contactName', 'tenantName', 'businessType', 'reason'] },
   'service.resumed': { audience: 'tenant', vars: ['contactName', 'tenantName', 'businessType', 'reason'] },
   'service.cancelled': { audience: 'tenant', vars: ['contactName', 'tenantName', 'businessType', 'reason'] },
+  'numbers.issued': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'count', 'issued', 'ordered'] },
+  'unsubscribe.finished': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'subjectId', 'statusLabel', 'total', 'released', 'failed'] },
   'review.at_risk': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
   'review.breached': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
   'review.reminded': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'n', 'answerBy', 'link'] },
   'reminder.escalated': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'n', 'answerBy', 'link'] },
+  'provisioning.at_risk': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
+  'provisioning.breached': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
 } as const;
 export type NoticeEvent = keyof typeof NOTICE_EVENTS;
 export const NOTICE_EVENT_NAMES = Object.keys(NOTICE_EVENTS) as NoticeEvent[];
@@ -59,6 +63,14 @@ const DEFAULTS: Defaults = {
     'zh-CN': { subject: '【语音服务】{{businessType}}业务已取消', body: '{{contactName}}您好：\n\n{{tenantName}}的{{businessType}}业务权限已被取消。\n原因：{{reason}}\n如需继续使用，请重新申请开通。', sms: '【语音服务】您的{{businessType}}业务已取消，原因：{{reason}}。如需使用请重新申请。' },
     en: { subject: '[Voice service] {{businessType}} cancelled', body: 'Hello {{contactName}},\n\nThe {{businessType}} service of {{tenantName}} has been cancelled.\nReason: {{reason}}\nTo use it again, please apply again.', sms: '[Voice service] Your {{businessType}} service is cancelled: {{reason}}. Apply again to use it.' },
   },
+  'numbers.issued': {
+    'zh-CN': { subject: '【语音服务】号码已下发：{{title}}', body: '{{contactName}}您好：\n\n您的号码订购（编号 {{subjectId}}）本次下发 {{count}} 个号码，累计已下发 {{issued}}/{{ordered}} 个。号码自下发之日起计月租，可在控制台号码列表中查看。', sms: '【语音服务】您的号码订购（{{subjectId}}）本次下发{{count}}个号码，累计{{issued}}/{{ordered}}个，自下发之日起计月租。' },
+    en: { subject: '[Voice service] Numbers issued: {{title}}', body: 'Hello {{contactName}},\n\n{{count}} numbers of your number order (ID {{subjectId}}) were issued; {{issued}} of {{ordered}} are issued so far. Monthly rent starts on the day a number is issued; the numbers are listed in your console.', sms: '[Voice service] {{count}} numbers of order {{subjectId}} issued ({{issued}}/{{ordered}}); rent starts today.' },
+  },
+  'unsubscribe.finished': {
+    'zh-CN': { subject: '【语音服务】号码退订批次 {{subjectId}}：{{statusLabel}}', body: '{{contactName}}您好：\n\n号码退订批次 {{subjectId}} 已处理完毕（{{statusLabel}}）：共 {{total}} 个号码，退订成功 {{released}} 个，失败 {{failed}} 个。退订的号码自下月起停止计租；失败原因可下载结果查看，失败的号码可重新提交。', sms: '【语音服务】退订批次{{subjectId}}：{{statusLabel}}，成功{{released}}个，失败{{failed}}个。' },
+    en: { subject: '[Voice service] Unsubscribe batch {{subjectId}}: {{statusLabel}}', body: 'Hello {{contactName}},\n\nunsubscribe batch {{subjectId}} is done ({{statusLabel}}): {{total}} numbers, {{released}} released, {{failed}} failed. Rent for released numbers stops from next month; download the results for the reasons, and submit failed numbers again if needed.', sms: '[Voice service] Batch {{subjectId}}: {{statusLabel}}, {{released}} released, {{failed}} failed.' },
+  },
   'review.at_risk': {
     'zh-CN': { subject: '【即将超时】{{kindLabel}}“{{title}}”', body: '{{kindLabel}}“{{title}}”即将到达审核时限（{{due}}），请尽快处理：{{link}}', sms: '' },
     en: { subject: '[At risk] {{kindLabel}} "{{title}}"', body: '{{kindLabel}} "{{title}}" is close to its deadline ({{due}}). Please decide soon: {{link}}', sms: '' },
@@ -74,6 +86,14 @@ const DEFAULTS: Defaults = {
   'reminder.escalated': {
     'zh-CN': { subject: '【催审未响应】{{kindLabel}}“{{title}}”', body: '租户对{{kindLabel}}“{{title}}”的第{{n}}次催审在{{answerBy}}前未得到答复：{{link}}', sms: '' },
     en: { subject: '[Unanswered reminder] {{kindLabel}} "{{title}}"', body: 'Reminder {{n}} for {{kindLabel}} "{{title}}" was not answered by {{answerBy}}: {{link}}', sms: '' },
+  },
+  'provisioning.at_risk': {
+    'zh-CN': { subject: '【开通即将超时】{{kindLabel}}“{{title}}”', body: '{{kindLabel}}“{{title}}”的号码开通即将到达时限（{{due}}），请尽快下发号码：{{link}}', sms: '' },
+    en: { subject: '[Provisioning at risk] {{kindLabel}} "{{title}}"', body: 'The numbers of {{kindLabel}} "{{title}}" are due by {{due}}. Please issue them soon: {{link}}', sms: '' },
+  },
+  'provisioning.breached': {
+    'zh-CN': { subject: '【开通已超时】{{kindLabel}}“{{title}}”', body: '{{kindLabel}}“{{title}}”的号码开通已超过时限（{{due}}），仍有号码未下发：{{link}}', sms: '' },
+    en: { subject: '[Provisioning breached] {{kindLabel}} "{{title}}"', body: 'The numbers of {{kindLabel}} "{{title}}" were due by {{due}} and are not all issued: {{link}}', sms: '' },
   },
 };
 

@@ -19,6 +19,13 @@ export const REFUSAL_CODES = [
   'limit_reached',
   'cool_down',
   'not_provisioning',
+  'role_may_not_issue',
+  'unknown_city',
+  'over_issue',
+  'duplicate_number',
+  'invalid_number',
+  'nothing_to_issue',
+  'number_taken',
   'precheck_running',
   'service_unavailable',
 ] as const;

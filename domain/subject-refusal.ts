@@ -5,7 +5,7 @@
  */
 export class SubjectRefusal extends Error {
   constructor(
-    readonly status: 404 | 409 | 422,
+    readonly status: 404 | 409 | 413 | 415 | 422,
     readonly code: string,
     message: string,
     readonly path: string = '(body)',

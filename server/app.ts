@@ -23,6 +23,7 @@ import { rulesRouter } from './backoffice/rules.js';
 import { calendarRouter } from './backoffice/calendar.js';
 import { requireOwnPassword, staffRouter } from './backoffice/staff.js';
 import { insightRouter } from './backoffice/insight.js';
+import { numbersRouter } from './backoffice/numbers.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(calendarRouter(deps, csrf));
   app.use(staffRouter(deps, csrf));
   app.use(insightRouter(deps, csrf));
+  app.use(numbersRouter(deps, csrf));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

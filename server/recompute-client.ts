@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { currentRulesVersion } from '../db/rules-version.js';
 import { reviews } from '../db/schema.js';
@@ -41,7 +41,7 @@ export async function requestRecompute(client: Client, taskQueue: string, reason
 }
 
 /**
- * Requests a recompute when any pending review is behind the current rules version, e.g. after a
+ * Requests a recompute when any open deadline (a pending review, an order in provisioning) is behind the current rules version, e.g. after a
  * change whose request failed (Temporal was down). Cheap (one index probe); meant for a periodic
  * sweeper or start-up. Returns whether it asked.
  */
@@ -51,7 +51,7 @@ export async function ensureRecomputeRequested(db: Db, target: RecomputeTarget):
   const [behind] = await db
     .select({ id: reviews.id })
     .from(reviews)
-    .where(and(eq(reviews.status, 'pending'), lt(reviews.rulesVersion, version)))
+    .where(and(inArray(reviews.status, ['pending', 'provisioning']), lt(reviews.rulesVersion, version)))
     .limit(1);
   if (!behind) return false;
   await requestRecompute(target.client, target.taskQueue, 'pending reviews behind the rules version', version);

@@ -27,6 +27,7 @@ import {
   type ReplyRequest,
 } from '../workflows/messages.js';
 import type { ReviewRoundInput } from '../workflows/review-lifecycle.js';
+import { issueNumbersUpdate, type IssueNumbersAnswer, type IssueNumbersRequest } from '../workflows/fulfilment/messages.js';
 import { isRefusal, type Refusal } from '../domain/refusals.js';
 
 export const SEARCH_ATTRIBUTE_KEYS = {
@@ -127,6 +128,11 @@ export class ReviewClient {
 
   reply(reviewId: string, req: ReplyRequest, updateId: string): Promise<{ answered: number }> {
     return this.update(reviewId, req.round, replyUpdate, req, updateId);
+  }
+
+  /** Staff issue numbers to an order in provisioning; the form's token as the Update id issues once. */
+  issueNumbers(reviewId: string, req: IssueNumbersRequest, updateId: string): Promise<IssueNumbersAnswer> {
+    return this.update(reviewId, req.round, issueNumbersUpdate, req, updateId);
   }
 
   /** One Update to a round, its refusals turned into DecisionRefused. */

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CityProgress } from '../domain/numbers.js';
 import type { Actor, Decision, DecisionOutcome, SlaState } from '../domain/review.js';
 import type { DeadlineRule } from '../domain/working-time.js';
 
@@ -52,6 +53,8 @@ export interface RoundState {
   stage?: 'precheck' | 'review' | 'fulfilment';
   /** When the current holder took the round (workflow time). */
   assignedAt?: string | null;
+  /** The provisioning stage after approval, once it has begun. */
+  fulfilment?: { cities: CityProgress[]; complete: boolean; sla: SlaState; deadline: Deadline };
 }
 
 /** The tenant's reminder as the server accepted it; the limits travel with it so the validator can settle races. */

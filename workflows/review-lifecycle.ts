@@ -2,19 +2,24 @@ import { acts } from './activities.js';
 import type { ReviewRoundInput } from './round/context.js';
 import { decide } from './round/decisions.js';
 import { openRound, runRound, type RoundResult } from './round/index.js';
+import { runBatch, type BatchResult } from './fulfilment/batch.js';
+import { openProvisioning, runProvisioning } from './fulfilment/provisioning.js';
 import { AUTOMATIC_CHECK } from '../domain/review.js';
 
 export type { ReviewRoundInput } from './round/context.js';
-export type ReviewRoundResult = RoundResult;
+export type ReviewRoundResult = RoundResult | BatchResult;
 
 /**
  * One submission (one round) from intake to its end: an automatic pre-check before any person
  * looks, the review round where staff decide, and fulfilment after approval. Each stage is
- * optional per kind; which ones run is fixed in the input when the submission starts.
+ * optional per kind; which ones run is fixed in the input when the submission starts. A kind
+ * nobody reviews (an unsubscribe batch) is its fulfilment alone.
  */
 export async function reviewLifecycle(input: ReviewRoundInput): Promise<ReviewRoundResult> {
   const stages = input.stages ?? { precheck: false, review: true, fulfilment: null };
+  if (!stages.review && stages.fulfilment === 'batch') return runBatch(input);
   const round = openRound(input);
+  const provisioning = stages.fulfilment === 'provisioning' ? openProvisioning(round) : null;
 
   if (stages.precheck) {
     const verdict = await acts.precheckSubmission({ reviewId: input.reviewId, kind: input.kind, round: input.round });
@@ -32,6 +37,7 @@ export async function reviewLifecycle(input: ReviewRoundInput): Promise<ReviewRo
   }
 
   const result = await runRound(round);
+  if (provisioning && result.closed === 'decided' && result.decision.outcome === 'approved') await runProvisioning(provisioning);
   return result;
 }
 

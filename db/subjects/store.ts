@@ -5,6 +5,7 @@ import type { FieldCipher } from '../sealed-field.js';
 import type { StoredFileRow } from '../stored-files.js';
 import type { Language } from '../../domain/labels.js';
 import type { Decision } from '../../domain/review.js';
+import type { StagedFile } from '../../files/store.js';
 
 export interface SubjectDeps {
   db: Db;
@@ -16,6 +17,8 @@ export interface NewSubject<Input> {
   reviewId: string;
   subjectId: string;
   input: Input;
+  /** What readFiles found in the submitted files (undefined for kinds without it). */
+  fromFiles?: unknown;
 }
 
 export interface SubjectEdit {
@@ -46,6 +49,11 @@ export type PrecheckVerdict = { passed: true } | { passed: false; reasonCode: st
  * decision and page code call these; nothing else about the kind's tables leaks out.
  */
 export interface SubjectStore<Input = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * Reads what the submitted files hold (a spreadsheet's rows) before the intake transaction, so
+   * a 201 means it is stored; may refuse in the tenant's language. Its result reaches insert.
+   */
+  readFiles?(files: Record<string, StagedFile>, lang: Language): Promise<unknown>;
   /** Writes the submitted object in the intake transaction; may refuse (409 already applied, 422 not allowed). */
   insert(tx: Tx, deps: SubjectDeps, s: NewSubject<Input>): Promise<void>;
   /** The review of this tenant's subject, or undefined when it is not theirs or was deleted. */

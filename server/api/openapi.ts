@@ -4,6 +4,7 @@ import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
 import { NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 import { BUSINESS_TYPES, SERVICE_STATES } from '../../domain/business-types.js';
 import { appPaths, appSchemas } from './openapi-apps.js';
+import { numbersPaths } from './numbers-openapi.js';
 
 const error = {
   type: 'object',
@@ -176,6 +177,7 @@ export const openApiDocument = {
   paths: {
     ...kindPaths(),
     ...appPaths,
+    ...numbersPaths,
     '/reviews/{id}/reminders': {
       post: {
         summary: 'Remind (催审) a pending review',

@@ -12,7 +12,8 @@ export function toReviewView(row: ReviewRow, cal: CalendarContext, lang: 'zh-CN'
     round: row.round,
     submittedAt: row.submittedAt.toISOString(),
     dueAt: row.dueAt.toISOString(),
-    dueExplanation: explainDueAt(row.submittedAt, validateDeadlineRule(row.dueRule), cal.calendar, lang, cal.names[lang]),
+    // A stage after the review (provisioning) counts its deadline from when it began.
+    dueExplanation: explainDueAt(row.stageStartedAt ?? row.submittedAt, validateDeadlineRule(row.dueRule), cal.calendar, lang, cal.names[lang]),
     decision:
       row.decisionOutcome && row.decidedAt
         ? {

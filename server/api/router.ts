@@ -18,6 +18,7 @@ import { appRoutes } from './apps.js';
 import { audioFileRoutes } from './audio-files.js';
 import { apiLanguage } from './language.js';
 import { openApiDocument } from './openapi.js';
+import { numbersApi } from './numbers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,6 +38,7 @@ export function apiRouter(deps: AppDeps): Router {
   r.use(requireTenant(deps));
   r.use(kindRoutes(deps));
   r.use(audioFileRoutes(deps));
+  r.use(numbersApi(deps));
   r.use(jsonBody);
   r.use(appRoutes(deps));
 

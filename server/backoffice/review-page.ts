@@ -44,8 +44,11 @@ export function queueContext(req: Request): string {
   return typeof from === 'string' && /^\/queue(\?[^\s]*)?$/.test(from) && from.length < 1000 ? from : '/queue';
 }
 
-/** Everything the review page shows, for this viewer, with what they may do. */
-export async function reviewPageData(deps: AppDeps, req: Request, res: Response, id: string, message?: PanelMessage, echo?: FormEcho) {
+/**
+ * Everything the review page shows, for this viewer, with what they may do. `subjectForm` is what a
+ * form in the kind's partial showed when it was refused (as typed, what is wrong), given to it as `form`.
+ */
+export async function reviewPageData(deps: AppDeps, req: Request, res: Response, id: string, message?: PanelMessage, echo?: FormEcho, subjectForm?: object) {
   if (!UUID.test(id)) throw notFound('review');
   const review = await findReviewForStaff(deps.db, id);
   if (!review) throw notFound('review');
@@ -94,10 +97,11 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     title: review.title,
     review,
     def,
-    subject: await storeOf(kind).staffView(deps, review, files),
+    subject: subjectForm ? { ...(await storeOf(kind).staffView(deps, review, files)), form: subjectForm } : await storeOf(kind).staffView(deps, review, files),
     subjectPartial: `subjects/${kind}`,
     timeline: buildTimeline(events, notices, lang, (code) => labels.get(code)),
-    explanation: explainDueAt(review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]),
+    // A stage after the review (provisioning) counts its deadline from when it began.
+    explanation: explainDueAt(review.stageStartedAt ?? review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]),
     timeLeft: left ? timeLeftText(left, lang) : null,
     tone: !left ? 'done' : left.overdue ? 'breached' : review.slaState,
     decision: review.decidedAt

@@ -14,6 +14,7 @@ import { reviewPageMessages } from './messages/review-page.js';
 import { appsAudioMessages } from './messages/apps-audio.js';
 import { rulesMessages } from './messages/rules.js';
 import { insightMessages } from './messages/insight.js';
+import { numberMessages } from './messages/numbers.js';
 import type { Messages } from './types.js';
 
 /**
@@ -36,6 +37,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   appsAudio: appsAudioMessages,
   rules: rulesMessages,
   insight: insightMessages,
+  numbers: numberMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ruleSetInForce } from '../../db/rule-sets.js';
 import { REVIEW_KINDS, type Actor, type ReviewKind } from '../../domain/review.js';
 import { validateDeadlineRule, WorkingTimeError, type DeadlineRule } from '../../domain/working-time.js';
-import { validationFailed } from '../errors.js';
+import { HttpError, validationFailed } from '../errors.js';
+import { KINDS } from '../../domain/kinds/index.js';
 import { askForRecompute, requireAdmin, workingTimeRefusal, type RuleChangeDeps } from './rule-change.js';
 import { saveRuleSet } from './save-rule-set.js';
 
@@ -18,13 +19,23 @@ export interface RuleChangeResult {
 }
 
 /**
- * An admin sets the review deadline of one kind alone: a new version of its rule set with only
- * that rule changed; open deadlines are then recomputed under it.
+ * An admin sets one deadline of one kind alone (its review, or the stage after approval): a new
+ * version of its rule set with only that rule changed; open deadlines are then recomputed under it.
  */
-export async function changeDeadlineRule(deps: RuleChangeDeps, actor: Actor, kind: unknown, rule: unknown, comment = ''): Promise<RuleChangeResult> {
+export async function changeDeadlineRule(
+  deps: RuleChangeDeps,
+  actor: Actor,
+  kind: unknown,
+  rule: unknown,
+  stage: 'review' | 'fulfilment' = 'review',
+  comment = '',
+): Promise<RuleChangeResult> {
   requireAdmin(actor, 'deadline rules');
   const parsedKind = z.enum(REVIEW_KINDS).safeParse(kind);
   if (!parsedKind.success) throw validationFailed(parsedKind.error, 'en', ['kind']);
+  if (stage === 'fulfilment' && !KINDS[parsedKind.data].deadlines.fulfilment) {
+    throw new HttpError(422, 'validation_failed', `a ${parsedKind.data} has no stage after approval`, [{ path: 'stage', message: 'this kind has no stage after approval' }]);
+  }
   let after: DeadlineRule;
   try {
     after = validateDeadlineRule(rule);
@@ -34,8 +45,9 @@ export async function changeDeadlineRule(deps: RuleChangeDeps, actor: Actor, kin
   }
   const k = parsedKind.data;
   const current = await ruleSetInForce(deps.db, k);
-  const saved = await saveRuleSet(deps, actor, k, { ...current.rules, deadlines: { ...current.rules.deadlines, review: after } }, { comment });
+  const saved = await saveRuleSet(deps, actor, k, { ...current.rules, deadlines: { ...current.rules.deadlines, [stage]: after } }, { comment });
   // Unchanged: still ask (cheap), so repeating a change whose request failed retries it.
   if (!saved.changed) await askForRecompute(deps, `rule ${k}`, saved.rulesVersion);
-  return { kind: k, before: current.rules.deadlines.review, after, rulesVersion: saved.rulesVersion, changed: saved.changed };
+  const before = (stage === 'review' ? current.rules.deadlines.review : current.rules.deadlines.fulfilment) ?? after;
+  return { kind: k, before, after, rulesVersion: saved.rulesVersion, changed: saved.changed };
 }

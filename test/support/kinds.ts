@@ -2,6 +2,7 @@ import type { ReviewKind } from '../../domain/review.js';
 import { wavFile } from './audio.js';
 import { form, jpgFile } from './files.js';
 import { residentIdNumber, unifiedSocialCreditCode } from './identity.js';
+import { approvedEnterprise, orderBody, tenantApp } from './numbers.js';
 import type { TestApp, TestTenant } from './test-app.js';
 
 export const HANDLER_ID = residentIdNumber();
@@ -56,4 +57,5 @@ export const SUBMISSIONS: Partial<Record<ReviewKind, { path: string; body: (app:
   service_activation: { path: '/service-activations', body: async () => validActivation() },
   enterprise_qualification: { path: '/enterprises', body: async () => enterpriseForm() },
   audio_file: { path: '/audio-files', body: async () => form({ name: '取件提示音', description: '快递到达提示' }, { file: { name: 'notice.wav', content: wavFile() } }) },
+  number_order: { path: '/number-orders', body: async (app, t) => orderBody(await approvedEnterprise(app, t.tenant.id), await tenantApp(app, t.tenant.id)) },
 };

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
  * crash tests catch a worker in the middle of its write. `blocked()` waits until a query
  * mentioning `table` is waiting on a lock; `release()` ends the transaction.
  */
-export function holdRowLock(sql: postgres.Sql, table: 'reviews' | 'notification_outbox', id: string) {
+export function holdRowLock(sql: postgres.Sql, table: 'reviews' | 'notification_outbox' | 'numbers', id: string | number) {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const holder = sql.begin(async (tx) => {

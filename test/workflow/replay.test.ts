@@ -13,9 +13,11 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'histories')
  * running logic go behind patched().
  */
 describe('replaying recorded histories', () => {
-  it('when every recorded review-round history is replayed, then none is non-deterministic', async () => {
+  it('when every recorded history (review rounds, number orders with provisioning, unsubscribe batches) is replayed, then none is non-deterministic', async () => {
     const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json')).sort();
     expect(files.length).toBeGreaterThanOrEqual(6);
+    // Every lifecycle shape has recordings: a change to one of them cannot pass unreplayed.
+    for (const group of ['review-round', 'number-order', 'number-unsubscribe']) expect(files.some((f) => f.includes(`-${group}.`)), group).toBe(true);
     const workflowBundle = await bundleWorkflowCode({ workflowsPath });
     const histories = await Promise.all(
       files.map(async (f) => ({ workflowId: f, history: JSON.parse(await fs.readFile(path.join(dir, f), 'utf8')) as unknown })),

@@ -41,6 +41,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
   const earlier = await findIdempotentReview(deps.db, tenant.id, opts.idempotencyKey, operation, hash);
   if (earlier) return ensureStarted(deps, earlier);
 
+  const fromFiles = await store.readFiles?.(submission.files, opts.lang ?? 'en');
   const submittedAt = deps.now();
   const deadline = await roundDeadline(deps, kind, submittedAt);
   const subjectId = newSubjectId(def.subjectPrefix);
@@ -70,7 +71,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
         })
         .returning();
       if (!created) throw new Error('review insert returned nothing');
-      await store.insert(tx, deps, { tenant, reviewId, subjectId, input });
+      await store.insert(tx, deps, { tenant, reviewId, subjectId, input, fromFiles });
       const files = await recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round: 1 });
       await tx.insert(reviewEvents).values({
         reviewId,

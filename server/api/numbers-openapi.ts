@@ -1,0 +1,59 @@
+/** The tenant API's number routes beyond the kinds' own (GET /numbers, a batch's results), for the OpenAPI document. */
+const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+
+export const numbersPaths = {
+  '/numbers': {
+    get: {
+      summary: 'Your numbers, in the order they were issued',
+      parameters: [
+        { name: 'status', in: 'query', schema: { enum: ['active', 'released'] } },
+        { name: 'cursor', in: 'query', schema: { type: 'string' } },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+      ],
+      responses: {
+        '200': {
+          description: 'A page of numbers',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  items: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['number', 'city', 'status', 'rentFrom'],
+                      properties: {
+                        number: { type: 'string', description: 'E.164, e.g. +861012345678' },
+                        city: { type: 'string' },
+                        status: { enum: ['active', 'released'] },
+                        rentFrom: { type: 'string', format: 'date', description: 'Monthly rent starts on this (Beijing) date, the day the number was issued' },
+                        rentUntil: { type: ['string', 'null'], format: 'date', description: 'A released number is paid for through the end of its release month' },
+                        orderId: { type: 'string' },
+                      },
+                    },
+                  },
+                  nextCursor: { type: ['string', 'null'] },
+                },
+              },
+            },
+          },
+        },
+        '401': { description: '401', ...errorRef },
+        '422': { description: '422', ...errorRef },
+      },
+    },
+  },
+  '/number-unsubscriptions/{id}/results': {
+    get: {
+      summary: "A finished batch's results: number, outcome (released | failed) and reason (in the Accept-Language), in sheet order",
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': { description: 'The results', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } },
+        '401': { description: '401', ...errorRef },
+        '404': { description: '404', ...errorRef },
+        '409': { description: 'Still being checked (not_finished)', ...errorRef },
+      },
+    },
+  },
+};

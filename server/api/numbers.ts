@@ -1,0 +1,69 @@
+import { Router, type Request } from 'express';
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import { listTenantNumbers } from '../../db/numbers.js';
+import { findBatch, listBatchNumbers, reasonText } from '../../db/subjects/number-unsubscribe.js';
+import { CONTENT_TYPES } from '../../files/sniff.js';
+import type { AppDeps } from '../deps.js';
+import { HttpError, notFound, validationFailed } from '../errors.js';
+import { tenantOf } from './auth.js';
+import { apiLanguage } from './language.js';
+
+const BATCH_ID = /^NU[0-9A-Z]{16}$/;
+
+const numbersQuery = z.object({
+  status: z.enum(['active', 'released']).optional(),
+  cursor: z.string().regex(/^\d{1,15}$/, 'cursor is not one this API returned').optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** The tenant's numbers (GET /numbers) and an unsubscribe batch's results as a spreadsheet. */
+export function numbersApi(deps: AppDeps): Router {
+  const r = Router();
+
+  r.get('/numbers', async (req, res) => {
+    const q = numbersQuery.safeParse(req.query);
+    if (!q.success) throw validationFailed(q.error, apiLanguage(req), ['query']);
+    const rows = await listTenantNumbers(deps.db, { tenantId: tenantOf(res).id, status: q.data.status, afterId: q.data.cursor ? Number(q.data.cursor) : undefined, limit: q.data.limit });
+    const last = rows[rows.length - 1];
+    res.json({
+      items: rows.map((n) => ({ number: n.number, city: n.city, status: n.status, rentFrom: n.rentFrom, rentUntil: n.rentUntil, orderId: n.orderId })),
+      nextCursor: rows.length === q.data.limit && last ? String(last.id) : null,
+    });
+  });
+
+  /**
+   * Number, outcome and reason (in the caller's language) for every listed number, in sheet
+   * order. The number column is the number as kept (or as written, when it was not one), so
+   * the failed rows can be uploaded again as a new batch.
+   */
+  r.get('/number-unsubscriptions/:id/results', async (req: Request<{ id: string }>, res) => {
+    if (!BATCH_ID.test(req.params.id)) throw notFound('number unsubscribe');
+    const batch = await findBatch(deps.db, req.params.id);
+    if (!batch || batch.tenantId !== tenantOf(res).id) throw notFound('number unsubscribe');
+    const lang = apiLanguage(req);
+    if (!batch.finishedAt) {
+      const message = lang === 'zh-CN' ? `号码仍在检查中（已完成 ${batch.processed}/${batch.total}），请稍后下载` : `the numbers are still being checked (${batch.processed} of ${batch.total} done); download the results when the batch has finished`;
+      throw new HttpError(409, 'not_finished', message, [{ path: 'id', message }]);
+    }
+    res.status(200).type(CONTENT_TYPES.xlsx).attachment(`${batch.id}-results.xlsx`);
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false, useStyles: false });
+    try {
+      const sheet = workbook.addWorksheet('results');
+      sheet.addRow(['number', 'outcome', 'reason']).commit();
+      for (let after = 0; ; ) {
+        const page = await listBatchNumbers(deps.db, batch.id, 'all', after, 2000);
+        for (const row of page) sheet.addRow([row.number ?? row.text, row.outcome, reasonText(row, lang)]).commit();
+        if (page.length < 2000) break;
+        after = page[page.length - 1]!.position;
+      }
+      sheet.commit();
+      await workbook.commit();
+    } catch (err) {
+      // The sheet was already under way: no error answer can follow it, so the download is cut short instead.
+      deps.log.warn({ err, batchId: batch.id }, 'results download failed part-way');
+      res.destroy();
+    }
+  });
+  return r;
+}

@@ -1,0 +1,74 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { findBatch, listBatchNumbers, reasonText } from '../../db/subjects/number-unsubscribe.js';
+import type { Language } from '../../domain/labels.js';
+import type { AppDeps } from '../deps.js';
+import { HttpError, notFound } from '../errors.js';
+import { pickLanguage, translate } from '../i18n/index.js';
+import { ReviewServiceUnavailable } from '../review-client.js';
+import { IssueFormRefused, issueNumbers } from '../use-cases/issue-numbers.js';
+import type { Csrf } from './csrf.js';
+import { isHtmx, renderPage } from './render.js';
+import { reviewPageData } from './review-page.js';
+import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
+
+const BATCH_ID = /^NU[0-9A-Z]{16}$/;
+const PAGE = 200;
+
+const resultsQuery = z.object({
+  outcome: z.enum(['all', 'failed', 'released', 'pending']).catch('all'),
+  after: z.coerce.number().int().min(0).max(1_000_000).catch(0),
+});
+
+/** Issuing an order's numbers, and an unsubscribe batch's per-number results. */
+export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
+  const r = Router();
+  const languageOf = (req: Request, res: Response): Language => pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
+
+  /**
+   * The issue form posts here (with or without JavaScript). Refused: the review page again with
+   * what was typed and each problem named by city and line; issued: back to the review page.
+   */
+  r.post('/reviews/:id/numbers', requireRole(...DECIDERS), csrf.protect, async (req: Request<{ id: string }>, res) => {
+    const id = req.params.id;
+    const lang = languageOf(req, res);
+    const actor = { id: staffOf(res).id, name: staffOf(res).name, role: staffOf(res).role };
+    try {
+      await issueNumbers(deps, actor, id, req.body, lang);
+    } catch (err) {
+      const unavailable = err instanceof ReviewServiceUnavailable;
+      if (!(err instanceof HttpError) || (err.status >= 500 && !unavailable) || err.status === 404) throw err;
+      const form = err instanceof IssueFormRefused ? err.form : { values: Object.fromEntries(Object.entries(req.body as Record<string, string>).filter(([k]) => k.startsWith('numbers_')).map(([k, v]) => [k.slice(8), v])), problems: [] };
+      const text = unavailable ? translate(lang, 'review.serviceUnavailable') : err.message;
+      const data = await reviewPageData(deps, req, res, id, { kind: 'error', text }, undefined, form);
+      renderPage(req, res, csrf, 'review', null, data, err.status);
+      return;
+    }
+    if (!isHtmx(req)) {
+      res.redirect(303, `/reviews/${id}`);
+      return;
+    }
+    renderPage(req, res, csrf, 'review', null, await reviewPageData(deps, req, res, id, { kind: 'ok', text: translate(lang, 'numbers.issued') }));
+  });
+
+  /** Every number of a batch with its outcome and reason, filtered by outcome, a page at a time. */
+  r.get('/number-batches/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
+    if (!BATCH_ID.test(req.params.id)) throw notFound('batch');
+    const batch = await findBatch(deps.db, req.params.id);
+    if (!batch) throw notFound('batch');
+    const q = resultsQuery.parse(req.query);
+    const lang = languageOf(req, res);
+    const rows = await listBatchNumbers(deps.db, batch.id, q.outcome, q.after, PAGE + 1);
+    const page = rows.slice(0, PAGE);
+    const last = page[page.length - 1];
+    renderPage(req, res, csrf, 'number-batch', null, {
+      title: 'batch.resultsTitle',
+      batch,
+      outcome: q.outcome,
+      filters: ['all', 'failed', 'released', 'pending'].map((o) => ({ value: o, current: o === q.outcome })),
+      rows: page.map((row) => ({ ...row, reasonText: reasonText(row, lang) })),
+      next: rows.length > PAGE && last ? `/number-batches/${batch.id}?outcome=${q.outcome}&after=${last.position}` : null,
+    });
+  });
+  return r;
+}
