@@ -170,7 +170,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     if (req.cookies === undefined) parseCookies(req, res, () => undefined);
     const lang = pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang, res.locals.staff?.language ?? 'zh-CN');
     // Messages written for the reader (refusals, validation) stay; the others are worded by their kind.
-    const key = ERROR_KEYS[e?.code ?? ''] ?? ERROR_KEYS[String(status)];
+    const key = err instanceof HttpError ? ERROR_KEYS[err.code] : ERROR_KEYS[String(status)];
     renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status, message: key ? translate(lang, key) : message }, status);
   };
   app.use(pageErrors);
@@ -190,10 +190,12 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
 /** Error pages whose wording comes from their code or status rather than from the error's own text. */
 const ERROR_KEYS: Record<string, string> = {
   review_service_unavailable: 'review.serviceUnavailable',
+  not_found: 'error.notFound',
+  forbidden: 'error.forbidden',
+  unauthorized: 'error.unauthorized',
+  too_large: 'error.tooLarge',
+  bad_request: 'error.badRequest',
   '400': 'error.badRequest',
-  '401': 'error.unauthorized',
-  '403': 'error.forbidden',
-  '404': 'error.notFound',
   '413': 'error.tooLarge',
   '500': 'error.internal',
   '503': 'error.unavailable',

@@ -11,6 +11,7 @@ export { askForRecompute, requireAdmin, workingTimeRefusal, type RuleChangeDeps 
 
 export interface RuleChangeResult {
   kind: ReviewKind;
+  stage: 'review' | 'fulfilment';
   before: DeadlineRule;
   after: DeadlineRule;
   /** The rules version open deadlines are being brought up to. */
@@ -49,5 +50,5 @@ export async function changeDeadlineRule(
   // Unchanged: still ask (cheap), so repeating a change whose request failed retries it.
   if (!saved.changed) await askForRecompute(deps, `rule ${k}`, saved.rulesVersion);
   const before = (stage === 'review' ? current.rules.deadlines.review : current.rules.deadlines.fulfilment) ?? after;
-  return { kind: k, before, after, rulesVersion: saved.rulesVersion, changed: saved.changed };
+  return { kind: k, stage, before, after, rulesVersion: saved.rulesVersion, changed: saved.changed };
 }

@@ -158,8 +158,9 @@ describe('provisioning', () => {
       .poll(async () => ((await temporal.workflow.getHandle(workflowIdFor(inProvisioning.id, 1)).query('state')) as RoundState).fulfilment?.deadline.dueAt, { timeout: 20_000 })
       .toBe(computeDueAt(decidedAt, rule, calendar).toISOString());
     expect((await findReview(app.database.db, pending.id))!.dueAt.toISOString()).toBe(pendingBefore.dueAt.toISOString());
-    const audit = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'rule.change'), eq(auditLog.objectId, 'number_order:fulfilment')));
+    const audit = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'rules.change'), eq(auditLog.objectId, 'number_order')));
     expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0]!.details)).toContain('fulfilment');
     await changeDeadlineRule(deps, { id: a.id, name: a.name, role: 'admin' }, 'number_order', { type: 'end_of_working_day', days: 10 }, 'fulfilment');
     await expect(changeDeadlineRule(deps, { id: a.id, name: a.name, role: 'admin' }, 'voice_template', rule, 'fulfilment')).rejects.toMatchObject({ status: 422, details: [{ path: 'stage' }] });
   });
