@@ -83,7 +83,7 @@ export class ReviewClient {
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      throw err;
+      throw isOutage(err) ? new ReviewServiceUnavailable(err) : err;
     }
   }
 

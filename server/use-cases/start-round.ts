@@ -2,6 +2,7 @@ import { markWorkflowStarted, type ReviewRow } from '../../db/reviews.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import type { ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
+import { ReviewServiceUnavailable } from '../review-client.js';
 
 /**
  * Starts the lifecycle of a review's current round after its row is committed. If this
@@ -20,4 +21,18 @@ export async function startCurrentRound(deps: Pick<AppDeps, 'db' | 'reviews' | '
     stages: KINDS[row.kind as ReviewKind].stages,
   });
   await markWorkflowStarted(deps.db, row.id, row.round);
+}
+
+/**
+ * After a submission committed: start its lifecycle now if Temporal answers. When Temporal is away
+ * the submission is still accepted (it is durable and readable) and the worker's sweeper starts it
+ * once Temporal is back; anything else is an error to report.
+ */
+export async function startOrLeaveForSweeper(deps: Pick<AppDeps, 'db' | 'reviews' | 'log'>, row: ReviewRow): Promise<void> {
+  try {
+    await startCurrentRound(deps, row);
+  } catch (err) {
+    if (!(err instanceof ReviewServiceUnavailable)) throw err;
+    deps.log.warn({ reviewId: row.id, round: row.round }, 'Temporal is unavailable: the lifecycle will be started by the sweeper');
+  }
 }

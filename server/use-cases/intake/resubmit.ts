@@ -8,7 +8,7 @@ import { KINDS } from '../../../domain/kinds/index.js';
 import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { conflict, notFound } from '../../errors.js';
-import { startCurrentRound } from '../start-round.js';
+import { startOrLeaveForSweeper } from '../start-round.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { keepFiles, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
@@ -109,7 +109,8 @@ async function resubmit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subj
   }
   // A change that raced this round's commit: recompute the round before its workflow starts.
   const row = await recomputeIfRulesMoved(deps.db, committed.row, deadline.versions, deps.log);
-  if (committed.previousRound !== null) await deps.reviews.supersede(row.id, committed.previousRound);
-  await startCurrentRound(deps, row);
+  // The old round learns it was superseded; if Temporal is away it finds out when it next writes (a stale round changes nothing).
+  if (committed.previousRound !== null) await deps.reviews.supersede(row.id, committed.previousRound).catch((err: unknown) => deps.log.warn({ err, reviewId: row.id }, 'could not tell the old round it was superseded'));
+  await startOrLeaveForSweeper(deps, row);
   return (await findReview(deps.db, row.id)) ?? row;
 }

@@ -8,7 +8,7 @@ import { KINDS } from '../../../domain/kinds/index.js';
 import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
-import { startCurrentRound } from '../start-round.js';
+import { startCurrentRound, startOrLeaveForSweeper } from '../start-round.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
@@ -98,7 +98,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
   // A rule or calendar change that committed meanwhile may have run its recompute before this row
   // was visible: then this row is recomputed here, before its lifecycle starts with the deadline.
   row = await recomputeIfRulesMoved(deps.db, row, deadline.versions, deps.log);
-  await startCurrentRound(deps, row);
+  await startOrLeaveForSweeper(deps, row);
   return row;
 }
 

@@ -36,6 +36,7 @@ export async function withdrawReview(deps: AppDeps, tenant: TenantRow, kind: Rev
     });
     return { row: updated ?? current, withdrawnRound: current.round };
   });
-  if (withdrawnRound !== null) await deps.reviews.withdraw(row.id, withdrawnRound);
+  // The withdrawal is committed: a round not told now (Temporal away) refuses any decision as withdrawn when it writes.
+  if (withdrawnRound !== null) await deps.reviews.withdraw(row.id, withdrawnRound).catch((err: unknown) => deps.log.warn({ err, reviewId: row.id }, 'could not tell the round it was withdrawn'));
   return row;
 }
