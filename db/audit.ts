@@ -1,12 +1,13 @@
 import { auditLog } from './schema.js';
+import type { AuditAction, AuditObjectType } from '../domain/audit-actions.js';
 import type { Db, Tx } from './client.js';
 
 export interface AuditEntry {
   actorType: 'staff' | 'tenant' | 'system';
   actorId: string | null;
   actorLabel: string | null;
-  action: string;
-  objectType: string;
+  action: AuditAction;
+  objectType: AuditObjectType;
   objectId: string | null;
   ip?: string | null;
   details?: Record<string, unknown>;

@@ -106,8 +106,16 @@ export function channelsFor(event: NoticeEvent): NoticeChannel[] {
   return NOTICE_EVENTS[event].audience === 'staff' ? ['email'] : ['email', 'sms'];
 }
 
+export type TemplateProblem = 'not_compiling' | 'blocks' | 'helpers' | 'subject_required' | 'body_empty' | 'unknown_variable';
+
+/** Why a template is refused: a code and its facts for the reader's words, and an English message for logs. */
 export class TemplateError extends Error {
-  constructor(readonly field: 'subject' | 'body', message: string) {
+  constructor(
+    readonly field: 'subject' | 'body',
+    message: string,
+    readonly code: TemplateProblem,
+    readonly params: Record<string, string> = {},
+  ) {
     super(`${field}: ${message}`);
     this.name = 'TemplateError';
   }
@@ -119,14 +127,14 @@ function usedNames(source: string, field: 'subject' | 'body'): string[] {
   try {
     ast = Handlebars.parse(source);
   } catch (err) {
-    throw new TemplateError(field, `does not compile: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new TemplateError(field, `does not compile: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, 'not_compiling');
   }
   const names: string[] = [];
   for (const node of ast.body) {
     if (node.type === 'ContentStatement' || node.type === 'CommentStatement') continue;
-    if (node.type !== 'MustacheStatement') throw new TemplateError(field, 'only plain {{variables}} are allowed (no blocks, partials or helpers)');
+    if (node.type !== 'MustacheStatement') throw new TemplateError(field, 'only plain {{variables}} are allowed (no blocks, partials or helpers)', 'blocks');
     const m = node as hbs.AST.MustacheStatement;
-    if (m.params.length > 0 || m.path.type !== 'PathExpression') throw new TemplateError(field, 'only plain {{variables}} are allowed (no helpers)');
+    if (m.params.length > 0 || m.path.type !== 'PathExpression') throw new TemplateError(field, 'only plain {{variables}} are allowed (no helpers)', 'helpers');
     names.push((m.path as hbs.AST.PathExpression).original);
   }
   return names;
@@ -136,12 +144,15 @@ function usedNames(source: string, field: 'subject' | 'body'): string[] {
 export function validateTemplate(event: NoticeEvent, channel: NoticeChannel, t: NoticeTemplate): void {
   const allowed = new Set<string>(NOTICE_EVENTS[event].vars);
   const fields: ['subject' | 'body', string | null][] = [['subject', channel === 'email' ? t.subject : null], ['body', t.body]];
-  if (channel === 'email' && !t.subject?.trim()) throw new TemplateError('subject', 'an email needs a subject');
-  if (!t.body.trim()) throw new TemplateError('body', 'the text is empty');
+  if (channel === 'email' && !t.subject?.trim()) throw new TemplateError('subject', 'an email needs a subject', 'subject_required');
+  if (!t.body.trim()) throw new TemplateError('body', 'the text is empty', 'body_empty');
   for (const [field, source] of fields) {
     if (source === null) continue;
     for (const name of usedNames(source, field)) {
-      if (!allowed.has(name)) throw new TemplateError(field, `unknown variable {{${name}}}; this notice has ${[...allowed].map((v) => `{{${v}}}`).join(', ')}`);
+      if (!allowed.has(name)) throw new TemplateError(field, `unknown variable {{${name}}}; this notice has ${[...allowed].map((v) => `{{${v}}}`).join(', ')}`, 'unknown_variable', {
+          name: `{{${name}}}`,
+          allowed: [...allowed].map((v) => `{{${v}}}`).join(' '),
+        });
     }
   }
 }

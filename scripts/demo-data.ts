@@ -13,6 +13,8 @@ import { decideReview } from '../server/use-cases/decide-review.js';
 import { withdrawReview } from '../server/use-cases/intake/withdraw.js';
 import { remindReview } from '../server/use-cases/remind-review.js';
 import { workingMinutesBetween } from '../domain/working-time.js';
+import { loadOtherKinds } from './demo/other-kinds.js';
+import { tenantClient } from './demo/tenant-client.js';
 
 export const DEMO_TENANT = '示例物流科技有限公司';
 
@@ -30,11 +32,11 @@ const demoStaff: { email: string; name: string; role: Role }[] = [
 ];
 
 /**
- * First start only: a demo tenant with contacts and an API key, staff of every role, and
- * voice templates in every state. Logins are random and kept in DATA_DIR (mode 0600) so
+ * First start only: a demo tenant with contacts and an API key, staff of every role, voice
+ * templates in every state, and every other kind of review in the states a queue shows. Logins are random and kept in DATA_DIR (mode 0600) so
  * later starts can print them again.
  */
-export async function loadDemoData(deps: AppDeps, dataDir: string): Promise<DemoLogins> {
+export async function loadDemoData(deps: AppDeps, dataDir: string, baseUrl: string): Promise<DemoLogins> {
   const file = path.join(dataDir, 'demo-logins.json');
   const existing = await findTenantByName(deps.db, DEMO_TENANT);
   if (existing) {
@@ -42,7 +44,7 @@ export async function loadDemoData(deps: AppDeps, dataDir: string): Promise<Demo
     if (saved) return JSON.parse(saved) as DemoLogins;
   }
   const logins: DemoLogins = { apiKey: `vrd_demo_${randomBytes(18).toString('base64url')}`, staff: [] };
-  const tenant = await ensureTenantWithKey(deps.db, DEMO_TENANT, logins.apiKey, 'demo');
+  const tenant = await ensureTenantWithKey(deps.db, DEMO_TENANT, logins.apiKey, '演示数据');
   const members = [];
   for (const s of demoStaff) {
     const password = `demo-${randomBytes(6).toString('base64url')}`;
@@ -55,7 +57,7 @@ export async function loadDemoData(deps: AppDeps, dataDir: string): Promise<Demo
     members.push(member);
   }
   await deps.db.insert(contacts).values([
-    { tenantId: tenant.id, name: '张伟', mobile: '+8613800138000', email: 'zhang.wei@example.com', language: 'zh-CN', subscriptions: ['voice_template', 'service_activation', 'enterprise_qualification', 'reminder_reply'] },
+    { tenantId: tenant.id, name: '张伟', mobile: '+8613800138000', email: 'zhang.wei@example.com', language: 'zh-CN', subscriptions: ['voice_template', 'service_activation', 'enterprise_qualification', 'number_order', 'quality_check_opt_out', 'reminder_reply'] },
     { tenantId: tenant.id, name: 'Emily Chen', mobile: '+8613900139000', email: 'emily.chen@example.com', language: 'en', subscriptions: ['voice_template', 'audio_file'] },
   ]);
 
@@ -87,6 +89,8 @@ export async function loadDemoData(deps: AppDeps, dataDir: string): Promise<Demo
   const hoursBack = [2, 4, 8, 16, 24, 48, 72, 120, 168, 240, 336].find((h) => workingMinutesBetween(new Date(Date.now() - h * 3600_000), new Date(), calendar) >= 90) ?? 336;
   const reminded = await submitJson({ ...deps, now: () => new Date(Date.now() - hoursBack * 3600_000) }, tenant, 'voice_template', template('催审示例', '您的维修工单${TXT_12}已受理，师傅将于${DATE}上门。', '售后服务通知'));
   await remindReview(deps, tenant, reminded.id, undefined, 'zh-CN');
+
+  await loadOtherKinds(deps, tenantClient(baseUrl, logins.apiKey), actor);
 
   await fs.mkdir(dataDir, { recursive: true });
   await fs.writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });

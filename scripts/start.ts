@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 
   const lines = [`Voice Review Desk is running at ${web.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`];
   if (config.bootstrap.demoData) {
-    const demo = await loadDemoData(web.deps, config.dataDir);
+    const demo = await loadDemoData(web.deps, config.dataDir, web.url);
     lines.push('Demo logins (also in DATA_DIR/demo-logins.json):');
     for (const s of demo.staff) lines.push(`  ${s.role.padEnd(10)} ${s.email.padEnd(24)} ${s.password}`);
     lines.push(`Demo tenant API key: ${demo.apiKey}`);

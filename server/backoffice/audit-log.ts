@@ -9,7 +9,7 @@ import { DISPLAY_TIME_ZONE, formatTime } from '../i18n/format.js';
 import { translate } from '../i18n/index.js';
 import { insightMessages } from '../i18n/messages/insight.js';
 import { CSV_BOM, CSV_CONTENT_TYPE, csvRow } from '../insight/csv.js';
-import { actionLabel, actorTypeLabel, detailItems, detailsText, objectHref, objectName, objectTypeLabel } from '../insight/labels.js';
+import { actionLabel, actorName, actorTypeLabel, detailItems, detailsText, objectHref, objectName, objectTypeLabel } from '../insight/labels.js';
 import { localIso } from '../insight/time.js';
 import type { Csrf } from './csrf.js';
 import { INSIGHT_READERS, languageOf } from './insight-access.js';
@@ -77,7 +77,7 @@ function rowView(row: AuditRow, lang: Language) {
     id: row.id,
     when: formatTime(row.at, lang),
     isoAt: row.at.toISOString(),
-    actor: row.actorLabel,
+    actor: actorName(row.actorType, row.actorLabel, lang),
     actorType: actorTypeLabel(row.actorType, lang),
     action: actionLabel(row.action, lang),
     objectType: objectTypeLabel(row.objectType, lang),

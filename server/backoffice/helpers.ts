@@ -35,6 +35,14 @@ export const helpers = {
   noticeEvent: (event: string, options: HelperOptions) => noticeEventLabel(event, langOf(options)),
   urlencode: (v: unknown) => encodeURIComponent(String(v ?? '')),
   eq: (a: unknown, b: unknown) => a === b,
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  startsWith: (text: unknown, prefix: string) => typeof text === 'string' && text.startsWith(prefix),
+  /** A header link, marked as the current page when the address is under it. */
+  navLink: (href: string, key: string, options: HelperOptions) => {
+    const current = String((options.data as { root?: { currentUrl?: string } }).root?.currentUrl ?? '');
+    const here = current === href || current.startsWith(`${href}/`) || current.startsWith(`${href}?`);
+    return new Handlebars.SafeString(`<a href="${Handlebars.escapeExpression(href)}"${here ? ' aria-current="page"' : ''}>${Handlebars.escapeExpression(translate(langOf(options), key))}</a>`);
+  },
   includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
   json: (v: unknown) => JSON.stringify(v),

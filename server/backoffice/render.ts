@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Csrf } from './csrf.js';
 import { pickLanguage } from '../i18n/index.js';
+import type { Language } from '../../domain/labels.js';
 
 /**
  * An htmx request for a fragment. History restores (the back button) and requests that target
@@ -13,6 +14,12 @@ export const isHtmx = (req: Request) =>
  * Renders a page on a direct visit, or only its partial when htmx asks: one template for
  * both, so the fragment a page includes is the fragment the route returns.
  */
+/** The language a staff member reads: the switch's cookie, else their own setting, else Chinese. */
+export function readerLanguage(req: Request, res: Response): Language {
+  const staff = res.locals.staff as { language?: Language } | undefined;
+  return pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff?.language ?? 'zh-CN');
+}
+
 export function renderPage(
   req: Request,
   res: Response,
@@ -24,7 +31,7 @@ export function renderPage(
 ): void {
   res.vary('HX-Request');
   const staff = res.locals.staff;
-  const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff?.language ?? 'zh-CN');
+  const lang = readerLanguage(req, res);
   const common = { lang, staff, csrfToken: csrf.tokenFor(req, res), currentUrl: req.originalUrl };
   if (partial && isHtmx(req)) {
     res.status(status).render(`partials/${partial}`, { ...common, ...data, fragment: true, layout: false });

@@ -99,7 +99,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     def,
     subject: subjectForm ? { ...(await storeOf(kind).staffView(deps, review, files)), form: subjectForm } : await storeOf(kind).staffView(deps, review, files),
     subjectPartial: `subjects/${kind}`,
-    timeline: buildTimeline(events, notices, lang, (code) => labels.get(code)),
+    timeline: buildTimeline(events, notices, lang, (code) => labels.get(code), worded ? { code: review.decisionReasonCode, text: worded } : undefined),
     // A stage after the review (provisioning) counts its deadline from when it began.
     explanation: explainDueAt(review.stageStartedAt ?? review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]),
     timeLeft: left ? timeLeftText(left, lang) : null,

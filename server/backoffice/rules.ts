@@ -2,11 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import { findRuleSetVersion, listRuleSetVersions, ruleSetInForce, ruleSetsInForce } from '../../db/rule-sets.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import type { Language } from '../../domain/labels.js';
-import { diffRuleSets, keepRetiredReasons, type RuleChange } from '../../domain/rule-set.js';
+import { diffRuleSets, keepRetiredReasons, type ReasonEntry, type RuleChange } from '../../domain/rule-set.js';
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { pickLanguage, translate } from '../i18n/index.js';
+import { ruleChangeText } from '../i18n/rule-change-text.js';
 import { previewRuleSet, type DeadlineImpact } from '../use-cases/preview-rules.js';
 import { restoreRuleSet, saveRuleSet } from '../use-cases/save-rule-set.js';
 import type { Csrf } from './csrf.js';
@@ -27,16 +28,7 @@ export function fieldErrors(err: HttpError, fieldOf: (path: string) => string = 
   return out;
 }
 
-/** A changed path in words: "Review deadline", "Reason banned_words · active". */
-export function changeLabel(path: string, lang: Language): string {
-  const reason = /^reasons\[([^\]]+)\]\.(.+)$/.exec(path);
-  if (reason) return `${translate(lang, 'rules.reason')} ${reason[1]} · ${translate(lang, `rules.path.reason.${reason[2]}`)}`;
-  const file = /^checks\.files\.(\w+)\.(types|maxBytes)$/.exec(path);
-  if (file) return `${translate(lang, 'rules.files')} ${file[1]} · ${translate(lang, `rules.path.file.${file[2]}`)}`;
-  return translate(lang, `rules.path.${path}`);
-}
-
-const labelled = (changes: RuleChange[], lang: Language) => changes.map((c) => ({ ...c, label: changeLabel(c.path, lang) }));
+const labelled = (changes: RuleChange[], lang: Language, kind: ReviewKind, reasons: readonly ReasonEntry[]) => changes.map((c) => ruleChangeText(c, lang, { kind, reasons }));
 
 /** Admins adjust each kind's rules without a deploy, see the effect first, and can go back to any version. */
 export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
@@ -100,7 +92,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     return { inForce, ...ruleSetFromForm(kind, req.body as Record<string, unknown>, inForce.rules) };
   };
 
-  const previewData = (impact: DeadlineImpact, changes: RuleChange[], lang: Language) => ({ impact, changes: labelled(changes, lang) });
+  const previewData = (impact: DeadlineImpact, changes: RuleChange[], lang: Language, kind: ReviewKind, reasons: readonly ReasonEntry[]) => ({ impact, changes: labelled(changes, lang, kind, reasons) });
 
   r.post('/admin/rules/:kind/preview', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => {
     const kind = kindOf(req);
@@ -108,7 +100,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     const { inForce, form, candidate, reasonRows } = await readForm(req, res, kind);
     try {
       const { rules, impact } = await previewRuleSet(changeDeps, actorOf(res), kind, candidate);
-      const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(rules, inForce.rules)), lang);
+      const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...rules.reasons]);
       if (isHtmx(req)) {
         res.vary('HX-Request');
         res.render('partials/rules-preview', { layout: false, lang, preview });
@@ -168,8 +160,8 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
         v,
         inForce,
         isInForce: v.version === inForce.version,
-        changes: previous ? labelled(diffRuleSets(previous.rules, v.rules), lang) : [],
-        againstInForce: labelled(diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang),
+        changes: previous ? labelled(diffRuleSets(previous.rules, v.rules), lang, kind, [...v.rules.reasons, ...previous.rules.reasons]) : [],
+        againstInForce: labelled(diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...v.rules.reasons]),
         form: formFromRuleSet(kind, v.rules),
         choices: FORM_CHOICES,
         comment: '',
@@ -186,7 +178,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     const { kind, v } = await versionOf(req);
     const inForce = await ruleSetInForce(deps.db, kind);
     const { impact } = await previewRuleSet(changeDeps, actorOf(res), kind, keepRetiredReasons(v.rules, inForce.rules));
-    const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang);
+    const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...v.rules.reasons]);
     if (isHtmx(req)) {
       res.vary('HX-Request');
       res.render('partials/rules-preview', { layout: false, lang, preview });

@@ -23,7 +23,8 @@ import { noticeTime } from '../../activities/notices.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
-import { isHtmx, renderPage } from './render.js';
+import { isHtmx, readerLanguage, renderPage } from './render.js';
+import { templateErrorText } from '../i18n/template-error-text.js';
 import { requireRole, staffOf } from './session.js';
 
 const keySchema = z.object({
@@ -92,13 +93,13 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
     };
   };
 
-  const preview = (key: { event: NoticeEvent; channel: NoticeChannel }, t: NoticeTemplate, facts: Partial<Record<string, string | number>>) => {
+  const preview = (key: { event: NoticeEvent; channel: NoticeChannel }, t: NoticeTemplate, facts: Partial<Record<string, string | number>>, lang: Language) => {
     try {
       validateTemplate(key.event, key.channel, t);
       const out = renderTemplate(t, facts);
       return { ok: true, subject: out.subject, text: out.text, sms: key.channel === 'sms' ? smsSegments(out.text) : null };
     } catch (err) {
-      if (err instanceof TemplateError) return { ok: false, error: err.message, field: err.field };
+      if (err instanceof TemplateError) return { ok: false, error: templateErrorText(err, lang), field: err.field };
       throw err;
     }
   };
@@ -119,9 +120,9 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
       title: 'templates.title',
       key,
       template: t,
-      vars: NOTICE_EVENTS[key.event].vars.map((v) => `{{${v}}}`),
+      vars: NOTICE_EVENTS[key.event].vars.map((v) => ({ name: v, text: `{{${v}}}` })),
       sample,
-      preview: preview(key, t, sample.facts),
+      preview: preview(key, t, sample.facts, readerLanguage(req, res)),
       ...extra,
     }, status);
   };
@@ -135,7 +136,8 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
     const key = keyOf(req);
     const sample = await sampleFacts(String((req.body as Record<string, unknown>).review ?? ''), key.language, res);
     res.vary('HX-Request');
-    res.render('partials/template-preview', { layout: false, lang: key.language, key, preview: preview(key, formTemplate(req, key.channel), sample.facts) });
+    const lang = readerLanguage(req, res);
+    res.render('partials/template-preview', { layout: false, lang, key, preview: preview(key, formTemplate(req, key.channel), sample.facts, lang) });
   });
 
   r.post('/admin/templates/:event/:channel/:lang', admin, csrf.protect, async (req, res) => {
@@ -145,7 +147,7 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
       validateTemplate(key.event, key.channel, t);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      await editPage(req, res, t, { message: { kind: 'error', text: err.message } }, 422);
+      await editPage(req, res, t, { message: { kind: 'error', text: templateErrorText(err, readerLanguage(req, res)) } }, 422);
       return;
     }
     const before = await templateInForce(deps.db, key.event, key.channel, key.language);

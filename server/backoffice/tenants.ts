@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../domain/audit-actions.js';
 import { Router, type Request, type Response } from 'express';
 import { appendAudit } from '../../db/audit.js';
 import { listContacts } from '../../db/contacts.js';
@@ -70,7 +71,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
   r.get('/tenants/:id', readers, async (req: Request<{ id: string }>, res) => page(req, res));
 
   /** Runs a contact change and answers with the page: the change, or the refusal naming the field. */
-  const change = (run: (tenant: NonNullable<Awaited<ReturnType<typeof findTenant>>>, req: Request<{ id: string; contactId?: string }>) => Promise<string>) =>
+  const change = (run: (tenant: NonNullable<Awaited<ReturnType<typeof findTenant>>>, req: Request<{ id: string; contactId?: string }>) => Promise<AuditAction>) =>
     async (req: Request<{ id: string; contactId?: string }>, res: Response) => {
       const tenant = UUID.test(req.params.id) ? await findTenant(deps.db, req.params.id) : undefined;
       if (!tenant) throw notFound('tenant');

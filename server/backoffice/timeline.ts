@@ -30,14 +30,23 @@ const TONES: Record<string, TimelineItem['tone']> = {
  * facts that matter (the reason of a rejection, the reminder's answer-by time), and every notice
  * sent about it with its delivery state.
  */
-export function buildTimeline(events: ReviewEventRow[], notices: OutboxRow[], lang: Language, reasonLabel: (code: string) => string | undefined): TimelineItem[] {
+export function buildTimeline(
+  events: ReviewEventRow[],
+  notices: OutboxRow[],
+  lang: Language,
+  reasonLabel: (code: string) => string | undefined,
+  /** A reason worded from what was measured (an audio file's format), in each language, by its code. */
+  worded?: { code: string | null; text: Partial<Record<Language, string>> },
+): TimelineItem[] {
   const items: TimelineItem[] = events.map((e) => {
     const data = (e.data ?? {}) as Record<string, unknown>;
     const details: string[] = [];
     if (e.type === 'rejected' && typeof data.reasonCode === 'string') {
       details.push(reasonLabel(data.reasonCode) ?? data.reasonCode);
     }
-    if (typeof data.reasonText === 'string' && data.reasonText) details.push(`“${data.reasonText}”`);
+    const measured = e.type === 'rejected' && worded && data.reasonCode === worded.code ? worded.text[lang] : undefined;
+    if (measured) details.push(measured);
+    else if (typeof data.reasonText === 'string' && data.reasonText) details.push(`“${data.reasonText}”`);
     if (typeof data.message === 'string' && data.message) details.push(`“${data.message}”`);
     if (e.type === 'reminded' && typeof data.number === 'number') {
       details.push(translateWith(lang, 'event.reminderNumber', { n: String(data.number), at: typeof data.answerDueAt === 'string' ? formatTime(data.answerDueAt, lang) : '' }));

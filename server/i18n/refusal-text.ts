@@ -1,5 +1,6 @@
 import type { Language } from '../../domain/labels.js';
 import type { Refusal } from '../../domain/refusals.js';
+import { AUTOMATIC_CHECK } from '../../domain/review.js';
 import { formatTime } from './format.js';
 import { translate, translateWith } from './index.js';
 
@@ -10,5 +11,6 @@ export function refusalText(refusal: Refusal, lang: Language): string {
   if (p.at) params.at = formatTime(p.at, lang);
   if (p.outcome) params.outcome = translate(lang, `outcome.${p.outcome}`);
   if (p.role) params.role = translate(lang, `role.${p.role}`);
+  if (p.by === AUTOMATIC_CHECK.name) params.by = translate(lang, 'actor.automaticCheck');
   return translateWith(lang, `refusal.${refusal.code}`, params);
 }

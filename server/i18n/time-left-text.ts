@@ -7,6 +7,8 @@ import type { TimeLeft } from '../../domain/time-left.js';
  */
 export function timeLeftText(t: TimeLeft, lang: Language): string {
   const zh = lang === 'zh-CN';
+  // Past the deadline with no working time since (overnight, a weekend): overdue, by nothing yet worth counting.
+  if (t.overdue && t.days === 0 && t.hours === 0 && t.minutes === 0) return zh ? '已超时' : 'overdue';
   let amount: string;
   if (t.days > 0) {
     const extra = t.hours > 0 ? (zh ? ` ${t.hours} 小时` : ` ${t.hours} h`) : '';

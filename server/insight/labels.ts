@@ -1,8 +1,10 @@
 import { BUSINESS_TYPE_LABELS, SERVICE_STATE_LABELS } from '../../domain/business-types.js';
 import { kindOf } from '../../domain/kinds/index.js';
-import { KIND_LABELS, SLA_LABELS, type Language } from '../../domain/labels.js';
+import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
+import type { RuleChange } from '../../domain/rule-set.js';
 import { formatTime } from '../i18n/format.js';
 import { hasMessage, translate } from '../i18n/index.js';
+import { ruleChangeText } from '../i18n/rule-change-text.js';
 
 /**
  * Words for the codes the insight pages show: kinds, deadline states, roles, audited actions,
@@ -29,6 +31,13 @@ export const objectTypeLabel = (type: string, lang: Language) => coded('insight.
 export const actorTypeLabel = (type: string, lang: Language) => coded('insight.actorType', type, 'insight.audit.unknownDetail', lang);
 export const roleLabel = (role: string, lang: Language) => coded('insight.role', role, 'insight.audit.unknownDetail', lang);
 
+/** Who acted: a person's or tenant's recorded name as written; the system's label in words. */
+export function actorName(actorType: string, label: string | null, lang: Language): string | null {
+  if (actorType !== 'system' || !label) return label;
+  const key = `insight.systemActor.${label}`;
+  return hasMessage(key) ? translate(lang, key) : translate(lang, 'insight.actorType.system');
+}
+
 /** Where an audited object can be looked at, for the object types that have a page. */
 export function objectHref(type: string, id: string | null): string | null {
   if (!id) return null;
@@ -46,6 +55,10 @@ export function objectHref(type: string, id: string | null): string | null {
 /** A readable name for objects whose id is itself a code (a deadline rule is named by its kind). */
 export function objectName(type: string, id: string | null, lang: Language): string | null {
   if (type === 'deadline_rule' && id && id in KIND_LABELS) return kindLabel(id, lang);
+  if (type === 'tenant_service' && id) {
+    const businessType = id.split(':')[1] ?? '';
+    return BUSINESS_TYPE_LABELS[businessType as keyof typeof BUSINESS_TYPE_LABELS]?.[lang] ?? null;
+  }
   return null;
 }
 
@@ -83,7 +96,10 @@ function scalarText(key: string, value: unknown, lang: Language, context: Record
       return kind?.rejectionReasons.find((r) => r.code === text)?.text[lang] ?? text;
     }
     case 'kind':
+    case 'kinds':
       return kindLabel(text, lang);
+    case 'status':
+      return STATUS_LABELS[text as keyof typeof STATUS_LABELS]?.[lang] ?? (hasMessage(`option.appStatus.${text}`) ? translate(lang, `option.appStatus.${text}`) : text);
     case 'businessType':
       return BUSINESS_TYPE_LABELS[text as keyof typeof BUSINESS_TYPE_LABELS]?.[lang] ?? text;
     case 'from':
@@ -105,10 +121,24 @@ function scalarText(key: string, value: unknown, lang: Language, context: Record
 
 const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof v);
 
+const isRuleChange = (v: unknown): v is RuleChange =>
+  typeof v === 'object' && v !== null && typeof (v as RuleChange).path === 'string' && typeof (v as RuleChange).before === 'string' && typeof (v as RuleChange).after === 'string';
+
 function item(key: string, value: unknown, lang: Language, depth: number, context: Record<string, unknown>, label?: string): DetailItem {
   const labelKey = `insight.detail.${key}`;
   const base: DetailItem = { key, label: label ?? (hasMessage(labelKey) ? translate(lang, labelKey) : null) };
   if (SENSITIVE_KEY.test(key)) return { ...base, value: translate(lang, 'insight.audit.hidden') };
+  // A rule-set change: each changed rule by name, before → after, as the version pages word it.
+  if (key === 'changes' && Array.isArray(value) && value.length > 0 && value.every(isRuleChange)) {
+    const kind = typeof context.kind === 'string' ? context.kind : undefined;
+    return {
+      ...base,
+      items: value.map((c) => {
+        const t = ruleChangeText(c, lang, { kind });
+        return { key: c.path, label: t.label, value: `${t.before} → ${t.after}` };
+      }),
+    };
+  }
   if (isScalar(value)) {
     const text = scalarText(key, value, lang, context);
     return { ...base, value: text, long: text.length > 80 || text.includes('\n') };

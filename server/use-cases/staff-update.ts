@@ -3,6 +3,7 @@ import { staff } from '../../db/schema.js';
 import { findReview, type ReviewRow } from '../../db/reviews.js';
 import type { Language } from '../../domain/labels.js';
 import type { Refusal } from '../../domain/refusals.js';
+import { AUTOMATIC_CHECK } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { refusalText } from '../i18n/refusal-text.js';
@@ -14,7 +15,7 @@ export async function describeClosedReview(deps: Pick<AppDeps, 'db'>, row: Revie
   if (row.status === 'withdrawn') return { code: 'withdrawn' };
   if (row.decidedAt && row.decisionOutcome) {
     const [by] = row.decidedBy ? await deps.db.select({ name: staff.name }).from(staff).where(eq(staff.id, row.decidedBy)) : [];
-    return { code: 'already_decided', params: { outcome: row.decisionOutcome, by: by?.name ?? 'automatic check', at: row.decidedAt.toISOString() } };
+    return { code: 'already_decided', params: { outcome: row.decisionOutcome, by: by?.name ?? AUTOMATIC_CHECK.name, at: row.decidedAt.toISOString() } };
   }
   return { code: 'closed' };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { addContact, startTestApp, validTemplate, type TestApp, type TestTenant } from '../support/test-app.js';
 
 let app: TestApp;
@@ -11,11 +12,7 @@ beforeAll(async () => {
   tenant = await app.addTenant('浏览器测试租户');
   await addContact(app, tenant.tenant.id, { name: '李雷', email: 'li@example.com', mobile: '+8613800138111', subscriptions: ['voice_template'] });
   await addContact(app, tenant.tenant.id, { name: 'Han Meimei', email: 'han@example.com', mobile: '+8613800138222', language: 'en', subscriptions: ['voice_template'] });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { auditLog } from '../../db/schema.js';
 import { dayIn } from '../../domain/reporting-period.js';
 import type { ReviewKind, SlaState } from '../../domain/review.js';
@@ -16,11 +17,7 @@ const SHOTS = process.env.INSIGHT_SCREENSHOTS;
 
 beforeAll(async () => {
   app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
   supervisor = await app.addStaff('supervisor');
   const reviewer = await app.addStaff('reviewer');
   const tenant = await app.addTenant('浏览器租户');

@@ -30,14 +30,14 @@ describe('editing notice templates', () => {
     expect(ok.html).toContain('您的“预览用模板”已通过');
     expect(ok.html).toMatch(/1 条短信/);
     const bad = await admin.post(`${path}/preview`, { review: submitted.body.id, body: '{{nope}}' }, { 'HX-Request': 'true' });
-    expect(bad.html).toContain('unknown variable {{nope}}');
+    expect(bad.html).toContain('变量 {{nope}} 不存在');
   });
 
   it('when an admin saves a template with an unknown variable, then it is refused; a valid one is saved, audited and used by the next decision', async () => {
     await admin.get(path);
     const refused = await admin.post(path, { body: '审核通过 {{password}}' });
     expect(refused.status).toBe(422);
-    expect(refused.html).toContain('unknown variable {{password}}');
+    expect(refused.html).toContain('变量 {{password}} 不存在');
 
     await admin.get(path);
     const saved = await admin.post(path, { body: '【新措辞】{{title}} 通过' });

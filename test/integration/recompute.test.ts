@@ -66,7 +66,9 @@ async function approve(id: string): Promise<void> {
   expect((await view(id)).status).toBe('approved');
 }
 
-const SHORT: DeadlineRule = { type: 'working_minutes', minutes: 60 };
+// Shorter than the default yet long enough that the new at-risk instant is always beyond the signal
+// horizon, whatever the time of day the test runs.
+const SHORT: DeadlineRule = { type: 'working_minutes', minutes: 480 };
 
 describe('changing a deadline rule', () => {
   it('when an admin shortens the voice_template rule, then open reviews get earlier deadlines, their workflows the new deadline, decided reviews keep theirs, and the change is audited', async () => {
@@ -115,7 +117,7 @@ describe('changing a deadline rule', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorId: admin.id, objectType: 'rule_set' });
     expect(audit[0]?.details).toMatchObject({
-      changes: [{ path: 'deadlines.review', before: 'working_minutes 540', after: 'working_minutes 60' }],
+      changes: [{ path: 'deadlines.review', before: 'working_minutes 540', after: 'working_minutes 480' }],
       version: 1,
       rulesVersion: result.rulesVersion,
     });

@@ -28,8 +28,10 @@ describe('time left in working hours', () => {
     expect(timeLeftText(t, 'en')).toBe('5 h 40 min left');
   });
 
-  it('when the deadline is exactly now, then it is overdue by 0 minutes', () => {
-    const t = timeLeft(bj('2026-11-09T18:00'), bj('2026-11-09T18:00'), calendar);
-    expect(t.overdue).toBe(true);
+  it('when the deadline passed at 18:00 and it is night now, then it is overdue without a count of zero minutes', () => {
+    const t = timeLeft(bj('2026-11-09T23:30'), bj('2026-11-09T18:00'), calendar);
+    expect(t).toEqual({ overdue: true, days: 0, hours: 0, minutes: 0 });
+    expect(timeLeftText(t, 'zh-CN')).toBe('已超时');
+    expect(timeLeftText(t, 'en')).toBe('overdue');
   });
 });

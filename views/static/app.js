@@ -109,4 +109,18 @@
   document.addEventListener('click', (e) => {
     if (e.target.closest('[data-help]')) $('#keys-help')?.showModal();
   });
+
+  // Header menus: one open at a time, closed by a click elsewhere or Escape.
+  document.addEventListener('click', (e) => {
+    const inside = e.target.closest('details.menu');
+    for (const menu of $$('details.menu[open]')) if (menu !== inside) menu.open = false;
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    const open = $('details.menu[open]');
+    if (open) {
+      open.open = false;
+      open.querySelector('summary')?.focus();
+    }
+  });
 })();

@@ -23,7 +23,7 @@ export const appsAudioMessages = {
   'apps.recording': { 'zh-CN': '录音', en: 'Recording' },
   'apps.qualityCheck': { 'zh-CN': '语音质检', en: 'Quality checks' },
   'apps.createdAt': { 'zh-CN': '创建时间', en: 'Created' },
-  'apps.appKey': { 'zh-CN': 'App Key', en: 'App key' },
+  'apps.appKey': { 'zh-CN': '应用标识', en: 'App key' },
   'apps.otherApps': { 'zh-CN': '该租户的其他应用', en: 'The tenant’s other apps' },
   'apps.none': { 'zh-CN': '尚无应用', en: 'No apps yet' },
   'apps.optOutExplained': {

@@ -4,6 +4,7 @@ import type { Messages } from '../types.js';
 export const refusalMessages = {
   'refusal.stale_round': { 'zh-CN': '租户已重新提交，请刷新后审核最新一轮', en: 'The tenant resubmitted; reload to review the current round' },
   'refusal.withdrawn': { 'zh-CN': '租户已撤回该提交', en: 'The tenant withdrew this submission' },
+  'actor.automaticCheck': { 'zh-CN': '自动检查', en: 'the automatic check' },
   'refusal.already_decided': { 'zh-CN': '已由 {by} 于 {at} {outcome}', en: 'Already {outcome} by {by} on {at}' },
   'refusal.closed': { 'zh-CN': '该审核轮次已结束', en: 'This review round is closed' },
   'refusal.role_may_not_decide': { 'zh-CN': '“{role}”角色不能审核', en: 'The {role} role may not decide reviews' },

@@ -9,7 +9,7 @@ export const reviewPageMessages = {
   'event.round': { 'zh-CN': '第 {round} 轮', en: 'Round {round}' },
   'event.reminderNumber': { 'zh-CN': '第 {n} 次催审，须于 {at} 前答复', en: 'Reminder {n}, to be answered by {at}' },
   'event.dueWas': { 'zh-CN': '时限 {at}', en: 'Due {at}' },
-  'event.automatic': { 'zh-CN': '自动检查', en: 'Automatic check' },
+  'event.automatic': { 'zh-CN': '系统', en: 'System' },
   'event.files': { 'zh-CN': '附件：{files}', en: 'Files: {files}' },
   'event.edited': { 'zh-CN': '修改了：{fields}', en: 'Changed: {fields}' },
   'notice.to': { 'zh-CN': '{channel} 发给 {recipient}', en: '{channel} to {recipient}' },
