@@ -53,7 +53,6 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
   });
   bb.on('fieldsLimit', () => fail(new HttpError(413, 'too_large', 'too many fields', [{ path: '(body)', message: `at most ${MAX_FIELDS} fields` }])));
   bb.on('filesLimit', () => fail(new HttpError(413, 'too_large', 'too many files', [{ path: '(body)', message: 'too many files' }])));
-  bb.on('partsLimit', () => fail(new HttpError(413, 'too_large', 'too many parts', [{ path: '(body)', message: `at most ${MAX_FIELDS + 10} parts` }])));
   // Named as each part begins: a file is staged asynchronously, so a second part of the same name may start before the first is done.
   const fileParts = new Set<string>();
   bb.on('file', (name, stream, info) => {
