@@ -67,6 +67,14 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
 }
 
 beforeAll(async () => {
+  // Chromium starts while the data is planted.
+  const launching = chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  // Closed in afterAll even when the set-up below fails first.
+  launching.then((b) => (browser = b), () => undefined);
   app = await startTestApp({ notifications: true });
   tenant = await app.addTenant(payload('tenant.name', 64));
   tenantId = tenant.tenant.id;
@@ -121,11 +129,7 @@ beforeAll(async () => {
   await until(async () => (await app.database.db.select().from(reviews).where(eq(reviews.id, reviewIds.number_unsubscribe!)))[0]?.status !== 'checking');
   await until(async () => (await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.channel, 'email'))).filter((n) => n.state === 'sent' || n.state === 'delivered').length >= 4);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launching;
   context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   await page.goto(`${app.url}/login`);
