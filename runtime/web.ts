@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import { connectDatabase, pingDatabase } from '../db/client.js';
 import { getOrCreateSetting, PUBLIC_URL_SETTING, putSetting, randomSecret } from '../db/settings.js';
@@ -18,6 +19,8 @@ export interface RunningWeb {
   url: string;
   port: number;
   deps: AppDeps;
+  /** The app being served (its routes are what a route audit walks). */
+  app: Express;
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function startWeb(
     url,
     port,
     deps,
+    app,
     stop: async () => {
       await drain(server, DRAIN_MS);
       await connection.close();

@@ -26,6 +26,7 @@ import { insightRouter } from './backoffice/insight.js';
 import { numbersRouter } from './backoffice/numbers.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
+import { requireFormBody } from './backoffice/form-body.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
 import { pickLanguage, translate } from './i18n/index.js';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(parseCookies);
   app.use(requireSameOrigin(opts.publicUrl));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use(requireFormBody);
   app.use(loadSession(deps));
   app.use((_req, res, next) => {
     const noticeReader = !!res.locals.staff && NOTICE_READERS.includes(res.locals.staff.role);
@@ -166,6 +168,9 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       deps.log.error({ err, method: req.method, path: req.path }, 'page request failed');
     }
     if (res.headersSent) return;
+    // A file refused after it set its own headers (a range outside it) answers with the page, not as the file.
+    res.removeHeader('Content-Disposition');
+    res.type('html');
     // Errors from routes mounted before the cookie parser (the htmx file) get here too.
     if (req.cookies === undefined) parseCookies(req, res, () => undefined);
     const lang = pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang, res.locals.staff?.language ?? 'zh-CN');
@@ -194,6 +199,7 @@ const ERROR_KEYS: Record<string, string> = {
   forbidden: 'error.forbidden',
   unauthorized: 'error.unauthorized',
   too_large: 'error.tooLarge',
+  unsupported_media_type: 'error.unsupportedMediaType',
   bad_request: 'error.badRequest',
   '400': 'error.badRequest',
   '413': 'error.tooLarge',

@@ -3,12 +3,13 @@ import { HttpError, type ErrorDetail } from './errors.js';
 
 /**
  * Refuses text no person types and PostgreSQL cannot store: NUL and the other C0 control
- * characters (tab, line feed and carriage return are ordinary text). Checked at the edge, in
- * every place a request carries text to the use-cases: the URL path, the query string and a
- * parsed body (JSON or form), keys as well as values.
+ * characters (tab, line feed and carriage return are ordinary text), and half a UTF-16
+ * surrogate pair (JSON's `"\ud800"` escape: not a character, and refused by jsonb). Checked at the
+ * edge, in every place a request carries text to the use-cases: the URL path, the query string
+ * and a parsed body (JSON or form), keys as well as values.
  */
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Enough to say what is wrong; a body full of them need not be listed whole. */
 const MAX_PROBLEMS = 20;
 
@@ -18,9 +19,13 @@ export interface InputProblem extends ErrorDetail {
   place: InputPlace;
 }
 
+const codePoint = (found: string) => `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** What is wrong with the text, in words: the control character, or the lone half of a surrogate pair. */
 const describe = (text: string) => {
   const found = CONTROL.exec(text)?.[0] ?? '\u0000';
-  return `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const surrogate = found.charCodeAt(0) >= 0xd800;
+  return surrogate ? `an unpaired surrogate ${codePoint(found)}, which is not a character` : `the control character ${codePoint(found)}, which text may not hold`;
 };
 
 /**
@@ -47,7 +52,7 @@ export function controlCharacterProblems(value: unknown, place: InputPlace, pref
     const node = pending.pop()!;
     const v = node.value;
     if (typeof v === 'string') {
-      if (CONTROL.test(v)) problems.push({ place, path: name(node), message: `contains the control character ${describe(v)}, which text may not hold` });
+      if (CONTROL.test(v)) problems.push({ place, path: name(node), message: `contains ${describe(v)}` });
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) pending.push({ value: v[i], key: String(i), parent: node });
     } else if (v !== null && typeof v === 'object') {
@@ -55,7 +60,7 @@ export function controlCharacterProblems(value: unknown, place: InputPlace, pref
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i]!;
         if (CONTROL.test(key)) {
-          problems.push({ place, path: name(node, JSON.stringify(key).slice(1, -1)), message: `the field name contains the control character ${describe(key)}` });
+          problems.push({ place, path: name(node, JSON.stringify(key).slice(1, -1)), message: `the field name contains ${describe(key)}` });
           continue;
         }
         pending.push({ value: child, key, parent: node });
@@ -76,7 +81,7 @@ function pathProblems(path: string): InputProblem[] {
       continue; // the router answers a malformed escape itself
     }
     if (CONTROL.test(decoded)) {
-      problems.push({ place: 'path', path: '(path)', message: `the URL path segment ${JSON.stringify(decoded)} contains the control character ${describe(decoded)}` });
+      problems.push({ place: 'path', path: '(path)', message: `the URL path segment ${JSON.stringify(decoded)} contains ${describe(decoded)}` });
     }
   }
   return problems;
@@ -101,6 +106,16 @@ export function refuseControlCharacters(refuse: (problems: InputProblem[], req: 
     }
     refuse(problems, req, res);
   };
+}
+
+/**
+ * The text cut to at most `max` UTF-16 units without splitting a character: a cut through a
+ * surrogate pair (an emoji, a rare CJK character) would leave half of it, which jsonb refuses.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
 export const summarize = (problems: ErrorDetail[]) => problems.map((p) => `${p.path}: ${p.message}`).join('; ');

@@ -43,19 +43,30 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
     throw new HttpError(400, 'malformed_multipart', `the multipart body cannot be read: ${(err as Error).message}`);
   }
 
+  const nameless = () => new HttpError(400, 'malformed_multipart', 'a part of the form has no field name', [{ path: '(body)', message: 'every part needs a name in its Content-Disposition header' }]);
   bb.on('field', (name, value, info) => {
-    if (info.valueTruncated) fail(new HttpError(413, 'too_large', `${name} is too long`, [{ path: name, message: `at most ${MAX_FIELD_BYTES} bytes` }]));
-    else if (name in rules) fail(new HttpError(422, 'validation_failed', `${name} must be a file`, [{ path: name, message: 'must be a file' }]));
-    else if (name in form.fields) fail(new HttpError(422, 'validation_failed', `${name} is given twice`, [{ path: name, message: 'given twice' }]));
+    if (typeof name !== 'string' || name === '') fail(nameless());
+    else if (info.valueTruncated) fail(new HttpError(413, 'too_large', `${name} is too long`, [{ path: name, message: `at most ${MAX_FIELD_BYTES} bytes` }]));
+    else if (Object.hasOwn(rules, name)) fail(new HttpError(422, 'validation_failed', `${name} must be a file`, [{ path: name, message: 'must be a file' }]));
+    else if (Object.hasOwn(form.fields, name)) fail(new HttpError(422, 'validation_failed', `${name} is given twice`, [{ path: name, message: 'given twice' }]));
     else form.fields[name] = value;
   });
   bb.on('fieldsLimit', () => fail(new HttpError(413, 'too_large', 'too many fields', [{ path: '(body)', message: `at most ${MAX_FIELDS} fields` }])));
   bb.on('filesLimit', () => fail(new HttpError(413, 'too_large', 'too many files', [{ path: '(body)', message: 'too many files' }])));
+  // Named as each part begins: a file is staged asynchronously, so a second part of the same name may start before the first is done.
+  const fileParts = new Set<string>();
   bb.on('file', (name, stream, info) => {
-    const rule = rules[name];
-    if (!rule || failure || name in form.files) {
+    if (typeof name !== 'string' || name === '') {
+      fail(nameless());
+      stream.resume();
+      return;
+    }
+    const rule = Object.hasOwn(rules, name) ? rules[name] : undefined;
+    const twice = fileParts.has(name);
+    fileParts.add(name);
+    if (!rule || failure || twice) {
       if (!rule) fail(new HttpError(422, 'validation_failed', `unknown file field ${name}`, [{ path: name, message: 'unknown file field' }]));
-      else if (name in form.files) fail(new HttpError(422, 'validation_failed', `${name} is given twice`, [{ path: name, message: 'given twice' }]));
+      else if (twice) fail(new HttpError(422, 'validation_failed', `${name} is given twice`, [{ path: name, message: 'given twice' }]));
       stream.resume();
       return;
     }
@@ -93,7 +104,12 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
     await new Promise<void>((resolve, reject) => {
       bb.once('close', resolve);
       bb.once('error', (err: Error) => reject(new HttpError(400, 'malformed_multipart', `the multipart body cannot be read: ${err.message}`)));
-      req.once('aborted', () => reject(new HttpError(400, 'malformed_multipart', 'the upload was interrupted')));
+      req.once('aborted', () => {
+        const err = new HttpError(400, 'malformed_multipart', 'the upload was interrupted');
+        // Ends the part being streamed too: its staged file is then removed, not left waiting for bytes that never come.
+        bb.destroy(err);
+        reject(err);
+      });
       req.pipe(bb);
     });
   } catch (err) {

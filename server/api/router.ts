@@ -127,6 +127,8 @@ export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
       deps.log.error({ err, method: req.method, path: req.path }, 'api request failed');
       http = new HttpError(500, 'internal', 'something went wrong on our side; retry with the same Idempotency-Key');
     }
-    res.status(http.status).set(http.headers).json({ error: { code: http.code, message: http.message, details: http.details } });
+    // A download refused after it set its own headers (a range outside the file) answers JSON, not a file.
+    res.removeHeader('Content-Disposition');
+    res.status(http.status).set(http.headers).type('application/json').json({ error: { code: http.code, message: http.message, details: http.details } });
   };
 }

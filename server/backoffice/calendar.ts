@@ -11,6 +11,7 @@ import type { Csrf } from './csrf.js';
 import { isHtmx, renderPage } from './render.js';
 import { actorOf, fieldErrors, languageOf } from './rules.js';
 import { requireRole } from './session.js';
+import { clip } from '../input-guard.js';
 
 const OPS = ['exception', 'remove', 'window', 'import'] as const;
 type Op = (typeof OPS)[number];
@@ -28,7 +29,7 @@ interface CalendarForm {
   importYear: string;
 }
 
-const str = (body: Record<string, unknown>, name: string, max = 200) => (typeof body[name] === 'string' ? (body[name] as string).trim().slice(0, max) : '');
+const str = (body: Record<string, unknown>, name: string, max = 200) => (typeof body[name] === 'string' ? clip((body[name] as string).trim(), max) : '');
 
 function formOf(body: Record<string, unknown>): CalendarForm {
   const op = str(body, 'op') as Op;

@@ -4,6 +4,7 @@ import type { FileType } from '../../domain/kinds/index.js';
 import { CONTENT_TYPES } from '../../files/sniff.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
+import { sendStoredFile } from '../api/audio-files.js';
 import { ALL_STAFF, requireRole } from './session.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,12 +27,7 @@ export function filesRouter(deps: AppDeps): Router {
       'Content-Disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
       'Cache-Control': 'private, no-store',
     });
-    await new Promise<void>((resolve, reject) =>
-      res.sendFile(deps.files.resolve(file.path), { acceptRanges: true, lastModified: false, etag: false, headers: {} }, (err) => {
-        if (err && !res.headersSent) reject(notFound('file'));
-        else resolve();
-      }),
-    );
+    await sendStoredFile(deps, res, file.path, file.size);
   });
   return r;
 }

@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps.js';
 import type { Csrf } from './csrf.js';
 import { renderPage } from './render.js';
 import { SESSION_COOKIE } from './session.js';
+import { clip } from '../input-guard.js';
 
 // A hash to verify against when the email is unknown, so both paths take the same time.
 const DUMMY_HASH = argon2.hash('not-a-real-password-0000');
@@ -29,8 +30,8 @@ export function loginRouter(deps: AppDeps, csrf: Csrf, secureCookies: boolean): 
 
   r.post('/login', csrf.ensureIdentifier, csrf.protect, async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const email = typeof body.email === 'string' ? body.email.trim().slice(0, 254) : '';
-    const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+    const email = typeof body.email === 'string' ? clip(body.email.trim(), 254) : '';
+    const password = typeof body.password === 'string' ? clip(body.password, 1024) : '';
     const ip = clientIp(req);
     const now = deps.now();
     const keys = { account: accountKey(email), address: addressKey('login', ip) };

@@ -13,6 +13,7 @@ import { reviewPageData } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 
 const BATCH_ID = /^NU[0-9A-Z]{16}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 200;
 
 const resultsQuery = z.object({
@@ -31,6 +32,7 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
    */
   r.post('/reviews/:id/numbers', requireRole(...DECIDERS), csrf.protect, async (req: Request<{ id: string }>, res) => {
     const id = req.params.id;
+    if (!UUID.test(id)) throw notFound('review');
     const lang = languageOf(req, res);
     const actor = { id: staffOf(res).id, name: staffOf(res).name, role: staffOf(res).role };
     try {

@@ -4,6 +4,7 @@ import type { Language } from '../../domain/labels.js';
 import { ASSIGNMENT_POLICIES, FILE_TYPES, type RuleSet } from '../../domain/rule-set.js';
 import type { ReviewKind } from '../../domain/review.js';
 import type { DeadlineRule } from '../../domain/working-time.js';
+import { clip } from '../input-guard.js';
 
 /**
  * The rule-set editor's form: every field as the admin typed it (strings), so a refused save shows
@@ -104,7 +105,7 @@ const blankReason = (n: number): ReasonRow => ({ n, code: '', staffZh: '', staff
 type Body = Record<string, unknown>;
 const str = (body: Body, name: string): string => {
   const v = body[name];
-  return (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').slice(0, 20_000);
+  return clip(Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '', 20_000);
 };
 const list = (body: Body, name: string): string[] => {
   const v = body[name];

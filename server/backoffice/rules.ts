@@ -14,6 +14,7 @@ import type { Csrf } from './csrf.js';
 import { isHtmx, renderPage } from './render.js';
 import { FORM_CHOICES, formFieldOf, formFromRuleSet, ruleSetFromForm, type RuleForm } from './rule-form.js';
 import { requireRole, staffOf } from './session.js';
+import { clip } from '../input-guard.js';
 
 export const actorOf = (res: Response) => {
   const s = staffOf(res);
@@ -184,7 +185,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
       res.render('partials/rules-preview', { layout: false, lang, preview });
       return;
     }
-    await versionPage(req, res, { preview, comment: String((req.body as Record<string, unknown>).comment ?? '').slice(0, 500) });
+    await versionPage(req, res, { preview, comment: clip(String((req.body as Record<string, unknown>).comment ?? ''), 500) });
   });
 
   r.post('/admin/rules/:kind/versions/:version/restore', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {

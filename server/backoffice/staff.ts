@@ -8,10 +8,11 @@ import type { Csrf } from './csrf.js';
 import { renderPage } from './render.js';
 import { actorOf, fieldErrors, languageOf } from './rules.js';
 import { ALL_STAFF, requireRole, SESSION_COOKIE, staffOf } from './session.js';
+import { clip } from '../input-guard.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Body = Record<string, unknown>;
-const text = (body: Body, name: string, max = 254) => (typeof body[name] === 'string' ? (body[name] as string).slice(0, max) : '');
+const text = (body: Body, name: string, max = 254) => (typeof body[name] === 'string' ? clip(body[name] as string, max) : '');
 const kindsOf = (body: Body) => (Array.isArray(body.kinds) ? body.kinds.map(String) : typeof body.kinds === 'string' ? [body.kinds] : []);
 
 /** Until a member with a first password has chosen their own, every page leads to the password form. */

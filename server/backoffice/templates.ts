@@ -26,6 +26,7 @@ import type { Csrf } from './csrf.js';
 import { isHtmx, readerLanguage, renderPage } from './render.js';
 import { templateErrorText } from '../i18n/template-error-text.js';
 import { requireRole, staffOf } from './session.js';
+import { clip } from '../input-guard.js';
 
 const keySchema = z.object({
   event: z.enum(NOTICE_EVENT_NAMES as [NoticeEvent, ...NoticeEvent[]]),
@@ -107,8 +108,8 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
   const formTemplate = (req: Request, channel: NoticeChannel): NoticeTemplate => {
     const body = req.body as Record<string, unknown>;
     return {
-      subject: channel === 'email' ? String(body.subject ?? '').slice(0, 500) : null,
-      body: String(body.body ?? '').slice(0, 4000),
+      subject: channel === 'email' ? clip(String(body.subject ?? ''), 500) : null,
+      body: clip(String(body.body ?? ''), 4000),
     };
   };
 

@@ -19,6 +19,7 @@ import { pickLanguage, translate, translateWith } from '../i18n/index.js';
 import type { Csrf } from './csrf.js';
 import { renderPage } from './render.js';
 import { requireRole, staffOf } from './session.js';
+import { clip } from '../input-guard.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -136,7 +137,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     const tenant = UUID.test(req.params.id) ? await findTenant(deps.db, req.params.id) : undefined;
     if (!tenant) throw notFound('tenant');
     const staff = staffOf(res);
-    const label = String((req.body as { label?: unknown }).label ?? '').trim().slice(0, 64);
+    const label = clip(String((req.body as { label?: unknown }).label ?? '').trim(), 64);
     const issued = await issueApiKey(deps.db, tenant.id, label);
     await appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action: 'api_key.issue', objectType: 'tenant', objectId: tenant.id, ip: req.ip ?? null, details: { keyId: issued.id, label } });
     await page(req, res, { newKey: issued.key });

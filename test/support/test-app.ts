@@ -53,7 +53,9 @@ export interface TestApp {
  * Starts the real app on port 0 against a fresh database on the shared PostgreSQL server
  * and a unique task queue on the shared Temporal dev server.
  */
-export async function startTestApp(opts: { notifications?: boolean; captureLogs?: boolean; temporalMetricsAddress?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { notifications?: boolean; captureLogs?: boolean; temporalMetricsAddress?: string; /** A folder of this app's own for uploads (default: shared by every test app). */ filesDir?: string } = {},
+): Promise<TestApp> {
   const suffix = randomBytes(5).toString('hex');
   const dbName = `t_${suffix}`;
   const adminUrl = inject('postgresAdminUrl');
@@ -64,7 +66,7 @@ export async function startTestApp(opts: { notifications?: boolean; captureLogs?
   const { appUrl } = await prepareDatabase(databaseUrl);
 
   const taskQueue = `test-${suffix}`;
-  const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', TEMPORAL_METRICS_ADDRESS: opts.temporalMetricsAddress });
+  const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', FILES_DIR: opts.filesDir, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', TEMPORAL_METRICS_ADDRESS: opts.temporalMetricsAddress });
   // Captured logs are read by tests that check what never reaches a log line (ID numbers, keys).
   const logLines: string[] = [];
   const log = opts.captureLogs

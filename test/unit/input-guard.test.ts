@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controlCharacterProblems } from '../../server/input-guard.js';
+import { clip, controlCharacterProblems } from '../../server/input-guard.js';
 
 describe('control characters in parsed input', () => {
   it('when a nested field holds NUL, then the problem names its path and the code point', () => {
@@ -16,6 +16,14 @@ describe('control characters in parsed input', () => {
       expect(controlCharacterProblems({ v: `a${c}b` }, 'body'), JSON.stringify(c)).toHaveLength(1);
     }
     expect(controlCharacterProblems({ v: 'a\u007fb \u00a0 中文 😀' }, 'body')).toEqual([]);
+  });
+
+  it('when text holds half a surrogate pair (JSON "\\udfff"), then it is refused naming the code unit; whole pairs (emoji, rare CJK) pass', () => {
+    for (const v of ['\udfff', 'a\ud800', '\ud83d\ud83d\ude00'.slice(0, 1), 'x\udc00\ud800y']) {
+      expect(controlCharacterProblems({ scenario: v }, 'body'), JSON.stringify(v)).toEqual([{ place: 'body', path: 'scenario', message: expect.stringMatching(/unpaired surrogate U\+D[89A-F][0-9A-F]{2}/) }]);
+    }
+    expect(controlCharacterProblems({ scenario: '😀 𠀀𪚥 👩‍👩‍👧‍👦' }, 'body')).toEqual([]);
+    expect(controlCharacterProblems({ ['k\ud800']: 'x' }, 'body')[0]?.message).toMatch(/field name contains an unpaired surrogate/);
   });
 
   it('when a field name holds a control character, then the name is refused, shown escaped', () => {
@@ -39,5 +47,19 @@ describe('control characters in parsed input', () => {
 
   it('when thousands of fields are bad, then at most twenty are listed', () => {
     expect(controlCharacterProblems(Array.from({ length: 5000 }, () => '\u0000'), 'body')).toHaveLength(20);
+  });
+});
+
+describe('clipping form text', () => {
+  it('when the cut falls inside an emoji or a rare CJK character, then the whole character goes, never half of it', () => {
+    expect(clip('ab😀', 3)).toBe('ab');
+    expect(clip('a𠀀𪚥', 4)).toBe('a𠀀');
+    expect(controlCharacterProblems({ v: clip('x'.repeat(63) + '😀', 64) }, 'body')).toEqual([]);
+  });
+
+  it('when the text fits, or the cut falls between characters, then it is kept as long as allowed', () => {
+    expect(clip('快递通知', 10)).toBe('快递通知');
+    expect(clip('😀😀😀', 4)).toBe('😀😀');
+    expect(clip('abcdef', 4)).toBe('abcd');
   });
 });
