@@ -27,7 +27,8 @@ import { numbersRouter } from './backoffice/numbers.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import type { AppDeps } from './deps.js';
-import { HttpError } from './errors.js';
+import { databaseUnavailable, HttpError } from './errors.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { pickLanguage, translate } from './i18n/index.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
@@ -152,7 +153,12 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);
   });
-  const pageErrors: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  const pageErrors: ErrorRequestHandler = (thrown: unknown, req, res, _next) => {
+    let err = thrown;
+    if (!(err instanceof HttpError) && isDatabaseUnavailable(err)) {
+      deps.log.warn({ err, method: req.method, path: req.path }, 'page request failed: the database is unavailable');
+      err = databaseUnavailable();
+    }
     const e = err as { status?: number; code?: string; message?: string };
     let status = 500;
     let message = 'something went wrong on our side';
@@ -166,6 +172,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       deps.log.error({ err, method: req.method, path: req.path }, 'page request failed');
     }
     if (res.headersSent) return;
+    if (err instanceof HttpError) res.set(err.headers);
     // Errors from routes mounted before the cookie parser (the htmx file) get here too.
     if (req.cookies === undefined) parseCookies(req, res, () => undefined);
     const lang = pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang, res.locals.staff?.language ?? 'zh-CN');
@@ -190,6 +197,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
 /** Error pages whose wording comes from their code or status rather than from the error's own text. */
 const ERROR_KEYS: Record<string, string> = {
   review_service_unavailable: 'review.serviceUnavailable',
+  database_unavailable: 'error.databaseUnavailable',
   not_found: 'error.notFound',
   forbidden: 'error.forbidden',
   unauthorized: 'error.unauthorized',

@@ -15,6 +15,7 @@ import { appsAudioMessages } from './messages/apps-audio.js';
 import { rulesMessages } from './messages/rules.js';
 import { insightMessages } from './messages/insight.js';
 import { numberMessages } from './messages/numbers.js';
+import { outageMessages } from './messages/outages.js';
 import type { Messages } from './types.js';
 
 /**
@@ -38,6 +39,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   rules: rulesMessages,
   insight: insightMessages,
   numbers: numberMessages,
+  outages: outageMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));
