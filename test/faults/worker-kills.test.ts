@@ -23,7 +23,7 @@ import { killWorkerProcess, startWorkerProcess } from '../support/worker-process
  * delays); the next worker is already starting. At the end nothing is lost and nothing is done twice.
  */
 const TRIALS = Number(process.env.FAULT_TRIALS ?? 50);
-const MAX_KILL_DELAY_MS = 1200;
+const MAX_KILL_DELAY_MS = 1000;
 /** Workers starting ahead of need: a start costs 2-3 s of CPU, more than a trial's work. */
 const STANDBY = 2;
 const TYPES = ['submissions', 'decisions', 'notices', 'unsubscribe'] as const;
@@ -72,12 +72,21 @@ function startWorker(): Promise<ChildProcess> {
   return ready;
 }
 
-/** The plan: each type about a quarter of the trials, in a seeded order. */
+/**
+ * The plan: each type about a quarter of the trials, in a seeded order, except that the last
+ * three hand out submissions: a notice whose worker was killed is retried after its activity's
+ * 60 s timeout, a lifecycle step after 30 s, so a run ending on submissions settles half a minute sooner.
+ */
 function plan(): TrialType[] {
   const list = Array.from({ length: TRIALS }, (_, i) => TYPES[i % TYPES.length]!);
   for (let i = list.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  const tail = Math.min(3, Math.floor(TRIALS / 4));
+  for (let i = list.length - tail; i < list.length; i++) {
+    const swap = list.findIndex((t, k) => t === 'submissions' && k < list.length - tail);
+    if (list[i] !== 'submissions' && swap >= 0) [list[i], list[swap]] = [list[swap]!, list[i]!];
   }
   return list;
 }
@@ -105,8 +114,9 @@ describe('workers killed with SIGKILL at random moments', () => {
     const submitted: string[] = [];
     const decisions: Decision[] = [];
     const batches: { id: string; reviewId: string; owned: string[]; total: number }[] = [];
-    const kills: { at: number; type: TrialType; delayMs: number }[] = [];
+    const kills: { at: number; type: TrialType; delayMs: number; workMs: number }[] = [];
     const readyMs: number[] = [];
+    let manualNotices = 0;
 
     const submit = async (trial: number, count: number) => {
       for (let j = 0; j < count; j++) {
@@ -144,8 +154,21 @@ describe('workers killed with SIGKILL at random moments', () => {
       return sent;
     };
 
+    /** A staff member writes to the tenant's contact from a review page: written by the web, sent by the worker. */
+    const notify = async (trial: number) => {
+      const reviewId = submitted[Math.floor(random() * submitted.length)]!;
+      const page = await staff.get(`/reviews/${reviewId}`);
+      const contactId = /name="contactIds" value="([0-9a-f-]{36})"/.exec(page.html)?.[1];
+      const body = new URLSearchParams({ _csrf: staff.csrf, token: formToken(page.html), contactIds: contactId ?? '', message: `第 ${trial} 次试验的人工通知` });
+      body.append('channels', 'email');
+      body.append('channels', 'sms');
+      const res = await staff.postRaw(`/reviews/${reviewId}/notify`, body, { 'HX-Request': 'true' });
+      expect(res.status).toBe(200);
+      manualNotices += 2;
+    };
+
     const unsubscribe = async (trial: number) => {
-      const owned = await issuedNumbers(app, tenant.tenant.id, 200 + Math.floor(random() * 200));
+      const owned = await issuedNumbers(app, tenant.tenant.id, 200 + Math.floor(random() * 100));
       const unknown = Array.from({ length: 5 }, freshNumber);
       const list = [...owned, ...unknown, ...owned.slice(0, 3)];
       const res = await app.api(tenant, 'POST', '/number-unsubscriptions', form({ note: `试验 ${trial}` }, { file: { name: 'numbers.xlsx', content: await xlsxFile([['号码'], ...list.map((n) => [n])]) } }));
@@ -163,19 +186,18 @@ describe('workers killed with SIGKILL at random moments', () => {
 
       // Decisions need reviews whose pre-check passed; until there are some, a decision trial submits.
       let type = planned;
-      if ((type === 'decisions' || type === 'notices') && (await decidable(1)).length === 0) type = 'submissions';
+      if ((type === 'decisions' && (await decidable(1)).length === 0) || (type === 'notices' && submitted.length === 0)) type = 'submissions';
       counts[type] += 1;
-      if (type === 'submissions') await submit(trial, 3);
-      if (type === 'decisions') await decide(3);
-      if (type === 'notices') {
-        // The decisions are written; the kill falls while their notices are dispatched and sent.
-        await Promise.all((await decide(2)).map((d) => d.answer));
-      }
+      const workFrom = Date.now();
+      if (type === 'submissions') await submit(trial, 2);
+      if (type === 'decisions') await decide(2);
+      if (type === 'notices') await notify(trial);
       if (type === 'unsubscribe') await unsubscribe(trial);
 
       const delayMs = Math.floor(random() * MAX_KILL_DELAY_MS);
+      const workMs = Date.now() - workFrom;
       await sleep(delayMs);
-      kills.push({ at: Date.now(), type, delayMs });
+      kills.push({ at: Date.now(), type, delayMs, workMs });
       await killWorkerProcess(worker);
     }
     await Promise.all(standby);
@@ -188,7 +210,7 @@ describe('workers killed with SIGKILL at random moments', () => {
       decisions.map(async (d) => {
         let answer = await d.answer;
         for (const until = Date.now() + 120_000; toldToRetry(answer) && Date.now() < until; ) {
-          await sleep(2000);
+          await sleep(1000);
           d.resent += 1;
           answer = await staff.post(`/reviews/${d.reviewId}/decision`, d.fields, { 'HX-Request': 'true' });
         }
@@ -239,10 +261,11 @@ describe('workers killed with SIGKILL at random moments', () => {
     // Every decision: applied once, one event and one audit row for its round, one notice per contact and channel.
     const audits = await app.database.db.select().from(auditLog).where(inArray(auditLog.objectId, [...allReviews, ...batches.map((b) => b.id)]));
     const notices = await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.tenantId, tenant.tenant.id));
+    expect(notices.filter((n) => n.event === 'manual')).toHaveLength(manualNotices);
     for (const d of decisions) {
       expect([d.reviewId, events.filter((e) => e.reviewId === d.reviewId && (e.type === 'approved' || e.type === 'rejected')).map((e) => e.type)]).toEqual([d.reviewId, [d.outcome]]);
       expect([d.reviewId, audits.filter((a) => a.objectId === d.reviewId && a.action.startsWith('review.')).map((a) => a.action)]).toEqual([d.reviewId, [d.outcome === 'approved' ? 'review.approve' : 'review.reject']]);
-      expect([d.reviewId, notices.filter((n) => n.reviewId === d.reviewId).map((n) => n.channel).sort()]).toEqual([d.reviewId, ['email', 'sms']]);
+      expect([d.reviewId, notices.filter((n) => n.reviewId === d.reviewId && n.event !== 'manual').map((n) => n.channel).sort()]).toEqual([d.reviewId, ['email', 'sms']]);
     }
 
     // Every batch: finished, each listed number settled once, each owned number released once by it.
@@ -262,8 +285,9 @@ describe('workers killed with SIGKILL at random moments', () => {
     // Every notice: received by the SMTP or SMS sink, and not twice. The one exception no sender can
     // close: the worker killed after the provider accepted a message and before the row was marked
     // sent; the retry sends the same Message-ID (or request id) again, which receivers can drop.
-    // Such a second copy is counted, and allowed only with that evidence: a claim of the row that
-    // never recorded an outcome (its worker died holding it) and a kill between the two copies.
+    // Such a copy is counted, and allowed only with that evidence: for each copy after the first, a
+    // claim of the row that never recorded an outcome (its worker died holding it) and a kill
+    // between that copy and the one before.
     const sms = app.channels!.dev.sms!.messages();
     const attempts = await app.database.db.select().from(noticeAttempts).where(inArray(noticeAttempts.noticeId, notices.map((n) => n.id)));
     const copies = notices.map((n) => {
@@ -274,16 +298,17 @@ describe('workers killed with SIGKILL at random moments', () => {
     });
     expect(copies.filter((c) => c.arrived.length === 0).map((c) => `${c.channel} ${c.id}: lost`)).toEqual([]);
     const repeated = copies.filter((c) => c.arrived.length > 1);
-    const unexplained = repeated.filter((c) => c.arrived.length > 2 || c.claimsWithoutOutcome < 1 || !kills.some((k) => k.at >= c.arrived[0]! && k.at <= c.arrived[1]!));
+    const killedBetween = (from: number, to: number) => kills.some((k) => k.at >= from && k.at <= to);
+    const unexplained = repeated.filter((c) => c.arrived.length - 1 > c.claimsWithoutOutcome || c.arrived.slice(1).some((at, i) => !killedBetween(c.arrived[i]!, at)));
     expect(unexplained.map((c) => `${c.channel} ${c.id}: ${c.arrived.length} copies, ${c.claimsWithoutOutcome} claims without an outcome`)).toEqual([]);
 
     const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
     console.log(
       [
         `worker kills: seed ${seed}, ${TRIALS} trials (${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}), kill delays 0-${MAX_KILL_DELAY_MS} ms (mean ${avg(kills.map((k) => k.delayMs))} ms)`,
-        `  ${submitted.length} submissions, ${decisions.length} decisions, ${batches.length} batches (${batches.reduce((n, b) => n + b.total, 0)} numbers), ${notices.length} notices (${emails.length} emails and ${sms.length} SMS received)`,
-        `  decision forms sent again after a "try again": ${decisions.filter((d) => d.resent > 0).length} (${decisions.reduce((n, d) => n + d.resent, 0)} times); notices sent twice after a kill in the provider-accepted window: ${repeated.length}`,
-        `  trials ${Math.round((trialsDone - started) / 1000)} s (waiting for the next worker: mean ${avg(readyMs)} ms), settling ${Math.round((settled - trialsDone) / 1000)} s`,
+        `  ${submitted.length} submissions, ${decisions.length} decisions, ${batches.length} batches (${batches.reduce((n, b) => n + b.total, 0)} numbers), ${notices.length} notices (${manualNotices} written by staff; ${emails.length} emails and ${sms.length} SMS received)`,
+        `  decision forms sent again after a "try again": ${decisions.filter((d) => d.resent > 0).length} (${decisions.reduce((n, d) => n + d.resent, 0)} times); notices sent again after a kill between the provider's acceptance and the row's "sent": ${repeated.length} (${repeated.reduce((n, c) => n + c.arrived.length - 1, 0)} extra copies)`,
+        `  trials ${Math.round((trialsDone - started) / 1000)} s (waiting for the next worker: mean ${avg(readyMs)} ms; handing out the work: ${TYPES.map((t) => `${t} ${avg(kills.filter((k) => k.type === t).map((k) => k.workMs))} ms`).join(', ')}), settling ${Math.round((settled - trialsDone) / 1000)} s`,
       ].join('\n'),
     );
   }, 420_000);
