@@ -84,7 +84,7 @@ export function callbackRouter(deps: AppDeps): Router {
       res.status(400).json({ code: 'E000001', description: err instanceof Error ? err.message : 'malformed report' });
       return;
     }
-    const updated = await applyDeliveryReport(deps.db, report.providerMessageId, report.delivered, report.reason);
+    const updated = await applyDeliveryReport(deps.db, report);
     res.json({ code: '000000', description: updated > 0 ? 'applied' : 'unknown message id' });
   });
 

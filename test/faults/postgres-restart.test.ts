@@ -32,7 +32,11 @@ afterAll(async () => {
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
 
-const SLOW_MS = 5000;
+/**
+ * The longest a request may take while the database is away: a connection attempt the server never
+ * answers is given up after 5 s (db/client.ts), plus at most 1 s of reconnect backoff.
+ */
+const SLOW_MS = 7000;
 
 describe('PostgreSQL restarted under load', () => {
   it('when PostgreSQL stops and starts again during submissions, then the API answers 503 database_unavailable at once, no 201 is lost and work resumes by itself', async () => {

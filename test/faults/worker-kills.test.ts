@@ -5,7 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
+import { claimNoticeForSending } from '../../db/outbox.js';
 import { findActiveReasons } from '../../db/rules.js';
+import { deliverNotice } from '../../activities/delivery.js';
+import { createSmsGateway } from '../../notifications/sms.js';
 import { auditLog, batchNumbers, noticeAttempts, notificationOutbox, numbers, reviewEvents, reviews, unsubscribeBatches } from '../../db/schema.js';
 import { workflowIdFor } from '../../domain/review.js';
 import type { MailboxMessage } from '../../notifications/dev-mailbox.js';
@@ -273,12 +276,12 @@ describe('workers killed with SIGKILL at random moments', () => {
       expect(notices.filter((n) => n.reviewId === b.reviewId).map((n) => n.channel).sort()).toEqual(['email', 'sms']);
     }
 
-    // Every notice: received by the SMTP or SMS sink, and not twice. The one exception no sender can
-    // close: the worker killed after the provider accepted a message and before the row was marked
-    // sent; the retry sends the same Message-ID (or request id) again, which receivers can drop.
-    // Such a copy is counted, and allowed only with that evidence: for each copy after the first, a
-    // claim of the row that never recorded an outcome (its worker died holding it) and a kill
-    // between that copy and the one before.
+    // Every notice: received by the SMTP or SMS sink, and not twice. An SMS never: a worker killed
+    // after the gateway accepted it and before the row was marked sent leaves the row to the gateway's
+    // delivery report, which settles it before the delivery is retried. An email has no such report:
+    // the retry sends the same Message-ID again, which receivers can drop. Such a copy is counted, and
+    // allowed only with that evidence: for each copy after the first, a claim of the row that never
+    // recorded an outcome (its worker died holding it) and a kill between that copy and the one before.
     const sms = app.channels!.dev.sms!.messages();
     const attempts = await app.database.db.select().from(noticeAttempts).where(inArray(noticeAttempts.noticeId, notices.map((n) => n.id)));
     const copies = notices.map((n) => {
@@ -290,7 +293,7 @@ describe('workers killed with SIGKILL at random moments', () => {
     expect(copies.filter((c) => c.arrived.length === 0).map((c) => `${c.channel} ${c.id}: lost`)).toEqual([]);
     const repeated = copies.filter((c) => c.arrived.length > 1);
     const killedBetween = (from: number, to: number) => kills.some((k) => k.at >= from && k.at <= to);
-    const unexplained = repeated.filter((c) => c.arrived.length - 1 > c.claimsWithoutOutcome || c.arrived.slice(1).some((at, i) => !killedBetween(c.arrived[i]!, at)));
+    const unexplained = repeated.filter((c) => c.channel === 'sms' || c.arrived.length - 1 > c.claimsWithoutOutcome || c.arrived.slice(1).some((at, i) => !killedBetween(c.arrived[i]!, at)));
     expect(unexplained.map((c) => `${c.channel} ${c.id}: ${c.arrived.length} copies, ${c.claimsWithoutOutcome} claims without an outcome`)).toEqual([]);
 
     const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
@@ -298,9 +301,37 @@ describe('workers killed with SIGKILL at random moments', () => {
       [
         `worker kills: seed ${seed}, ${TRIALS} trials (${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}), kill delays 0-${MAX_KILL_DELAY_MS} ms (mean ${avg(kills.map((k) => k.delayMs))} ms)`,
         `  ${submitted.length} submissions, ${decisions.length} decisions, ${batches.length} batches (${batches.reduce((n, b) => n + b.total, 0)} numbers), ${notices.length} notices (${manualNotices} written by staff; ${emails.length} emails and ${sms.length} SMS received)`,
-        `  decision forms sent again after a "try again": ${decisions.filter((d) => d.resent > 0).length} (${decisions.reduce((n, d) => n + d.resent, 0)} times); notices sent again after a kill between the provider's acceptance and the row's "sent": ${repeated.length} (${repeated.reduce((n, c) => n + c.arrived.length - 1, 0)} extra copies)`,
+        `  decision forms sent again after a "try again": ${decisions.filter((d) => d.resent > 0).length} (${decisions.reduce((n, d) => n + d.resent, 0)} times); emails sent again after a kill between the SMTP server's acceptance and the row's "sent": ${repeated.length} (${repeated.reduce((n, c) => n + c.arrived.length - 1, 0)} extra copies); SMS whose send a kill left unrecorded, settled by their delivery report: ${notices.filter((n) => n.channel === 'sms' && !attempts.some((a) => a.noticeId === n.id && a.outcome === 'sent')).length}`,
         `  trials ${Math.round((trialsDone - started) / 1000)} s (waiting for the next worker: mean ${avg(readyMs)} ms; handing out the work: ${TYPES.map((t) => `${t} ${avg(kills.filter((k) => k.type === t).map((k) => k.workMs))} ms`).join(', ')}), settling ${Math.round((settled - trialsDone) / 1000)} s`,
       ].join('\n'),
     );
   }, 420_000);
+});
+
+describe('the window between the gateway accepting an SMS and the row marked sent', () => {
+  it('when a worker dies after the SMS gateway accepted a notice and before the row was marked sent, then the delivery report settles the row and the retried delivery does not send it again', async () => {
+    const recipient = '+8613800000099';
+    // Already dispatched, so no running worker's dispatcher takes it: this test plays the delivery itself.
+    const [row] = await app.database.db
+      .insert(notificationOutbox)
+      .values({ event: 'manual', channel: 'sms', recipient, tenantId: tenant.tenant.id, language: 'zh-CN', body: '只发一次的短信', dedupeKey: `window-${Date.now()}`, dispatchedAt: new Date() })
+      .returning();
+    const id = row!.id;
+    const claimant = `notices-${id}-1`;
+    // What the worker did before it died: claimed the row and had the gateway accept the message.
+    expect(await claimNoticeForSending(app.database.db, id, claimant)).toBeDefined();
+    const { sms } = app.channels!;
+    const gateway = createSmsGateway({ ...sms, statusCallbackUrl: `${app.url}/callbacks/sms-status` });
+    const { results } = await gateway.send({ to: [recipient], templateId: sms.templateId, params: ['只发一次的短信'], requestId: `${id}.1` });
+    expect(results[0]?.ok).toBe(true);
+
+    // The gateway's delivery report (it carries our request id) settles the row that was never marked sent.
+    await expect.poll(async () => (await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.id, id)))[0]?.state, { timeout: 10_000 }).toBe('delivered');
+    const [settled] = await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.id, id));
+    expect(settled?.providerMessageId).toBe(results[0]?.providerMessageId);
+
+    // Temporal's retry of the delivery, on another worker: nothing is sent again.
+    expect(await deliverNotice(app.database.db, { email: null, sms: { gateway, templateId: sms.templateId } }, { outboxId: id, claimant })).toEqual({ state: 'delivered' });
+    expect(app.channels!.dev.sms!.messages().filter((m) => m.extend === `${id}.1`)).toHaveLength(1);
+  });
 });
