@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Five suites: unit (pure domain), workflow (time-skipping test server), integration (real
- * Postgres + Temporal dev server + the app on port 0), browser (Chromium against that app) and
- * cluster (`npm run cluster`: self-hosted Temporal, several web and worker processes).
+ * Six suites: unit (pure domain), workflow (time-skipping test server), integration (real
+ * Postgres + Temporal dev server + the app on port 0), browser (Chromium against that app), faults
+ * (the app under injected failures) and cluster (`npm run cluster`: self-hosted Temporal, several web and worker processes).
  * Suites that start servers run one file at a time: the machine has two cores.
  */
 export default defineConfig({
@@ -21,6 +21,18 @@ export default defineConfig({
           globalSetup: ['test/support/global-services.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        // Faults injected into the real app (workers killed, PostgreSQL and Temporal stopped, a full
+        // disk, racing decisions): serial like integration, with the same shared services.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/support/global-services.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
           hookTimeout: 900_000,
         },
       },

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { noticeAttempts, notificationOutbox, tenants } from './schema.js';
 import type { Db } from './client.js';
@@ -59,15 +59,33 @@ export async function listNoticeAttempts(db: Db, id: string) {
 }
 
 /** A delivery report from the SMS gateway: delivered, or failed with the carrier's reason. */
-export async function applyDeliveryReport(db: Db, providerMessageId: string, delivered: boolean, reason: string | null): Promise<number> {
+/** `<outbox id>.<send round>`: the request id a notice is sent with, which the gateway echoes as `extend`. */
+const REQUEST_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d{1,6})$/i;
+
+/**
+ * Marks the row a delivery report is about delivered or failed. The row is found by the provider's
+ * message id, or, when its send was never recorded (the worker died after the gateway accepted the
+ * message and before the row was marked sent), by our request id: the report then records the
+ * provider's id too, and the retried delivery finds the row settled instead of sending it again.
+ */
+export async function applyDeliveryReport(db: Db, report: { providerMessageId: string; delivered: boolean; reason: string | null; requestId: string | null }): Promise<number> {
+  const { providerMessageId, delivered, reason } = report;
+  const ours = report.requestId ? REQUEST_ID.exec(report.requestId) : null;
+  const unrecorded = ours
+    ? and(eq(notificationOutbox.id, ours[1]!.toLowerCase()), eq(notificationOutbox.sendRound, Number(ours[2])), eq(notificationOutbox.channel, 'sms'), eq(notificationOutbox.state, 'sending'), isNull(notificationOutbox.providerMessageId))
+    : undefined;
   const rows = await db
     .update(notificationOutbox)
     .set(
       delivered
-        ? { state: 'delivered', deliveredAt: sql`now()`, updatedAt: sql`now()` }
-        : { state: 'failed', lastError: `delivery report: ${reason ?? 'not delivered'}`, updatedAt: sql`now()` },
+        ? { state: 'delivered', providerMessageId, sentAt: sql`coalesce(${notificationOutbox.sentAt}, now())`, deliveredAt: sql`now()`, updatedAt: sql`now()` }
+        : { state: 'failed', providerMessageId, lastError: `delivery report: ${reason ?? 'not delivered'}`, updatedAt: sql`now()` },
     )
-    .where(and(eq(notificationOutbox.providerMessageId, providerMessageId), sql`${notificationOutbox.state} in ('sent', 'sending', 'delivered')`))
+    .where(
+      unrecorded
+        ? or(and(eq(notificationOutbox.providerMessageId, providerMessageId), sql`${notificationOutbox.state} in ('sent', 'sending', 'delivered')`), unrecorded)
+        : and(eq(notificationOutbox.providerMessageId, providerMessageId), sql`${notificationOutbox.state} in ('sent', 'sending', 'delivered')`),
+    )
     .returning({ id: notificationOutbox.id, attempts: notificationOutbox.attempts });
   if (rows.length > 0) {
     await db.insert(noticeAttempts).values(rows.map((r) => ({ noticeId: r.id, outcome: delivered ? ('delivered' as const) : ('failed' as const), attempt: r.attempts, detail: delivered ? null : (reason ?? 'not delivered') })));

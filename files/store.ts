@@ -26,9 +26,30 @@ export class FileTooLarge extends Error {
 }
 
 export class StorageFull extends Error {
-  constructor(cause: unknown) {
+  constructor(
+    cause: unknown,
+    /** The form field whose file could not be stored, when known. */
+    readonly field?: string,
+  ) {
     super('no space left to store the file', { cause });
     this.name = 'StorageFull';
+  }
+}
+
+/** Out of blocks or inodes (ENOSPC), or over the user's quota (EDQUOT). */
+const isNoSpace = (err: unknown) => ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException | undefined)?.code ?? '');
+
+/**
+ * A folder, if missing. Not `recursive` at first: Node's recursive mkdir reports a full disk
+ * (ENOSPC) as ENOENT, and a full disk must be told apart from a missing parent.
+ */
+async function makeFolder(folder: string): Promise<void> {
+  try {
+    await fs.mkdir(folder, { mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+    else if (code !== 'EEXIST') throw err;
   }
 }
 
@@ -69,22 +90,41 @@ export class FileStore {
         done(null, chunk);
       },
     });
+    const written = pipeline(meter, createWriteStream(stagingPath, { flags: 'wx', mode: 0o600 }));
+    // The upload is piped in rather than made part of the pipeline: a pipeline destroys its source
+    // when a later stage fails (a full disk), and a multipart parser whose part stream is destroyed
+    // stops reading the request, which then hangs. Unpiped and drained instead, the rest of the
+    // request is read and the refusal is answered.
+    const onSourceError = (err: Error) => meter.destroy(err);
+    source.once('error', onSourceError);
+    source.pipe(meter);
     try {
-      await pipeline(source, meter, createWriteStream(stagingPath, { flags: 'wx', mode: 0o600 }));
+      await written;
     } catch (err) {
+      source.unpipe(meter);
+      source.resume();
       await fs.rm(stagingPath, { force: true });
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EDQUOT') throw new StorageFull(err);
+      if (isNoSpace(err)) throw new StorageFull(err, field);
       throw err;
+    } finally {
+      source.off('error', onSourceError);
     }
     return { field, originalName: cleanFileName(originalName), size, sha256: hash.digest('hex'), stagingPath };
   }
 
-  /** Moves a staged file to its permanent place; returns the path relative to the root. */
+  /**
+   * Moves a staged file to its permanent place; returns the path relative to the root. The move
+   * takes no space, but a new folder for it does (a block, an inode): a full disk fails here too.
+   */
   async keep(file: StagedFile, id: string): Promise<string> {
     const relative = path.join('objects', id.slice(0, 2), id);
-    await fs.mkdir(path.join(this.root, 'objects', id.slice(0, 2)), { recursive: true, mode: 0o700 });
-    await fs.rename(file.stagingPath, path.join(this.root, relative));
+    try {
+      await makeFolder(path.join(this.root, 'objects', id.slice(0, 2)));
+      await fs.rename(file.stagingPath, path.join(this.root, relative));
+    } catch (err) {
+      if (isNoSpace(err)) throw new StorageFull(err, file.field);
+      throw err;
+    }
     return relative;
   }
 

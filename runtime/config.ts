@@ -37,6 +37,7 @@ const schema = z.object({
     .describe('auto: secure cookies when PUBLIC_URL is https'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLAIM_IDLE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(30),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   ADMIN_EMAIL: z.email().optional(),
@@ -71,6 +72,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** A claim nobody renews lapses after this many minutes (0: never). */
   claimIdleMinutes: number;
+  /** How often the worker's sweeper runs; a round left unstarted this long is started by it. */
+  sweepIntervalMs: number;
   metrics: {
     /** Bearer token a scraper sends to /metrics; without one only loopback callers are answered. */
     token: string | undefined;
@@ -133,6 +136,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     logLevel: e.LOG_LEVEL,
     claimIdleMinutes: e.CLAIM_IDLE_MINUTES,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     metrics: { token: e.METRICS_TOKEN, temporalAddress: e.TEMPORAL_METRICS_ADDRESS },
     notifications: {
       smtpUrl: e.SMTP_URL,

@@ -42,9 +42,9 @@ const START_TIMEOUT_MS = 60_000;
  * own process group, so that a Ctrl-C in the terminal does not stop the database under the
  * web server and the worker while they finish their work (see runtime/child-process.ts).
  */
-export async function startEmbeddedPostgres(opts: { dir: string; database: string; log: Logger }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(opts: { dir: string; database: string; log: Logger; /** A restart on the port clients already know (default: a free one). */ port?: number }): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(opts.dir);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const password = 'vrd-embedded';
   const isNew = !(await exists(path.join(databaseDir, 'PG_VERSION')));
   await fs.mkdir(path.dirname(databaseDir), { recursive: true });

@@ -13,7 +13,7 @@ import { FileStore } from '../files/store.js';
 import { fieldCipherFor } from './field-key.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import type { TemporalTarget } from './temporal.js';
+import { clientConnectionOptions, type TemporalTarget } from './temporal.js';
 
 export interface RunningWeb {
   url: string;
@@ -34,7 +34,7 @@ export async function startWeb(
   opts: { channels?: Pick<NotificationChannels, 'sms' | 'dev'>; /** The SDK metrics of a worker in this same process, appended to /metrics. */ sdkMetricsAddress?: string } = {},
 ): Promise<RunningWeb> {
   const database = connectDatabase(databaseUrl);
-  const connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  const connection = await Connection.connect(clientConnectionOptions(temporal, 'answering') as Parameters<typeof Connection.connect>[0]);
   const client = new Client({ connection, namespace: temporal.namespace });
   const files = new FileStore(config.filesDir);
   await files.init();
@@ -50,7 +50,7 @@ export async function startWeb(
     notifications: opts.channels ? { smsCallback: { appKey: opts.channels.sms.appKey, appSecret: opts.channels.sms.appSecret }, dev: opts.channels.dev } : undefined,
     health: async () => {
       const [postgres, temporalUp] = await Promise.all([
-        pingDatabase(database.sql).then(() => true, () => false),
+        withTimeout(pingDatabase(database.sql), 2000).then(() => true, () => false),
         withTimeout(connection.healthService.check({}), 2000).then(() => true, () => false),
       ]);
       return { postgres, temporal: temporalUp };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createWorker } from '../activities/worker.js';
@@ -8,7 +9,7 @@ import { ReviewClient } from '../server/review-client.js';
 import { startCurrentRound } from '../server/use-cases/start-round.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import type { TemporalTarget } from './temporal.js';
+import { clientConnectionOptions, type TemporalTarget } from './temporal.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { createCalendarCache } from './calendar-cache.js';
 import { startNoticeDispatcher } from './notice-dispatcher.js';
@@ -16,6 +17,7 @@ import { ensureRecomputeRequested } from '../server/recompute-client.js';
 import { signalDueTimers } from './deadline-signaller.js';
 import type { Senders } from '../activities/delivery.js';
 import { FileStore } from '../files/store.js';
+import { cachedWorkflowBundle } from './workflow-bundle.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -35,7 +37,7 @@ export async function startWorker(
   const database = connectDatabase(databaseUrl);
   const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
   // A client for the sweeper below and for the recompute activity's signals.
-  const clientConnection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  const clientConnection = await Connection.connect(clientConnectionOptions(temporal, 'background') as Parameters<typeof Connection.connect>[0]);
   const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
   const files = new FileStore(config.filesDir);
   await files.init();
@@ -50,7 +52,7 @@ export async function startWorker(
     calendar: createCalendarCache(database.db),
     temporal: client,
     senders: opts.senders,
-    workflowBundle: opts.workflowBundle,
+    workflowBundle: opts.workflowBundle ?? (await cachedWorkflowBundle(path.join(config.dataDir, 'cache'), [config.dataDir, config.filesDir], log)),
   });
   const done = worker.run();
   const dispatcher = opts.senders ? startNoticeDispatcher({ db: database.db, client, taskQueue: config.temporal.taskQueue, log }) : undefined;
@@ -63,7 +65,7 @@ export async function startWorker(
     if (sweeping) return;
     sweeping = true;
     try {
-      for (const row of await listUnstartedRounds(database.db, new Date(Date.now() - 30_000), 100)) {
+      for (const row of await listUnstartedRounds(database.db, new Date(Date.now() - config.sweepIntervalMs), 100)) {
         await startCurrentRound({ db: database.db, reviews, log }, row);
         log.info({ reviewId: row.id, round: row.round }, 'started a round whose workflow start was lost');
       }
@@ -86,23 +88,26 @@ export async function startWorker(
       sweeping = false;
     }
   };
-  const timer = setInterval(() => void sweep(), 30_000);
+  const timer = setInterval(() => void sweep(), config.sweepIntervalMs);
   timer.unref();
 
+  // Stopping twice (a shutdown racing a test's or a supervisor's stop) waits for the one stop.
+  let stopping: Promise<void> | undefined;
   return {
     done,
-    stop: async () => {
-      clearInterval(timer);
-      await dispatcher?.stop();
-      try {
-        worker.shutdown();
-      } catch {
-        // already stopping or stopped
-      }
-      await done.catch(() => undefined);
-      await clientConnection.close();
-      await connection.close();
-      await database.close();
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(timer);
+        await dispatcher?.stop();
+        try {
+          worker.shutdown();
+        } catch {
+          // already stopping or stopped
+        }
+        await done.catch(() => undefined);
+        await clientConnection.close();
+        await connection.close();
+        await database.close();
+      })()),
   };
 }

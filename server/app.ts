@@ -28,7 +28,8 @@ import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import { requireFormBody } from './backoffice/form-body.js';
 import type { AppDeps } from './deps.js';
-import { HttpError } from './errors.js';
+import { databaseUnavailable, HttpError } from './errors.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { pickLanguage, translate } from './i18n/index.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
@@ -154,7 +155,12 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);
   });
-  const pageErrors: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  const pageErrors: ErrorRequestHandler = (thrown: unknown, req, res, _next) => {
+    let err = thrown;
+    if (!(err instanceof HttpError) && isDatabaseUnavailable(err)) {
+      deps.log.warn({ err, method: req.method, path: req.path }, 'page request failed: the database is unavailable');
+      err = databaseUnavailable();
+    }
     const e = err as { status?: number; code?: string; message?: string };
     let status = 500;
     let message = 'something went wrong on our side';
@@ -171,6 +177,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     // A file refused after it set its own headers (a range outside it) answers with the page, not as the file.
     res.removeHeader('Content-Disposition');
     res.type('html');
+    if (err instanceof HttpError) res.set(err.headers);
     // Errors from routes mounted before the cookie parser (the htmx file) get here too.
     if (req.cookies === undefined) parseCookies(req, res, () => undefined);
     const lang = pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang, res.locals.staff?.language ?? 'zh-CN');
@@ -195,6 +202,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
 /** Error pages whose wording comes from their code or status rather than from the error's own text. */
 const ERROR_KEYS: Record<string, string> = {
   review_service_unavailable: 'review.serviceUnavailable',
+  database_unavailable: 'error.databaseUnavailable',
   not_found: 'error.notFound',
   forbidden: 'error.forbidden',
   unauthorized: 'error.unauthorized',

@@ -1,5 +1,6 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { applyDeliveryReport } from '../db/outbox.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { claimReportNonce } from '../db/sms-report-nonces.js';
 import { contentDigest, parseStatusReport, verifyWsse } from '../notifications/sms.js';
 import type { AppDeps } from './deps.js';
@@ -83,7 +84,7 @@ export function callbackRouter(deps: AppDeps): Router {
       res.status(400).json({ code: 'E000001', description: err instanceof Error ? err.message : 'malformed report' });
       return;
     }
-    const updated = await applyDeliveryReport(deps.db, report.providerMessageId, report.delivered, report.reason);
+    const updated = await applyDeliveryReport(deps.db, report);
     res.json({ code: '000000', description: updated > 0 ? 'applied' : 'unknown message id' });
   });
 
@@ -92,6 +93,11 @@ export function callbackRouter(deps: AppDeps): Router {
     if (refusal) {
       deps.log.warn({ status: refusal.status, reason: refusal.description }, 'refused an unreadable SMS delivery report');
       res.status(refusal.status).json({ code: 'E000001', description: refusal.description });
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      deps.log.warn({ err, path: req.path }, 'SMS delivery report not applied: the database is unavailable');
+      res.status(503).set('Retry-After', '5').json({ code: 'E000503', description: 'the database is unavailable; send the report again shortly' });
       return;
     }
     deps.log.error({ err, path: req.path }, 'SMS delivery report failed');

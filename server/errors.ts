@@ -22,6 +22,17 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
+
+/** The disk holding uploads is full: the submission was refused and none of its files kept. */
+export const storageFull = (field?: string) =>
+  new HttpError(507, 'storage_full', 'the server has no space to store the file; nothing was kept, try again later', field ? [{ path: field, message: 'not stored' }] : []);
+
+/**
+ * The database is stopped, restarting or unreachable. Whether the request got as far as a commit
+ * cannot be told, so the advice is the Idempotency-Key's: sent again with it, a submission is made once.
+ */
+export const databaseUnavailable = () =>
+  new HttpError(503, 'database_unavailable', 'the database is unavailable; try again shortly (with the same Idempotency-Key, a submission is made once)', [], { 'Retry-After': '5' });
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
 export const forbidden = (message = 'you may not do this') => new HttpError(403, 'forbidden', message);
 

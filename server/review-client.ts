@@ -6,6 +6,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
+  WorkflowUpdateStage,
 } from '@temporalio/client';
 import { defineSearchAttributeKey, NamespaceNotFoundError, SearchAttributeType, TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor, type Decision } from '../domain/review.js';
@@ -58,7 +59,15 @@ export class ReviewServiceUnavailable extends HttpError {
 
 /** The server's only door into review workflows: start rounds, decide, claim, supersede, withdraw. */
 export class ReviewClient {
-  constructor(private readonly client: Client, private readonly taskQueue: string) {}
+  private readonly acceptMs: number;
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    opts: { /** How long an Update may wait to be taken by its round (default 15 s). */ acceptMs?: number } = {},
+  ) {
+    this.acceptMs = opts.acceptMs ?? ACCEPT_MS;
+  }
 
   /** Where rule and calendar changes ask for open deadlines to be recomputed: this deployment's client and queue. */
   recomputeTarget(): { client: Client; taskQueue: string } {
@@ -135,11 +144,18 @@ export class ReviewClient {
     return this.update(reviewId, req.round, issueNumbersUpdate, req, updateId);
   }
 
-  /** One Update to a round, its refusals turned into DecisionRefused. */
+  /**
+   * One Update to a round, its refusals turned into DecisionRefused. Taking it (the validator's
+   * verdict) normally takes milliseconds; when no worker can take the round (all gone, or its
+   * workflow task failing since a worker died holding it) Temporal holds the request, so it is
+   * given `acceptMs` and then answered as unavailable, to be sent again with the same id. Once
+   * taken, its result is awaited however long the writes take.
+   */
   private async update<Ret, Req>(reviewId: string, round: number, def: UpdateDefinition<Ret, [Req]>, req: Req, updateId: string): Promise<Ret> {
     const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, round));
     try {
-      return await handle.executeUpdate(def, { args: [req], updateId });
+      const taken = await this.client.withDeadline(Date.now() + this.acceptMs, () => handle.startUpdate(def, { args: [req], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED }));
+      return await taken.result();
     } catch (err) {
       throw classifyUpdateError(err);
     }
@@ -153,6 +169,13 @@ export class ReviewClient {
     await ignoreClosed(this.client.workflow.getHandle(workflowIdFor(reviewId, round)).signal(withdrawSignal));
   }
 }
+
+/**
+ * How long an Update may wait to be taken by its round before the caller is told to try again:
+ * longer than Temporal's 10 s for moving a round off a dead worker's sticky queue, so a decision
+ * just after a worker died still goes through.
+ */
+const ACCEPT_MS = 15_000;
 
 /** gRPC answers that say Temporal is not serving us right now, as opposed to a mistake in the request. */
 const OUTAGE_CODES: ReadonlySet<number> = new Set([
@@ -174,17 +197,27 @@ function isClosedRound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError && !/namespace/i.test(err.message);
 }
 
+/**
+ * The round cannot take an Update while its last workflow task failed and is being retried (a
+ * worker died holding it, until another takes it): FAILED_PRECONDITION, which in general is a
+ * mistake in the request, but here passes by itself.
+ */
+const WORKFLOW_TASK_FAILING = 9;
+const isWorkflowTaskFailing = (err: { code: number; details?: string; message: string }) =>
+  err.code === WORKFLOW_TASK_FAILING && /workflow task in failed state/i.test(`${err.details ?? ''} ${err.message}`);
+
 function isOutage(err: unknown): boolean {
   if (err instanceof NamespaceNotFoundError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (err instanceof WorkflowNotFoundError) return !isClosedRound(err);
   if (err instanceof ServiceError) {
     const cause = err.cause;
-    return isGrpcServiceError(cause) ? OUTAGE_CODES.has(cause.code) : true;
+    return isGrpcServiceError(cause) ? OUTAGE_CODES.has(cause.code) || isWorkflowTaskFailing(cause) : true;
   }
-  return isGrpcServiceError(err) && OUTAGE_CODES.has(err.code);
+  return isGrpcServiceError(err) && (OUTAGE_CODES.has(err.code) || isWorkflowTaskFailing(err));
 }
 
-function classifyUpdateError(err: unknown): unknown {
+/** An Update's failure as the server reads it: a refusal, a closed round, Temporal unavailable, or (anything else) an error. */
+export function classifyUpdateError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError) {
     const details = (err.cause as { details?: unknown[] } | undefined)?.details;
     const refusal = details?.find(isRefusal);

@@ -40,6 +40,8 @@ export interface DevServerOptions {
   log?: Log;
   /** How long to wait for the server to answer (default 60 s). */
   startTimeoutMs?: number;
+  /** The frontend's port, e.g. to start again where clients already connect (default: a free one). */
+  port?: number;
 }
 
 export interface DevServer {
@@ -79,7 +81,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 class PortInUseError extends Error {}
 
 async function startOnce(cli: string, namespace: string, opts: DevServerOptions, log: Log): Promise<DevServer> {
-  const [port, httpPort, metricsPort] = (await freePorts(3)) as [number, number, number];
+  const [free, httpPort, metricsPort] = (await freePorts(3)) as [number, number, number];
+  const port = opts.port ?? free;
   const address = `127.0.0.1:${port}`;
   const args = [
     'server',

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { FileRule } from '../../domain/kinds/index.js';
 import { FileTooLarge, StorageFull, type FileStore, type StagedFile } from '../../files/store.js';
 import { sniffFile } from '../../files/sniff.js';
-import { HttpError } from '../errors.js';
+import { HttpError, storageFull } from '../errors.js';
 import { apiInputError, controlCharacterProblems } from '../input-guard.js';
 
 export interface MultipartForm {
@@ -92,7 +92,7 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
       (err: unknown) => {
         stream.resume();
         if (err instanceof FileTooLarge) fail(new HttpError(413, 'too_large', `${name} is larger than ${mb(rule.maxBytes)}`, [{ path: name, message: `at most ${mb(rule.maxBytes)}` }]));
-        else if (err instanceof StorageFull) fail(new HttpError(507, 'storage_full', 'the server has no space to store the file; nothing was kept, try again later', [{ path: name, message: 'not stored' }]));
+        else if (err instanceof StorageFull) fail(storageFull(name));
         else fail(new HttpError(400, 'malformed_multipart', `${name} could not be read`, [{ path: name, message: 'upload interrupted' }]));
         return undefined;
       },

@@ -4,7 +4,9 @@ import { cursorInstant } from '../../db/cursor.js';
 import { findTenantReview, listTenantReviews } from '../../db/reviews.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
-import { HttpError, notFound, validationFailed } from '../errors.js';
+import { databaseUnavailable, HttpError, notFound, storageFull, validationFailed } from '../errors.js';
+import { StorageFull } from '../../files/store.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { remindReview } from '../use-cases/remind-review.js';
 import { addContact, changeContact, contactView, removeContact } from '../use-cases/contacts.js';
 import { listContacts } from '../../db/contacts.js';
@@ -113,17 +115,24 @@ function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
   return { submittedAt, id };
 }
 
-/** Every API error has one JSON shape; unexpected ones are logged and answered as 500 without details. */
+/**
+ * Every API error has one JSON shape; a database that is down is a 503 to retry, and unexpected
+ * errors are logged and answered as 500 without details.
+ */
 export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const e = err as { type?: string; status?: number; message?: string };
     let http: HttpError;
     if (err instanceof HttpError) http = err;
+    else if (err instanceof StorageFull) http = storageFull(err.field);
     else if (err instanceof SubjectRefusal) http = new HttpError(err.status, err.code, err.message, [{ path: err.path, message: err.message }]);
     else if (e?.type === 'entity.parse.failed') http = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${e.message ?? ''}`);
     else if (e?.type === 'entity.too.large') http = new HttpError(413, 'too_large', 'the body is too large');
     else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) http = new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
-    else {
+    else if (isDatabaseUnavailable(err)) {
+      deps.log.warn({ err, method: req.method, path: req.path }, 'api request failed: the database is unavailable');
+      http = databaseUnavailable();
+    } else {
       deps.log.error({ err, method: req.method, path: req.path }, 'api request failed');
       http = new HttpError(500, 'internal', 'something went wrong on our side; retry with the same Idempotency-Key');
     }

@@ -16,6 +16,7 @@ import { rulesMessages } from './messages/rules.js';
 import { insightMessages } from './messages/insight.js';
 import { numberMessages } from './messages/numbers.js';
 import { edgeMessages } from './messages/edge.js';
+import { outageMessages } from './messages/outages.js';
 import type { Messages } from './types.js';
 
 /**
@@ -40,6 +41,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   insight: insightMessages,
   numbers: numberMessages,
   edge: edgeMessages,
+  outages: outageMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -53,12 +53,24 @@ export interface TestApp {
  * Starts the real app on port 0 against a fresh database on the shared PostgreSQL server
  * and a unique task queue on the shared Temporal dev server.
  */
-export async function startTestApp(
-  opts: { notifications?: boolean; captureLogs?: boolean; temporalMetricsAddress?: string; /** A folder of this app's own for uploads (default: shared by every test app). */ filesDir?: string } = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  notifications?: boolean;
+  captureLogs?: boolean;
+  temporalMetricsAddress?: string;
+  /** Another PostgreSQL server than the run's shared one (a test that stops and starts it). */
+  postgresAdminUrl?: string;
+  /** Another Temporal server than the run's shared one (a test that stops and starts it). */
+  temporal?: { address: string; namespace: string };
+  /** Where uploads go (default a folder under /tmp), e.g. a small filesystem to fill. */
+  filesDir?: string;
+  /** More configuration, as environment variables (e.g. SWEEP_INTERVAL_MS). */
+  env?: Record<string, string>;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const suffix = randomBytes(5).toString('hex');
   const dbName = `t_${suffix}`;
-  const adminUrl = inject('postgresAdminUrl');
+  const adminUrl = opts.postgresAdminUrl ?? inject('postgresAdminUrl');
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   await admin.unsafe(`create database ${dbName}`);
   await admin.end();
@@ -66,13 +78,13 @@ export async function startTestApp(
   const { appUrl } = await prepareDatabase(databaseUrl);
 
   const taskQueue = `test-${suffix}`;
-  const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', FILES_DIR: opts.filesDir, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', TEMPORAL_METRICS_ADDRESS: opts.temporalMetricsAddress });
+  const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/vrd-unused', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', TEMPORAL_METRICS_ADDRESS: opts.temporalMetricsAddress, FILES_DIR: opts.filesDir, ...opts.env });
   // Captured logs are read by tests that check what never reaches a log line (ID numbers, keys).
   const logLines: string[] = [];
   const log = opts.captureLogs
     ? createLogger('debug', 'test', { write: (line: string) => void logLines.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
-  const temporal = temporalTarget({}, { address: inject('temporalAddress'), namespace: inject('temporalNamespace') });
+  const temporal = temporalTarget({}, opts.temporal ?? { address: inject('temporalAddress'), namespace: inject('temporalNamespace') });
   const database = connectDatabase(databaseUrl, { max: 4 });
   // Real local SMTP and SMS sinks, only for suites about sending (others assert rows stay queued).
   const channels = opts.notifications ? await startNotificationChannels(config, log) : undefined;

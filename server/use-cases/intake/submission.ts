@@ -45,9 +45,15 @@ export const fileDigests = (files: Record<string, StagedFile>) =>
 /** Files move to their permanent place before the transaction that records them; undone if it fails. */
 export async function keepFiles(deps: Pick<AppDeps, 'files'>, files: Record<string, StagedFile>): Promise<{ id: string; path: string; file: StagedFile }[]> {
   const kept = [];
-  for (const file of Object.values(files)) {
-    const id = randomUUID();
-    kept.push({ id, path: await deps.files.keep(file, id), file });
+  try {
+    for (const file of Object.values(files)) {
+      const id = randomUUID();
+      kept.push({ id, path: await deps.files.keep(file, id), file });
+    }
+  } catch (err) {
+    // One file that cannot be kept (a full disk) and the submission is refused: none of its files stays.
+    await deps.files.forget(kept.map((k) => k.path));
+    throw err;
   }
   return kept;
 }

@@ -8,7 +8,7 @@ import { KINDS } from '../../../domain/kinds/index.js';
 import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
-import { startCurrentRound, startOrLeaveForSweeper } from '../start-round.js';
+import { startOrLeaveForSweeper } from '../start-round.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
@@ -105,7 +105,8 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
 export async function ensureStarted(deps: Pick<AppDeps, 'db' | 'reviews' | 'log'>, reviewId: string): Promise<ReviewRow> {
   const row = await findReview(deps.db, reviewId);
   if (!row) throw new Error(`idempotent review ${reviewId} vanished`);
-  if (!row.workflowStartedAt && (row.status === 'pending' || row.status === 'checking')) await startCurrentRound(deps, row);
+  // A retry while Temporal is away gets its 201 like the first request did; the sweeper starts the round.
+  if (!row.workflowStartedAt && (row.status === 'pending' || row.status === 'checking')) await startOrLeaveForSweeper(deps, row);
   return row;
 }
 
