@@ -5,8 +5,9 @@
  *
  * The open reviews are written straight into PostgreSQL by SQL (no workflows): 200 tenants of
  * very different sizes (a few send most), six kinds in the shares a platform sees, one in ten
- * breached, two in ten at risk, one in twenty reminded, four in ten held by one of 25 reviewers (a
- * part of those claims idle long enough to have lapsed), number orders partly in provisioning.
+ * breached, two in ten at risk, one in twenty reminded, four in ten held by one of 25 reviewers
+ * (claimed within the last 40 minutes, so a quarter of those claims have lapsed after 30 idle
+ * minutes), number orders partly in provisioning.
  *
  * Part of `npm run bench` (bench/run.ts); BENCH_QUEUE_REVIEWS changes the size.
  */
@@ -73,7 +74,7 @@ export async function seedOpenReviews(db: Database, count: number): Promise<numb
              w.due - 5 * (w.due - w.risk_at), w.due - 5 * (w.due - w.risk_at), w.due, w.risk_at,
              '{"type":"working_minutes","minutes":540}'::jsonb, w.sla,
              case when w.ra < 0.4 then s.ids[1 + floor(w.ra / 0.4 * 25)::int] end,
-             case when w.ra < 0.4 then now() - w.r3 * interval '2 hours' end,
+             case when w.ra < 0.4 then now() - w.r3 * interval '40 minutes' end,
              case when w.rr < 0.05 then 'reminded' else 'none' end,
              case when w.rr < 0.05 then 1 else 0 end,
              case when w.rr < 0.05 then now() - w.r3 * interval '4 hours' end,

@@ -145,7 +145,8 @@ export const reviews = pgTable(
     // keyset-paginated on exactly these columns.
     index('reviews_open_urgency_idx').on(t.urgency, t.queueBucket, t.dueAt, t.submittedAt, t.id).where(sql`${t.status} in ('pending','provisioning')`),
     index('reviews_open_kind_urgency_idx').on(t.kind, t.urgency, t.queueBucket, t.dueAt, t.submittedAt, t.id).where(sql`${t.status} in ('pending','provisioning')`),
-    index('reviews_open_sla_idx').on(t.kind, t.slaState).where(sql`${t.status} in ('pending','provisioning')`),
+    // Counts by deadline state for a filtered queue (unassigned, or a lapsed claim) read the index alone.
+    index('reviews_open_sla_idx').on(t.kind, t.slaState, t.assigneeId, t.assignedAt).where(sql`${t.status} in ('pending','provisioning')`),
     index('reviews_open_assignee_idx').on(t.assigneeId, t.dueAt).where(sql`${t.status} in ('pending','provisioning')`),
     index('reviews_due_idx').on(t.status, t.dueAt, t.id),
     index('reviews_submitted_idx').on(t.status, t.submittedAt, t.id),
@@ -159,6 +160,24 @@ export const reviews = pgTable(
     // Auto-assignment counts each reviewer's open work.
     index('reviews_assignee_idx').on(t.assigneeId, t.status).where(sql`${t.assigneeId} is not null`),
   ],
+);
+
+/**
+ * How many open reviews (pending, provisioning) there are of each kind in each deadline state, kept
+ * by triggers on `reviews` in the same transaction as every change (custom migration
+ * open_review_counts_triggers), so the queue's counts read a few rows instead of every open
+ * review. Each writing connection adds to its own slot, so concurrent submissions rarely wait on one
+ * row; a count is the sum over the slots.
+ */
+export const openReviewCounts = pgTable(
+  'open_review_counts',
+  {
+    kind: text('kind').notNull(),
+    slaState: text('sla_state', { enum: ['on_track', 'at_risk', 'breached'] }).notNull(),
+    slot: integer('slot').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.slaState, t.slot] })],
 );
 
 /** The timeline of a review: what happened, in which round, by whom. */
