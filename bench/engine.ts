@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
 import type { EngineSinks } from './engine/workflows.js';
+import { WORKER_TUNING } from '../activities/worker.js';
 import type { TemporalTarget } from '../runtime/temporal.js';
 import { closedLoop, loadAverage, percentiles, sleep } from './support/measure.js';
 
@@ -55,7 +56,8 @@ export async function measureEngine(target: TemporalTarget, opts: { seconds?: nu
     namespace: target.namespace,
     taskQueue,
     sinks,
-    ...(process.env.BENCH_ENGINE_WORKER ? (JSON.parse(process.env.BENCH_ENGINE_WORKER) as object) : {}),
+    // The app's worker settings, so the two differ only in what the workflows do.
+    ...WORKER_TUNING,
     workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
   });
   const running = worker.run();

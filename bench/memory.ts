@@ -7,7 +7,8 @@
  * worker's resident set size (VmRSS) is read as the count grows and once every round has run its
  * first task.
  *
- * Part of `npm run bench` (bench/run.ts); BENCH_MEMORY_REVIEWS sets the count (default 100,000).
+ * Part of `npm run bench` (bench/run.ts); BENCH_MEMORY_REVIEWS sets the count (default 20,000: on
+ * two shared cores 100,000 take most of an hour, mostly the worker catching up with the starts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -40,7 +41,16 @@ export interface MemoryFigures {
   peakMiB: number;
   points: MemoryPoint[];
   cachedWorkflows: number | undefined;
+  /** CPU ms the worker process used per round, from the first start until all had parked. */
+  workerCpuMsPerRound: number;
   load: string;
+}
+
+/** CPU ms (user + system) the process has used. */
+async function cpuMs(pid: number): Promise<number> {
+  const text = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function rssMiB(pid: number): Promise<number> {
@@ -103,9 +113,10 @@ async function seedRows(stack: Stack, count: number): Promise<{ id: string; kind
            now() + interval '3 days' + (g % 1000) * interval '10 minutes', now() + interval '2 days' + (g % 1000) * interval '8 minutes',
            '{"type":"working_minutes","minutes":2700}'::jsonb, 'on_track', 'pending-start'
     from generate_series(1, ${count}) g, (select ${KINDS_WITHOUT_CHECK}::text[] as kinds) k
-    returning id, kind, tenant_id, submitted_at, due_at, at_risk_at`) as unknown as { id: string; kind: ReviewKind; tenant_id: string; submitted_at: Date; due_at: Date; at_risk_at: Date }[];
+    returning id, kind, tenant_id, submitted_at, due_at, at_risk_at`) as unknown as { id: string; kind: ReviewKind; tenant_id: string; submitted_at: string; due_at: string; at_risk_at: string }[];
   await stack.db.sql`update reviews set workflow_id = 'review-' || id || '-round-1' where workflow_id = 'pending-start'`;
-  return rows.map((r) => ({ id: r.id, kind: r.kind, tenantId: r.tenant_id, submittedAt: r.submitted_at, dueAt: r.due_at, atRiskAt: r.at_risk_at }));
+  // Timestamps arrive as text on this connection (drizzle leaves them unparsed).
+  return rows.map((r) => ({ id: r.id, kind: r.kind, tenantId: r.tenant_id, submittedAt: new Date(r.submitted_at), dueAt: new Date(r.due_at), atRiskAt: new Date(r.at_risk_at) }));
 }
 
 export async function measureMemory(stack: Stack, opts: { count: number; maxMinutes?: number; say?: (line: string) => void }): Promise<MemoryFigures> {
@@ -117,6 +128,7 @@ export async function measureMemory(stack: Stack, opts: { count: number; maxMinu
   try {
     await sleep(3000);
     const baselineMiB = await rssMiB(pid);
+    const cpu0 = await cpuMs(pid);
     const rows = await seedRows(stack, opts.count);
     const reviews = new ReviewClient(stack.client, TASK_QUEUE);
     const points: MemoryPoint[] = [];
@@ -164,11 +176,12 @@ export async function measureMemory(stack: Stack, opts: { count: number; maxMinu
         done = await tasksDone(metricsAddress);
       }
       const parkedSeconds = (performance.now() - t0) / 1000;
+      const workerCpuMsPerRound = ((await cpuMs(pid)) - cpu0) / Math.max(started, 1);
       await sleep(10_000);
       const finalMiB = await rssMiB(pid);
       peakMiB = Math.max(peakMiB, finalMiB);
       points.push({ started, seconds: (performance.now() - t0) / 1000, rssMiB: finalMiB });
-      return { count: opts.count, started, startSeconds, parkedSeconds, baselineMiB, finalMiB, peakMiB, points, cachedWorkflows: done.cached, load: loadAverage() };
+      return { count: opts.count, started, startSeconds, parkedSeconds, baselineMiB, finalMiB, peakMiB, points, cachedWorkflows: done.cached, workerCpuMsPerRound, load: loadAverage() };
     } finally {
       clearInterval(sampler);
     }

@@ -10,7 +10,7 @@
  *
  *   npm run bench
  *   BENCH_ONLY=engine,intake npm run bench        (parts: engine, intake, decisions, notices, queue, memory, deadlines, unsubscribe, insight)
- *   BENCH_MEMORY_REVIEWS=20000 BENCH_QUEUE_REVIEWS=100000 BENCH_STEP_SECONDS=10 BENCH_ENGINE_REPEATS=3 npm run bench
+ *   BENCH_MEMORY_REVIEWS=100000 BENCH_QUEUE_REVIEWS=100000 BENCH_STEP_SECONDS=10 BENCH_ENGINE_REPEATS=3 npm run bench
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -39,7 +39,7 @@ const num = (name: string, fallback: number) => {
 const STEP_SECONDS = num('BENCH_STEP_SECONDS', 10);
 const ENGINE_REPEATS = num('BENCH_ENGINE_REPEATS', 3);
 const QUEUE_REVIEWS = num('BENCH_QUEUE_REVIEWS', 100_000);
-const MEMORY_REVIEWS = num('BENCH_MEMORY_REVIEWS', 100_000);
+const MEMORY_REVIEWS = num('BENCH_MEMORY_REVIEWS', 20_000);
 const MEMORY_MINUTES = num('BENCH_MEMORY_MINUTES', 30);
 const DECISION_RATE = num('BENCH_DECISION_RATE', 5);
 const NOTICE_RATE = num('BENCH_NOTICE_RATE', 20);
@@ -177,25 +177,27 @@ function queueRows(q: QueueFigures): void {
 }
 
 function memoryRows(m: MemoryFigures, e: EngineRates | undefined): void {
-  const perWorkflowKiB = ((m.finalMiB - m.baselineMiB) * 1024) / m.started;
   const startRate = m.started / m.startSeconds;
   const extrapolated = m.started < 100_000;
   rows.push({
     bench: 'memory',
-    figure: `worker RSS with ${m.started.toLocaleString('en-US')} open reviews on timers${extrapolated ? ' (extrapolated to 100,000 below)' : ''}`,
-    value: `${m.finalMiB.toFixed(0)} MiB (idle worker ${m.baselineMiB.toFixed(0)} MiB, peak ${m.peakMiB.toFixed(0)} MiB; ${m.cachedWorkflows ?? '?'} workflows cached)`,
+    figure: `worker RSS with ${m.started.toLocaleString('en-US')} open reviews on timers`,
+    value: `${m.finalMiB.toFixed(0)} MiB once all had parked (idle worker ${m.baselineMiB.toFixed(0)} MiB, highest while starting ${m.peakMiB.toFixed(0)} MiB; ${m.cachedWorkflows ?? '?'} workflows cached)`,
     goal: extrapolated ? '' : 'RSS < 1.5 GB',
     engine: '',
     ratio: '',
-    met: extrapolated ? '' : mark(m.finalMiB * 2 ** 20 < 1.5e9),
+    met: extrapolated ? '' : mark(Math.max(m.finalMiB, m.peakMiB) * 2 ** 20 < 1.5e9),
     load: m.load,
   });
   if (extrapolated) {
-    const at100k = m.baselineMiB + (perWorkflowKiB * 100_000) / 1024;
+    // The cache is bounded: past it, an open review costs the worker only what the samples show growing.
+    const after = m.points.find((p) => p.started >= Math.max(2 * (m.cachedWorkflows ?? 0), m.started / 2));
+    const slopeKiB = after && m.started > after.started ? Math.max(0, ((m.finalMiB - after.rssMiB) * 1024) / (m.started - after.started)) : 0;
+    const at100k = Math.max(m.finalMiB, m.peakMiB) + (slopeKiB * (100_000 - m.started)) / 1024;
     rows.push({
       bench: 'memory',
-      figure: 'worker RSS extrapolated to 100,000 open reviews (measured growth per review)',
-      value: `${at100k.toFixed(0)} MiB (${perWorkflowKiB.toFixed(1)} KiB per review)`,
+      figure: 'worker RSS extrapolated to 100,000 open reviews',
+      value: `${at100k.toFixed(0)} MiB (the highest measured plus ${slopeKiB.toFixed(2)} KiB per further review, the growth measured after the cache was full${after ? ` from ${after.started.toLocaleString('en-US')} on` : ''})`,
       goal: 'RSS < 1.5 GB',
       engine: '',
       ratio: '',
@@ -206,7 +208,7 @@ function memoryRows(m: MemoryFigures, e: EngineRates | undefined): void {
   rows.push({
     bench: 'memory',
     figure: `starting those review lifecycles (64 in flight)`,
-    value: `${m.started.toLocaleString('en-US')} in ${m.startSeconds.toFixed(0)} s = ${rate(startRate)}; all parked after ${m.parkedSeconds.toFixed(0)} s`,
+    value: `${m.started.toLocaleString('en-US')} in ${m.startSeconds.toFixed(0)} s = ${rate(startRate)}; all parked after ${m.parkedSeconds.toFixed(0)} s; worker CPU ${m.workerCpuMsPerRound.toFixed(1)} ms per round`,
     goal: '',
     engine: e ? rate(e.startOnlyMedian) : '',
     ratio: e ? (startRate / e.startOnlyMedian).toFixed(2) : '',

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { reviewEvents, reviews, staff, tenants } from './schema.js';
 import type { Db } from './client.js';
 import type { ReviewKind, ReviewStatus } from '../domain/review.js';
@@ -71,10 +71,20 @@ async function flushStartedMarks(db: Db, batch: { waiting: { id: string; round: 
   while (batch.waiting.length > 0) {
     const marks = batch.waiting.splice(0, 500);
     try {
-      await db.execute(sql`
-        update reviews set workflow_started_at = now()
-        from jsonb_to_recordset(${JSON.stringify(marks.map((m) => ({ id: m.id, round: m.round })))}::jsonb) as m(id uuid, round int)
-        where reviews.id = m.id and reviews.round = m.round and reviews.workflow_started_at is null`);
+      // The id list lets the planner go by the primary key; the pairs keep each mark to its round.
+      await db
+        .update(reviews)
+        .set({ workflowStartedAt: sql`now()` })
+        .where(
+          and(
+            inArray(
+              reviews.id,
+              marks.map((m) => m.id),
+            ),
+            isNull(reviews.workflowStartedAt),
+            sql`(${reviews.id}, ${reviews.round}) in (select m.id, m.round from jsonb_to_recordset(${JSON.stringify(marks.map((m) => ({ id: m.id, round: m.round })))}::jsonb) as m(id uuid, round int))`,
+          ),
+        );
       for (const m of marks) m.done();
     } catch (err) {
       for (const m of marks) m.failed(err);
