@@ -35,6 +35,8 @@ export interface EngineRates {
   load: string;
   inFlight: number;
   seconds: number;
+  /** Workflows started in all (warm-up included), for CPU per workflow. */
+  workflows: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -50,6 +52,7 @@ export async function measureEngine(target: TemporalTarget, opts: { seconds?: nu
   const client = new Client({ connection, namespace: target.namespace });
   let parked = 0;
   let started = 0;
+  let completed = 0;
   const sinks: InjectedSinks<EngineSinks> = { bench: { parked: { fn: () => void parked++, callDuringReplay: false } } };
   const worker = await Worker.create({
     connection: native,
@@ -72,7 +75,10 @@ export async function measureEngine(target: TemporalTarget, opts: { seconds?: nu
       while (parked < started) await sleep(20);
       return (performance.now() - t0) / 1000;
     };
-    const complete = () => client.workflow.execute('startAndComplete', { taskQueue, workflowId: `engine-trivial-${randomUUID()}` });
+    const complete = async () => {
+      await client.workflow.execute('startAndComplete', { taskQueue, workflowId: `engine-trivial-${randomUUID()}` });
+      completed++;
+    };
     // Warm-up: connections, the worker's first tasks, the server's caches.
     await Promise.all(Array.from({ length: inFlight }, () => start()));
     await Promise.all(Array.from({ length: inFlight }, () => complete()));
@@ -103,6 +109,7 @@ export async function measureEngine(target: TemporalTarget, opts: { seconds?: nu
       load: load.join(' / '),
       inFlight,
       seconds,
+      workflows: started + completed,
     };
   } finally {
     worker.shutdown();

@@ -244,7 +244,7 @@ async function main(): Promise<void> {
       app = await startApp(stack);
       let engine: EngineRates | undefined;
       if (only.has('engine') || only.has('intake')) {
-        engine = await part(stack, 'engine', () => measureEngine(stack.temporal, { repeats: ENGINE_REPEATS, seconds: STEP_SECONDS, log: say }));
+        engine = await part(stack, 'engine', () => measureEngine(stack.temporal, { repeats: ENGINE_REPEATS, seconds: STEP_SECONDS, log: say }), (x) => x.workflows);
         say(engineLine(engine));
         engineRows(engine);
       }

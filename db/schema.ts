@@ -164,10 +164,10 @@ export const reviews = pgTable(
 
 /**
  * How many open reviews (pending, provisioning) there are of each kind in each deadline state, kept
- * by triggers on `reviews` in the same transaction as every change (custom migration
+ * by triggers on `reviews` as each changing transaction commits (custom migration
  * open_review_counts_triggers), so the queue's counts read a few rows instead of every open
- * review. Each writing connection adds to its own slot, so concurrent submissions rarely wait on one
- * row; a count is the sum over the slots.
+ * review. Each transaction adds to its own slot, so concurrent commits rarely wait on one row; a
+ * count is the sum over the slots.
  */
 export const openReviewCounts = pgTable(
   'open_review_counts',
