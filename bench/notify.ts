@@ -23,6 +23,8 @@ export interface NoticeFigures {
   email: ReturnType<typeof percentiles>;
   sms: ReturnType<typeof percentiles>;
   all: ReturnType<typeof percentiles>;
+  /** Where the time went: decision → outbox row committed, → handed to a delivery workflow, → sent. */
+  segments: { written: ReturnType<typeof percentiles>; dispatched: ReturnType<typeof percentiles>; sent: ReturnType<typeof percentiles> };
   /** Notices sent per second, from the first decision to the last notice sent. */
   throughput: number;
   load: string;
@@ -45,9 +47,20 @@ export async function measureNotices(stack: Stack, app: App, opts: { rate: numbe
   const expected = decided * 2;
   await outboxSettled(stack, 180_000);
   const rows = (await stack.db.sql`
-    select o.channel, o.state, extract(epoch from (o.sent_at - r.decided_at)) * 1000 as ms, extract(epoch from o.sent_at) * 1000 as sent_ms
+    select o.channel, o.state, extract(epoch from (o.sent_at - r.decided_at)) * 1000 as ms, extract(epoch from o.sent_at) * 1000 as sent_ms,
+           extract(epoch from (o.created_at - r.decided_at)) * 1000 as written_ms,
+           extract(epoch from (o.dispatched_at - o.created_at)) * 1000 as dispatched_ms,
+           extract(epoch from (o.sent_at - o.dispatched_at)) * 1000 as delivered_ms
     from notification_outbox o join reviews r on r.id = o.review_id
-    where o.review_id = any(${ids}::uuid[])`) as unknown as { channel: string; state: string; ms: string | null; sent_ms: string | null }[];
+    where o.review_id = any(${ids}::uuid[])`) as unknown as {
+    channel: string;
+    state: string;
+    ms: string | null;
+    sent_ms: string | null;
+    written_ms: string | null;
+    dispatched_ms: string | null;
+    delivered_ms: string | null;
+  }[];
   const sent = rows.filter((r) => r.ms !== null);
   const ms = (ch?: string) => sent.filter((r) => !ch || r.channel === ch).map((r) => Number(r.ms));
   const lastSent = Math.max(...sent.map((r) => Number(r.sent_ms)));
@@ -61,6 +74,11 @@ export async function measureNotices(stack: Stack, app: App, opts: { rate: numbe
     email: percentiles(ms('email')),
     sms: percentiles(ms('sms')),
     all: percentiles(ms()),
+    segments: {
+      written: percentiles(sent.map((r) => Number(r.written_ms))),
+      dispatched: percentiles(sent.map((r) => Number(r.dispatched_ms))),
+      sent: percentiles(sent.map((r) => Number(r.delivered_ms))),
+    },
     throughput: sent.length / window,
     load: loadAverage(),
   };

@@ -159,6 +159,17 @@ function noticeRows(n: NoticeFigures, e: EngineRates | undefined): void {
     met: mark(n.all.p95 < 1000 && n.sent === n.expected),
     load: n.load,
   });
+  const seg = (p: { p50: number; p95: number }) => `p50 ${ms(p.p50)} / p95 ${ms(p.p95)} ms`;
+  rows.push({
+    bench: 'notices',
+    figure: 'where that time goes: decision → outbox row committed; → handed to a delivery workflow; → sent',
+    value: `${seg(n.segments.written)}; ${seg(n.segments.dispatched)}; ${seg(n.segments.sent)}`,
+    goal: '',
+    engine: '',
+    ratio: '',
+    met: '',
+    load: n.load,
+  });
 }
 
 function queueRows(q: QueueFigures): void {
