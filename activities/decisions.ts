@@ -29,48 +29,53 @@ export async function applyDecision(
     if (row.status === 'withdrawn') return { applied: false, reason: 'withdrawn' } as const;
     if (row.status !== 'pending') return { applied: false, reason: 'stale' } as const;
 
-    const reason = decision.reasonCode ? await findRejectionReason(tx, kind, decision.reasonCode) : undefined;
     const byStaff = decision.decidedBy.role !== 'system';
-    await tx
-      .update(reviews)
-      .set({
-        status: decision.outcome,
-        decisionOutcome: decision.outcome,
-        decisionReasonCode: decision.reasonCode,
-        decisionReasonText: decision.reasonText,
-        decidedAt: new Date(decision.decidedAt),
-        decidedBy: byStaff ? decision.decidedBy.id : null,
-        queueBucket: 1,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(reviews.id, reviewId));
-
     const key = `${reviewId}:${decision.round}:decided`;
-    await tx
-      .insert(reviewEvents)
-      .values({
-        reviewId,
-        round: decision.round,
-        type: decision.outcome,
+    // The reason's wording is read and the read model, timeline and audit row written together: sent
+    // at once on the transaction's connection and run in order, one round trip while the row is locked.
+    const [reason] = await Promise.all([
+      decision.reasonCode ? findRejectionReason(tx, kind, decision.reasonCode) : undefined,
+      tx
+        .update(reviews)
+        .set({
+          status: decision.outcome,
+          decisionOutcome: decision.outcome,
+          decisionReasonCode: decision.reasonCode,
+          decisionReasonText: decision.reasonText,
+          decidedAt: new Date(decision.decidedAt),
+          decidedBy: byStaff ? decision.decidedBy.id : null,
+          queueBucket: 1,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(reviews.id, reviewId))
+        .execute(),
+      tx
+        .insert(reviewEvents)
+        .values({
+          reviewId,
+          round: decision.round,
+          type: decision.outcome,
+          actorType: byStaff ? 'staff' : 'system',
+          actorId: byStaff ? decision.decidedBy.id : null,
+          actorName: decision.decidedBy.name,
+          // The round's deadline as it stood at the decision: statistics judge "on time" by it after later rounds move the row on.
+          data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, dueAt: row.dueAt.toISOString() },
+          dedupeKey: key,
+          at: new Date(decision.decidedAt),
+        })
+        .onConflictDoNothing({ target: reviewEvents.dedupeKey })
+        .execute(),
+      appendAudit(tx, {
         actorType: byStaff ? 'staff' : 'system',
         actorId: byStaff ? decision.decidedBy.id : null,
-        actorName: decision.decidedBy.name,
-        // The round's deadline as it stood at the decision: statistics judge "on time" by it after later rounds move the row on.
-        data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, dueAt: row.dueAt.toISOString() },
+        actorLabel: decision.decidedBy.name,
+        action: decision.outcome === 'approved' ? 'review.approve' : 'review.reject',
+        objectType: 'review',
+        objectId: reviewId,
+        details: { kind, round: decision.round, reasonCode: decision.reasonCode },
         dedupeKey: key,
-        at: new Date(decision.decidedAt),
-      })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
-    await appendAudit(tx, {
-      actorType: byStaff ? 'staff' : 'system',
-      actorId: byStaff ? decision.decidedBy.id : null,
-      actorLabel: decision.decidedBy.name,
-      action: decision.outcome === 'approved' ? 'review.approve' : 'review.reject',
-      objectType: 'review',
-      objectId: reviewId,
-      details: { kind, round: decision.round, reasonCode: decision.reasonCode },
-      dedupeKey: key,
-    });
+      }),
+    ]);
 
     const store = storeOf(kind);
     await store.onDecision?.(tx, row, decision);

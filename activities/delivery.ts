@@ -17,11 +17,14 @@ export interface Senders {
  * retry with backoff; permanent ones fail the row at once with the reason.
  */
 export async function deliverNotice(db: Db, senders: Senders, args: { outboxId: string; claimant: string }): Promise<{ state: string }> {
-  const current = await findNotice(db, args.outboxId);
-  if (!current) throw ApplicationFailure.nonRetryable(`notice ${args.outboxId} not found`, 'NoticeNotFound');
-  if (current.state === 'sent' || current.state === 'delivered' || current.state === 'failed') return { state: current.state };
+  // The claim comes first: it takes only a row still to send, so the common case is one statement;
+  // the row is read only when the claim found nothing to take (sent, failed, held by another, gone).
   const row = await claimNoticeForSending(db, args.outboxId, args.claimant);
-  if (!row) return { state: current.state };
+  if (!row) {
+    const current = await findNotice(db, args.outboxId);
+    if (!current) throw ApplicationFailure.nonRetryable(`notice ${args.outboxId} not found`, 'NoticeNotFound');
+    return { state: current.state };
+  }
   try {
     let providerMessageId: string;
     if (row.channel === 'email') {

@@ -26,10 +26,13 @@ export interface ActivityDeps {
   files?: FileStore;
 }
 
-/** A key that stays the same across retries of one activity execution. */
+/**
+ * A key that stays the same across retries of one activity execution. Local activities are
+ * numbered apart from activity tasks in the same run, so theirs are marked to keep the two apart.
+ */
 function executionKey(): string {
   const info = Context.current().info;
-  return `${info.workflowExecution?.workflowId ?? 'standalone'}:${info.workflowExecution?.runId ?? ''}:${info.activityId}`;
+  return `${info.workflowExecution?.workflowId ?? 'standalone'}:${info.workflowExecution?.runId ?? ''}:${info.isLocal ? 'local-' : ''}${info.activityId}`;
 }
 
 /** Every side effect a workflow needs, bound to its dependencies (no module-level state). */

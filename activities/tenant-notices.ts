@@ -26,19 +26,22 @@ export interface TenantNotice {
  * contact's language, in the caller's transaction. Returns how many contacts will hear it.
  */
 export async function queueTenantNotices(tx: Tx, n: TenantNotice): Promise<number> {
-  const recipients = await tx
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.tenantId, n.tenantId), sql`${n.subscription} = any(${contacts.subscriptions})`));
+  // Both reads go out together (one round trip); so do each contact's two wordings.
+  const [recipients, [tenant]] = await Promise.all([
+    tx
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.tenantId, n.tenantId), sql`${n.subscription} = any(${contacts.subscriptions})`))
+      .execute(),
+    tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, n.tenantId)).execute(),
+  ]);
   if (recipients.length === 0) return 0;
-  const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, n.tenantId));
   const render = noticeRenderer(tx);
   const rows = [];
   for (const c of recipients) {
     const language = c.language as Language;
     const facts = { tenantName: tenant?.name ?? '', contactName: c.name, ...n.facts(language) };
-    const email = await render(n.event, 'email', language, facts);
-    const sms = await render(n.event, 'sms', language, facts);
+    const [email, sms] = await Promise.all([render(n.event, 'email', language, facts), render(n.event, 'sms', language, facts)]);
     const base = { event: n.outboxEvent, tenantId: n.tenantId, reviewId: n.reviewId ?? null, contactId: c.id, language };
     rows.push(
       { ...base, channel: 'email' as const, recipient: c.email, subject: email.subject, body: email.text, dedupeKey: `${n.cause}:${c.id}:email` },

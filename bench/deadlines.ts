@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
@@ -44,7 +45,7 @@ import { signalDueTimers } from '../runtime/deadline-signaller.js';
 import { changeDeadlineRule } from '../server/use-cases/change-deadline-rule.js';
 import { startDevServer } from '../scripts/temporal/dev-server.js';
 
-interface Row {
+export interface Row {
   figure: string;
   value: string;
   note: string;
@@ -342,16 +343,10 @@ function printTable(rows: Row[]): void {
   for (const r of rows) console.log(line(r));
 }
 
-async function main(): Promise<void> {
-  const cpus = os.cpus();
-  console.log('Deadline arithmetic benchmark');
-  console.log(`machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.release()}, node ${process.version}`);
-  console.log(`calendar: Asia/Shanghai 09:00-18:00 with chinese-days holidays; ${fmt(SAMPLES)} random submissions in 2025-2026`);
-  console.log('');
-
+/** Every figure of this benchmark, as rows (for `npm run bench`'s table and for this file's own). */
+export async function deadlineFigures(): Promise<Row[]> {
   const calendar = createCalendar(defaultCalendarSpec());
   const instants = randomInstants(SAMPLES, new Date('2025-01-01T00:00:00+08:00'), new Date('2027-01-01T00:00:00+08:00'), 20260930);
-
   const rows: Row[] = [
     dueAtThroughput('1 day (working_minutes 540)', { type: 'working_minutes', minutes: 540 }, calendar, instants),
     dueAtThroughput('20 days (end_of_working_day 20)', { type: 'end_of_working_day', days: 20 }, calendar, instants),
@@ -359,9 +354,17 @@ async function main(): Promise<void> {
   ];
   // Further figures go here: rows.push(...).
   if (process.env.BENCH_SKIP_DB !== '1') rows.push(...(await recomputeFigures()));
+  return rows;
+}
 
-  printTable(rows);
+async function main(): Promise<void> {
+  const cpus = os.cpus();
+  console.log('Deadline arithmetic benchmark');
+  console.log(`machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.release()}, node ${process.version}`);
+  console.log(`calendar: Asia/Shanghai 09:00-18:00 with chinese-days holidays; ${fmt(SAMPLES)} random submissions in 2025-2026`);
+  console.log('');
+  printTable(await deadlineFigures());
   console.log(`\nchecksum ${checksum}`);
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

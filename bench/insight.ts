@@ -11,6 +11,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { connectDatabase, type Db } from '../db/client.js';
 import { prepareDatabase } from '../db/migrate.js';
@@ -80,7 +81,13 @@ async function time(label: string, run: () => Promise<unknown>): Promise<{ label
   return { label, medianMs: times[Math.floor(RUNS / 2)]!, minMs: times[0]! };
 }
 
-async function main(): Promise<void> {
+/** Each query's median and fastest time (for `npm run bench`'s table and this file's own). */
+export async function insightFigures(): Promise<{ figure: string; value: string; note: string }[]> {
+  const { results } = await measure();
+  return results.map((r) => ({ figure: r.label, value: `median ${r.medianMs.toFixed(1)} ms`, note: `fastest ${r.minMs.toFixed(1)} ms of ${RUNS}, ${REVIEWS.toLocaleString('en-US')} reviews` }));
+}
+
+async function measure(): Promise<{ results: { label: string; medianMs: number; minMs: number }[]; plan: string[] }> {
   const log = createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn', 'bench');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vrd-bench-insight-'));
   await fs.chmod(dir, 0o755);
@@ -94,7 +101,7 @@ async function main(): Promise<void> {
     const counts = await db.execute<{ reviews: number; events: number; audit: number }>(
       sql`select (select count(*) from reviews)::int reviews, (select count(*) from review_events)::int events, (select count(*) from audit_log)::int audit`,
     );
-    console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}`);
+    process.stderr.write(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}\n`);
 
     const sixMonths = { from: '2025-01-01', to: '2025-06-30', timeZone: TZ };
     const oneDay = { from: '2025-06-15', to: '2025-06-15', timeZone: TZ };
@@ -115,13 +122,10 @@ async function main(): Promise<void> {
       await time('audit: one week, newest 50', () => searchAudit(db, { period: { from: '2025-03-01', to: '2025-03-07', timeZone: TZ } }, 50)),
       await time('audit: one action, a page deep in the log', () => searchAudit(db, { action: 'review.approve', beforeId: 20_000 }, 50)),
     ];
-    console.log('\n| query | median ms | fastest ms |\n|---|---|---|');
-    for (const r of results) console.log(`| ${r.label} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} |`);
     const plan = await db.execute<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers off)
       select r.kind, count(*) from review_events e join reviews r on r.id = e.review_id
       where e.type in ('approved','rejected') and e.at >= timestamptz '2025-01-01 00:00+08' and e.at < timestamptz '2025-07-01 00:00+08' group by 1`);
-    console.log('\nplan of the decisions aggregate over six months:');
-    for (const line of plan) console.log(`  ${line['QUERY PLAN']}`);
+    return { results, plan: plan.map((line) => line['QUERY PLAN']) };
   } finally {
     await database.close();
     await pg.stop();
@@ -129,4 +133,12 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+async function main(): Promise<void> {
+  const { results, plan } = await measure();
+  console.log('\n| query | median ms | fastest ms |\n|---|---|---|');
+  for (const r of results) console.log(`| ${r.label} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} |`);
+  console.log('\nplan of the decisions aggregate over six months:');
+  for (const line of plan) console.log(`  ${line}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

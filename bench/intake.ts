@@ -1,154 +1,195 @@
 /**
- * Intake benchmark: submits voice templates through the tenant API at increasing offered
- * rates and prints the sustained rate and latency percentiles, then times the back-office
- * queue query against the open reviews it created.
+ * Intake benchmark: voice templates submitted through the tenant API at stepped offered rates, each
+ * for `seconds`; per step the sustained rate and the latency from the POST until the 201 has
+ * arrived (the row is committed before it is sent) and an immediate GET /api/v1/reviews/{id}
+ * finds the review. The last step keeps 64 submissions in flight (a closed loop), as the engine's
+ * start-only rate is measured, and gives the most the deployment sustains.
  *
- *   npx tsx bench/intake.ts            (embedded Postgres + Temporal dev server in a temp folder)
- *   RATES=10,20,40 SECONDS=10 npx tsx bench/intake.ts
+ * `npm run bench` runs it as one part of the whole; on its own, against a deployment that is
+ * already running (e.g. `npm run cluster`), with the engine rates measured on that deployment's
+ * Temporal server in the same sitting:
  *
- * Against a deployment that is already running (e.g. `npm run cluster`), with a tenant key it knows:
- *   BENCH_URL=http://127.0.0.1:3000 BENCH_API_KEY=vrd_… [BENCH_DATABASE_URL=postgres://…] npx tsx bench/intake.ts
- * BENCH_DATABASE_URL (the app's database) adds the queue-page timing; without it that part is skipped.
+ *   BENCH_CLUSTER_STATE=data/cluster/cluster.json npx tsx bench/intake.ts
+ *   BENCH_URL=http://127.0.0.1:3000 BENCH_API_KEY=vrd_… BENCH_TEMPORAL_ADDRESS=127.0.0.1:7233 \
+ *     [BENCH_TEMPORAL_NAMESPACE=…] [BENCH_DATABASE_URL=postgres://…] npx tsx bench/intake.ts
  *
- * "Visible" means: the 201 has arrived (the row is committed before it is sent) and an
- * immediate GET /api/v1/reviews/{id} finds the review.
+ * BENCH_DATABASE_URL (the app's database) lets each step wait until the worker has run every
+ * submission's automatic check before the next step starts, and says how long that took.
+ * BENCH_SHARES=0.25,0.5,0.8,0.9,1 are the offered rates as shares of the engine's start-only rate;
+ * BENCH_STEP_SECONDS=10 the length of each step.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { connectDatabase, type Database } from '../db/client.js';
-import { listQueue } from '../db/queue.js';
-import { ensureTenantWithKey } from '../db/tenants.js';
-import { loadConfig } from '../runtime/config.js';
+import { temporalTarget } from '../runtime/temporal.js';
+import { installTemporalRuntime } from '../runtime/temporal-runtime.js';
 import { createLogger } from '../runtime/logger.js';
-import { startPlatform, type Platform } from '../runtime/platform.js';
-import { startWeb } from '../runtime/web.js';
-import { startWorker } from '../runtime/worker.js';
+import { measureEngine, type EngineRates } from './engine.js';
+import { atRate, closedLoop, loadAverage, machine, percentiles, sleep } from './support/measure.js';
 
-const rates = (process.env.RATES ?? '5,10,20,40,80').split(',').map(Number);
-const seconds = Number(process.env.SECONDS ?? 10);
-
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+export interface IntakeStep {
+  /** Offered submissions per second, or the number in flight for the closed loop. */
+  offered: number | { inFlight: number };
+  sustained: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  failed: number;
+  /** Submissions answered 201 and found. */
+  count: number;
+  /** Seconds after the step until the worker had run every submission's check (undefined: not watched). */
+  catchUpSeconds: number | undefined;
+  load: string;
 }
 
-/** Settings for a run against a running deployment, or undefined for the embedded one. */
-function externalTarget(): { url: string; apiKey: string; databaseUrl: string | undefined } | undefined {
-  const url = process.env.BENCH_URL;
-  const apiKey = process.env.BENCH_API_KEY;
-  if (!url && !apiKey) return undefined;
-  if (!url || !apiKey) throw new Error('BENCH_URL and BENCH_API_KEY must be set together (the URL of a running deployment and a tenant API key it knows)');
-  if (!/^https?:\/\//.test(url)) throw new Error(`BENCH_URL must be an http:// or https:// URL, got ${url}`);
-  return { url: url.replace(/\/+$/, ''), apiKey, databaseUrl: process.env.BENCH_DATABASE_URL || undefined };
-}
+const body = (i: number) =>
+  JSON.stringify({ name: `bench_${i}`, speed: 'normal', speaker: 'xiaoyan_female', content: '请于${DATE}前到${TXT_8}取件', scenario: 'bench' });
 
-async function main(): Promise<void> {
-  const external = externalTarget();
-  if (external) {
-    const db = external.databaseUrl ? connectDatabase(external.databaseUrl, { max: 2 }) : undefined;
-    try {
-      await measure(external.url, external.apiKey, db, `against ${external.url} (a running deployment)`);
-    } finally {
-      await db?.close();
-    }
-    return;
-  }
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vrd-bench-'));
-  await fs.chmod(dataDir, 0o755);
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', DEMO_DATA: 'false' });
-  const log = createLogger('warn', 'bench');
-  const platform = await startPlatform(config, {}, log);
-  try {
-    await run(platform);
-  } finally {
-    await platform.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function run(platform: Platform): Promise<void> {
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', DEMO_DATA: 'false' });
-  const log = createLogger('warn', 'bench');
-  const worker = await startWorker(config, platform.appDatabaseUrl, platform.temporal, log);
-  const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log);
-  const db = connectDatabase(platform.databaseUrl, { max: 2 });
-  try {
-    const apiKey = 'vrd_bench_key_000000000000000000000';
-    await ensureTenantWithKey(db.db, 'bench tenant', apiKey);
-    await measure(web.url, apiKey, db, 'one web process + one worker, embedded Postgres + Temporal dev server (SQLite)');
-  } finally {
-    await db.close();
-    await web.stop();
-    await worker.stop();
-  }
-}
-
-async function measure(url: string, apiKey: string, db: Database | undefined, target: string): Promise<void> {
-  const submitOne = async (i: number): Promise<number> => {
+/** One submission, POST until the 201 and a GET that finds it; returns the milliseconds. */
+export function submitter(url: string, apiKey: string): (i: number) => Promise<number> {
+  const auth = { authorization: `Bearer ${apiKey}` };
+  return async (i) => {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/v1/voice-templates`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `bench_${i}`, speed: 'normal', speaker: 'xiaoyan_female', content: '请于${DATE}前到${TXT_8}取件', scenario: 'bench' }),
-    });
+    const res = await fetch(`${url}/api/v1/voice-templates`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: body(i) });
     if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
     const { id } = (await res.json()) as { id: string };
-    const seen = await fetch(`${url}/api/v1/reviews/${id}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const seen = await fetch(`${url}/api/v1/reviews/${id}`, { headers: auth });
     if (seen.status !== 200) throw new Error(`review ${id} not visible: ${seen.status}`);
     await seen.arrayBuffer();
     return performance.now() - t0;
   };
-
-  // Warm-up: bundle caches, connection pools, JIT.
-  for (let i = 0; i < 20; i++) await submitOne(1_000_000 + i);
-
-  const rows: string[] = [];
-  let n = 0;
-  for (const rate of rates) {
-    const latencies: number[] = [];
-    const inflight: Promise<void>[] = [];
-    let failures = 0;
-    const start = performance.now();
-    const total = rate * seconds;
-    for (let k = 0; k < total; k++) {
-      const due = start + (k * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      inflight.push(submitOne(n++).then((ms) => void latencies.push(ms), () => void failures++));
-    }
-    await Promise.all(inflight);
-    const elapsed = (performance.now() - start) / 1000;
-    latencies.sort((a, b) => a - b);
-    rows.push(
-      `| ${rate} | ${(latencies.length / elapsed).toFixed(1)} | ${pct(latencies, 50).toFixed(0)} | ${pct(latencies, 95).toFixed(0)} | ${pct(latencies, 99).toFixed(0)} | ${failures} |`,
-    );
-    process.stdout.write(`offered ${rate}/s: ${latencies.length} ok, ${failures} failed, p95 ${pct(latencies, 95).toFixed(0)} ms\n`);
-  }
-
-  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  process.stdout.write(`\nMachine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
-  process.stdout.write(`Submit → visible (201 + GET), ${seconds} s per step, ${target}\n\n`);
-  process.stdout.write('| offered/s | sustained/s | p50 ms | p95 ms | p99 ms | failed |\n|---|---|---|---|---|---|\n');
-  process.stdout.write(rows.join('\n') + '\n');
-  if (!db) {
-    process.stdout.write('\nQueue page: skipped (set BENCH_DATABASE_URL to time it)\n');
-    return;
-  }
-  const queueTimes: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const t0 = performance.now();
-    await listQueue(db.db, { kind: 'voice_template', limit: 50 });
-    queueTimes.push(performance.now() - t0);
-  }
-  queueTimes.sort((a, b) => a - b);
-  const [{ open }] = (await db.sql`select count(*)::int as open from reviews where status = 'pending'`) as unknown as [{ open: number }];
-  process.stdout.write(`\nQueue page (50 rows) with ${open} open reviews: p50 ${pct(queueTimes, 50).toFixed(1)} ms, p95 ${pct(queueTimes, 95).toFixed(1)} ms\n`);
-
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+/** Passed automatic checks in all (an index-only count, cheap enough to poll while measuring). */
+async function checksPassed(db: Database): Promise<number> {
+  const [row] = (await db.sql`select count(*)::int as n from review_events where type = 'precheck_passed'`) as unknown as [{ n: number }];
+  return row.n;
+}
+
+/** Waits until the worker has run the automatic check of every submission made here; returns the seconds waited. */
+async function workerCaughtUp(db: Database | undefined, base: number, submitted: number, timeoutMs = 600_000): Promise<number | undefined> {
+  if (!db) return undefined;
+  const t0 = performance.now();
+  while ((await checksPassed(db)) - base < submitted && performance.now() - t0 < timeoutMs) await sleep(500);
+  return (performance.now() - t0) / 1000;
+}
+
+export async function measureIntake(
+  url: string,
+  apiKey: string,
+  opts: { rates: number[]; seconds: number; inFlight?: number; db?: Database; say?: (line: string) => void },
+): Promise<IntakeStep[]> {
+  const say = opts.say ?? (() => undefined);
+  const submitted = submitter(url, apiKey);
+  let n = 0;
+  let made = 0;
+  const submit = async (i: number) => {
+    const ms = await submitted(i);
+    made++;
+    return ms;
+  };
+  const base = opts.db ? await checksPassed(opts.db) : 0;
+  // Warm-up: bundle caches, connection pools, JIT.
+  for (let i = 0; i < 40; i++) await submit(1_000_000 + i);
+  await workerCaughtUp(opts.db, base, made);
+  const steps: IntakeStep[] = [];
+  for (const rate of opts.rates) {
+    const { results, elapsedMs } = await atRate(rate, opts.seconds, () => submit(n++));
+    const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length > 0) say(`  first failure: ${String((failed[0] as PromiseRejectedResult).reason)}`);
+    const p = percentiles(ok);
+    const load = loadAverage();
+    const catchUpSeconds = await workerCaughtUp(opts.db, base, made);
+    steps.push({ offered: rate, sustained: (ok.length / elapsedMs) * 1000, count: ok.length, p50: p.p50, p95: p.p95, p99: p.p99, failed: failed.length, catchUpSeconds, load });
+    say(`  offered ${rate.toFixed(1)}/s: ${ok.length} ok, ${failed.length} failed, sustained ${((ok.length / elapsedMs) * 1000).toFixed(1)}/s, p95 ${p.p95.toFixed(0)} ms (load ${load})`);
+  }
+  const inFlight = opts.inFlight ?? 64;
+  const loop = await closedLoop(inFlight, opts.seconds, () => submit(n++));
+  const p = percentiles(loop.latencies);
+  const load = loadAverage();
+  const catchUpSeconds = await workerCaughtUp(opts.db, base, made);
+  steps.push({ offered: { inFlight }, sustained: (loop.done / loop.elapsedMs) * 1000, count: loop.done, p50: p.p50, p95: p.p95, p99: p.p99, failed: loop.failed, catchUpSeconds, load });
+  say(`  ${inFlight} in flight: sustained ${((loop.done / loop.elapsedMs) * 1000).toFixed(1)}/s, p95 ${p.p95.toFixed(0)} ms (load ${load})`);
+  return steps;
+}
+
+/** The offered rates as shares of the engine's start-only rate (BENCH_SHARES). */
+export function intakeRates(engine: EngineRates): { shares: number[]; rates: number[] } {
+  if (process.env.BENCH_INTAKE_RATES) {
+    const rates = process.env.BENCH_INTAKE_RATES.split(',').map(Number);
+    return { rates, shares: rates.map((r) => Number((r / engine.startOnlyMedian).toFixed(2))) };
+  }
+  const shares = (process.env.BENCH_SHARES ?? '0.25,0.5,0.8,0.9,1').split(',').map(Number);
+  return { shares, rates: shares.map((s) => Math.max(1, Math.round(s * engine.startOnlyMedian))) };
+}
+
+export function intakeTable(steps: IntakeStep[], engine: EngineRates): string[] {
+  const lines = [
+    '| offered | sustained/s | × engine start-only | p50 ms | p95 ms | p99 ms | failed | worker caught up after | load average |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of steps) {
+    const offered = typeof s.offered === 'number' ? `${s.offered}/s (${(s.offered / engine.startOnlyMedian).toFixed(2)} × engine)` : `${s.offered.inFlight} in flight`;
+    lines.push(
+      `| ${offered} | ${s.sustained.toFixed(1)} | ${(s.sustained / engine.startOnlyMedian).toFixed(2)} | ${s.p50.toFixed(0)} | ${s.p95.toFixed(0)} | ${s.p99.toFixed(0)} | ${s.failed} | ${s.catchUpSeconds === undefined ? '–' : `${s.catchUpSeconds.toFixed(1)} s`} | ${s.load} |`,
+    );
+  }
+  return lines;
+}
+
+export function engineLine(engine: EngineRates): string {
+  return (
+    `engine (same server, same sitting, ${engine.inFlight} in flight, ${engine.seconds} s × ${engine.startOnly.length}): ` +
+    `start-only ${engine.startOnly.map((r) => r.toFixed(0)).join(' / ')} → median ${engine.startOnlyMedian.toFixed(1)}/s ` +
+    `(worker caught up ${engine.drainSeconds.map((d) => d.toFixed(1)).join(' / ')} s after), ` +
+    `start-and-complete ${engine.startComplete.map((r) => r.toFixed(0)).join(' / ')} → median ${engine.startCompleteMedian.toFixed(1)}/s; load ${engine.load}`
+  );
+}
+
+/** A running deployment named by the environment, or by the state file `npm run cluster` writes. */
+async function externalTarget() {
+  const stateFile = process.env.BENCH_CLUSTER_STATE;
+  if (stateFile) {
+    const s = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { url: string; tenant: { apiKey: string }; databaseUrl?: string; temporal: { address: string }; namespace: string };
+    return { url: s.url.replace(/\/+$/, ''), apiKey: s.tenant.apiKey, databaseUrl: s.databaseUrl, temporalAddress: s.temporal.address, namespace: s.namespace };
+  }
+  const url = process.env.BENCH_URL;
+  const apiKey = process.env.BENCH_API_KEY;
+  const temporalAddress = process.env.BENCH_TEMPORAL_ADDRESS;
+  if (!url || !apiKey || !temporalAddress) {
+    throw new Error(
+      'bench/intake.ts on its own measures a running deployment: set BENCH_CLUSTER_STATE (the cluster.json `npm run cluster` writes), ' +
+        'or BENCH_URL, BENCH_API_KEY and BENCH_TEMPORAL_ADDRESS (its Temporal frontend, for the engine rates); `npm run bench` measures an embedded one',
+    );
+  }
+  if (!/^https?:\/\//.test(url)) throw new Error(`BENCH_URL must be an http:// or https:// URL, got ${url}`);
+  return { url: url.replace(/\/+$/, ''), apiKey, databaseUrl: process.env.BENCH_DATABASE_URL || undefined, temporalAddress, namespace: process.env.BENCH_TEMPORAL_NAMESPACE ?? 'default' };
+}
+
+async function main(): Promise<void> {
+  const target = await externalTarget();
+  const say = (line: string) => void process.stderr.write(`${line}\n`);
+  installTemporalRuntime(createLogger('warn', 'bench'));
+  const db = target.databaseUrl ? connectDatabase(target.databaseUrl, { max: 2 }) : undefined;
+  try {
+    const seconds = Number(process.env.BENCH_STEP_SECONDS ?? 10);
+    say(`engine rates on ${target.temporalAddress} (namespace ${target.namespace})…`);
+    const engine = await measureEngine(temporalTarget({}, { address: target.temporalAddress, namespace: target.namespace }), { log: say });
+    const { rates } = intakeRates(engine);
+    say(`intake against ${target.url} at ${rates.join(', ')}/s, then 64 in flight…`);
+    const steps = await measureIntake(target.url, target.apiKey, { rates, seconds, db, say });
+    const out = [`Machine: ${machine()}`, `Intake against ${target.url}, ${seconds} s per step`, engineLine(engine), '', ...intakeTable(steps, engine)];
+    process.stdout.write(`${out.join('\n')}\n`);
+  } finally {
+    await db?.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -14,6 +14,7 @@ import { randomInt } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
 import { and, eq, sql } from 'drizzle-orm';
@@ -38,17 +39,35 @@ interface Run {
   note: string;
 }
 
-async function main(): Promise<void> {
+async function measure(): Promise<Run[]> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vrd-bench-'));
   await fs.chmod(dataDir, 0o755);
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', DEMO_DATA: 'false', TEMPORAL_TASK_QUEUE: TASK_QUEUE });
   const log = createLogger('warn', 'bench');
   const platform = await startPlatform(config, {}, log);
   try {
-    await run(platform);
+    return await run(platform);
   } finally {
     await platform.stop();
     await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The runs as rows (for `npm run bench`'s table). */
+export async function unsubscribeFigures(): Promise<{ figure: string; value: string; note: string }[]> {
+  return (await measure()).map((r) => ({
+    figure: r.label,
+    value: `upload → 201 ${(r.uploadMs / 1000).toFixed(2)} s, → final ${(r.finalMs / 1000).toFixed(2)} s`,
+    note: `${r.status}, ${r.counts.released} released, ${r.counts.failed} failed; ${r.note}; goal final < 30 s`,
+  }));
+}
+
+async function main(): Promise<void> {
+  const runs = await measure();
+  process.stdout.write(`\nmachine: ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} cores), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
+  process.stdout.write('| run | upload → 201 | upload → final state | final state | checked |\n|---|---|---|---|---|\n');
+  for (const r of runs) {
+    process.stdout.write(`| ${r.label} | ${(r.uploadMs / 1000).toFixed(2)} s | ${(r.finalMs / 1000).toFixed(2)} s | ${r.status} (${r.counts.released} released, ${r.counts.failed} failed) | ${r.note} |\n`);
   }
 }
 
@@ -119,7 +138,7 @@ async function spawnWorker(platform: Platform): Promise<ChildProcess> {
   return proc;
 }
 
-async function run(platform: Platform): Promise<void> {
+async function run(platform: Platform): Promise<Run[]> {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', DEMO_DATA: 'false', TEMPORAL_TASK_QUEUE: TASK_QUEUE });
   const log = createLogger('warn', 'bench');
   const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log);
@@ -172,15 +191,12 @@ async function run(platform: Platform): Promise<void> {
     await web.stop();
     await db.close();
   }
-
-  process.stdout.write(`\nmachine: ${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} cores), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
-  process.stdout.write('| run | upload → 201 | upload → final state | final state | checked |\n|---|---|---|---|---|\n');
-  for (const r of runs) {
-    process.stdout.write(`| ${r.label} | ${(r.uploadMs / 1000).toFixed(2)} s | ${(r.finalMs / 1000).toFixed(2)} s | ${r.status} (${r.counts.released} released, ${r.counts.failed} failed) | ${r.note} |\n`);
-  }
+  return runs;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,5 +1,4 @@
 import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { noticeAttempts, notificationOutbox, tenants } from './schema.js';
 import type { Db } from './client.js';
 
@@ -30,20 +29,34 @@ export async function claimNoticeForSending(db: Db, id: string, claimant: string
   return row;
 }
 
-/** Writes a state change and, when it happened, one line of the notice's history. */
-async function changeState(db: Db, id: string, set: PgUpdateSetSource<typeof notificationOutbox>, from: SQL, outcome: (typeof noticeAttempts.$inferInsert)['outcome'], detail: string | null): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(notificationOutbox)
-      .set({ ...set, updatedAt: sql`now()` })
-      .where(and(eq(notificationOutbox.id, id), from))
-      .returning({ attempts: notificationOutbox.attempts });
-    if (row) await tx.insert(noticeAttempts).values({ noticeId: id, outcome, attempt: row.attempts, detail: detail?.slice(0, 1000) ?? null });
-  });
+/**
+ * Writes a state change and, when it happened, one line of the notice's history: one statement
+ * (the history row is inserted from the update's own result), so one round trip and atomic.
+ */
+async function changeState(
+  db: Db,
+  id: string,
+  change: { state: OutboxState; lastError: string | null; providerMessageId?: string },
+  from: SQL,
+  outcome: (typeof noticeAttempts.$inferInsert)['outcome'],
+  detail: string | null,
+): Promise<void> {
+  const sent = change.state === 'sent';
+  await db.execute(sql`
+    with changed as (
+      update ${notificationOutbox}
+      set state = ${change.state}, last_error = ${change.lastError}::text,
+          provider_message_id = ${sent ? sql`${change.providerMessageId ?? null}::text` : sql`${notificationOutbox.providerMessageId}`},
+          sent_at = ${sent ? sql`now()` : sql`${notificationOutbox.sentAt}`},
+          updated_at = now()
+      where ${notificationOutbox.id} = ${id} and ${from}
+      returning ${notificationOutbox.attempts} as attempt)
+    insert into ${noticeAttempts} (notice_id, outcome, attempt, detail)
+    select ${id}::uuid, ${outcome}::text, attempt, ${detail?.slice(0, 1000) ?? null}::text from changed`);
 }
 
 export async function markNoticeSent(db: Db, id: string, providerMessageId: string): Promise<void> {
-  await changeState(db, id, { state: 'sent', providerMessageId, lastError: null, sentAt: sql`now()` }, eq(notificationOutbox.state, 'sending'), 'sent', providerMessageId);
+  await changeState(db, id, { state: 'sent', providerMessageId, lastError: null }, eq(notificationOutbox.state, 'sending'), 'sent', providerMessageId);
 }
 
 export async function markNoticeRetrying(db: Db, id: string, error: string): Promise<void> {

@@ -1,12 +1,15 @@
 import { and, asc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { cursorInstant, cursorInteger, isUuid } from './cursor.js';
-import { reviews, staff, tenants } from './schema.js';
+import { openReviewCounts, reviews, staff, tenants } from './schema.js';
 import type { ReviewRow } from './reviews.js';
 import type { ReviewKind, ReviewStatus, SlaState } from '../domain/review.js';
 
-/** Work that waits for staff: decisions, and numbers to issue. */
+/** Work that waits for staff: decisions, and numbers to issue (the triggers keeping open_review_counts name them too). */
 export const OPEN_STATUSES = ['pending', 'provisioning'] as const;
+
+/** The deadline state as the queue sorts it (reviews.urgency is generated from sla_state this way). */
+const URGENCY: Record<SlaState, number> = { breached: 0, at_risk: 1, on_track: 2 };
 
 export const QUEUE_SORTS = ['deadline', 'submitted', 'tenant'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
@@ -99,7 +102,8 @@ function cursorOf(sort: QueueSort, row: QueueItem): QueueCursor {
 export async function listQueue(db: Db, f: QueueFilter): Promise<{ items: QueueItem[]; next: QueueCursor | null }> {
   const sort = f.sort ?? 'deadline';
   const where = conditions(f);
-  if (f.sla) where.push(eq(reviews.slaState, f.sla));
+  // The same rows said by the sort key too, so the queue's index reads only that state's range.
+  if (f.sla) where.push(eq(reviews.slaState, f.sla), eq(reviews.urgency, URGENCY[f.sla]));
   if (f.after && f.after.sort === sort) where.push(keyset(f.after));
   const rows = await db
     .select({ review: reviews, assigneeName: staff.name, tenantName: tenants.name })
@@ -114,12 +118,35 @@ export async function listQueue(db: Db, f: QueueFilter): Promise<{ items: QueueI
   return { items, next: rows.length > f.limit && last ? cursorOf(sort, last) : null };
 }
 
+/** The filter asks for every open review, or every open review of one kind: the kept counts answer it. */
+function keptCountsServe(f: Omit<QueueFilter, 'limit' | 'after' | 'sort' | 'sla'>): boolean {
+  return (
+    (f.status === undefined || f.status === 'open') &&
+    f.reminded === undefined &&
+    f.assigneeId === undefined &&
+    !f.tenantId &&
+    !f.from &&
+    !f.to &&
+    !f.q
+  );
+}
+
 /** How many reviews match the filter in each deadline state (the filter's own state aside). */
 export async function countBySla(db: Db, f: Omit<QueueFilter, 'limit' | 'after' | 'sort' | 'sla'>): Promise<Record<SlaState, number>> {
+  const counts: Record<SlaState, number> = { on_track: 0, at_risk: 0, breached: 0 };
+  if (keptCountsServe(f)) {
+    // A few dozen rows kept by triggers in the same transaction as every change, instead of every open review.
+    const kept = await db
+      .select({ sla: openReviewCounts.slaState, n: sql<number>`sum(${openReviewCounts.n})::int` })
+      .from(openReviewCounts)
+      .where(f.kind ? eq(openReviewCounts.kind, f.kind) : undefined)
+      .groupBy(openReviewCounts.slaState);
+    for (const r of kept) counts[r.sla] = r.n;
+    return counts;
+  }
   const where = conditions(f);
   const base = db.select({ sla: reviews.slaState, n: sql<number>`count(*)::int` }).from(reviews);
   const rows = await (f.q ? base.innerJoin(tenants, eq(tenants.id, reviews.tenantId)) : base).where(and(...where)).groupBy(reviews.slaState);
-  const counts: Record<SlaState, number> = { on_track: 0, at_risk: 0, breached: 0 };
   for (const r of rows) counts[r.sla] = r.n;
   return counts;
 }

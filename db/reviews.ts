@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { reviewEvents, reviews, staff, tenants } from './schema.js';
 import type { Db } from './client.js';
 import type { ReviewKind, ReviewStatus } from '../domain/review.js';
@@ -48,11 +48,49 @@ export async function listReviewEvents(db: Db, reviewId: string): Promise<Review
   return db.select().from(reviewEvents).where(eq(reviewEvents.reviewId, reviewId)).orderBy(asc(reviewEvents.id));
 }
 
-export async function markWorkflowStarted(db: Db, reviewId: string, round: number): Promise<void> {
-  await db
-    .update(reviews)
-    .set({ workflowStartedAt: sql`now()` })
-    .where(and(eq(reviews.id, reviewId), eq(reviews.round, round), sql`${reviews.workflowStartedAt} is null`));
+/** Rounds whose start waits to be marked, and the flush running now, per database. */
+const startedMarks = new WeakMap<Db, { waiting: { id: string; round: number; done: () => void; failed: (err: unknown) => void }[]; flushing: boolean }>();
+
+/**
+ * Marks a round's workflow as started. Marks that arrive while one is being written go together
+ * in the next statement (group commit): at a high submission rate one UPDATE and one commit serve
+ * many submissions instead of one each, and when few arrive each is written at once as before.
+ * Resolves once the mark is written.
+ */
+export function markWorkflowStarted(db: Db, reviewId: string, round: number): Promise<void> {
+  let batch = startedMarks.get(db);
+  if (!batch) startedMarks.set(db, (batch = { waiting: [], flushing: false }));
+  const queued = batch;
+  const written = new Promise<void>((done, failed) => queued.waiting.push({ id: reviewId, round, done, failed }));
+  if (!queued.flushing) void flushStartedMarks(db, queued);
+  return written;
+}
+
+async function flushStartedMarks(db: Db, batch: { waiting: { id: string; round: number; done: () => void; failed: (err: unknown) => void }[]; flushing: boolean }): Promise<void> {
+  batch.flushing = true;
+  while (batch.waiting.length > 0) {
+    const marks = batch.waiting.splice(0, 500);
+    try {
+      // The id list lets the planner go by the primary key; the pairs keep each mark to its round.
+      await db
+        .update(reviews)
+        .set({ workflowStartedAt: sql`now()` })
+        .where(
+          and(
+            inArray(
+              reviews.id,
+              marks.map((m) => m.id),
+            ),
+            isNull(reviews.workflowStartedAt),
+            sql`(${reviews.id}, ${reviews.round}) in (select m.id, m.round from jsonb_to_recordset(${JSON.stringify(marks.map((m) => ({ id: m.id, round: m.round })))}::jsonb) as m(id uuid, round int))`,
+          ),
+        );
+      for (const m of marks) m.done();
+    } catch (err) {
+      for (const m of marks) m.failed(err);
+    }
+  }
+  batch.flushing = false;
 }
 
 /** Open rounds whose workflow start was not confirmed (the process died between commit and start). */

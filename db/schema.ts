@@ -145,12 +145,14 @@ export const reviews = pgTable(
     // keyset-paginated on exactly these columns.
     index('reviews_open_urgency_idx').on(t.urgency, t.queueBucket, t.dueAt, t.submittedAt, t.id).where(sql`${t.status} in ('pending','provisioning')`),
     index('reviews_open_kind_urgency_idx').on(t.kind, t.urgency, t.queueBucket, t.dueAt, t.submittedAt, t.id).where(sql`${t.status} in ('pending','provisioning')`),
-    index('reviews_open_sla_idx').on(t.kind, t.slaState).where(sql`${t.status} in ('pending','provisioning')`),
+    // Counts by deadline state for a filtered queue (unassigned, or a lapsed claim) read the index alone.
+    index('reviews_open_sla_idx').on(t.kind, t.slaState, t.assigneeId, t.assignedAt).where(sql`${t.status} in ('pending','provisioning')`),
     index('reviews_open_assignee_idx').on(t.assigneeId, t.dueAt).where(sql`${t.status} in ('pending','provisioning')`),
     index('reviews_due_idx').on(t.status, t.dueAt, t.id),
     index('reviews_submitted_idx').on(t.status, t.submittedAt, t.id),
-    // Tenant API listing: newest first within a tenant.
-    index('reviews_tenant_idx').on(t.tenantId, t.submittedAt.desc(), t.id),
+    // Tenant API listing and the review page's other submissions: newest first within a tenant, both columns
+    // descending as those queries order them (a mixed direction left every such query sorting the tenant's rows).
+    index('reviews_tenant_idx').on(t.tenantId, t.submittedAt.desc(), t.id.desc()),
     uniqueIndex('reviews_kind_subject_idx').on(t.kind, t.subjectId),
     index('reviews_rules_version_idx').on(t.status, t.rulesVersion, t.id),
     index('reviews_timer_signal_idx').on(t.timerSignalDueAt).where(sql`${t.timerSignalDueAt} is not null`),
@@ -158,6 +160,24 @@ export const reviews = pgTable(
     // Auto-assignment counts each reviewer's open work.
     index('reviews_assignee_idx').on(t.assigneeId, t.status).where(sql`${t.assigneeId} is not null`),
   ],
+);
+
+/**
+ * How many open reviews (pending, provisioning) there are of each kind in each deadline state, kept
+ * by triggers on `reviews` as each changing transaction commits (custom migration
+ * open_review_counts_triggers), so the queue's counts read a few rows instead of every open
+ * review. Each transaction adds to its own slot, so concurrent commits rarely wait on one row; a
+ * count is the sum over the slots.
+ */
+export const openReviewCounts = pgTable(
+  'open_review_counts',
+  {
+    kind: text('kind').notNull(),
+    slaState: text('sla_state', { enum: ['on_track', 'at_risk', 'breached'] }).notNull(),
+    slot: integer('slot').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.slaState, t.slot] })],
 );
 
 /** The timeline of a review: what happened, in which round, by whom. */
@@ -198,7 +218,8 @@ export const voiceTemplates = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('voice_templates_tenant_idx').on(t.tenantId)],
+  // The review page and the automatic check find a subject by its review.
+  (t) => [index('voice_templates_tenant_idx').on(t.tenantId), index('voice_templates_review_idx').on(t.reviewId)],
 );
 
 export const contacts = pgTable(
@@ -436,7 +457,7 @@ export const serviceActivations = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('service_activations_tenant_idx').on(t.tenantId, t.businessType)],
+  (t) => [index('service_activations_tenant_idx').on(t.tenantId, t.businessType), index('service_activations_review_idx').on(t.reviewId)],
 );
 
 /** An enterprise's qualification (企业资质). The ID number is kept encrypted; lists show it masked. */
@@ -469,7 +490,7 @@ export const enterprises = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('enterprises_tenant_idx').on(t.tenantId)],
+  (t) => [index('enterprises_tenant_idx').on(t.tenantId), index('enterprises_review_idx').on(t.reviewId)],
 );
 
 /**
@@ -587,7 +608,7 @@ export const audioFiles = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('audio_files_tenant_idx').on(t.tenantId)],
+  (t) => [index('audio_files_tenant_idx').on(t.tenantId), index('audio_files_review_idx').on(t.reviewId)],
 );
 
 /** A request to turn an app's quality checks off, reviewed before it takes effect. */
@@ -601,7 +622,7 @@ export const qualityCheckOptOuts = pgTable(
     appName: text('app_name').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('quality_check_opt_outs_app_idx').on(t.appId, t.createdAt)],
+  (t) => [index('quality_check_opt_outs_app_idx').on(t.appId, t.createdAt), index('quality_check_opt_outs_review_idx').on(t.reviewId)],
 );
 
 /** Every attempt to hand a notice over, and every delivery report: the notice's history. */
@@ -633,7 +654,7 @@ export const numberOrders = pgTable(
     issuedAt: ts('issued_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('number_orders_tenant_idx').on(t.tenantId)],
+  (t) => [index('number_orders_tenant_idx').on(t.tenantId), index('number_orders_review_idx').on(t.reviewId)],
 );
 
 /** How many numbers an order wants in each city, in the order the tenant listed them. */
@@ -700,7 +721,7 @@ export const unsubscribeBatches = pgTable(
     finishedAt: ts('finished_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('unsubscribe_batches_tenant_idx').on(t.tenantId)],
+  (t) => [index('unsubscribe_batches_tenant_idx').on(t.tenantId), index('unsubscribe_batches_review_idx').on(t.reviewId)],
 );
 
 /** One number of a batch, in sheet order, with its outcome once checked. */

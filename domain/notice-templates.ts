@@ -160,11 +160,30 @@ export function validateTemplate(event: NoticeEvent, channel: NoticeChannel, t: 
 export type NoticeFacts = Partial<Record<string, string | number>>;
 
 /** Renders text (for SMS and text mail) and, for email, an HTML part with every value escaped. */
+/**
+ * Compiled templates by their text: a template is parsed and compiled once, not for every notice
+ * (three times each, as it was). Few distinct texts exist (events × channels × languages, plus
+ * admins' overrides); the memo starts afresh should edits ever pile up.
+ */
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+const MAX_COMPILED = 500;
+
+function compileOnce(source: string, escape: boolean): HandlebarsTemplateDelegate {
+  const key = `${escape ? 'html' : 'text'}:${source}`;
+  let template = compiled.get(key);
+  if (!template) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    template = Handlebars.compile(source, escape ? {} : { noEscape: true });
+    compiled.set(key, template);
+  }
+  return template;
+}
+
 export function renderTemplate(t: NoticeTemplate, facts: NoticeFacts): { subject: string | null; text: string; html: string } {
   const values = Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, v === undefined ? '' : String(v)]));
-  const text = Handlebars.compile(t.body, { noEscape: true })(values);
-  const html = Handlebars.compile(t.body)(values).split('\n').map((line) => `<p>${line}</p>`).join('');
-  const subject = t.subject === null ? null : Handlebars.compile(t.subject, { noEscape: true })(values);
+  const text = compileOnce(t.body, false)(values);
+  const html = compileOnce(t.body, true)(values).split('\n').map((line) => `<p>${line}</p>`).join('');
+  const subject = t.subject === null ? null : compileOnce(t.subject, false)(values);
   return { subject, text, html };
 }
 

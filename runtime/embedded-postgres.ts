@@ -42,7 +42,15 @@ const START_TIMEOUT_MS = 60_000;
  * own process group, so that a Ctrl-C in the terminal does not stop the database under the
  * web server and the worker while they finish their work (see runtime/child-process.ts).
  */
-export async function startEmbeddedPostgres(opts: { dir: string; database: string; log: Logger; /** A restart on the port clients already know (default: a free one). */ port?: number }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  database: string;
+  log: Logger;
+  /** A restart on the port clients already know (default: a free one). */
+  port?: number;
+  /** Extra server settings (`-c name=value`), e.g. shared_preload_libraries for a benchmark's pg_stat_statements. */
+  settings?: Record<string, string>;
+}): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(opts.dir);
   const port = opts.port ?? (await freePort());
   const password = 'vrd-embedded';
@@ -81,7 +89,10 @@ export async function startEmbeddedPostgres(opts: { dir: string; database: strin
   const output = new OutputTail(50);
   const child = spawn(
     binary,
-    ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    [
+      ...['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+      ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     { ...owner, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const server = supervise(child, { stopSignal: 'SIGINT', escalate: ['SIGQUIT', 'SIGKILL'], graceMs: STOP_GRACE_MS });

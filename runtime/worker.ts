@@ -55,7 +55,7 @@ export async function startWorker(
     workflowBundle: opts.workflowBundle ?? (await cachedWorkflowBundle(path.join(config.dataDir, 'cache'), [config.dataDir, config.filesDir], log)),
   });
   const done = worker.run();
-  const dispatcher = opts.senders ? startNoticeDispatcher({ db: database.db, client, taskQueue: config.temporal.taskQueue, log }) : undefined;
+  const dispatcher = opts.senders ? startNoticeDispatcher({ db: database.db, sql: database.sql, client, taskQueue: config.temporal.taskQueue, log }) : undefined;
   if (!opts.senders) log.warn('no notification senders configured: notices stay queued in the outbox');
 
   // A round whose row committed but whose workflow start was lost (a crash between the two) is started here.

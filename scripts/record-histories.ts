@@ -5,6 +5,7 @@
  *   npx tsx scripts/record-histories.ts                  (every scenario)
  *   npx tsx scripts/record-histories.ts number-order     (only the scenarios of one group)
  *   npx tsx scripts/record-histories.ts v3               (only the lifecycles with a pre-check or a reminder rule change)
+ *   npx tsx scripts/record-histories.ts v4               (the same lifecycles, recorded as v4-: the pre-check and staff writes as local activities)
  *
  * Groups: review-round (a voice template's round), number-order (review, then provisioning),
  * number-unsubscribe (a batch). Each scenario runs the lifecycle on a real Temporal dev server
@@ -61,9 +62,13 @@ const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../te
 const actor = { id: 'staff-li', name: 'Li', role: 'reviewer' as const };
 /** Bump when recording after a patched() change; older recordings stay and must keep replaying. */
 const HISTORY_PREFIX = 'v2-';
-/** Lifecycles started with stages: a pre-check before the round, open reminders told of a rule change. */
-const STAGED_PREFIX = 'v3-';
 const only = process.argv[2];
+/**
+ * Lifecycles started with stages: a pre-check before the round, open reminders told of a rule change.
+ * v3- recordings ran the pre-check and staff writes as activity tasks; v4- ones (recorded with `v4`,
+ * leaving the v3- files as they are) as local activities.
+ */
+const STAGED_PREFIX = only === 'v4' ? 'v4-' : 'v3-';
 
 async function main(): Promise<void> {
   const dev = await startDevServer({ log: () => undefined });
@@ -184,7 +189,7 @@ async function main(): Promise<void> {
         },
       },
     };
-    if (only && !['review-round', 'number-order', 'number-unsubscribe', 'v3'].includes(only)) throw new Error(`unknown group ${only}: review-round, number-order, number-unsubscribe or v3`);
+    if (only && !['review-round', 'number-order', 'number-unsubscribe', 'v3', 'v4'].includes(only)) throw new Error(`unknown group ${only}: review-round, number-order, number-unsubscribe, v3 or v4`);
 
     /** A decision sent while the pre-check runs is refused: wait for the round to take it, as the server does. */
     const whenReviewing = async <T>(send: () => Promise<T>): Promise<T> => {
@@ -213,7 +218,7 @@ async function main(): Promise<void> {
 
     await worker.runUntil(async () => {
       for (const [name, run] of Object.entries(staged)) {
-        if (only && only !== 'v3') break;
+        if (only && only !== 'v3' && only !== 'v4') break;
         const now = Date.now();
         const reviewId = randomUUID();
         if (name !== 'precheck-rejected') precheckFails = false;
@@ -241,7 +246,7 @@ async function main(): Promise<void> {
         await fs.writeFile(path.join(outDir, `${STAGED_PREFIX}review-lifecycle.${name}.json`), stdout);
         process.stdout.write(`recorded ${name}\n`);
       }
-      if (only === 'v3') return;
+      if (only === 'v3' || only === 'v4') return;
       for (const [name, scenario] of Object.entries(scenarios)) {
         if (only && scenario.group !== only) continue;
         const now = Date.now();

@@ -1,4 +1,5 @@
-import { acts } from './activities.js';
+import { patched } from '@temporalio/workflow';
+import { acts, localActs } from './activities.js';
 import type { ReviewRoundInput } from './round/context.js';
 import { decide } from './round/decisions.js';
 import { openRound, runRound, type RoundResult } from './round/index.js';
@@ -8,6 +9,9 @@ import { AUTOMATIC_CHECK } from '../domain/review.js';
 
 export type { ReviewRoundInput } from './round/context.js';
 export type ReviewRoundResult = RoundResult | BatchResult;
+
+/** The automatic check runs as a local activity from this change on. */
+export const LOCAL_PRECHECK = 'precheck-as-local-activity';
 
 /**
  * One submission (one round) from intake to its end: an automatic pre-check before any person
@@ -22,7 +26,9 @@ export async function reviewLifecycle(input: ReviewRoundInput): Promise<ReviewRo
   const provisioning = stages.fulfilment === 'provisioning' ? openProvisioning(round) : null;
 
   if (stages.precheck) {
-    const verdict = await acts.precheckSubmission({ reviewId: input.reviewId, kind: input.kind, round: input.round });
+    const args = { reviewId: input.reviewId, kind: input.kind, round: input.round };
+    // Rounds started before the check ran as a local activity replay with the activity task they recorded.
+    const verdict = patched(LOCAL_PRECHECK) ? await localActs.precheckSubmission(args) : await acts.precheckSubmission(args);
     if (!verdict.passed) {
       const decision = await decide(round, {
         round: input.round,

@@ -50,6 +50,8 @@ export interface DevServer {
   namespace: string;
   /** Process id of the `temporal` child. */
   pid: number;
+  /** host:port where the server serves its own Prometheus metrics (`/metrics`). */
+  metricsAddress: string;
   /** SIGTERM, wait for exit, SIGKILL after 10 s. Idempotent; safe to pass around unbound. */
   stop(): Promise<void>;
   /** Resolves (with how it ended) only if the server exits without stop() having been called. */
@@ -129,7 +131,7 @@ async function startOnce(cli: string, namespace: string, opts: DevServerOptions,
     const last = output.text().split('\n').slice(-5).join('\n');
     return last ? `${how}; last output:\n${last}` : how;
   });
-  return { address, namespace, pid: tracked.pid, stop: tracked.stop, died };
+  return { address, namespace, pid: tracked.pid, metricsAddress: `127.0.0.1:${metricsPort}`, stop: tracked.stop, died };
 }
 
 async function waitUntilReady(

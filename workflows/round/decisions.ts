@@ -1,9 +1,19 @@
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
 import { canDecide, currentHolder, mayAssign, mayDecideAssigned, type Decision } from '../../domain/review.js';
-import { acts } from '../activities.js';
+import { acts, localActs } from '../activities.js';
 import { assignUpdate, claimUpdate, decideUpdate, releaseUpdate, type DecideRequest } from '../messages.js';
 import type { RoundContext } from './context.js';
 import { refuse } from './refuse.js';
+
+/**
+ * Staff Updates (decide, claim, release, assign) write the read model as a local activity from this
+ * change on: the Update is accepted, written and answered in one workflow task. Rounds whose
+ * histories recorded these writes as activity tasks replay them as such.
+ */
+export const LOCAL_STAFF_WRITES = 'staff-updates-as-local-activities';
+
+/** The activities a staff Update calls: local ones unless this round recorded them as activity tasks. */
+const staffActs = () => (patched(LOCAL_STAFF_WRITES) ? localActs : acts);
 
 /** Refuses anything sent to a round that no longer takes it, saying why. */
 export function refuseIfClosedOrStale(ctx: RoundContext, round: number): void {
@@ -34,7 +44,7 @@ export async function decide(ctx: RoundContext, decision: Decision): Promise<Dec
   state.decision = decision;
   let result: Awaited<ReturnType<typeof acts.applyDecision>>;
   try {
-    result = await acts.applyDecision({ reviewId: ctx.input.reviewId, kind: ctx.input.kind, decision });
+    result = await staffActs().applyDecision({ reviewId: ctx.input.reviewId, kind: ctx.input.kind, decision });
   } catch (err) {
     // The write failed for good: the round takes decisions again rather than claiming one it never stored.
     state.decision = null;
@@ -75,7 +85,7 @@ export function installDecisionHandlers(ctx: RoundContext): void {
     async (req) => {
       ctx.state.assigneeId = req.actor.id;
       ctx.state.assignedAt = new Date().toISOString();
-      await acts.assignReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, assignee: req.actor, by: req.actor });
+      await staffActs().assignReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, assignee: req.actor, by: req.actor });
       return { assigneeId: req.actor.id };
     },
     {
@@ -93,7 +103,7 @@ export function installDecisionHandlers(ctx: RoundContext): void {
     async (req) => {
       ctx.state.assigneeId = null;
       ctx.state.assignedAt = null;
-      await acts.releaseReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, by: req.actor });
+      await staffActs().releaseReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, by: req.actor });
       return { assigneeId: null };
     },
     {
@@ -109,8 +119,8 @@ export function installDecisionHandlers(ctx: RoundContext): void {
     async (req) => {
       ctx.state.assigneeId = req.assignee?.id ?? null;
       ctx.state.assignedAt = req.assignee ? new Date().toISOString() : null;
-      if (req.assignee) await acts.assignReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, assignee: req.assignee, by: req.actor });
-      else await acts.releaseReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, by: req.actor });
+      if (req.assignee) await staffActs().assignReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, assignee: req.assignee, by: req.actor });
+      else await staffActs().releaseReview({ reviewId: ctx.input.reviewId, round: ctx.input.round, by: req.actor });
       return { assigneeId: ctx.state.assigneeId };
     },
     {

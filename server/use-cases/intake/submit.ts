@@ -50,7 +50,11 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
   try {
     row = await deps.db.transaction(async (tx) => {
       const reviewId = randomUUID();
-      const [created] = await tx
+      // The writes below are sent together rather than one after another's answer: on the
+      // transaction's one connection they go out in this order and the server runs them in
+      // order, so the review row exists before the rows that refer to it. One round trip for
+      // all of them; the first failure fails the transaction as before.
+      const inserted = tx
         .insert(reviews)
         .values({
           id: reviewId,
@@ -69,21 +73,29 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
           rulesVersion: deadline.versions.rules,
           workflowId: workflowIdFor(reviewId, 1),
         })
-        .returning();
+        .returning()
+        .execute();
+      const files = kept.map((k) => k.file.field);
+      const [[created]] = await Promise.all([
+        inserted,
+        store.insert(tx, deps, { tenant, reviewId, subjectId, input, fromFiles }),
+        recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round: 1 }),
+        tx
+          .insert(reviewEvents)
+          .values({
+            reviewId,
+            round: 1,
+            type: 'submitted',
+            actorType: 'tenant',
+            actorId: tenant.id,
+            actorName: tenant.name,
+            data: { subjectId, snapshot: def.snapshot ? def.snapshot(input) : input, ...(files.length > 0 ? { files } : {}) },
+            at: submittedAt,
+          })
+          .execute(),
+        rememberIdempotentReview(tx, tenant.id, opts.idempotencyKey, operation, hash, reviewId),
+      ]);
       if (!created) throw new Error('review insert returned nothing');
-      await store.insert(tx, deps, { tenant, reviewId, subjectId, input, fromFiles });
-      const files = await recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round: 1 });
-      await tx.insert(reviewEvents).values({
-        reviewId,
-        round: 1,
-        type: 'submitted',
-        actorType: 'tenant',
-        actorId: tenant.id,
-        actorName: tenant.name,
-        data: { subjectId, snapshot: def.snapshot ? def.snapshot(input) : input, ...(files.length > 0 ? { files } : {}) },
-        at: submittedAt,
-      });
-      await rememberIdempotentReview(tx, tenant.id, opts.idempotencyKey, operation, hash, reviewId);
       return def.stages.review ? autoAssign(tx, created) : created;
     });
   } catch (err) {

@@ -1,0 +1,120 @@
+/**
+ * The engine's own rates on a Temporal server, measured with the app's SDK from this process and a
+ * worker of its own (its own task queue), so an app figure can be given as a share of what the
+ * engine itself does on the same server in the same sitting:
+ *
+ * - start-only: workflow starts with 64 in flight, each workflow parking on a timer after its
+ *   first task, as a review round parks on its at-risk timer;
+ * - start-and-complete: a trivial workflow started and awaited to its result, 64 in flight.
+ *
+ * Each is measured `repeats` times; the median is the engine rate.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
+import type { EngineSinks } from './engine/workflows.js';
+import { WORKER_TUNING } from '../activities/worker.js';
+import type { TemporalTarget } from '../runtime/temporal.js';
+import { closedLoop, loadAverage, percentiles, sleep } from './support/measure.js';
+
+const require = createRequire(import.meta.url);
+const workflowsPath = require.resolve('./engine/workflows.ts');
+
+export interface EngineRates {
+  /** Starts per second of a workflow that parks on a timer, each repeat. */
+  startOnly: number[];
+  /** Seconds the worker needed after the last start until every started workflow had parked, each repeat. */
+  drainSeconds: number[];
+  /** Trivial workflows started and completed per second, each repeat. */
+  startComplete: number[];
+  startOnlyMedian: number;
+  startCompleteMedian: number;
+  /** Start call latency at the start-only rate (ms). */
+  startLatency: { p50: number; p95: number };
+  load: string;
+  inFlight: number;
+  seconds: number;
+  /** Workflows started in all (warm-up included), for CPU per workflow. */
+  workflows: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+export async function measureEngine(target: TemporalTarget, opts: { seconds?: number; repeats?: number; inFlight?: number; log?: (line: string) => void } = {}): Promise<EngineRates> {
+  const seconds = opts.seconds ?? 10;
+  const repeats = opts.repeats ?? 2;
+  const inFlight = opts.inFlight ?? 64;
+  const say = opts.log ?? (() => undefined);
+  const taskQueue = `bench-engine-${randomUUID()}`;
+  const native = await NativeConnection.connect(target.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+  const connection = await Connection.connect(target.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  const client = new Client({ connection, namespace: target.namespace });
+  let parked = 0;
+  let started = 0;
+  let completed = 0;
+  const sinks: InjectedSinks<EngineSinks> = { bench: { parked: { fn: () => void parked++, callDuringReplay: false } } };
+  const worker = await Worker.create({
+    connection: native,
+    namespace: target.namespace,
+    taskQueue,
+    sinks,
+    // The app's worker settings, so the two differ only in what the workflows do.
+    ...WORKER_TUNING,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+  });
+  const running = worker.run();
+  try {
+    const start = async () => {
+      await client.workflow.start('parkedOnTimer', { taskQueue, workflowId: `engine-parked-${randomUUID()}` });
+      started++;
+    };
+    /** The worker has run the first task of every workflow started. */
+    const drained = async () => {
+      const t0 = performance.now();
+      while (parked < started) await sleep(20);
+      return (performance.now() - t0) / 1000;
+    };
+    const complete = async () => {
+      await client.workflow.execute('startAndComplete', { taskQueue, workflowId: `engine-trivial-${randomUUID()}` });
+      completed++;
+    };
+    // Warm-up: connections, the worker's first tasks, the server's caches.
+    await Promise.all(Array.from({ length: inFlight }, () => start()));
+    await Promise.all(Array.from({ length: inFlight }, () => complete()));
+    await drained();
+    const startOnly: number[] = [];
+    const drainSeconds: number[] = [];
+    const startComplete: number[] = [];
+    const latencies: number[] = [];
+    const load: string[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const a = await closedLoop(inFlight, seconds, start);
+      startOnly.push((a.done / a.elapsedMs) * 1000);
+      latencies.push(...a.latencies);
+      drainSeconds.push(await drained());
+      const b = await closedLoop(inFlight, seconds, complete);
+      startComplete.push((b.done / b.elapsedMs) * 1000);
+      load.push(loadAverage());
+      say(`engine repeat ${r + 1}: start-only ${startOnly[r]!.toFixed(1)}/s (worker caught up ${drainSeconds[r]!.toFixed(1)} s later), start-and-complete ${startComplete[r]!.toFixed(1)}/s (load ${load[r]})`);
+    }
+    const l = percentiles(latencies);
+    return {
+      startOnly,
+      drainSeconds,
+      startComplete,
+      startOnlyMedian: median(startOnly),
+      startCompleteMedian: median(startComplete),
+      startLatency: { p50: l.p50, p95: l.p95 },
+      load: load.join(' / '),
+      inFlight,
+      seconds,
+      workflows: started + completed,
+    };
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await native.close();
+  }
+}

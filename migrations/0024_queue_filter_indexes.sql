@@ -1,0 +1,2 @@
+DROP INDEX "reviews_open_sla_idx";--> statement-breakpoint
+CREATE INDEX "reviews_open_sla_idx" ON "reviews" USING btree ("kind","sla_state","assignee_id","assigned_at") WHERE "reviews"."status" in ('pending','provisioning');
