@@ -10,7 +10,8 @@ import type { Actor, Decision, ReviewKind } from '../domain/review.js';
 import { noticeTime } from './notices.js';
 import { queueTenantNotices } from './tenant-notices.js';
 
-export type ApplyDecisionResult = { applied: true } | { applied: false; reason: 'stale' | 'withdrawn' };
+/** `decidedAt` is the stored instant when the decision was already written by an earlier attempt. */
+export type ApplyDecisionResult = { applied: true; decidedAt?: string } | { applied: false; reason: 'stale' | 'withdrawn' };
 
 /**
  * Writes a decision to the read model, the timeline, the audit log and the outbox in one
@@ -26,6 +27,17 @@ export async function applyDecision(
     if (!row) throw ApplicationFailure.nonRetryable(`review ${reviewId} not found`, 'ReviewNotFound');
     if (row.round !== decision.round) return { applied: false, reason: 'stale' } as const;
     if (row.decidedAt?.toISOString() === decision.decidedAt) return { applied: true } as const;
+    // A worker that died after this transaction committed but before its workflow task completed
+    // loses the task; the Update comes again with a new time. Same round, person, outcome and
+    // reason: it is that decision, already written, not a second one.
+    if (
+      row.decidedAt &&
+      row.decisionOutcome === decision.outcome &&
+      (row.decidedBy ?? null) === (decision.decidedBy.role === 'system' ? null : decision.decidedBy.id) &&
+      (row.decisionReasonCode ?? null) === (decision.reasonCode ?? null)
+    ) {
+      return { applied: true, decidedAt: row.decidedAt.toISOString() } as const;
+    }
     if (row.status === 'withdrawn') return { applied: false, reason: 'withdrawn' } as const;
     if (row.status !== 'pending') return { applied: false, reason: 'stale' } as const;
 

@@ -4,6 +4,8 @@ import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A day that exists (2026-13-45 matches the pattern but is no date). */
+const isDay = (v: string) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 /**
  * The queue's filters as they travel in the URL. Anything odd is dropped rather than refused:
@@ -17,8 +19,8 @@ export const queueQuery = z.object({
   reminded: z.enum(['yes', 'no']).optional().catch(undefined),
   assignee: z.union([z.enum(['me', 'none']), z.string().regex(UUID)]).optional().catch(undefined),
   tenant: z.string().regex(UUID).optional().catch(undefined),
-  from: z.string().regex(DATE).optional().catch(undefined),
-  to: z.string().regex(DATE).optional().catch(undefined),
+  from: z.string().refine(isDay).optional().catch(undefined),
+  to: z.string().refine(isDay).optional().catch(undefined),
   q: z.string().trim().max(100).optional().catch(undefined).transform((v) => v || undefined),
   sort: z.enum(QUEUE_SORTS).catch('deadline').default('deadline'),
   cursor: z.string().max(400).optional().catch(undefined),

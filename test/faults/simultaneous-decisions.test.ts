@@ -52,6 +52,10 @@ describe('two reviewers deciding the same review at the same instant', () => {
     const second = { member: wang, session: new BackOfficeSession(app.url) };
     await first.session.login(li.email, li.password);
     await second.session.login(wang.email, wang.password);
+    // One page each first, so the session's CSRF cookie exists before pages are fetched in parallel
+    // (parallel first pages would each set a new one and leave some tokens unmatched).
+    await first.session.get('/queue');
+    await second.session.get('/queue');
     const reason = (await findActiveReasons(app.database.db, 'voice_template'))[0]!;
 
     const outcomes: { id: string; approver: typeof li; rejecter: typeof li; approve: number; reject: number; loserHtml: string }[] = [];

@@ -54,7 +54,7 @@ function drainLogs(): void {
 
 /** Passwords and keys the pages hand out (an invitation, a reset, a new API key) are secrets too. */
 function rememberSecrets(html: string): void {
-  for (const m of html.matchAll(/<code id="(?:initial-password|new-api-key)">([^<]+)<\/code>/g)) secrets.add('a password or key shown on a page', m[1]);
+  for (const m of html.matchAll(/<code id="(?:initial-password|new-api-key)"[^>]*>([^<]+)<\/code>/g)) secrets.add('a password or key shown on a page', m[1]);
   for (const m of html.matchAll(/vrd_[A-Za-z0-9_-]{24,}/g)) secrets.add('an API key shown on a page', m[0]);
 }
 

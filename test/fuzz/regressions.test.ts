@@ -149,3 +149,13 @@ describe('back-office posts that are not forms', () => {
     expect(pageAnswerProblems({ status: res.status, headers: Object.fromEntries(res.headers), body: Buffer.from(res.html), text: res.html })).toEqual([]);
   });
 });
+
+describe('queue links with days that do not exist', () => {
+  it('when the queue is asked for submissions from or to 2026-13-45, then the filter is dropped and the queue answers 200', async () => {
+    for (const query of ['from=2026-13-45', 'to=2026-02-30', 'from=2026-00-01&to=9999-99-99']) {
+      const page = await admin.get(`/queue?${query}`);
+      expect(page.status, query).toBe(200);
+      expect(page.html, query).not.toContain('2026-13-45');
+    }
+  });
+});

@@ -94,7 +94,7 @@ describe('audit log search', () => {
   it('when an object type and id are given, then only that object’s rows are shown, linked to its page', async () => {
     const page = await supervisor.get(`/audit?type=review&object=${REVIEW_ID}`);
     expect(idsIn(page.html)).toEqual(written.filter((r) => r.objectId === REVIEW_ID).map((r) => r.id));
-    expect(page.html).toContain(`<a href="/reviews/${REVIEW_ID}"><code>${REVIEW_ID}</code></a>`);
+    expect(page.html).toContain(`<a href="/reviews/${REVIEW_ID}"><code lang="zxx">${REVIEW_ID}</code></a>`);
     const rules = await supervisor.get('/audit?type=deadline_rule');
     expect(idsIn(rules.html).length).toBe(Math.min(50, written.filter((r) => r.objectType === 'deadline_rule').length));
   });
@@ -122,7 +122,7 @@ describe('audit log search', () => {
     expect(html).toContain('<td data-action>登录失败</td>');
     const rules = unescapeHtml((await auditor.get('/audit?action=rule.change')).html);
     expect(rules).toContain('<td data-action>修改审核时限规则</td>');
-    expect(rules).toMatch(/时限规则\s*· 语音模板\s*<br><code>voice_template<\/code>/);
+    expect(rules).toMatch(/时限规则\s*· 语音模板\s*<br><code lang="zxx">voice_template<\/code>/);
     expect(rules).toContain('<dt>修改前</dt><dd><dl class="details"><dt>规则</dt><dd>按工作分钟计</dd><dt>工作分钟</dt><dd>540</dd></dl></dd>');
     expect(rules).toContain('<dt>类型</dt><dd>语音模板</dd>');
     const en = new BackOfficeSession(app.url);

@@ -86,7 +86,7 @@ describe('secrets and logs', () => {
 
     await admin.get(`/tenants/${tenant.tenant.id}`);
     const issued = await admin.post(`/tenants/${tenant.tenant.id}/api-keys`, { label: 'second' });
-    secrets.add('an API key issued by an admin', /id="new-api-key">([^<]+)</.exec(issued.html)![1]);
+    secrets.add('an API key issued by an admin', /id="new-api-key"[^>]*>([^<]+)</.exec(issued.html)![1]);
 
     expect((await decideInBackOffice(admin, objects.review, { outcome: 'approved' })).status).toBeLessThan(400);
     expect((await decideInBackOffice(admin, objects.reviewOf[objects.SA]!, { outcome: 'rejected', reasonCode: 'other', reasonText: '请补充' })).status).toBeLessThan(400);

@@ -61,7 +61,9 @@ export async function decide(ctx: RoundContext, decision: Decision): Promise<Dec
     });
   }
   state.closed = 'decided';
-  return decision;
+  // Written by an earlier attempt whose workflow task was lost: the stored instant is the decision's.
+  if (result.decidedAt) state.decision = { ...decision, decidedAt: result.decidedAt };
+  return state.decision;
 }
 
 /** Staff decide and claim through Updates whose validators refuse in words. */
