@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { Db } from '../db/client.js';
@@ -5,12 +6,18 @@ import { dispatchBatch } from '../db/outbox.js';
 import type { Logger } from './logger.js';
 
 /**
- * Hands new outbox rows, in batches, to delivery workflows (`notices-<first id>-<sendRound>`)
+ * Hands new outbox rows, in batches, to delivery workflows (`notices-<first id>-<sendRound>-<digest of the batch>`)
  * as soon as the transaction that wrote them commits (a trigger NOTIFYs notice_outbox, which
  * `sql` LISTENs to) and otherwise at most `intervalMs` after they were written. Rows are marked
  * dispatched in the same transaction that chose them; should that commit fail after the start, a
  * second workflow may get the same rows, and the per-row claim makes sure only one of them sends.
  */
+const batchDigest = (rows: { id: string; sendRound: number }[]) =>
+  createHash('sha256')
+    .update(rows.map((r) => `${r.id}.${r.sendRound}`).join(','))
+    .digest('hex')
+    .slice(0, 16);
+
 export function startNoticeDispatcher(opts: { db: Db; sql?: postgres.Sql; client: Client; taskQueue: string; log: Logger; intervalMs?: number }): { stop(): Promise<void> } {
   const BATCH = 50;
   let stopped = false;
@@ -43,7 +50,10 @@ export function startNoticeDispatcher(opts: { db: Db; sql?: postgres.Sql; client
       try {
         await opts.client.workflow.start('deliverNoticesWorkflow', {
           taskQueue: opts.taskQueue,
-          workflowId: `notices-${first.id}-${first.sendRound}`,
+          // Named by every row it carries: after a dispatcher died between the start and its commit,
+          // the next batch may begin with the same row and hold more; it must start a workflow of
+          // its own rather than be taken for the one already running without those rows.
+          workflowId: `notices-${first.id}-${first.sendRound}-${batchDigest(rows)}`,
           args: [rows.map((r) => r.id)],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });

@@ -12,8 +12,8 @@ import { CSV_BOM, CSV_CONTENT_TYPE, csvRow } from '../insight/csv.js';
 import { actionLabel, actorName, actorTypeLabel, detailItems, detailsText, objectHref, objectName, objectTypeLabel } from '../insight/labels.js';
 import { localIso } from '../insight/time.js';
 import type { Csrf } from './csrf.js';
-import { INSIGHT_READERS, languageOf } from './insight-access.js';
-import { renderPage } from './render.js';
+import { INSIGHT_READERS } from './insight-access.js';
+import { renderPage, readerLanguage } from './render.js';
 import { requireRole, staffOf } from './session.js';
 
 const PAGE = 50;
@@ -114,7 +114,7 @@ export function auditLogRouter(deps: AppDeps, csrf: Csrf): Router {
   const readers = requireRole(...INSIGHT_READERS);
 
   const show = async (req: Request, res: Response, f: AuditForm) => {
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const checked = checkForm(f, lang);
     const [actions, types] = await Promise.all([auditActionsInUse(deps.db), auditObjectTypesInUse(deps.db)]);
     const common = {
@@ -145,7 +145,7 @@ export function auditLogRouter(deps: AppDeps, csrf: Csrf): Router {
 
   r.post('/audit/export', readers, csrf.protect, async (req, res) => {
     const f = form.parse({ ...(req.body as Record<string, unknown>), before: undefined });
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const checked = checkForm(f, lang);
     if (!checked.ok) {
       await show(req, res, f);

@@ -7,8 +7,7 @@ import { HttpError, notFound } from '../errors.js';
 import { refusalText } from '../i18n/refusal-text.js';
 import { startBulkDecision } from '../use-cases/bulk-decide.js';
 import type { Csrf } from './csrf.js';
-import { renderPage } from './render.js';
-import { languageOf } from './review-page.js';
+import { renderPage, readerLanguage } from './render.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,7 +18,7 @@ export function bulkRouter(deps: AppDeps, csrf: Csrf): Router {
 
   r.post('/queue/bulk', requireRole(...DECIDERS), csrf.protect, async (req, res) => {
     const staff = staffOf(res);
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     try {
       const job = await startBulkDecision(deps, { id: staff.id, name: staff.name, role: staff.role }, req.body, lang);
       res.redirect(303, `/bulk/${job.id}`);
@@ -34,7 +33,7 @@ export function bulkRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!UUID.test(req.params.id)) throw notFound('bulk decision');
     const job = await findBulkJob(deps.db, req.params.id);
     if (!job) throw notFound('bulk decision');
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const onlyProblems = req.query.problems === '1';
     const [progress, items] = await Promise.all([bulkProgress(deps.db, job.id), bulkItems(deps.db, job.id, onlyProblems)]);
     const done = progress.applied + progress.refused + progress.failed;

@@ -8,8 +8,8 @@ import { translate } from '../i18n/index.js';
 import { changeCalendar, type CalendarChange } from '../use-cases/change-calendar.js';
 import { previewCalendar } from '../use-cases/preview-rules.js';
 import type { Csrf } from './csrf.js';
-import { isHtmx, renderPage } from './render.js';
-import { actorOf, fieldErrors, languageOf } from './rules.js';
+import { isHtmx, renderPage, readerLanguage } from './render.js';
+import { actorOf, fieldErrors } from './rules.js';
 import { requireRole } from './session.js';
 import { clip } from '../input-guard.js';
 
@@ -127,7 +127,7 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
   };
 
   const page = async (req: Request, res: Response, year: number, extra: { form?: CalendarForm; errors?: Record<string, string>; preview?: unknown; message?: { kind: string; text: string } } = {}, status = 200) => {
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const cal = await stored();
     const inYear = (d: string) => d.startsWith(`${year}-`);
     const exceptions = [
@@ -182,7 +182,7 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
   };
 
   r.get('/admin/calendar', admin, async (req, res) => {
-    const saved = req.query.saved === '1' ? { kind: 'ok', text: translate(languageOf(req, res), 'calendar.saved') } : undefined;
+    const saved = req.query.saved === '1' ? { kind: 'ok', text: translate(readerLanguage(req, res), 'calendar.saved') } : undefined;
     await page(req, res, yearOf(req.query.year), { message: saved });
   });
 
@@ -190,7 +190,7 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
     const body = req.body as Record<string, unknown>;
     const form = formOf(body);
     const year = yearOf(str(body, 'year', 4) || form.date.slice(0, 4) || form.importYear);
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     try {
       const impact = await previewCalendar(changeDeps(), actorOf(res), changeOf(form, await stored()));
       if (isHtmx(req)) {

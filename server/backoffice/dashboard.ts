@@ -11,8 +11,7 @@ import { kindLabel, slaLabel } from '../insight/labels.js';
 import { barChartSvg } from '../insight/svg-chart.js';
 import { reviewerRows, share, SERIES_COLORS, throughputChart } from '../insight/figures-view.js';
 import type { Csrf } from './csrf.js';
-import { languageOf } from './insight-access.js';
-import { renderPage } from './render.js';
+import { renderPage, readerLanguage } from './render.js';
 import { ALL_STAFF, requireRole, staffOf } from './session.js';
 
 const PERIODS = { today: 1, last7: 7, last30: 30 } as const;
@@ -72,7 +71,7 @@ export function dashboardRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
   r.get('/dashboard', requireRole(...ALL_STAFF), async (req, res) => {
     const staff = staffOf(res);
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const { period } = query.parse(req.query);
     const range = lastDays(dayIn(deps.now(), DISPLAY_TIME_ZONE), PERIODS[period]);
     const ownSlice = staff.role === 'reviewer';

@@ -1,14 +1,13 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { findBatch, listBatchNumbers, reasonText } from '../../db/subjects/number-unsubscribe.js';
-import type { Language } from '../../domain/labels.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { pickLanguage, translate } from '../i18n/index.js';
+import { translate } from '../i18n/index.js';
 import { ReviewServiceUnavailable } from '../review-client.js';
 import { IssueFormRefused, issueNumbers } from '../use-cases/issue-numbers.js';
 import type { Csrf } from './csrf.js';
-import { isHtmx, renderPage } from './render.js';
+import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { reviewPageData } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 
@@ -24,7 +23,6 @@ const resultsQuery = z.object({
 /** Issuing an order's numbers, and an unsubscribe batch's per-number results. */
 export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
-  const languageOf = (req: Request, res: Response): Language => pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
 
   /**
    * The issue form posts here (with or without JavaScript). Refused: the review page again with
@@ -33,7 +31,7 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/reviews/:id/numbers', requireRole(...DECIDERS), csrf.protect, async (req: Request<{ id: string }>, res) => {
     const id = req.params.id;
     if (!UUID.test(id)) throw notFound('review');
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const actor = { id: staffOf(res).id, name: staffOf(res).name, role: staffOf(res).role };
     try {
       await issueNumbers(deps, actor, id, req.body, lang);
@@ -59,7 +57,7 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
     const batch = await findBatch(deps.db, req.params.id);
     if (!batch) throw notFound('batch');
     const q = resultsQuery.parse(req.query);
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const rows = await listBatchNumbers(deps.db, batch.id, q.outcome, q.after, PAGE + 1);
     const page = rows.slice(0, PAGE);
     const last = page[page.length - 1];

@@ -8,17 +8,17 @@ import { filesOfSubject } from '../../db/stored-files.js';
 import { storeOf } from '../../db/subjects/index.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import { findActiveReasons, findRejectionReason } from '../../db/rules.js';
-import type { Language } from '../../domain/labels.js';
 import { canDecide, currentHolder, mayAssign, type ReviewKind } from '../../domain/review.js';
 import { diffSnapshots } from '../../domain/snapshot-diff.js';
 import { timeLeft } from '../../domain/time-left.js';
 import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
-import { pickLanguage, translate } from '../i18n/index.js';
+import { translate } from '../i18n/index.js';
 import { timeLeftText } from '../i18n/time-left-text.js';
 import { staffOf } from './session.js';
 import { buildTimeline } from './timeline.js';
+import { readerLanguage } from './render.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,9 +34,6 @@ export interface FormEcho {
   errors: Record<string, string>;
 }
 
-export function languageOf(req: Request, res: Response): Language {
-  return pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
-}
 
 /** The queue a reviewer came from (for "back" and "next"); only our own queue URLs are kept. */
 export function queueContext(req: Request): string {
@@ -53,7 +50,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
   const review = await findReviewForStaff(deps.db, id);
   if (!review) throw notFound('review');
   const viewer = staffOf(res);
-  const lang = languageOf(req, res);
+  const lang = readerLanguage(req, res);
   const kind = review.kind as ReviewKind;
   const def = KINDS[kind];
   const [events, files, tenantContacts, notices, others, snapshots, decidedByName, cal] = await Promise.all([
@@ -112,6 +109,8 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     lapsedHolder: !holderId && review.assigneeId ? review.assigneeName : null,
     heldByOther,
     canDecide: decider && open && review.status === 'pending' && (!heldByOther || supervisor),
+    // Whole ID numbers are for those who judge them; an auditor reads the masked form.
+    readsIdNumbers: decider,
     canClaim: decider && open && holderId !== viewer.id && (!heldByOther || supervisor),
     canRelease: open && holderId !== null && (holderId === viewer.id || supervisor),
     canAssign: open && supervisor,

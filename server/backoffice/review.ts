@@ -12,8 +12,8 @@ import { notifyContacts } from '../use-cases/notify-contacts.js';
 import { replyToTenant } from '../use-cases/reply-to-tenant.js';
 import type { Csrf } from './csrf.js';
 import { queueQuery, toQueueFilter } from './queue-filters.js';
-import { isHtmx, renderPage } from './render.js';
-import { languageOf, queueContext, reviewPageData, type FormEcho, type PanelMessage } from './review-page.js';
+import { isHtmx, renderPage, readerLanguage } from './render.js';
+import { queueContext, reviewPageData, type FormEcho, type PanelMessage } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,7 +57,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   r.get('/reviews/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
     const done = typeof req.query.done === 'string' && (DONE as readonly string[]).includes(req.query.done) ? (req.query.done as Done) : undefined;
     const told = typeof req.query.told === 'string' && /^\d{1,3}$/.test(req.query.told) ? req.query.told : '0';
-    const message = done ? { kind: 'ok' as const, text: translateWith(languageOf(req, res), `review.done.${done}`, { told }) } : undefined;
+    const message = done ? { kind: 'ok' as const, text: translateWith(readerLanguage(req, res), `review.done.${done}`, { told }) } : undefined;
     await show(req, res, message);
   });
 
@@ -70,7 +70,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     const id = req.params.id;
     if (!UUID.test(id)) throw notFound('review');
     const staff = staffOf(res);
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       await run(deps, { id: staff.id, name: staff.name, role: staff.role }, id, body, lang);

@@ -6,12 +6,12 @@ import { diffRuleSets, keepRetiredReasons, type ReasonEntry, type RuleChange } f
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { pickLanguage, translate } from '../i18n/index.js';
+import { translate } from '../i18n/index.js';
 import { ruleChangeText } from '../i18n/rule-change-text.js';
 import { previewRuleSet, type DeadlineImpact } from '../use-cases/preview-rules.js';
 import { restoreRuleSet, saveRuleSet } from '../use-cases/save-rule-set.js';
 import type { Csrf } from './csrf.js';
-import { isHtmx, renderPage } from './render.js';
+import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { FORM_CHOICES, formFieldOf, formFromRuleSet, ruleSetFromForm, type RuleForm } from './rule-form.js';
 import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
@@ -20,7 +20,6 @@ export const actorOf = (res: Response) => {
   const s = staffOf(res);
   return { id: s.id, name: s.name, role: s.role };
 };
-export const languageOf = (req: Request, res: Response): Language => pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
 
 /** A refusal's details as { form field: message }, for the messages beside the fields. */
 export function fieldErrors(err: HttpError, fieldOf: (path: string) => string = (p) => p): Record<string, string> {
@@ -55,7 +54,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     extra: { form?: RuleForm; errors?: Record<string, string>; preview?: unknown; message?: { kind: 'ok' | 'error'; text: string } } = {},
     status = 200,
   ) => {
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const inForce = await ruleSetInForce(deps.db, kind);
     const versions = await listRuleSetVersions(deps.db, kind);
     renderPage(
@@ -84,7 +83,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   r.get('/admin/rules/:kind', admin, async (req: Request<{ kind: string }>, res) => {
     const kind = kindOf(req);
     const saved = typeof req.query.saved === 'string' && /^\d+$/.test(req.query.saved) ? req.query.saved : undefined;
-    await editor(req, res, kind, saved ? { message: { kind: 'ok', text: `${translate(languageOf(req, res), 'rules.savedVersion')} ${saved}` } } : {});
+    await editor(req, res, kind, saved ? { message: { kind: 'ok', text: `${translate(readerLanguage(req, res), 'rules.savedVersion')} ${saved}` } } : {});
   });
 
   /** Reads the form, or answers with it again, each refusal beside its field. */
@@ -97,7 +96,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
 
   r.post('/admin/rules/:kind/preview', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => {
     const kind = kindOf(req);
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const { inForce, form, candidate, reasonRows } = await readForm(req, res, kind);
     try {
       const { rules, impact } = await previewRuleSet(changeDeps, actorOf(res), kind, candidate);
@@ -126,7 +125,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     try {
       const saved = await saveRuleSet(changeDeps, actorOf(res), kind, candidate, { comment: form.comment, ip: req.ip ?? null });
       if (!saved.changed) {
-        await editor(req, res, kind, { form, message: { kind: 'ok', text: translate(languageOf(req, res), 'rules.nothingChanged') } });
+        await editor(req, res, kind, { form, message: { kind: 'ok', text: translate(readerLanguage(req, res), 'rules.nothingChanged') } });
         return;
       }
       res.redirect(303, `/admin/rules/${kind}?saved=${saved.version}`);
@@ -145,7 +144,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   };
 
   const versionPage = async (req: Request<{ kind: string; version: string }>, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const { kind, v } = await versionOf(req);
     const previous = v.version > 0 ? ((await findRuleSetVersion(deps.db, kind, v.version - 1)) ?? (await findRuleSetVersion(deps.db, kind, 0))) : undefined;
     const inForce = await ruleSetInForce(deps.db, kind);
@@ -175,7 +174,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   r.get('/admin/rules/:kind/versions/:version', admin, async (req: Request<{ kind: string; version: string }>, res) => versionPage(req, res));
 
   r.post('/admin/rules/:kind/versions/:version/preview', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const { kind, v } = await versionOf(req);
     const inForce = await ruleSetInForce(deps.db, kind);
     const { impact } = await previewRuleSet(changeDeps, actorOf(res), kind, keepRetiredReasons(v.rules, inForce.rules));

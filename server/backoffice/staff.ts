@@ -5,8 +5,8 @@ import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { changeOwnPassword, changeStaff, inviteStaff, PASSWORD_MIN, resetStaffPassword, setStaffActive } from '../use-cases/staff-admin.js';
 import type { Csrf } from './csrf.js';
-import { renderPage } from './render.js';
-import { actorOf, fieldErrors, languageOf } from './rules.js';
+import { renderPage, readerLanguage } from './render.js';
+import { actorOf, fieldErrors } from './rules.js';
 import { ALL_STAFF, requireRole, SESSION_COOKIE, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
 
@@ -52,7 +52,7 @@ export function staffRouter(deps: AppDeps, csrf: Csrf): Router {
     const body = req.body as Body;
     const form = { email: text(body, 'email'), name: text(body, 'name', 64), role: text(body, 'role', 20), language: text(body, 'language', 5), kinds: kindsOf(body) };
     try {
-      const { member, password } = await inviteStaff(deps, actorOf(res), form, { ip: req.ip ?? null, lang: languageOf(req, res) });
+      const { member, password } = await inviteStaff(deps, actorOf(res), form, { ip: req.ip ?? null, lang: readerLanguage(req, res) });
       // Shown in this answer only: the page is no-store and the password is kept nowhere but as a hash.
       renderPage(req, res, csrf, 'staff-password', null, { title: 'staff.title', member, password, invited: true }, 201);
     } catch (err) {
@@ -81,7 +81,7 @@ export function staffRouter(deps: AppDeps, csrf: Csrf): Router {
     const body = req.body as Body;
     const form = { name: text(body, 'name', 64), role: text(body, 'role', 20), language: text(body, 'language', 5), kinds: kindsOf(body) };
     try {
-      await changeStaff(deps, actorOf(res), req.params.id, form, { ip: req.ip ?? null, lang: languageOf(req, res) });
+      await changeStaff(deps, actorOf(res), req.params.id, form, { ip: req.ip ?? null, lang: readerLanguage(req, res) });
     } catch (err) {
       await refused(req, res, err, form);
       return;
@@ -119,7 +119,7 @@ export function staffRouter(deps: AppDeps, csrf: Csrf): Router {
     try {
       await changeOwnPassword(deps, staffOf(res), { current: text(body, 'current', 1024), next: text(body, 'next', 1024), confirm: text(body, 'confirm', 1024) }, {
         ip: req.ip ?? null,
-        lang: languageOf(req, res),
+        lang: readerLanguage(req, res),
         sessionToken: token,
       });
     } catch (err) {

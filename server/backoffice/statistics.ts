@@ -17,8 +17,8 @@ import { dailyCharts, dayRows, kindRows, reviewerRows, share, throughputChart } 
 import { kindLabel } from '../insight/labels.js';
 import { dailyTable, reviewerTable, statisticsWorkbook, type StatisticsData } from '../insight/statistics-export.js';
 import type { Csrf } from './csrf.js';
-import { INSIGHT_READERS, languageOf } from './insight-access.js';
-import { renderPage } from './render.js';
+import { INSIGHT_READERS } from './insight-access.js';
+import { renderPage, readerLanguage } from './render.js';
 import { requireRole, staffOf } from './session.js';
 
 const DEFAULT_DAYS = 30;
@@ -82,7 +82,7 @@ export function statisticsRouter(deps: AppDeps, csrf: Csrf): Router {
   const readers = requireRole(...INSIGHT_READERS);
 
   const show = async (req: Request, res: Response, f: StatisticsForm) => {
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const checked = await checkForm(deps, f, lang);
     const common = {
       title: 'insight.statistics.title',
@@ -120,7 +120,7 @@ export function statisticsRouter(deps: AppDeps, csrf: Csrf): Router {
     const choice = exportChoice.safeParse(body.export);
     if (!choice.success) throw new HttpError(400, 'bad_request', 'choose an export: csv-daily, csv-reviewers or xlsx');
     const f = form.parse(body);
-    const lang = languageOf(req, res);
+    const lang = readerLanguage(req, res);
     const checked = await checkForm(deps, f, lang);
     if (!checked.ok) {
       await show(req, res, f);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import { claimNoticeForSending } from '../../db/outbox.js';
 import { findActiveReasons } from '../../db/rules.js';
 import { deliverNotice } from '../../activities/delivery.js';
@@ -233,7 +233,15 @@ describe('workers killed with SIGKILL at random moments', () => {
         },
         { timeout: 150_000, interval: 1000 },
       )
-      .toEqual({ unstarted: 0, unchecked: 0, undecided: 0, batchesChecking: 0, noticesUnsent: 0 });
+      .toEqual({ unstarted: 0, unchecked: 0, undecided: 0, batchesChecking: 0, noticesUnsent: 0 })
+      .catch(async (err: unknown) => {
+        // Say which notices are stuck and where, so a failure can be followed up from its output.
+        const stuck = await app.database.db
+          .select({ id: notificationOutbox.id, channel: notificationOutbox.channel, state: notificationOutbox.state, claimedBy: notificationOutbox.claimedBy, dispatchedAt: notificationOutbox.dispatchedAt, attempts: notificationOutbox.attempts, lastError: notificationOutbox.lastError })
+          .from(notificationOutbox)
+          .where(and(eq(notificationOutbox.tenantId, tenant.tenant.id), notInArray(notificationOutbox.state, ['sent', 'delivered'])));
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\nnotices not sent: ${JSON.stringify(stuck)}`);
+      });
     const settled = Date.now();
 
     // Every accepted submission: one review with one submission event, one passed pre-check, its round's workflow there.

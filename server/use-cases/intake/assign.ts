@@ -24,7 +24,8 @@ export async function autoAssign(tx: Tx, row: ReviewRow): Promise<ReviewRow> {
   const name = candidates.find((c) => c.id === chosen)?.name ?? '';
   const [updated] = await tx
     .update(reviews)
-    .set({ assigneeId: chosen, updatedAt: sql`now()` })
+    // Held from submission, as the round's workflow counts it, so the claim lapses at the same moment on the page.
+    .set({ assigneeId: chosen, assignedAt: row.submittedAt, updatedAt: sql`now()` })
     .where(and(eq(reviews.id, row.id), eq(reviews.round, row.round)))
     .returning();
   if (!updated) return row;
