@@ -301,6 +301,12 @@ async function recomputeFigures(): Promise<Row[]> {
       const signalMs = performance.now() - t0;
       const sample = rounds[Math.floor(rounds.length / 2)]!;
       const state = (await client.workflow.getHandle(workflowIdFor(sample.id, 1)).query('state')) as { deadline?: { dueAt: string; version: number } };
+      // In working hours a short rule brings every round's next instant within the horizon, so all
+      // were signalled at once and none is left here: the immediate rate stands for the signaller's.
+      if (told === 0) {
+        if (sig.signalled > 0) best = Math.max(best, (sig.signalled / sig.wallMs) * 1000);
+        continue;
+      }
       const signalRate = (told / signalMs) * 1000;
       best = Math.max(best, signalRate);
       rows.push({
@@ -312,7 +318,7 @@ async function recomputeFigures(): Promise<Row[]> {
       });
     }
     const dbPer100k = (db1.wallMs / db1.processed) * 100_000;
-    const spread = (100_000 / best).toFixed(0);
+    const spread = best > 0 ? (100_000 / best).toFixed(0) : '?';
     rows.push({
       figure: 'wall time for 100,000 open reviews',
       value: `${(dbPer100k / 1000).toFixed(1)} s`,

@@ -37,6 +37,8 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
   try {
     bb = busboy({
       headers: req.headers,
+      // Browsers and curl send a file's name as raw UTF-8 in `filename="…"`; busboy would read it as Latin-1.
+      defParamCharset: 'utf8',
       limits: { fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, files: Object.keys(rules).length + 1, fileSize: largest + 1, parts: MAX_FIELDS + 10 },
     });
   } catch (err) {

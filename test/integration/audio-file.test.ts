@@ -57,7 +57,7 @@ async function checked(view: AudioView): Promise<string> {
 describe('audio file intake and the automatic check', () => {
   it('when an 8 kHz mono 16-bit PCM WAV is uploaded, then it passes the check and waits for a reviewer, who hears it and approves it', async () => {
     const wav = wavFile({ seconds: 3 });
-    const view = await upload(wav);
+    const view = await upload(wav, tenant, '取件提示音.wav');
     expect(view).toMatchObject({ kind: 'audio_file', status: 'pending', round: 1, formatCheck: 'pending', name: '取件提示' });
     expect(view.subjectId).toMatch(/^AF[0-9A-Z]{16}$/);
     expect(view.audioFileId).toBe(view.subjectId);
@@ -72,6 +72,8 @@ describe('audio file intake and the automatic check', () => {
     const fileId = /<audio controls preload="metadata" src="\/files\/([0-9a-f-]{36})"/.exec(page.html)?.[1];
     expect(fileId).toBeDefined();
     for (const fact of ['WAV (RIFF)', '16 位 PCM', '8000 Hz', '单声道', '3.0 秒']) expect(page.html).toContain(fact);
+    // The file's name as the tenant's system wrote it (raw UTF-8 in the part's header), not read as Latin-1.
+    expect(page.html).toContain('取件提示音.wav');
     expect(page.html).not.toContain('class="outside"');
 
     const decided = await decideInBackOffice(reviewer, view.id, { outcome: 'approved' });

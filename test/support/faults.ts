@@ -60,7 +60,7 @@ export async function timedApi(app: TestApp, tenant: TestTenant, method: string,
   }
 }
 
-/** The API's error shape, as DESIGN.md fixes it. */
+/** The API's error shape: {"error":{"code","message","details"}}. */
 export function isErrorShape(body: unknown, code: string): boolean {
   const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   return !!e && e.code === code && typeof e.message === 'string' && e.message.length > 0 && Array.isArray(e.details);
