@@ -2,7 +2,7 @@ import Handlebars, { type HelperOptions } from 'handlebars';
 import { sampleRendering } from '../../domain/template-sample.js';
 import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
 import { translate, translateWith } from '../i18n/index.js';
-import { formatTime } from '../i18n/format.js';
+import { formatDay, formatTime } from '../i18n/format.js';
 import { noticeEventLabel } from '../i18n/notice-label.js';
 import { encodingName } from '../../domain/audio-format.js';
 
@@ -18,6 +18,8 @@ export const helpers = {
   statusLabel: (s: keyof typeof STATUS_LABELS, options: HelperOptions) => STATUS_LABELS[s]?.[langOf(options)] ?? s,
   slaLabel: (s: keyof typeof SLA_LABELS, options: HelperOptions) => SLA_LABELS[s]?.[langOf(options)] ?? s,
   time: (d: Date | string | null | undefined, options: HelperOptions) => (d ? formatTime(new Date(d), langOf(options)) : ''),
+  /** A calendar day (YYYY-MM-DD) in the reader's one day format. */
+  calendarDay: (d: string | null | undefined, options: HelperOptions) => (d ? formatDay(d, langOf(options)) : ''),
   iso: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : ''),
   /** A coded value's label: option.<group>.<value>, the value itself when unknown. */
   optionLabel: (group: string, value: string, options: HelperOptions) => translate(langOf(options), `option.${group}.${value}`),
