@@ -43,8 +43,22 @@ export async function tenantApp(app: TestApp, tenantId: string, status: 'normal'
   return row!.id;
 }
 
-/** A Beijing fixed-line number nobody else in this run has, in E.164. */
-export const freshNumber = () => `+8610${String(randomInt(10_000_000, 99_999_999))}`;
+const handedOut = new Set<string>();
+
+/**
+ * A Beijing fixed-line number no other call in this test process has had, in E.164. Drawn at
+ * random, so tests do not lean on an order; remembered, because among a few thousand draws from
+ * 90 million a repeat is likely enough (about one run in twenty) to fail a unique index.
+ */
+export function freshNumber(): string {
+  for (;;) {
+    const n = `+8610${String(randomInt(10_000_000, 99_999_999))}`;
+    if (!handedOut.has(n)) {
+      handedOut.add(n);
+      return n;
+    }
+  }
+}
 
 /** As people write it: 010-xxxxxxxx. */
 export const written = (e164: string) => `0${e164.slice(3, 5)}-${e164.slice(5)}`;
