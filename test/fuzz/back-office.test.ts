@@ -278,7 +278,8 @@ describe('the back office under generated form posts', () => {
     const requests = [
       ...Array.from({ length: POSTS }, (_, i) => {
         const r = rng.fork(`post-${i}`);
-        return { index: i, ...postRequest(r, r.pick(posts)) };
+        // Routes in turn, so each gets its share whatever the seed; how each body is bent stays random.
+        return { index: i, ...postRequest(r, posts[i % posts.length]!) };
       }),
       ...Array.from({ length: GETS }, (_, i) => {
         const r = rng.fork(`get-${i}`);
