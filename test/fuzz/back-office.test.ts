@@ -15,6 +15,7 @@ import { pageAnswerProblems } from './support/oracle.js';
 import { fuzzSeed, Prng } from './support/prng.js';
 import { checkpoint, pool, Tally } from './support/run.js';
 import { oddString, randomCodePoints } from './support/values.js';
+import { until } from '../support/until.js';
 
 /**
  * Every back-office form under generated input: the forms are read from the pages a signed-in
@@ -140,15 +141,6 @@ async function submitPageForm(session: BackOfficeSession, page: string, action: 
   if (!form) throw new Error(`no form posting to ${action} on ${page}`);
   const fields = new URLSearchParams(sentFields(form).map((f) => [f.name, changes[f.name] ?? f.value]));
   return session.postRaw(action, fields);
-}
-
-/** Waits for a condition (expect.poll works only inside a test). */
-async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Values a form field might be sent instead of what the page filled in. */

@@ -12,6 +12,7 @@ import { xlsxFile } from '../support/numbers.js';
 import { servedRoutes } from '../support/routes.js';
 import { tenantObjects, type TenantObjects } from '../support/tenant-objects.js';
 import { startTestApp, validTemplate, type TestApp, type TestTenant } from '../support/test-app.js';
+import { until } from '../support/until.js';
 
 /**
  * Who may do what, route by route. Every route the app serves is in MATRIX (a test fails when
@@ -247,15 +248,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
-
-/** Waits for a condition (expect.poll works only inside a test). */
-async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Sends the route's request as the caller and says what came back (`login` for a redirect to sign in). */
 async function ask(caller: Caller, method: string, req: Req): Promise<Expect> {

@@ -8,6 +8,7 @@ import { residentIdNumber } from '../support/identity.js';
 import { SecretWatch } from '../support/secrets.js';
 import { tenantObjects } from '../support/tenant-objects.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { until } from '../support/until.js';
 
 /**
  * A day's ordinary work with every log line kept (level debug, web and worker): a tenant
@@ -27,14 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('secrets and logs', () => {
   it('when tenants and staff go through a normal day, then no API key, password, app secret, session cookie or whole ID number is in any log line', async () => {

@@ -10,6 +10,7 @@ import { form, jpgFile } from '../support/files.js';
 import { enterpriseFields, enterpriseFiles, validActivation } from '../support/kinds.js';
 import { approvedEnterprise, issuedNumbers, tenantApp, xlsxFile } from '../support/numbers.js';
 import { startTestApp, type TestApp, type TestTenant } from '../support/test-app.js';
+import { until } from '../support/until.js';
 
 /**
  * Markup a tenant (or a visitor at the sign-in) types, kept and shown back to staff: every
@@ -56,14 +57,6 @@ async function submit(path: string, body: unknown): Promise<any> {
   const res = await app.api(tenant, 'POST', path, body);
   if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 beforeAll(async () => {
