@@ -58,6 +58,9 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
   // Named as each part begins: a file is staged asynchronously, so a second part of the same name may start before the first is done.
   const fileParts = new Set<string>();
   bb.on('file', (name, stream, info) => {
+    // A part cut short (a truncated body, an abort, a parse error later on) errors its stream too, also
+    // after staging has let go of it or when it is only being drained; the request's refusal says why.
+    stream.on('error', () => undefined);
     if (typeof name !== 'string' || name === '') {
       fail(nameless());
       stream.resume();
@@ -105,7 +108,11 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
   try {
     await new Promise<void>((resolve, reject) => {
       bb.once('close', resolve);
-      bb.once('error', (err: Error) => reject(new HttpError(400, 'malformed_multipart', `the multipart body cannot be read: ${err.message}`)));
+      // `on`, not `once`: busboy reports every malformed part, and it goes on parsing (and erroring)
+      // after the first; an 'error' with no listener left would end the process.
+      const unreadable = (err: Error) => reject(new HttpError(400, 'malformed_multipart', `the multipart body cannot be read: ${err.message}`));
+      bb.on('error', unreadable);
+      req.on('error', unreadable);
       req.once('aborted', () => {
         const err = new HttpError(400, 'malformed_multipart', 'the upload was interrupted');
         // Ends the part being streamed too: its staged file is then removed, not left waiting for bytes that never come.

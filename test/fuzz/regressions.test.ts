@@ -82,6 +82,28 @@ describe('multipart that is not what it should be', () => {
     expect(await staging()).toEqual([]);
   });
 
+  it('when two parts carry a control character in their header, then 400 and the process keeps answering', async () => {
+    // Busboy reports each malformed part header with its own 'error'; the second once killed the process.
+    const body = Buffer.from('--XB\r\nContent-Disposition: form-data; name="a\x04b"\r\n\r\nx\r\n--XB\r\nContent-Disposition: form-data; name="a\x04b"\r\n\r\nx\r\n--XB--\r\n', 'latin1');
+    for (const route of ['/audio-files', '/enterprises', '/number-unsubscriptions']) {
+      const res = await send(app.url, { method: 'POST', path: `/api/v1${route}`, headers: { ...auth(), 'content-type': 'multipart/form-data; boundary=XB' }, body });
+      expect(res.status, route).toBe(400);
+      expect(apiAnswerProblems(res)).toEqual([]);
+      expect(JSON.parse(res.text).error.code).toBe('malformed_multipart');
+      expect((await send(app.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    }
+  });
+
+  it('when a body ends inside a file part nobody stages (an unknown field), then 4xx and the process keeps answering', async () => {
+    const body = multipartBody('cut', [{ name: 'name', body: '提示音' }, { name: 'stray', filename: 'x.bin', body: Buffer.alloc(64 * 1024, 7) }]).subarray(0, 40 * 1024);
+    const res = await send(app.url, { method: 'POST', path: '/api/v1/audio-files', headers: { ...auth(), 'content-type': 'multipart/form-data; boundary=cut' }, body });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(apiAnswerProblems(res)).toEqual([]);
+    expect((await send(app.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    expect(await staging()).toEqual([]);
+  });
+
   it('when one file field is sent twice, then 422 says so and neither copy stays staged', async () => {
     const res = await upload('/audio-files', [{ name: 'name', body: '提示音' }, { name: 'file', filename: 'a.wav', body: wavFile() }, { name: 'file', filename: 'b.wav', body: wavFile({ seconds: 2 }) }]);
     expect(res.status).toBe(422);
