@@ -282,8 +282,10 @@ describe('SMS delivery reports', () => {
     const smsRow = () =>
       app.database.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.reviewId, submitted.body.id), eq(notificationOutbox.channel, 'sms')));
     await expect.poll(async () => (await smsRow())[0]?.state, { timeout: 30_000 }).toBe('delivered');
-    const message = gateway().messages().find((m) => m.to === mobile && m.delivery?.callbackStatus === 200);
-    expect(message?.delivery).toBeTruthy();
+    // The row turns delivered while our callback answers; the gateway notes that answer a moment later.
+    const reported = () => gateway().messages().find((m) => m.to === mobile && m.delivery?.callbackStatus === 200);
+    await expect.poll(reported, { timeout: 10_000 }).toBeTruthy();
+    const message = reported();
     return { message: message!, captured: message!.delivery!.request, smsRow };
   }
 
