@@ -17,6 +17,7 @@ import { notFound } from '../errors.js';
 import { translate } from '../i18n/index.js';
 import { timeLeftText } from '../i18n/time-left-text.js';
 import { staffOf } from './session.js';
+import { acceptedDeclarations } from '../use-cases/declarations.js';
 import { buildTimeline } from './timeline.js';
 import { readerLanguage } from './render.js';
 
@@ -96,6 +97,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     def,
     subject: subjectForm ? { ...(await storeOf(kind).staffView(deps, review, files)), form: subjectForm } : await storeOf(kind).staffView(deps, review, files),
     subjectPartial: `subjects/${kind}`,
+    declarations: def.declaration ? await acceptedDeclarations(deps.db, review.id) : null,
     timeline: buildTimeline(events, notices, lang, (code) => labels.get(code), worded ? { code: review.decisionReasonCode, text: worded } : undefined),
     // A stage after the review (provisioning) counts its deadline from when it began.
     explanation: explainDueAt(review.stageStartedAt ?? review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]),

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { auditLog, notificationOutbox, storedFiles } from '../../db/schema.js';
 import { BackOfficeSession, decideInBackOffice } from '../support/back-office.js';
 import { form, jpgFile, pngFile, rarFile, textFile, zipFile } from '../support/files.js';
-import { enterpriseFields, enterpriseFiles, enterpriseForm, HANDLER_ID } from '../support/kinds.js';
+import { DECLARED, enterpriseFields, enterpriseFiles, enterpriseForm, HANDLER_ID } from '../support/kinds.js';
 import { addContact, startTestApp, type TestApp, type TestTenant } from '../support/test-app.js';
 
 let app: TestApp;
@@ -154,16 +154,16 @@ describe('enterprise qualification review', () => {
   it('when an approved enterprise edits its scenario and script, then the old text stays in force until the edit is approved', async () => {
     const view = await submit();
     await decideInBackOffice(reviewer, view.id, { outcome: 'approved' });
-    const edit = await app.api(tenant, 'PUT', `/enterprises/${view.subjectId}`, { scenario: '新的业务场景', script: '新的话术' });
+    const edit = await app.api(tenant, 'PUT', `/enterprises/${view.subjectId}`, { declaration: DECLARED, scenario: '新的业务场景', script: '新的话术' });
     expect(edit.status).toBe(200);
-    expect(edit.body).toMatchObject({ status: 'pending', round: 2, enterpriseStatus: 'approved', scenario: '快递到达通知', pendingEdit: { scenario: '新的业务场景', script: '新的话术' } });
+    expect(edit.body).toMatchObject({ status: 'pending', round: 2, enterpriseStatus: 'approved', scenario: '快递到达通知', pendingEdit: { declaration: DECLARED, scenario: '新的业务场景', script: '新的话术' } });
     const page = await reviewer.get(`/reviews/${view.id}`);
     expect(page.html).toContain('新的业务场景');
     await decideInBackOffice(reviewer, view.id, { outcome: 'approved' });
     const after = await app.api(tenant, 'GET', `/enterprises/${view.subjectId}`);
     expect(after.body).toMatchObject({ enterpriseStatus: 'approved', scenario: '新的业务场景', script: '新的话术', pendingEdit: null });
 
-    await app.api(tenant, 'PUT', `/enterprises/${view.subjectId}`, { scenario: '被驳回的场景', script: '被驳回的话术' });
+    await app.api(tenant, 'PUT', `/enterprises/${view.subjectId}`, { declaration: DECLARED, scenario: '被驳回的场景', script: '被驳回的话术' });
     await decideInBackOffice(reviewer, view.id, { outcome: 'rejected', reasonCode: 'scenario_noncompliant' });
     const rejected = await app.api(tenant, 'GET', `/enterprises/${view.subjectId}`);
     expect(rejected.body).toMatchObject({ status: 'rejected', enterpriseStatus: 'approved', scenario: '新的业务场景', pendingEdit: null });
@@ -172,7 +172,7 @@ describe('enterprise qualification review', () => {
   it('when a rejected enterprise sends the whole form again, then a new round reviews the new files', async () => {
     const view = await submit();
     await decideInBackOffice(reviewer, view.id, { outcome: 'rejected', reasonCode: 'license_illegible' });
-    const again = await app.api(tenant, 'PUT', `/enterprises/${view.subjectId}`, enterpriseForm({ companyName: '示例物流科技（北京）有限公司' }, { ...enterpriseFiles(), license: { name: 'clear.jpg', content: jpgFile({ width: 200, height: 140 }) } }));
+    const again = await app.api(tenant, 'PUT', `/enterprises/${view.subjectId}`, enterpriseForm({ companyName: '示例物流科技（北京）有限公司' }, { ...enterpriseFiles(), license: { name: 'clear.jpg', content: jpgFile({ width: 800, height: 600 }) } }));
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: 'pending', round: 2, companyName: '示例物流科技（北京）有限公司' });
     const files = await app.database.db.select().from(storedFiles).where(eq(storedFiles.subjectId, view.subjectId));
@@ -183,7 +183,7 @@ describe('enterprise qualification review', () => {
 
   it('when a pending enterprise is sent only a scenario change, then the form is not approved yet and only those fields change', async () => {
     const view = await submit();
-    const res = await app.api(tenant, 'PUT', `/enterprises/${view.subjectId}`, { scenario: '改过的场景', script: '改过的话术' });
+    const res = await app.api(tenant, 'PUT', `/enterprises/${view.subjectId}`, { declaration: DECLARED, scenario: '改过的场景', script: '改过的话术' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ round: 2, enterpriseStatus: 'pending', scenario: '改过的场景', pendingEdit: null });
   });
