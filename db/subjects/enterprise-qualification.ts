@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { findRiskSignals } from '../risk-signals.js';
 import { findImageMinimums } from '../rules.js';
-import { enterprises } from '../schema.js';
+import { enterprises, storedFiles } from '../schema.js';
 import { currentFiles, filesOfSubject, type StoredFileRow } from '../stored-files.js';
 import { maskIdNumber } from '../../domain/identity-codes.js';
 import { judgeImages, MAX_DECODED_PIXELS, measureImage, type ImageCheck, type ImageMeasure, type ImageMinimum, type ImageProblem } from '../../domain/image-check.js';
@@ -289,7 +289,20 @@ export const enterpriseQualificationStore: SubjectStore<EnterpriseInput> = {
 /** A tenant's enterprises for staff lists: the ID number only masked. */
 export async function listTenantEnterprises(db: Db, tenantId: string) {
   return db
-    .select({ id: enterprises.id, reviewId: enterprises.reviewId, status: enterprises.status, companyName: enterprises.companyName, licenseCode: enterprises.licenseCode, handlerName: enterprises.handlerName, handlerIdNumber: enterprises.handlerIdNumberMasked, approvedAt: enterprises.approvedAt })
+    .select({
+      id: enterprises.id,
+      reviewId: enterprises.reviewId,
+      status: enterprises.status,
+      businessType: enterprises.businessType,
+      fixedLine: enterprises.fixedLine,
+      // The signed fixed-line letters in force: each field counted once, whatever the rounds.
+      letters: sql<number>`(select count(distinct ${storedFiles.field})::int from ${storedFiles} where ${storedFiles.kind} = 'enterprise_qualification' and ${storedFiles.subjectId} = ${enterprises.id} and ${storedFiles.field} in ('applicationLetter', 'commitmentLetter'))`,
+      companyName: enterprises.companyName,
+      licenseCode: enterprises.licenseCode,
+      handlerName: enterprises.handlerName,
+      handlerIdNumber: enterprises.handlerIdNumberMasked,
+      approvedAt: enterprises.approvedAt,
+    })
     .from(enterprises)
     .where(eq(enterprises.tenantId, tenantId))
     .orderBy(enterprises.createdAt);

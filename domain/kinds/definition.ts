@@ -58,6 +58,8 @@ export interface KindDefinition<Input = unknown> {
   subjectPrefix: string;
   /** Validates the submitted fields (for multipart intake: the text fields). */
   input: z.ZodType<Input>;
+  /** A multipart kind that also takes its submission as JSON (the same thing said another way). */
+  jsonInput?: z.ZodType<Input>;
   /** Validates an edit (PUT); defaults to `input`. */
   editInput?: z.ZodType<unknown>;
   intake: Intake;

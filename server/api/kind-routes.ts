@@ -38,7 +38,9 @@ async function fileRulesInForce(deps: AppDeps, kind: ReviewKind, rules: Record<s
 
 /** A JSON body, or a multipart form streamed to staging, as the kind takes it. An edit of a multipart kind may be JSON. */
 async function readSubmission(deps: AppDeps, req: Request, res: Response, def: AnyKindDefinition, editing: boolean): Promise<Submission> {
-  if (def.intake.type === 'multipart' && !(editing && def.editInput && req.is(['application/json', 'application/*+json']))) {
+  const json = req.is(['application/json', 'application/*+json']);
+  const jsonAllowed = editing ? def.editInput !== undefined : def.jsonInput !== undefined;
+  if (def.intake.type === 'multipart' && !(json && jsonAllowed)) {
     const form = await readMultipart(req, deps.files, await fileRulesInForce(deps, def.kind, def.intake.files));
     return { body: form.fields, files: form.files, json: false };
   }

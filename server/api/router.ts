@@ -23,7 +23,7 @@ import { declarationRoutes } from './declarations.js';
 import { enterpriseFileRoutes } from './enterprise-files.js';
 import { apiLanguage } from './language.js';
 import { openApiDocument } from './openapi.js';
-import { numbersApi } from './numbers.js';
+import { numbersApi, unsubscribeTemplateRoutes } from './numbers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,6 +41,7 @@ export function apiRouter(deps: AppDeps): Router {
     res.json(openApiDocument);
   });
   r.use(requireTenant(deps));
+  r.use(unsubscribeTemplateRoutes());
   r.use(kindRoutes(deps));
   r.use(audioFileRoutes(deps));
   r.use(enterpriseFileRoutes(deps));

@@ -20,6 +20,8 @@ import { outageMessages } from './messages/outages.js';
 import { appRefusalMessages, gateMessages, gateNoticeMessages } from './messages/gates.js';
 import { declarationMessages } from './messages/declarations.js';
 import { enterpriseMessages } from './messages/enterprise.js';
+import { unsubscribeMessages } from './messages/unsubscribe.js';
+import { scheduleMessages } from './messages/schedule.js';
 import type { Messages } from './types.js';
 
 /**
@@ -50,6 +52,8 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   gateNotices: gateNoticeMessages,
   declarations: declarationMessages,
   enterprise: enterpriseMessages,
+  unsubscribe: unsubscribeMessages,
+  schedule: scheduleMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -85,5 +85,6 @@ export const appRefusalMessages = {
 
 /** Notices this area adds, as the outbox and the template editor name them. */
 export const gateNoticeMessages = {
+  'option.appStatus.frozen': { 'zh-CN': '已冻结', en: 'Frozen' },
   'noticeEvent.audio.prompt_cleared': { 'zh-CN': '质检提示音已清除', en: 'Quality-check prompt cleared' },
 } as const satisfies Messages;

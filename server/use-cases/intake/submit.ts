@@ -41,7 +41,8 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
   const store = storeOf(kind);
   const lang = opts.lang ?? 'en';
   const declaration = def.declaration ? splitDeclaration(submission.body) : undefined;
-  const input = parseSubmission(def, def.input, declaration ? { ...submission, body: declaration.body } : submission, lang);
+  const schema = submission.json && def.jsonInput ? def.jsonInput : def.input;
+  const input = parseSubmission(def, schema, declaration ? { ...submission, body: declaration.body } : submission, lang);
   const operation = `${kind}.submit`;
   const hash = requestHash(operation, { input, files: fileDigests(submission.files) });
   const earlier = await findIdempotentReview(deps.db, tenant.id, opts.idempotencyKey, operation, hash);
