@@ -18,7 +18,7 @@ export async function serviceState(db: Db | Tx, tenantId: string, businessType: 
 
 export interface OrderGateFacts extends OrderFacts {
   /** What the wording names: the enterprise and the app as the tenant knows them. */
-  names: { company: string; app: string; enterpriseType: string | null; appType: string | null };
+  names: { company: string; app: string; appId: string; enterpriseType: string | null; appType: string | null };
 }
 
 /**
@@ -39,6 +39,6 @@ export async function readOrderFacts(db: Db | Tx, tenantId: string, enterpriseId
     enterprise,
     app,
     service,
-    names: { company: enterprise?.companyName ?? enterpriseId, app: app?.name ?? appId, enterpriseType: enterprise?.businessType ?? null, appType: app?.businessType ?? null },
+    names: { company: enterprise?.companyName ?? enterpriseId, app: app?.name ?? appId, appId, enterpriseType: enterprise?.businessType ?? null, appType: app?.businessType ?? null },
   };
 }

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { findRiskSignals } from '../risk-signals.js';
 import { findImageMinimums } from '../rules.js';
-import { enterprises, storedFiles } from '../schema.js';
+import { enterprises } from '../schema.js';
 import { currentFiles, filesOfSubject, type StoredFileRow } from '../stored-files.js';
 import { maskIdNumber } from '../../domain/identity-codes.js';
 import { judgeImages, MAX_DECODED_PIXELS, measureImage, type ImageCheck, type ImageMeasure, type ImageMinimum, type ImageProblem } from '../../domain/image-check.js';
@@ -296,7 +296,7 @@ export async function listTenantEnterprises(db: Db, tenantId: string) {
       businessType: enterprises.businessType,
       fixedLine: enterprises.fixedLine,
       // The signed fixed-line letters in force: each field counted once, whatever the rounds.
-      letters: sql<number>`(select count(distinct ${storedFiles.field})::int from ${storedFiles} where ${storedFiles.kind} = 'enterprise_qualification' and ${storedFiles.subjectId} = ${enterprises.id} and ${storedFiles.field} in ('applicationLetter', 'commitmentLetter'))`,
+      letters: sql<number>`(select count(distinct sf.field)::int from stored_files sf where sf.kind = 'enterprise_qualification' and sf.subject_id = "enterprises"."id" and sf.field in ('applicationLetter', 'commitmentLetter'))`,
       companyName: enterprises.companyName,
       licenseCode: enterprises.licenseCode,
       handlerName: enterprises.handlerName,

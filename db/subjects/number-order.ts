@@ -15,7 +15,16 @@ import type { SubjectStore } from './store.js';
 /** An order gate's refusal with the facts its wording names. */
 export function orderRefusalParams(facts: OrderGateFacts): Record<string, string> {
   const n = facts.names;
-  return { company: n.company, app: n.app, enterpriseType: n.enterpriseType ?? '', appType: n.appType ?? '', businessType: n.appType ?? '' };
+  return {
+    company: n.company,
+    app: n.app,
+    id: n.appId,
+    enterpriseType: n.enterpriseType ?? '',
+    appType: n.appType ?? '',
+    businessType: n.appType ?? '',
+    enterpriseStatus: facts.enterprise?.status ?? '',
+    appStatus: facts.app?.status ?? '',
+  };
 }
 
 /** Whether the order's enterprise, app and business type still allow it, read under share locks. */

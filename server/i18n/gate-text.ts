@@ -20,6 +20,8 @@ export function gateParams(lang: Language, p: Record<string, string | null | und
   if (worded) out.reason = worded;
   if (('reason' in p || `reason.${lang}` in p) && !out.reason) out.reason = translate(lang, 'gate.noReason');
   if (p.until) out.until = formatTime(p.until, lang);
+  if ('enterpriseStatus' in p) out.enterpriseStatus = translate(lang, `gate.enterpriseStatus.${p.enterpriseStatus || 'missing'}`);
+  if ('appStatus' in p) out.appStatus = translate(lang, `gate.appStatus.${p.appStatus || 'missing'}`);
   return out;
 }
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import { findTenantApp } from '../../db/apps.js';
-import { apps, auditLog, notificationOutbox, tenantServices } from '../../db/schema.js';
+import { apps, auditLog, notificationOutbox, reviews, tenantServices } from '../../db/schema.js';
+import { formatTime } from '../../domain/time-format.js';
 import type { BusinessType } from '../../domain/business-types.js';
 import { BackOfficeSession, decideInBackOffice } from '../support/back-office.js';
 import { validActivation } from '../support/kinds.js';
@@ -115,17 +116,35 @@ describe('creating apps', () => {
     expect(res.body.error.details).toEqual([{ path: field, message: expect.stringContaining(message) }]);
   });
 
-  it('when the business type is not active (never applied, pending, frozen), then 422 service_not_active; once approved the app is created', async () => {
+  it('when the business type is not active, then 409 says which state it is in (never applied, pending until when, rejected why, cancelled, frozen) in the caller’s language', async () => {
     const t = await tenantWith();
+    const refusal = async (name: string, lang: 'zh-CN' | 'en') => (await app.api(t, 'POST', '/apps', appBody({ name }), { 'accept-language': lang })).body.error;
     const none = await app.api(t, 'POST', '/apps', appBody());
-    expect(none.status).toBe(422);
-    expect(none.body.error).toMatchObject({ code: 'service_not_active', details: [{ path: 'businessType' }] });
+    expect(none.status).toBe(409);
+    expect(none.body.error).toMatchObject({ code: 'service_not_applied', details: [{ path: 'businessType' }] });
+    expect((await refusal('a', 'en')).message).toContain('Apply for it first');
+    expect((await refusal('a', 'zh-CN')).message).toContain('尚未申请开通语音通知业务');
+
     const applied = await app.api(t, 'POST', '/service-activations', validActivation());
-    expect((await app.api(t, 'POST', '/apps', appBody())).body.error.code).toBe('service_not_active');
-    await decideInBackOffice(reviewer, applied.body.id, { outcome: 'approved' });
+    const pending = await refusal('a', 'en');
+    expect(pending.code).toBe('service_pending');
+    const [review] = await app.database.db.select({ dueAt: reviews.dueAt }).from(reviews).where(eq(reviews.id, applied.body.id));
+    expect(pending.message).toContain(formatTime(review!.dueAt, 'en'));
+    expect((await refusal('a', 'zh-CN')).message).toContain(`预计于${formatTime(review!.dueAt, 'zh-CN')}前完成`);
+
+    await decideInBackOffice(reviewer, applied.body.id, { outcome: 'rejected', reasonCode: 'other', reasonText: '业务场景描述过于笼统' });
+    await expect.poll(async () => (await refusal('a', 'en')).code).toBe('service_rejected');
+    expect((await refusal('a', 'en')).message).toContain('业务场景描述过于笼统');
+    expect((await refusal('a', 'zh-CN')).message).toMatch(/未通过，原因：其他原因: 业务场景描述过于笼统/);
+
+    await app.database.db.update(tenantServices).set({ state: 'cancelled', reason: '长期未使用' }).where(eq(tenantServices.tenantId, t.tenant.id));
+    expect(await refusal('a', 'en')).toMatchObject({ code: 'service_cancelled', message: expect.stringContaining('长期未使用') });
+    await app.database.db.update(tenantServices).set({ state: 'active' }).where(eq(tenantServices.tenantId, t.tenant.id));
     await create(t);
-    await app.database.db.update(tenantServices).set({ state: 'frozen' }).where(eq(tenantServices.tenantId, t.tenant.id));
-    expect((await app.api(t, 'POST', '/apps', appBody({ name: 'second' }))).body.error.code).toBe('service_not_active');
+    await app.database.db.update(tenantServices).set({ state: 'frozen', reason: '投诉核查中' }).where(eq(tenantServices.tenantId, t.tenant.id));
+    const frozen = await refusal('second', 'zh-CN');
+    expect(frozen).toMatchObject({ code: 'service_frozen', message: expect.stringContaining('已被冻结（投诉核查中）') });
+    expect((await refusal('second', 'en')).message).toContain('is frozen (投诉核查中)');
   });
 
   it('when quality checks are asked for without recording, then 422 recording_required', async () => {

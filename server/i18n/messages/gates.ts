@@ -7,13 +7,18 @@ import type { Messages } from '../types.js';
  */
 export const gateMessages = {
   'gate.enterprise_not_approved': {
-    'zh-CN': '企业资质“{company}”尚未审核通过（或不属于您），只有审核通过的企业可以订购号码。请等待审核通过后再订购',
-    en: 'enterprise “{company}” is not approved (or is not yours): only an approved enterprise may order numbers. Order once it is approved',
+    'zh-CN': '企业资质“{company}”{enterpriseStatus}，只有审核通过的企业可以订购号码。请在审核通过后再订购',
+    en: 'enterprise “{company}” {enterpriseStatus}: only an approved enterprise may order numbers. Order once it is approved',
   },
   'gate.app_not_normal': {
-    'zh-CN': '应用“{app}”不是正常状态（或不属于您），只能为正常状态的应用订购号码。请先启用该应用',
-    en: 'app “{app}” is not in normal state (or is not yours): numbers are ordered for an app in normal state. Enable the app first',
+    'zh-CN': '应用“{app}”{appStatus}，只能为正常状态的应用订购号码。请先启用该应用（PATCH /apps/{id} status=normal）',
+    en: 'app “{app}” {appStatus}: numbers are ordered for an app in normal state. Enable it first (PATCH /apps/{id} with status normal)',
   },
+  'gate.enterpriseStatus.pending': { 'zh-CN': '正在审核中（pending）', en: 'is pending, not approved' },
+  'gate.enterpriseStatus.rejected': { 'zh-CN': '未通过审核（rejected）', en: 'is rejected, not approved' },
+  'gate.enterpriseStatus.missing': { 'zh-CN': '不存在或不属于您', en: 'is not one of yours' },
+  'gate.appStatus.disabled': { 'zh-CN': '已停用（disabled）', en: 'is disabled, not normal' },
+  'gate.appStatus.missing': { 'zh-CN': '不存在或不属于您', en: 'is not one of yours' },
   'gate.enterprise_not_fixed_line': {
     'zh-CN': '企业“{company}”未申请固话号码（未上传盖章的固话号码申请函和承诺函），而平台下发的号码均为固话号码。请添加一个申请固话号码（fixedLine=true 并上传两份函件）的企业资质，审核通过后用它订购',
     en: 'enterprise “{company}” did not apply for fixed-line numbers (no signed application and commitment letters), and every number the platform issues is a fixed-line number. Add an enterprise qualification with fixedLine=true and both signed letters, and order with it once approved',
