@@ -63,8 +63,12 @@ function csvSchedule(form: CalendarForm, lang: Language) {
   }
   const { days, problems } = parseScheduleCsv(form.csv, year);
   if (problems.length > 0) {
-    const details = problems.slice(0, 20).map((p) => ({ path: 'csv', message: translateWith(lang, `schedule.problem.${p.code}`, { line: String(p.line), value: p.value, year: String(year) }) }));
-    throw new HttpError(422, 'validation_failed', `invalid input: csv: ${details.map((d) => d.message).join('; ')}`, details);
+    // Every bad line in one message beside the field, so all of them can be put right at once.
+    const message = problems
+      .slice(0, 20)
+      .map((p) => translateWith(lang, `schedule.problem.${p.code}`, { line: String(p.line), value: p.value, year: String(year) }))
+      .join(translate(lang, 'imageCheck.separator'));
+    throw new HttpError(422, 'validation_failed', `invalid input: csv: ${message}`, [{ path: 'csv', message }]);
   }
   return { year, days, holidays: days.filter((d) => d.kind === 'holiday').length, makeUpDays: days.filter((d) => d.kind === 'makeup').length };
 }
