@@ -116,7 +116,7 @@ export const audioFileStore: SubjectStore<AudioFileInput> = {
         action: 'app.update',
         objectType: 'app',
         objectId: app.id,
-        details: { changes: { promptAudioId: { from: subjectId, to: null } }, because: 'audio_file.deleted' },
+        details: { changes: { promptAudioId: { from: subjectId, to: null } }, audioFileDeleted: subjectId },
       });
     }
     await effects.tell({

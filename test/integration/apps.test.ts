@@ -366,7 +366,7 @@ describe('the quality-check prompt and frozen apps', () => {
     for (const x of [a, b]) expect((await app.api(t, 'PATCH', `/apps/${x.id}`, { qualityCheckPromptAudioId: audio })).status).toBe(200);
     expect((await app.api(t, 'DELETE', `/audio-files/${audio}`)).status).toBe(200);
     for (const x of [a, b]) expect((await app.api(t, 'GET', `/apps/${x.id}`)).body.qualityCheckPromptAudioId).toBeNull();
-    const audits = (await auditOf(a.id)).filter((r) => (r.details as { because?: string }).because === 'audio_file.deleted');
+    const audits = (await auditOf(a.id)).filter((r) => (r.details as { audioFileDeleted?: string }).audioFileDeleted === audio);
     expect(audits).toHaveLength(1);
     const notices = await app.database.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.tenantId, t.tenant.id), eq(notificationOutbox.event, 'audio.prompt_cleared')));
     expect(notices.map((n) => n.channel).sort()).toEqual(['email', 'sms']);

@@ -46,8 +46,8 @@ export const declarationMessages = {
   'declarations.published': { 'zh-CN': '已发布{title}第 {version} 版；此后提交须同意该版本', en: 'Published version {version} of the {title}; submissions must accept it from now on' },
   'declarations.history': { 'zh-CN': '历史版本', en: 'Versions' },
   'declarations.publishExplained': {
-    'zh-CN': '发布后立即生效：之后的提交须填写新版本号，填写旧版本将被拒绝（declaration_outdated）。旧版本仍可查阅。',
-    en: 'A new version is in force at once: later submissions must name it, and an older one is refused (declaration_outdated). Older versions stay readable.',
+    'zh-CN': '发布后立即生效：之后的提交须填写新版本号，填写旧版本将被拒绝。旧版本仍可查阅。',
+    en: 'A new version is in force at once: later submissions must name it, and an older one is refused. Older versions stay readable.',
   },
   'declarations.unchanged': { 'zh-CN': '内容与现行版本相同，未发布新版本', en: 'The same as the version in force; nothing was published' },
   'nav.declarations': { 'zh-CN': '声明', en: 'Declarations' },

@@ -91,5 +91,9 @@ export const appRefusalMessages = {
 /** Notices this area adds, as the outbox and the template editor name them. */
 export const gateNoticeMessages = {
   'option.appStatus.frozen': { 'zh-CN': '已冻结', en: 'Frozen' },
+  'templateVar.audioName': { 'zh-CN': '放音文件名称', en: 'audio file name' },
+  'templateVar.apps': { 'zh-CN': '应用', en: 'apps' },
+  'insight.detail.promptAudioId': { 'zh-CN': '质检提示音', en: 'Quality-check prompt' },
+  'insight.detail.audioFileDeleted': { 'zh-CN': '已删除的放音文件', en: 'Audio file deleted' },
   'noticeEvent.audio.prompt_cleared': { 'zh-CN': '质检提示音已清除', en: 'Quality-check prompt cleared' },
 } as const satisfies Messages;
