@@ -21,7 +21,7 @@ export const scheduleMessages = {
   'schedule.csv': { 'zh-CN': 'CSV 内容', en: 'CSV' },
   'schedule.file': { 'zh-CN': '或选择 CSV 文件', en: 'or choose a CSV file' },
   'schedule.csvHint': {
-    'zh-CN': '每行一天，三列依次为日期（年-月-日）、类型（节假日写 holiday，调休上班写 workday）和名称（可用竖线分隔中英文名称）；首行可为表头。导入后该年其他节假日与调休将被移除。例如：',
+    'zh-CN': '每行一天，三列依次为日期（年-月-日）、类型（节假日或调休上班，写法见下例）和名称（可用竖线分隔中英文名称）；首行可为表头。导入后该年其他节假日与调休将被移除。例如：',
     en: 'One line per day with three columns: the date (year-month-day), the type (holiday, or workday for a make-up working day) and the name (Chinese and English names may be separated by a bar); a header line is allowed. The year’s other holidays and make-up days are removed. For example:',
   },
   'schedule.importButton': { 'zh-CN': '导入并保存', en: 'Import and save' },
