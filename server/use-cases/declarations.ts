@@ -79,7 +79,9 @@ export async function acceptDeclaration(db: Db, id: DeclarationId, given: unknow
   const inForce = await declarationInForce(db, id);
   const problem = judgeDeclaration(given, inForce.version);
   if (problem) {
-    const message = translateWith(lang, `declaration.${problem}`, { title: inForce.title[lang], version: String(inForce.version), given: typeof given === 'string' ? given : JSON.stringify(given) ?? '' });
+    // What was sent, quoted short: a string as written, anything else by its type (it may be a deep structure).
+    const shown = typeof given === 'string' ? [...given].slice(0, 20).join('') : Array.isArray(given) ? 'array' : given === null ? 'null' : typeof given;
+    const message = translateWith(lang, `declaration.${problem}`, { title: inForce.title[lang], version: String(inForce.version), given: shown });
     throw new HttpError(422, problem, message, [{ path: DECLARATION_FIELD, message }]);
   }
   return inForce.version;

@@ -42,5 +42,6 @@ export const enterpriseMessages = {
   'rules.minHeight': { 'zh-CN': '最小高度（像素）', en: 'Minimum height (px)' },
   'rules.riskSignals': { 'zh-CN': '风险提示', en: 'Risk signals' },
   'rules.maxEnterprisesPerHandler': { 'zh-CN': '同一经办人证件最多关联企业数（超过即提示）', en: 'Most enterprises behind one handler ID before it is a signal' },
+  'rules.path.checks.risk.maxEnterprisesPerHandler': { 'zh-CN': '风险提示 · 同一经办人证件最多关联企业数', en: 'Risk signals · most enterprises behind one handler ID' },
   'dashboard.riskSignals': { 'zh-CN': '有风险提示的待审企业', en: 'Open enterprise reviews with risk signals' },
 } as const satisfies Messages;
