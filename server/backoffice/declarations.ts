@@ -68,7 +68,7 @@ export function declarationsRouter(deps: AppDeps, csrf: Csrf): Router {
     const typed = { titleZh: fieldOf(req.body, 'titleZh'), titleEn: fieldOf(req.body, 'titleEn'), textZh: fieldOf(req.body, 'textZh'), textEn: fieldOf(req.body, 'textEn') };
     try {
       const out = await publishDeclaration(deps, staffOf(res), id, typed, { ip: req.ip ?? null, lang });
-      res.redirect(303, out.published ? `/declarations/${id}?published=${out.version}#v${out.version}` : `/declarations/${id}?unchanged=1`);
+      res.redirect(303, out.published ? `/declarations/${id}?published=${out.version}` : `/declarations/${id}?unchanged=1`);
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       // The form comes back with what was typed and each problem beside its field.
