@@ -47,13 +47,14 @@ async function imagesElsewhere(db: Db | Tx, e: { id: string; tenantId: string },
   const byDigest = new Map<string, string[]>();
   for (const [field, sha] of Object.entries(digests)) if (IMAGE_FIELDS.includes(field)) byDigest.set(sha, [...(byDigest.get(sha) ?? []), field]);
   if (byDigest.size === 0) return [];
+  // The earliest other tenant's submission of each file: one signal per image, whatever else reused it.
   const rows = await db
-    .select({ sha256: storedFiles.sha256, ...other })
+    .selectDistinctOn([storedFiles.sha256], { sha256: storedFiles.sha256, ...other })
     .from(storedFiles)
     .innerJoin(enterprises, eq(enterprises.id, storedFiles.subjectId))
     .innerJoin(tenants, eq(tenants.id, enterprises.tenantId))
     .where(and(inArray(storedFiles.sha256, [...byDigest.keys()]), eq(storedFiles.kind, 'enterprise_qualification'), ne(storedFiles.tenantId, e.tenantId)))
-    .limit(50);
+    .orderBy(storedFiles.sha256, storedFiles.createdAt);
   return rows.flatMap(({ sha256, ...o }) => (byDigest.get(sha256) ?? []).map((field) => ({ field, other: o })));
 }
 

@@ -65,11 +65,11 @@ export function riskSignals(f: RiskFacts): RiskSignal[] {
       .slice(0, PER_CODE)
       .map((other) => ({ code: 'name_differs' as const, other })),
   );
+  // One signal per image field (a file reused once is as telling as one reused often).
   const seen = new Set<string>();
   for (const s of f.sameImages) {
-    const key = `${s.field}:${s.other.enterpriseId}`;
-    if (s.other.tenantId === f.tenantId || seen.has(key) || seen.size >= PER_CODE) continue;
-    seen.add(key);
+    if (s.other.tenantId === f.tenantId || seen.has(s.field)) continue;
+    seen.add(s.field);
     signals.push({ code: 'image_elsewhere', field: s.field, other: s.other });
   }
   return signals;
