@@ -97,7 +97,7 @@ async function processChunk(db: Db, batch: { id: string; tenantId: string }, chu
         .returning({ id: numbers.id });
       for (const d of done) released.add(toRelease.get(d.id)!);
       // Released by someone else between the check and the update (another batch of this tenant).
-      for (const position of toRelease.values()) if (!released.has(position)) failures.set(position, 'already_released');
+      for (const position of toRelease.values()) if (!released.has(position)) failures.set(position, 'release_conflict');
     }
 
     const outcomes = rows.map((r) => ({

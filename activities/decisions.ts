@@ -6,12 +6,17 @@ import { reviewEvents, reviews } from '../db/schema.js';
 import { KINDS } from '../domain/kinds/index.js';
 import { findRejectionReason } from '../db/rules.js';
 import { storeOf } from '../db/subjects/index.js';
+import type { Refusal } from '../domain/refusals.js';
 import type { Actor, Decision, ReviewKind } from '../domain/review.js';
 import { noticeTime } from './notices.js';
 import { queueTenantNotices } from './tenant-notices.js';
 
 /** `decidedAt` is the stored instant when the decision was already written by an earlier attempt. */
-export type ApplyDecisionResult = { applied: true; decidedAt?: string } | { applied: false; reason: 'stale' | 'withdrawn' };
+export type ApplyDecisionResult =
+  | { applied: true; decidedAt?: string }
+  | { applied: false; reason: 'stale' | 'withdrawn' }
+  /** A rule the approval depends on no longer holds (the state it reads changed since intake); the round stays open. */
+  | { applied: false; reason: 'refused'; refusal: Refusal };
 
 /**
  * Writes a decision to the read model, the timeline, the audit log and the outbox in one
@@ -40,6 +45,9 @@ export async function applyDecision(
     }
     if (row.status === 'withdrawn') return { applied: false, reason: 'withdrawn' } as const;
     if (row.status !== 'pending') return { applied: false, reason: 'stale' } as const;
+    const store = storeOf(kind);
+    const refusal = decision.outcome === 'approved' ? await store.approvalRefusal?.(tx, row) : null;
+    if (refusal) return { applied: false, reason: 'refused', refusal } as const;
 
     const byStaff = decision.decidedBy.role !== 'system';
     const key = `${reviewId}:${decision.round}:decided`;
@@ -89,7 +97,6 @@ export async function applyDecision(
       }),
     ]);
 
-    const store = storeOf(kind);
     await store.onDecision?.(tx, row, decision);
     const worded = decision.outcome === 'rejected' ? await store.reasonWording?.(tx, row.subjectId, decision.reasonCode) : undefined;
 
@@ -100,6 +107,7 @@ export async function applyDecision(
       outboxEvent: `${kind}.${decision.outcome}`,
       reviewId,
       cause: key,
+      alsoTo: await store.noticeContacts?.(tx, row.subjectId),
       facts: (language) => ({
         kind,
         title: row.title,

@@ -14,6 +14,7 @@ import { atRiskAt, computeDueAt } from '../domain/working-time.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Deadline } from '../workflows/messages.js';
+import { orderStillAllowed } from '../db/subjects/number-order.js';
 import { recomputeIfRulesMoved } from './recompute.js';
 import { queueTenantNotices } from './tenant-notices.js';
 
@@ -136,6 +137,9 @@ async function issue(tx: Tx, args: IssueNumbersArgs): Promise<IssueNumbersResult
     return { applied: true, cities, complete: isComplete(cities), issued: Number(done?.n) };
   }
   if (review.round !== args.round || review.status !== 'provisioning') throw new IssueRefused({ code: 'not_provisioning' });
+  // The gates of the order again: its type may have been frozen, its app disabled, since approval.
+  const gate = await orderStillAllowed(tx, order);
+  if (gate) throw new IssueRefused(gate);
 
   const progress = await orderProgress(tx, order.id);
   const problem = checkIssue(progress, args.cities);
@@ -188,6 +192,7 @@ async function issue(tx: Tx, args: IssueNumbersArgs): Promise<IssueNumbersResult
     outboxEvent: 'number_order.issued',
     reviewId: review.id,
     cause: key,
+    alsoTo: order.contactId ? [order.contactId] : [],
     facts: () => ({ kind: review.kind, title: review.title, subjectId: review.subjectId, count: rows.length, issued, ordered }),
   });
   if (complete) {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { contacts, notificationOutbox, tenants } from '../db/schema.js';
 import type { NoticeSubscription } from '../domain/contacts.js';
@@ -10,6 +10,8 @@ export interface TenantNotice {
   tenantId: string;
   /** Contacts subscribed to this hear it. */
   subscription: NoticeSubscription;
+  /** Contacts that hear it whatever they subscribe to (an order's business contact). */
+  alsoTo?: string[];
   /** Which wording. */
   event: NoticeEvent;
   /** What the outbox calls it (e.g. voice_template.approved). */
@@ -31,7 +33,12 @@ export async function queueTenantNotices(tx: Tx, n: TenantNotice): Promise<numbe
     tx
       .select()
       .from(contacts)
-      .where(and(eq(contacts.tenantId, n.tenantId), sql`${n.subscription} = any(${contacts.subscriptions})`))
+      .where(
+        and(
+          eq(contacts.tenantId, n.tenantId),
+          n.alsoTo && n.alsoTo.length > 0 ? or(sql`${n.subscription} = any(${contacts.subscriptions})`, inArray(contacts.id, n.alsoTo)) : sql`${n.subscription} = any(${contacts.subscriptions})`,
+        ),
+      )
       .execute(),
     tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, n.tenantId)).execute(),
   ]);

@@ -22,7 +22,7 @@ import type { Stack } from './support/stack.js';
 import { loadAverage, scrapeMetrics, sleep } from './support/measure.js';
 
 const TASK_QUEUE = 'bench-memory';
-const KINDS_WITHOUT_CHECK: ReviewKind[] = ['service_activation', 'enterprise_qualification', 'quality_check_opt_out'];
+const KINDS_WITHOUT_CHECK: ReviewKind[] = ['service_activation', 'quality_check_opt_out'];
 
 export interface MemoryPoint {
   started: number;

@@ -9,7 +9,7 @@ import type postgres from 'postgres';
  */
 
 /** Tables the application role may read and append to, never change (the audit log, every rule-set version). */
-const APPEND_ONLY = ['audit_log', 'rule_set_versions'];
+const APPEND_ONLY = ['audit_log', 'rule_set_versions', 'declaration_versions', 'declaration_acceptances'];
 /** Tables only the owner reads. */
 const OWNER_ONLY = ['app_role_credentials'];
 

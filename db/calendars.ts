@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { calendarDays, calendars } from './schema.js';
+import { calendarDays, calendarSchedules, calendars, reviews } from './schema.js';
 import type { Db, Tx } from './client.js';
 import { chinaHolidayData, defaultCalendarSpec } from '../domain/holidays-cn.js';
 import type { CalendarSpec } from '../domain/working-time.js';
@@ -12,6 +12,27 @@ export interface StoredCalendar {
   version: number;
   /** Names of the dated exceptions, "YYYY-MM-DD" → name, per language. */
   names: { 'zh-CN': Record<string, string>; en: Record<string, string> };
+  /** Years with an official schedule: the holiday package's and those an admin imported. */
+  scheduledYears: number[];
+}
+
+/** Years whose schedule an admin imported, with when and by whom. */
+export async function importedSchedules(db: Db | Tx, id = DEFAULT_CALENDAR_ID) {
+  return db.select().from(calendarSchedules).where(eq(calendarSchedules.calendarId, id)).orderBy(calendarSchedules.year);
+}
+
+/** The package's years and the imported ones: what "an official schedule is loaded" means per year. */
+export async function scheduledYears(db: Db | Tx, id = DEFAULT_CALENDAR_ID): Promise<number[]> {
+  const imported = await importedSchedules(db, id);
+  return [...new Set([...chinaHolidayData().years, ...imported.map((r) => r.year)])].sort((a, b) => a - b);
+}
+
+/** Records that a year's official schedule was imported (in the calendar change's transaction). */
+export async function recordSchedule(tx: Tx, row: { calendarId: string; year: number; holidays: number; makeUpDays: number; importedBy: string | null }): Promise<void> {
+  await tx
+    .insert(calendarSchedules)
+    .values(row)
+    .onConflictDoUpdate({ target: [calendarSchedules.calendarId, calendarSchedules.year], set: { holidays: row.holidays, makeUpDays: row.makeUpDays, importedBy: row.importedBy, importedAt: sql`now()` } });
 }
 
 /**
@@ -55,6 +76,7 @@ export async function loadCalendar(db: Db | Tx, id = DEFAULT_CALENDAR_ID): Promi
     id,
     version: cal.version,
     names,
+    scheduledYears: await scheduledYears(db, id),
     spec: {
       timeZone: cal.timeZone,
       opens: cal.opens,
@@ -73,4 +95,12 @@ export async function bumpCalendarVersion(tx: Tx, id: string, staffId: string | 
     .returning({ version: calendars.version });
   if (!row) throw new Error(`calendar ${id} not found`);
   return row.version;
+}
+
+/** Open reviews (and orders in provisioning) by the year of their deadline in the calendar's zone. */
+export async function openDeadlinesByYear(db: Db | Tx, timeZone: string): Promise<Map<number, number>> {
+  const rows = await db.execute<{ year: number; n: number }>(sql`
+    select extract(year from ${reviews.dueAt} at time zone ${timeZone})::int as year, count(*)::int as n
+    from ${reviews} where ${reviews.status} in ('pending', 'provisioning') group by 1`);
+  return new Map([...rows].map((r) => [Number(r.year), Number(r.n)]));
 }

@@ -34,3 +34,12 @@ export async function deleteContact(db: Db | Tx, tenantId: string, id: string): 
   const rows = await db.delete(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))).returning({ id: contacts.id });
   return rows.length > 0;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** This tenant's contact, or undefined (another tenant's is simply not found). */
+export async function findTenantContact(db: Db | Tx, tenantId: string, id: string): Promise<ContactRow | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await db.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)));
+  return row;
+}

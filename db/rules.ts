@@ -1,8 +1,8 @@
 import type { Db, Tx } from './client.js';
 import { findReasonAnyVersion, ruleSetInForce } from './rule-sets.js';
-import { DEFAULT_AUDIO_LIMITS, type AudioLimits, type FileLimit, type TemplateChecks } from '../domain/checks.js';
+import { DEFAULT_AUDIO_LIMITS, type AudioLimits, type FileLimit, type ImageMinimum, type TemplateChecks } from '../domain/checks.js';
 import type { ReminderPolicy } from '../domain/reminder-policy.js';
-import type { AssignmentPolicy, ReasonEntry } from '../domain/rule-set.js';
+import type { AssignmentPolicy, ReasonEntry, RuleSet } from '../domain/rule-set.js';
 import type { ReviewKind } from '../domain/review.js';
 import type { DeadlineRule } from '../domain/working-time.js';
 
@@ -57,4 +57,14 @@ export async function findActiveReasons(db: Db | Tx, kind: ReviewKind): Promise<
 /** A reason by code, retired ones included (past decisions keep their wording). */
 export async function findRejectionReason(db: Db | Tx, kind: ReviewKind, code: string): Promise<ReasonEntry | undefined> {
   return findReasonAnyVersion(db, kind, code);
+}
+
+/** The whole rule set in force for a kind. */
+export async function findRuleSet(db: Db | Tx, kind: ReviewKind): Promise<RuleSet> {
+  return (await ruleSetInForce(db, kind)).rules;
+}
+
+/** The smallest pixel size per image field the enterprise pre-check accepts. */
+export async function findImageMinimums(db: Db | Tx, kind: ReviewKind = 'enterprise_qualification'): Promise<Record<string, ImageMinimum>> {
+  return (await ruleSetInForce(db, kind)).rules.checks.images ?? {};
 }

@@ -418,7 +418,7 @@ export const storedFiles = pgTable(
     path: text('path').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('stored_files_subject_idx').on(t.kind, t.subjectId, t.field, t.round)],
+  (t) => [index('stored_files_subject_idx').on(t.kind, t.subjectId, t.field, t.round), index('stored_files_sha256_idx').on(t.sha256)],
 );
 
 /** A tenant's standing for each business type it ever applied for. */
@@ -473,24 +473,49 @@ export const enterprises = pgTable(
     licenseCode: text('license_code').notNull(),
     threeInOne: boolean('three_in_one').notNull(),
     fixedLine: boolean('fixed_line').notNull(),
+    /** The business type it qualifies its tenant for; null only for enterprises added before types were asked. */
+    businessType: text('business_type'),
     handlerName: text('handler_name').notNull(),
     /** The ID number sealed with the field key (AES-256-GCM, db/sealed-field.ts); never logged or listed. */
     handlerIdNumberSealed: text('handler_id_number_sealed').notNull(),
     handlerIdNumberMasked: text('handler_id_number_masked').notNull(),
+    /** A keyed digest of the ID number (db/sealed-field.ts), so equal numbers are found without opening any. */
+    handlerIdDigest: text('handler_id_digest'),
     handlerMobile: text('handler_mobile').notNull(),
     handlerAddress: text('handler_address').notNull(),
     scenario: text('scenario').notNull(),
     script: text('script').notNull(),
     expectedDailyCalls: integer('expected_daily_calls').notNull(),
     peakConcurrency: integer('peak_concurrency').notNull(),
-    /** An approved enterprise's edit under review; the text above stays in force until it is approved. */
+    /** The unit's contact phone and its legal representative (the ID number sealed like the handler's). */
+    contactPhone: text('contact_phone'),
+    legalRepresentativeName: text('legal_representative_name'),
+    legalRepresentativeIdSealed: text('legal_representative_id_sealed'),
+    legalRepresentativeIdMasked: text('legal_representative_id_masked'),
+    /**
+     * An approved enterprise's edit under review, every editable field as it would be once approved
+     * (pending_scenario set marks one); the values above stay in force until it is approved.
+     */
     pendingScenario: text('pending_scenario'),
     pendingScript: text('pending_script'),
+    pendingContactPhone: text('pending_contact_phone'),
+    pendingLegalRepresentativeName: text('pending_legal_representative_name'),
+    pendingLegalRepresentativeIdSealed: text('pending_legal_representative_id_sealed'),
+    pendingLegalRepresentativeIdMasked: text('pending_legal_representative_id_masked'),
+    /** What the image pre-check measured (domain/image-check.ts ImageCheck), for the round it checked. */
+    imageCheck: jsonb('image_check'),
+    /** Risk signals found at intake (domain/risk-signals.ts): facts with the ids they point at. */
+    riskSignals: jsonb('risk_signals').notNull().default([]),
     approvedAt: ts('approved_at'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('enterprises_tenant_idx').on(t.tenantId), index('enterprises_review_idx').on(t.reviewId)],
+  (t) => [
+    index('enterprises_tenant_idx').on(t.tenantId),
+    index('enterprises_review_idx').on(t.reviewId),
+    index('enterprises_license_code_idx').on(t.licenseCode),
+    index('enterprises_handler_id_idx').on(t.handlerIdDigest),
+  ],
 );
 
 /**
@@ -650,6 +675,8 @@ export const numberOrders = pgTable(
     appId: uuid('app_id').notNull(),
     contactName: text('contact_name').notNull(),
     contactMobile: text('contact_mobile').notNull(),
+    /** The tenant's contact named as the business contact (null when given inline): it hears the order's notices. */
+    contactId: uuid('contact_id'),
     /** Every city has all its numbers. */
     issuedAt: ts('issued_at'),
     createdAt: createdAt(),
@@ -737,6 +764,7 @@ export const batchNumbers = pgTable(
     /** E.164, or null when the text is not a fixed-line number. */
     number: text('number'),
     outcome: text('outcome', { enum: ['pending', 'released', 'failed'] }).notNull().default('pending'),
+    /** Why it failed, a code (domain/numbers.ts FAILURE_CODES); which step failed follows from it. */
     reason: text('reason'),
     processedAt: ts('processed_at'),
   },
@@ -746,4 +774,55 @@ export const batchNumbers = pgTable(
     index('batch_numbers_outcome_idx').on(t.batchId, t.outcome, t.position),
     check('batch_numbers_outcome_check', sql`${t.outcome} in ('pending','released','failed')`),
   ],
+);
+
+/**
+ * A version of a declaration the tenant ticks (the voice-call service statement, the authorisation
+ * statement), in both languages. Versions are only added; older ones stay readable.
+ */
+export const declarationVersions = pgTable(
+  'declaration_versions',
+  {
+    declarationId: text('declaration_id').notNull(),
+    version: integer('version').notNull(),
+    titleZh: text('title_zh').notNull(),
+    titleEn: text('title_en').notNull(),
+    textZh: text('text_zh').notNull(),
+    textEn: text('text_en').notNull(),
+    publishedAt: ts('published_at').notNull().defaultNow(),
+    publishedBy: uuid('published_by').references(() => staff.id),
+  },
+  (t) => [primaryKey({ columns: [t.declarationId, t.version] }), check('declaration_versions_version_check', sql`${t.version} >= 1`)],
+);
+
+/** A declaration a tenant accepted with a submission: which version, when, with which key, from where. */
+export const declarationAcceptances = pgTable(
+  'declaration_acceptances',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    declarationId: text('declaration_id').notNull(),
+    version: integer('version').notNull(),
+    reviewId: uuid('review_id').notNull(),
+    subjectId: text('subject_id').notNull(),
+    round: integer('round').notNull(),
+    apiKeyId: uuid('api_key_id'),
+    ip: text('ip'),
+    acceptedAt: ts('accepted_at').notNull().defaultNow(),
+  },
+  (t) => [index('declaration_acceptances_review_idx').on(t.reviewId, t.round)],
+);
+
+/** Years whose official holiday schedule an admin imported (beyond the holiday package's years). */
+export const calendarSchedules = pgTable(
+  'calendar_schedules',
+  {
+    calendarId: text('calendar_id').notNull().references(() => calendars.id),
+    year: integer('year').notNull(),
+    holidays: integer('holidays').notNull(),
+    makeUpDays: integer('make_up_days').notNull(),
+    importedAt: ts('imported_at').notNull().defaultNow(),
+    importedBy: uuid('imported_by').references(() => staff.id),
+  },
+  (t) => [primaryKey({ columns: [t.calendarId, t.year] })],
 );

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Seals personal data that must be stored but must not be readable from a dump or a query log
@@ -7,11 +7,21 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 export interface FieldCipher {
   seal(plain: string): string;
   open(sealed: string): string;
+  /**
+   * A keyed digest: equal values give equal digests (to find the same ID number elsewhere) while
+   * the digest, without the key, tells nothing of the value.
+   */
+  digest(plain: string): string;
 }
 
 export function createFieldCipher(key: Buffer): FieldCipher {
   if (key.length !== 32) throw new Error('the field encryption key must be 32 bytes');
+  // Its own key, derived from the sealing key, so a digest never reuses the cipher's key.
+  const digestKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'voice-review-desk field digest', 32));
   return {
+    digest(plain) {
+      return createHmac('sha256', digestKey).update(plain, 'utf8').digest('base64url');
+    },
     seal(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -2,6 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { reviews, serviceActivations, tenantServices } from './schema.js';
 import { BUSINESS_TYPES, type BusinessType, type ServiceState } from '../domain/business-types.js';
+import { LANGUAGES } from '../domain/labels.js';
+import { findRejectionReason } from './rules.js';
 
 export type TenantServiceRow = typeof tenantServices.$inferSelect;
 
@@ -54,4 +56,27 @@ export async function markActivationCancelled(tx: Tx, activationId: string): Pro
 
 export function isBusinessType(v: string): v is BusinessType {
   return (BUSINESS_TYPES as readonly string[]).includes(v);
+}
+
+/**
+ * What a refusal over a business type tells the tenant: the application (`id`), until when a
+ * pending one will be decided (`until`), and why it was rejected, frozen or cancelled (`reason`,
+ * per language as `reason.<language>` when its wording differs by language).
+ */
+export async function serviceFacts(db: Db | Tx, tenantId: string, businessType: string): Promise<Record<string, string | null>> {
+  const [row] = await db
+    .select({ state: tenantServices.state, reason: tenantServices.reason, activationId: tenantServices.activationId, review: reviews })
+    .from(tenantServices)
+    .leftJoin(serviceActivations, eq(serviceActivations.id, tenantServices.activationId))
+    .leftJoin(reviews, eq(reviews.id, serviceActivations.reviewId))
+    .where(and(eq(tenantServices.tenantId, tenantId), eq(tenantServices.businessType, businessType)));
+  if (!row) return { businessType };
+  const facts: Record<string, string | null> = { businessType, id: row.activationId, reason: row.reason };
+  if (row.state === 'pending' && row.review) facts.until = row.review.dueAt.toISOString();
+  if (row.state === 'rejected' && row.review) {
+    const code = row.review.decisionReasonCode;
+    const entry = code ? await findRejectionReason(db, 'service_activation', code) : undefined;
+    for (const lang of LANGUAGES) facts[`reason.${lang}`] = [entry?.tenant[lang], row.review.decisionReasonText].filter(Boolean).join(': ') || null;
+  }
+  return facts;
 }

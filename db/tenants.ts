@@ -10,12 +10,17 @@ export function hashApiKey(key: string): string {
 }
 
 export async function findTenantByApiKey(db: Db, key: string): Promise<TenantRow | undefined> {
+  return (await findApiKey(db, key))?.tenant;
+}
+
+/** The tenant a key belongs to and the key's id (what a submission records it came with). */
+export async function findApiKey(db: Db, key: string): Promise<{ tenant: TenantRow; keyId: string } | undefined> {
   const [row] = await db
-    .select({ tenant: tenants })
+    .select({ tenant: tenants, keyId: apiKeys.id })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
-  return row?.tenant;
+  return row;
 }
 
 export async function findTenantByName(db: Db, name: string): Promise<TenantRow | undefined> {

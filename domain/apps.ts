@@ -11,6 +11,9 @@ export const MAX_APP_QUOTA = 1000;
 export const APP_NAME_MAX = 64;
 export const CALLBACK_URL_MAX = 2048;
 export const APP_STATUSES = ['normal', 'disabled'] as const;
+/** What the tenant reads: an app is shown `frozen` while its business type is (domain/gates.ts). */
+export const SHOWN_APP_STATUSES = [...APP_STATUSES, 'frozen'] as const;
+export const AUDIO_FILE_ID = /^AF[0-9A-Z]{16}$/;
 export type AppStatus = (typeof APP_STATUSES)[number];
 
 /** Letters, digits, underscore and Chinese characters; no spaces; at most 64 characters. */
@@ -66,6 +69,8 @@ export const changeAppInput = z
     qualityCheck: z.boolean().optional(),
     statusCallbackUrl: callbackUrl.optional(),
     cdrCallbackUrl: callbackUrl.optional(),
+    /** An approved audio file of the tenant played before sampled recordings; null clears it. */
+    qualityCheckPromptAudioId: z.string().regex(AUDIO_FILE_ID, { error: 'v.audio_file_id' }).nullable().optional(),
   })
   .strict();
 export type ChangeAppInput = z.infer<typeof changeAppInput>;
@@ -79,11 +84,12 @@ export interface AppState {
   qualityCheck: boolean;
   statusCallbackUrl: string | null;
   cdrCallbackUrl: string | null;
+  promptAudioId: string | null;
 }
 
-export type AppChanges = Partial<Pick<AppState, 'name' | 'status' | 'recording' | 'qualityCheck' | 'statusCallbackUrl' | 'cdrCallbackUrl'>>;
+export type AppChanges = Partial<Pick<AppState, 'name' | 'status' | 'recording' | 'qualityCheck' | 'statusCallbackUrl' | 'cdrCallbackUrl' | 'promptAudioId'>>;
 
-export type AppRefusalCode = 'business_type_fixed' | 'recording_irreversible' | 'recording_required' | 'opt_out_alone';
+export type AppRefusalCode = 'business_type_fixed' | 'recording_irreversible' | 'recording_required' | 'opt_out_alone' | 'prompt_requires_quality_check';
 
 /**
  * What a change does: fields that change at once, and whether it asks for quality checks to be
@@ -104,23 +110,30 @@ export function planAppChange(app: AppState, input: ChangeAppInput): AppChangePl
     if (!recording) return { refusal: 'recording_required', path: 'qualityCheck' };
     changes.qualityCheck = true;
   }
+  const prompt = input.qualityCheckPromptAudioId;
+  if (prompt !== undefined && prompt !== app.promptAudioId) {
+    // A prompt is played before sampled recordings: without recording and checks there are none.
+    if (prompt !== null && !(recording && (changes.qualityCheck ?? app.qualityCheck))) {
+      return { refusal: 'prompt_requires_quality_check', path: 'qualityCheckPromptAudioId' };
+    }
+    changes.promptAudioId = prompt;
+  }
   const optOut = input.qualityCheck === false && app.qualityCheck;
   // An opt-out is a request that may be refused: other changes riding on it would be half-applied.
   if (optOut && Object.keys(changes).length > 0) return { refusal: 'opt_out_alone', path: 'qualityCheck' };
   return { changes, optOut };
 }
 
-export const APP_REFUSAL_TEXT: Record<AppRefusalCode | 'service_not_active' | 'app_quota' | 'name_taken' | 'opt_out_pending', { status: 409 | 422; 'zh-CN': string; en: string }> = {
-  business_type_fixed: { status: 422, 'zh-CN': '应用的业务类型不能修改', en: 'the business type of an app never changes' },
-  recording_irreversible: { status: 422, 'zh-CN': '录音一经开启不能关闭', en: 'recording, once on, cannot be turned off' },
-  recording_required: { status: 422, 'zh-CN': '开启语音质检需先开启录音', en: 'quality checks need recording to be on' },
-  opt_out_alone: {
-    status: 422,
-    'zh-CN': '关闭语音质检需要审核，请单独提交，不要同时修改其他字段',
-    en: 'turning quality checks off is reviewed: send it on its own, without other changes',
-  },
-  service_not_active: { status: 422, 'zh-CN': '该业务类型尚未开通', en: 'this business type is not active for you; apply for it first' },
-  app_quota: { status: 409, 'zh-CN': '应用数量已达上限', en: 'you have as many apps as your quota allows' },
-  name_taken: { status: 409, 'zh-CN': '已有同名应用（不区分大小写）', en: 'you already have an app with this name (ignoring case)' },
-  opt_out_pending: { status: 409, 'zh-CN': '已有关闭语音质检的申请在审核中', en: 'a request to turn quality checks off is already under review' },
-};
+/** The HTTP status of each app refusal; the wording is `apps.refusal.<code>` in server/i18n/messages. */
+export const APP_REFUSAL_STATUS = {
+  business_type_fixed: 422,
+  recording_irreversible: 422,
+  recording_required: 422,
+  opt_out_alone: 422,
+  prompt_requires_quality_check: 422,
+  app_quota: 409,
+  name_taken: 409,
+  opt_out_pending: 409,
+  audio_not_approved: 409,
+} as const satisfies Record<string, 409 | 422>;
+export type AppRefusal = keyof typeof APP_REFUSAL_STATUS;

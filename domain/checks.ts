@@ -17,6 +17,10 @@ export interface TemplateChecks {
 /** What an uploaded recording must be: the audio check's own limits (domain/audio-format.ts). */
 export { DEFAULT_AUDIO_LIMITS, type AudioLimits } from './audio-format.js';
 import type { AudioLimits } from './audio-format.js';
+import type { ImageMinimum } from './image-check.js';
+import type { RiskLimits } from './risk-signals.js';
+export type { ImageMinimum } from './image-check.js';
+export type { RiskLimits } from './risk-signals.js';
 
 /** The encodings an admin may allow, named as the audio check names what it reads. */
 export const AUDIO_ENCODINGS = ['pcm_16', 'alaw', 'mulaw', 'pcm_8', 'pcm_24', 'pcm_32', 'float_32'] as const;
@@ -33,6 +37,10 @@ export interface KindChecks {
   audio?: AudioLimits;
   /** Per multipart file field. */
   files?: Record<string, FileLimit>;
+  /** Per image field: the smallest pixel size the legibility pre-check accepts. */
+  images?: Record<string, ImageMinimum>;
+  /** Thresholds of the risk signals shown to reviewers. */
+  risk?: RiskLimits;
 }
 
 /** Largest file an admin may allow, whatever the field. */

@@ -2,6 +2,7 @@ import type { ReviewKind, ReviewStatus } from './review.js';
 import { KINDS } from './kinds/index.js';
 
 export type Language = 'zh-CN' | 'en';
+export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
 
 type Labels<K extends string> = Record<K, Record<Language, string>>;
 

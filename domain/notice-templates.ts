@@ -14,6 +14,7 @@ export const NOTICE_EVENTS = {
   'service.resumed': { audience: 'tenant', vars: ['contactName', 'tenantName', 'businessType', 'reason'] },
   'service.cancelled': { audience: 'tenant', vars: ['contactName', 'tenantName', 'businessType', 'reason'] },
   'numbers.issued': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'title', 'subjectId', 'count', 'issued', 'ordered'] },
+  'audio.prompt_cleared': { audience: 'tenant', vars: ['contactName', 'tenantName', 'audioName', 'subjectId', 'apps'] },
   'unsubscribe.finished': { audience: 'tenant', vars: ['contactName', 'tenantName', 'kindLabel', 'subjectId', 'statusLabel', 'total', 'released', 'failed'] },
   'review.at_risk': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
   'review.breached': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
@@ -66,6 +67,10 @@ const DEFAULTS: Defaults = {
   'numbers.issued': {
     'zh-CN': { subject: '【语音服务】号码已下发：{{title}}', body: '{{contactName}}您好：\n\n您的号码订购（编号 {{subjectId}}）本次下发 {{count}} 个号码，累计已下发 {{issued}}/{{ordered}} 个。号码自下发之日起计月租，可在控制台号码列表中查看。', sms: '【语音服务】您的号码订购（{{subjectId}}）本次下发{{count}}个号码，累计{{issued}}/{{ordered}}个，自下发之日起计月租。' },
     en: { subject: '[Voice service] Numbers issued: {{title}}', body: 'Hello {{contactName}},\n\n{{count}} numbers of your number order (ID {{subjectId}}) were issued; {{issued}} of {{ordered}} are issued so far. Monthly rent starts on the day a number is issued; the numbers are listed in your console.', sms: '[Voice service] {{count}} numbers of order {{subjectId}} issued ({{issued}}/{{ordered}}); rent starts today.' },
+  },
+  'audio.prompt_cleared': {
+    'zh-CN': { subject: '【语音服务】质检提示音已清除：{{audioName}}', body: '{{contactName}}您好：\n\n放音文件“{{audioName}}”（编号 {{subjectId}}）已删除，以下应用不再在抽检录音前播放质检提示音：{{apps}}。如需提示音，请为这些应用重新选择审核通过的放音文件。', sms: '【语音服务】放音文件“{{audioName}}”已删除，应用 {{apps}} 的质检提示音已清除，请重新设置。' },
+    en: { subject: '[Voice service] Quality-check prompt cleared: {{audioName}}', body: 'Hello {{contactName}},\n\naudio file "{{audioName}}" (ID {{subjectId}}) was deleted, so these apps no longer play a prompt before sampled recordings: {{apps}}. To have one, choose another approved audio file for them.', sms: '[Voice service] Audio file "{{audioName}}" was deleted; the quality-check prompt of {{apps}} is cleared. Please set another.' },
   },
   'unsubscribe.finished': {
     'zh-CN': { subject: '【语音服务】号码退订批次 {{subjectId}}：{{statusLabel}}', body: '{{contactName}}您好：\n\n号码退订批次 {{subjectId}} 已处理完毕（{{statusLabel}}）：共 {{total}} 个号码，退订成功 {{released}} 个，失败 {{failed}} 个。退订的号码自下月起停止计租；失败原因可下载结果查看，失败的号码可重新提交。', sms: '【语音服务】退订批次{{subjectId}}：{{statusLabel}}，成功{{released}}个，失败{{failed}}个。' },

@@ -1,4 +1,3 @@
-import type { Language } from './labels.js';
 
 /**
  * Fixed-line numbers: how they are written, checked and counted, for number orders (issuing)
@@ -94,17 +93,30 @@ export function checkIssue(cities: readonly CityProgress[], request: readonly Is
 
 export const isComplete = (cities: readonly CityProgress[]): boolean => cities.length > 0 && cities.every((c) => c.issued >= c.ordered);
 
-/** Why a number of an unsubscribe batch was not released, with the wording the tenant reads. */
+/**
+ * Why a number of an unsubscribe batch was not released, and at which step: the check (not a
+ * fixed-line number, listed twice, not this account's, already released) or the release itself
+ * (released by another request between the check and the release). Worded in
+ * server/i18n/messages (unsubscribe.failure.<code>).
+ */
 export const UNSUBSCRIBE_FAILURES = {
-  invalid_format: { 'zh-CN': '不是有效的固话号码', en: 'Not a valid fixed-line number' },
-  duplicate_in_batch: { 'zh-CN': '本批次中重复出现', en: 'Listed more than once in this batch' },
-  not_found: { 'zh-CN': '不是本账户的号码', en: 'Not a number of this account' },
-  already_released: { 'zh-CN': '号码已退订', en: 'Already released' },
-} as const satisfies Record<string, Record<Language, string>>;
+  invalid_format: 'check',
+  duplicate_in_batch: 'check',
+  not_found: 'check',
+  already_released: 'check',
+  release_conflict: 'release',
+} as const satisfies Record<string, 'check' | 'release'>;
 export type UnsubscribeFailure = keyof typeof UNSUBSCRIBE_FAILURES;
 
-export function failureText(code: string | null, lang: Language): string {
-  return code && code in UNSUBSCRIBE_FAILURES ? UNSUBSCRIBE_FAILURES[code as UnsubscribeFailure][lang] : '';
+/** What became of one listed number, as the results sheet says it. */
+export const UNSUBSCRIBE_OUTCOMES = ['released', 'check_failed', 'release_failed'] as const;
+export type UnsubscribeOutcome = (typeof UNSUBSCRIBE_OUTCOMES)[number] | 'pending';
+
+/** A number's outcome from what is stored: released, or failed at the step its reason names. */
+export function unsubscribeOutcome(row: { outcome: string; reason: string | null }): UnsubscribeOutcome {
+  if (row.outcome === 'released') return 'released';
+  if (row.outcome !== 'failed') return 'pending';
+  return row.reason && row.reason in UNSUBSCRIBE_FAILURES && UNSUBSCRIBE_FAILURES[row.reason as UnsubscribeFailure] === 'release' ? 'release_failed' : 'check_failed';
 }
 
 export type BatchStatus = 'completed' | 'partially_succeeded' | 'check_failed';

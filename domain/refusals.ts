@@ -28,6 +28,15 @@ export const REFUSAL_CODES = [
   'number_taken',
   'precheck_running',
   'service_unavailable',
+  'enterprise_not_approved',
+  'app_not_normal',
+  'enterprise_not_fixed_line',
+  'enterprise_type_mismatch',
+  'service_not_applied',
+  'service_pending',
+  'service_rejected',
+  'service_cancelled',
+  'service_frozen',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -2,7 +2,7 @@
  * A kind's rule set: everything admins adjust about how its reviews run. Each save is a new
  * version (db/rule-sets.ts); the defaults come from the kind's definition. Pure: no I/O.
  */
-import { AUDIO_ENCODINGS, MAX_FILE_BYTES, type AudioLimits, type FileLimit, type KindChecks, type TemplateChecks } from './checks.js';
+import { AUDIO_ENCODINGS, MAX_FILE_BYTES, type AudioLimits, type FileLimit, type ImageMinimum, type KindChecks, type RiskLimits, type TemplateChecks } from './checks.js';
 import { KINDS } from './kinds/index.js';
 import type { FileType } from './kinds/definition.js';
 import type { Language } from './labels.js';
@@ -172,6 +172,22 @@ function fileLimit(value: unknown, field: string): FileLimit {
   return { types: [...new Set(types)], maxBytes: whole(v.maxBytes, `${field}.maxBytes`, 1024, MAX_FILE_BYTES) };
 }
 
+function imageMinimums(defaults: Record<string, ImageMinimum>, value: unknown): Record<string, ImageMinimum> {
+  const given = isObject(value) ? value : {};
+  return Object.fromEntries(
+    Object.entries(defaults).map(([field, d]) => {
+      if (given[field] === undefined) return [field, d];
+      const v = isObject(given[field]) ? given[field] : {};
+      return [field, { minWidth: whole(v.minWidth, `checks.images.${field}.minWidth`, 0, 20_000), minHeight: whole(v.minHeight, `checks.images.${field}.minHeight`, 0, 20_000) }];
+    }),
+  );
+}
+
+function riskLimits(value: unknown): RiskLimits {
+  const v = isObject(value) ? value : {};
+  return { maxEnterprisesPerHandler: whole(v.maxEnterprisesPerHandler, 'checks.risk.maxEnterprisesPerHandler', 1, 1000) };
+}
+
 /** Only the checks the kind runs are kept; a section missing from a stored version takes its default. */
 function checks(kind: ReviewKind, value: unknown): KindChecks {
   const defaults = defaultChecks(kind);
@@ -179,6 +195,8 @@ function checks(kind: ReviewKind, value: unknown): KindChecks {
   const out: KindChecks = {};
   if (defaults.template) out.template = v.template === undefined ? defaults.template : templateChecks(v.template);
   if (defaults.audio) out.audio = v.audio === undefined ? defaults.audio : audioLimits(v.audio);
+  if (defaults.images) out.images = imageMinimums(defaults.images, v.images);
+  if (defaults.risk) out.risk = v.risk === undefined ? defaults.risk : riskLimits(v.risk);
   if (defaults.files) {
     const given = isObject(v.files) ? v.files : {};
     out.files = Object.fromEntries(

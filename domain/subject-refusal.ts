@@ -9,6 +9,8 @@ export class SubjectRefusal extends Error {
     readonly code: string,
     message: string,
     readonly path: string = '(body)',
+    /** The facts of a gate's refusal: then the API words it by its code in the caller's language (gate.<code>). */
+    readonly params?: Record<string, string | null>,
   ) {
     super(message);
     this.name = 'SubjectRefusal';

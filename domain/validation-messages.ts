@@ -34,6 +34,11 @@ const MESSAGES: Record<string, Record<Language, string>> = {
   'v.carrier_name': { 'zh-CN': '请填写业务承载方的名称或网址', en: 'give the name or URL of the carrier' },
   'v.duplicate_city': { 'zh-CN': '城市“{city}”重复', en: 'the city "{city}" is listed twice' },
   'v.industry_other': { 'zh-CN': '行业选择“其他”时请填写具体行业', en: 'describe the industry when it is "other"' },
+  'v.audio_file_id': { 'zh-CN': '须为放音文件 ID（AF 开头，共 18 位）', en: 'must be an audio file id (AF and 16 more characters)' },
+  'v.contact_id': { 'zh-CN': '须为联系人 ID（GET /contacts 中的 id）', en: 'must be a contact id (an id from GET /contacts)' },
+  'v.contact_required': { 'zh-CN': '请用 contactId 选择一位联系人，或用 contact 填写业务联系人', en: 'name the business contact: contactId (one of your contacts) or contact {name, mobile}' },
+  'v.contact_both': { 'zh-CN': 'contactId 与 contact 只能填写其一', en: 'give contactId or contact, not both' },
+  'v.contact_unknown': { 'zh-CN': '没有该联系人；请从 GET /contacts 中选择', en: 'no such contact of yours; pick one from GET /contacts' },
 };
 
 export interface IssueLike {

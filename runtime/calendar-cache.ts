@@ -1,12 +1,14 @@
 import type { Db } from '../db/client.js';
 import { calendarVersion, DEFAULT_CALENDAR_ID, loadCalendar } from '../db/calendars.js';
-import { defaultCalendarSpec } from '../domain/holidays-cn.js';
+import { chinaHolidayData, defaultCalendarSpec } from '../domain/holidays-cn.js';
 import { createCalendar, type WorkingCalendar } from '../domain/working-time.js';
 
 export interface CalendarContext {
   calendar: WorkingCalendar;
   version: number;
   names: { 'zh-CN': Record<string, string>; en: Record<string, string> };
+  /** Years with an official schedule (db/calendars.ts scheduledYears). */
+  scheduledYears: ReadonlySet<number>;
 }
 
 /**
@@ -24,8 +26,8 @@ export function createCalendarCache(db: Db, checkEveryMs = 2000): () => Promise<
     if (current && version === current.version) return current;
     const stored = version === undefined ? undefined : await loadCalendar(db, DEFAULT_CALENDAR_ID);
     current = stored
-      ? { calendar: createCalendar(stored.spec), version: stored.version, names: stored.names }
-      : { calendar: createCalendar(defaultCalendarSpec()), version: 0, names: { 'zh-CN': {}, en: {} } };
+      ? { calendar: createCalendar(stored.spec), version: stored.version, names: stored.names, scheduledYears: new Set(stored.scheduledYears) }
+      : { calendar: createCalendar(defaultCalendarSpec()), version: 0, names: { 'zh-CN': {}, en: {} }, scheduledYears: new Set(chinaHolidayData().years) };
     return current;
   };
 

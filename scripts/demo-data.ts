@@ -90,7 +90,9 @@ export async function loadDemoData(deps: AppDeps, dataDir: string, baseUrl: stri
   const reminded = await submitJson({ ...deps, now: () => new Date(Date.now() - hoursBack * 3600_000) }, tenant, 'voice_template', template('催审示例', '您的维修工单${TXT_12}已受理，师傅将于${DATE}上门。', '售后服务通知'));
   await remindReview(deps, tenant, reminded.id, undefined, 'zh-CN');
 
-  await loadOtherKinds(deps, tenantClient(baseUrl, logins.apiKey), actor);
+  const lead = members.find((m) => m.role === 'supervisor');
+  if (!lead) throw new Error('demo supervisor missing');
+  await loadOtherKinds(deps, tenantClient(baseUrl, logins.apiKey), actor, { id: lead.id, name: lead.name, role: lead.role }, tenant.id);
 
   await fs.mkdir(dataDir, { recursive: true });
   await fs.writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });

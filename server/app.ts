@@ -24,6 +24,7 @@ import { calendarRouter } from './backoffice/calendar.js';
 import { requireOwnPassword, staffRouter } from './backoffice/staff.js';
 import { insightRouter } from './backoffice/insight.js';
 import { numbersRouter } from './backoffice/numbers.js';
+import { declarationsRouter } from './backoffice/declarations.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import { requireFormBody } from './backoffice/form-body.js';
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(staffRouter(deps, csrf));
   app.use(insightRouter(deps, csrf));
   app.use(numbersRouter(deps, csrf));
+  app.use(declarationsRouter(deps, csrf));
 
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);

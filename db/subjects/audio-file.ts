@@ -1,7 +1,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client.js';
 import { findAudioLimits } from '../rules.js';
-import { audioFiles } from '../schema.js';
+import { appendAudit } from '../audit.js';
+import { apps, audioFiles, reviews } from '../schema.js';
 import { currentFiles, type StoredFileRow } from '../stored-files.js';
 import {
   bytesText,
@@ -20,6 +21,20 @@ import type { SubjectStore } from './store.js';
 export type AudioFileRow = typeof audioFiles.$inferSelect;
 
 export const AUDIO_FORMAT_REASON = 'audio_format';
+
+/**
+ * This tenant's audio file if it is approved and not deleted: what an app may play as its
+ * quality-check prompt. `lock` share-locks it, so a deletion waits for the change that names it.
+ */
+export async function findApprovedAudio(db: Db | Tx, tenantId: string, id: string, lock = false): Promise<AudioFileRow | undefined> {
+  const q = db
+    .select({ audio: audioFiles })
+    .from(audioFiles)
+    .innerJoin(reviews, eq(reviews.id, audioFiles.reviewId))
+    .where(and(eq(audioFiles.id, id), eq(audioFiles.tenantId, tenantId), isNull(audioFiles.deletedAt), eq(reviews.status, 'approved')));
+  const [row] = lock ? await q.for('share', { of: audioFiles }) : await q;
+  return row?.audio;
+}
 
 /** This tenant's audio file, unless it was deleted. */
 export async function findTenantAudioFile(db: Db | Tx, tenantId: string, id: string): Promise<AudioFileRow | undefined> {
@@ -77,8 +92,41 @@ export const audioFileStore: SubjectStore<AudioFileInput> = {
     return (await findTenantAudioFile(db, tenantId, subjectId))?.reviewId;
   },
 
-  async withdraw(tx, subjectId) {
-    await tx.update(audioFiles).set({ deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(audioFiles.id, subjectId));
+  /**
+   * Hidden from the tenant; an app that played it as its quality-check prompt plays none from now
+   * on (audited), and the contacts who hear of audio files are told which apps.
+   */
+  async withdraw(tx, subjectId, effects) {
+    const [audio] = await tx
+      .update(audioFiles)
+      .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(audioFiles.id, subjectId))
+      .returning({ tenantId: audioFiles.tenantId, name: audioFiles.name });
+    const cleared = await tx
+      .update(apps)
+      .set({ promptAudioId: null, updatedAt: sql`now()` })
+      .where(eq(apps.promptAudioId, subjectId))
+      .returning({ id: apps.id, name: apps.name });
+    if (!audio || cleared.length === 0) return;
+    for (const app of cleared) {
+      await appendAudit(tx, {
+        actorType: 'system',
+        actorId: null,
+        actorLabel: null,
+        action: 'app.update',
+        objectType: 'app',
+        objectId: app.id,
+        details: { changes: { promptAudioId: { from: subjectId, to: null } }, audioFileDeleted: subjectId },
+      });
+    }
+    await effects.tell({
+      tenantId: audio.tenantId,
+      subscription: 'audio_file',
+      event: 'audio.prompt_cleared',
+      outboxEvent: 'audio.prompt_cleared',
+      cause: `${subjectId}:prompt_cleared`,
+      facts: () => ({ audioName: audio.name, subjectId, apps: cleared.map((a) => a.name).join(', ') }),
+    });
   },
 
   async tenantView(deps, subjectId) {

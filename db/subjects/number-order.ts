@@ -1,44 +1,82 @@
 import { and, eq } from 'drizzle-orm';
-import { findTenantApp } from '../apps.js';
+import type { Tx } from '../client.js';
+import { findTenantContact } from '../contacts.js';
+import { readOrderFacts, type OrderGateFacts } from '../gates.js';
 import { numbersOfOrder, orderProgress, findOrder, findOrderOfReview } from '../numbers.js';
+import { serviceFacts } from '../services.js';
 import { apps, enterprises, numberOrderCities, numberOrders } from '../schema.js';
+import { orderGate } from '../../domain/gates.js';
 import type { NumberOrderInput } from '../../domain/kinds/number-order.js';
+import type { Refusal } from '../../domain/refusals.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
+import { translateIssue } from '../../domain/validation-messages.js';
 import type { SubjectStore } from './store.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An order gate's refusal with the facts its wording names. */
+export function orderRefusalParams(facts: OrderGateFacts): Record<string, string> {
+  const n = facts.names;
+  return {
+    company: n.company,
+    app: n.app,
+    id: n.appId,
+    enterpriseType: n.enterpriseType ?? '',
+    appType: n.appType ?? '',
+    businessType: n.appType ?? '',
+    enterpriseStatus: facts.enterprise?.status ?? '',
+    appStatus: facts.app?.status ?? '',
+  };
+}
+
+/** Whether the order's enterprise, app and business type still allow it, read under share locks. */
+export async function orderStillAllowed(tx: Tx, order: { tenantId: string; enterpriseId: string; appId: string }): Promise<Refusal | null> {
+  const facts = await readOrderFacts(tx, order.tenantId, order.enterpriseId, order.appId, true);
+  const refusal = orderGate(facts);
+  return refusal ? { code: refusal.code, params: orderRefusalParams(facts) } : null;
+}
 
 export const numberOrderStore: SubjectStore<NumberOrderInput> = {
   /**
-   * Only an approved enterprise of this tenant with one of its apps in normal state may order.
-   * The enterprise row is read under a share lock, so the order commits against what it checked.
+   * Only an approved, fixed-line enterprise of this tenant, qualified for the app's business type,
+   * may order, for one of its apps in normal state whose type is active (domain/gates.ts). The rows
+   * it reads are share-locked, so the order commits against what it checked.
    */
   async insert(tx, _deps, s) {
     const { input, tenant } = s;
-    const [enterprise] = await tx
-      .select({ status: enterprises.status })
-      .from(enterprises)
-      .where(and(eq(enterprises.id, input.enterpriseId), eq(enterprises.tenantId, tenant.id)))
-      .for('share');
-    if (enterprise?.status !== 'approved') {
-      const why = enterprise ? `enterprise ${input.enterpriseId} is ${enterprise.status}, not approved` : `no enterprise ${input.enterpriseId} of this tenant`;
-      throw new SubjectRefusal(422, 'enterprise_not_approved', `${why}: only an approved enterprise may order numbers`, 'enterpriseId');
+    const facts = await readOrderFacts(tx, tenant.id, input.enterpriseId, input.appId, true);
+    const refusal = orderGate(facts);
+    if (refusal) {
+      const params = orderRefusalParams(facts);
+      const standing = refusal.code.startsWith('service_') && facts.app ? await serviceFacts(tx, tenant.id, facts.app.businessType) : {};
+      throw new SubjectRefusal(refusal.status, refusal.code, refusal.code, refusal.path, { ...params, ...standing });
     }
-    const app = UUID.test(input.appId) ? await findTenantApp(tx, tenant.id, input.appId) : undefined;
-    if (app?.status !== 'normal') {
-      const why = app ? `app ${input.appId} is ${app.status}, not normal` : `no app ${input.appId} of this tenant`;
-      throw new SubjectRefusal(422, 'app_not_normal', `${why}: numbers are ordered for an app in normal state`, 'appId');
+    let contact = input.contact;
+    if (input.contactId) {
+      const named = await findTenantContact(tx, tenant.id, input.contactId);
+      if (!named) throw new SubjectRefusal(422, 'validation_failed', translateIssue({ code: 'custom', message: 'v.contact_unknown' }, s.lang), 'contactId');
+      contact = { name: named.name, mobile: named.mobile };
     }
     await tx.insert(numberOrders).values({
       id: s.subjectId,
       tenantId: tenant.id,
       reviewId: s.reviewId,
       enterpriseId: input.enterpriseId,
-      appId: app.id,
-      contactName: input.contact.name,
-      contactMobile: input.contact.mobile,
+      appId: input.appId,
+      contactName: contact!.name,
+      contactMobile: contact!.mobile,
+      contactId: input.contactId ?? null,
     });
     await tx.insert(numberOrderCities).values(input.cities.map((c, i) => ({ orderId: s.subjectId, city: c.city, position: i + 1, ordered: c.count })));
+  },
+
+  /** Approving an order checks the gates again: the enterprise, the app or the type may have changed since intake. */
+  async approvalRefusal(tx, review) {
+    const order = await findOrderOfReview(tx, review.id);
+    return order ? orderStillAllowed(tx, order) : null;
+  },
+
+  async noticeContacts(db, subjectId) {
+    const order = await findOrder(db, subjectId);
+    return order?.contactId ? [order.contactId] : [];
   },
 
   async reviewOf(db, tenantId, subjectId) {
@@ -57,6 +95,7 @@ export const numberOrderStore: SubjectStore<NumberOrderInput> = {
     return {
       enterpriseId: order.enterpriseId,
       appId: order.appId,
+      contactId: order.contactId,
       contact: { name: order.contactName, mobile: order.contactMobile },
       cities: cities.map((c) => ({ city: c.city, count: c.ordered, issued: c.issued })),
       issuedAt: order.issuedAt?.toISOString() ?? null,

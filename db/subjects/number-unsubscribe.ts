@@ -2,7 +2,8 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { batchNumbers, unsubscribeBatches } from '../schema.js';
 import type { Db, Tx } from '../client.js';
 import { MAX_UNSUBSCRIBE_NUMBERS, type NumberUnsubscribeInput } from '../../domain/kinds/number-unsubscribe.js';
-import { failureText, MAX_NUMBER_TEXT, normaliseFixedLine } from '../../domain/numbers.js';
+import { MAX_NUMBER_TEXT, normaliseFixedLine, unsubscribeOutcome } from '../../domain/numbers.js';
+import { translate } from '../../server/i18n/index.js';
 import { sheetProblemStatus, sheetProblemText } from '../../domain/sheet-problems.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
 import type { Language } from '../../domain/labels.js';
@@ -44,7 +45,21 @@ export async function listBatchNumbers(db: Db, batchId: string, filter: OutcomeF
 }
 
 /** A reason as the reader reads it. */
-export const reasonText = (row: Pick<BatchNumberRow, 'reason'>, lang: Language) => failureText(row.reason, lang);
+export const reasonText = (row: Pick<BatchNumberRow, 'reason'>, lang: Language) => (row.reason ? translate(lang, `unsubscribe.failure.${row.reason}`) : '');
+
+/** What became of a number (released, check failed, release failed) as the reader reads it. */
+export const outcomeText = (row: Pick<BatchNumberRow, 'outcome' | 'reason'>, lang: Language) => translate(lang, `unsubscribe.outcome.${unsubscribeOutcome(row)}`);
+
+/** Listed numbers as a sheet's first column gives them, from a JSON list: blank entries skipped, each kept as written. */
+export function listedFromJson(numbers: readonly string[]): ListedNumber[] {
+  const listed: ListedNumber[] = [];
+  numbers.forEach((raw, i) => {
+    const text = raw.trim();
+    if (text === '') return;
+    listed.push({ row: i + 1, text: [...text].slice(0, MAX_NUMBER_TEXT).join(''), number: text.length > MAX_NUMBER_TEXT ? null : normaliseFixedLine(text) });
+  });
+  return listed;
+}
 
 export const numberUnsubscribeStore: SubjectStore<NumberUnsubscribeInput> = {
   /** The sheet is read here, before the transaction, so the 201 means every listed number is stored. */
@@ -63,9 +78,14 @@ export const numberUnsubscribeStore: SubjectStore<NumberUnsubscribeInput> = {
     }
   },
 
+  /** A sheet's numbers (read before the transaction), or a JSON list of them: the same from here on. */
   async insert(tx, _deps, s) {
-    const listed = (s.fromFiles ?? []) as ListedNumber[];
-    if (listed.length === 0) throw new SubjectRefusal(422, 'validation_failed', 'the first column of the first sheet has no numbers', 'file');
+    const listed = s.input.numbers ? listedFromJson(s.input.numbers) : ((s.fromFiles ?? []) as ListedNumber[]);
+    if (listed.length === 0) {
+      throw s.input.numbers
+        ? new SubjectRefusal(422, 'validation_failed', 'the list has no numbers', 'numbers')
+        : new SubjectRefusal(422, 'validation_failed', 'the first column of the first sheet has no numbers', 'file');
+    }
     await tx.insert(unsubscribeBatches).values({ id: s.subjectId, tenantId: s.tenant.id, reviewId: s.reviewId, note: s.input.note, total: listed.length });
     // One statement and one parameter, however many numbers.
     await tx.execute(sql`
@@ -98,7 +118,7 @@ export const numberUnsubscribeStore: SubjectStore<NumberUnsubscribeInput> = {
       counts: { ...batchCounts(b), pending: b.total - b.processed },
       percent: b.total === 0 ? 100 : Math.floor((b.processed / b.total) * 100),
       checking: review.status === 'checking',
-      failures: failures.map((f) => ({ ...f, reason: { 'zh-CN': reasonText(f, 'zh-CN'), en: reasonText(f, 'en') } })),
+      failures: failures.map((f) => ({ ...f, reason: { 'zh-CN': reasonText(f, 'zh-CN'), en: reasonText(f, 'en') }, outcome: { 'zh-CN': outcomeText(f, 'zh-CN'), en: outcomeText(f, 'en') } })),
       moreFailures: b.failed > failures.length,
     };
   },

@@ -4,6 +4,8 @@ import { listTenantApps, lockTenantApp, pendingOptOut } from '../apps.js';
 import { apps, qualityCheckOptOuts } from '../schema.js';
 import type { QualityCheckOptOutInput } from '../../domain/kinds/quality-check-opt-out.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
+import { appChangeRefusal } from '../../domain/gates.js';
+import { serviceState } from '../gates.js';
 import type { SubjectStore } from './store.js';
 
 /**
@@ -53,14 +55,22 @@ export const qualityCheckOptOutStore: SubjectStore<QualityCheckOptOutInput> = {
     return { optOut: o, app: app ?? null, otherApps: others };
   },
 
-  /** Approval turns the checks off (audited); a rejection leaves them on and the contacts hear why. */
+  /** A frozen type's apps change nothing: approving an opt-out waits until the type is resumed. */
+  async approvalRefusal(tx, review) {
+    const [o] = await tx.select({ tenantId: qualityCheckOptOuts.tenantId, businessType: apps.businessType }).from(qualityCheckOptOuts).innerJoin(apps, eq(apps.id, qualityCheckOptOuts.appId)).where(eq(qualityCheckOptOuts.reviewId, review.id));
+    if (!o) return null;
+    const code = appChangeRefusal(await serviceState(tx, o.tenantId, o.businessType, true));
+    return code ? { code, params: { businessType: o.businessType } } : null;
+  },
+
+  /** Approval turns the checks off and with them the prompt (audited); a rejection leaves them on and the contacts hear why. */
   async onDecision(tx, review, decision) {
     if (decision.outcome !== 'approved') return;
     const [o] = await tx.select().from(qualityCheckOptOuts).where(eq(qualityCheckOptOuts.reviewId, review.id));
     if (!o) return;
     const changed = await tx
       .update(apps)
-      .set({ qualityCheck: false, updatedAt: sql`now()` })
+      .set({ qualityCheck: false, promptAudioId: null, updatedAt: sql`now()` })
       .where(and(eq(apps.id, o.appId), ne(apps.qualityCheck, false)))
       .returning({ id: apps.id });
     if (changed.length === 0) return;

@@ -4,8 +4,10 @@ import type { TenantRow } from '../tenants.js';
 import type { FieldCipher } from '../sealed-field.js';
 import type { StoredFileRow } from '../stored-files.js';
 import type { Language } from '../../domain/labels.js';
+import type { Refusal } from '../../domain/refusals.js';
 import type { Decision } from '../../domain/review.js';
 import type { StagedFile } from '../../files/store.js';
+import type { TenantNotice } from '../../activities/tenant-notices.js';
 
 export interface SubjectDeps {
   db: Db;
@@ -19,6 +21,10 @@ export interface NewSubject<Input> {
   input: Input;
   /** What readFiles found in the submitted files (undefined for kinds without it). */
   fromFiles?: unknown;
+  /** The caller's language, for refusals. */
+  lang: Language;
+  /** The submitted files' SHA-256 by field. */
+  fileDigests?: Record<string, string>;
 }
 
 export interface SubjectEdit {
@@ -31,6 +37,8 @@ export interface SubjectEdit {
   partial: boolean;
   /** Files that came with the edit (a full resubmission of a multipart kind). */
   files: string[];
+  /** Their SHA-256 by field. */
+  fileDigests?: Record<string, string>;
 }
 
 /**
@@ -40,6 +48,11 @@ export interface SubjectEdit {
 export interface PrecheckContext {
   db: Db;
   readFile(file: StoredFileRow, maxBytes: number): Promise<Buffer>;
+}
+
+/** What a withdrawal may do beyond its own rows: tell the tenant's contacts (in the same transaction). */
+export interface WithdrawEffects {
+  tell(notice: TenantNotice): Promise<number>;
 }
 
 export type PrecheckVerdict = { passed: true } | { passed: false; reasonCode: string; reasonText: string };
@@ -60,12 +73,19 @@ export interface SubjectStore<Input = any> { // eslint-disable-line @typescript-
   reviewOf(db: Db | Tx, tenantId: string, subjectId: string): Promise<string | undefined>;
   /** Writes an edit (a new round); refuses when the subject may not be edited now. Returns a new queue title if it changed. */
   resubmit?(tx: Tx, deps: SubjectDeps, edit: SubjectEdit): Promise<{ title?: string }>;
-  /** The tenant deleted it: hidden from them, history kept. */
-  withdraw?(tx: Tx, subjectId: string): Promise<void>;
+  /** The tenant deleted it: hidden from them, history kept. What depended on it may tell the tenant's contacts. */
+  withdraw?(tx: Tx, subjectId: string, effects: WithdrawEffects): Promise<void>;
   /** What the tenant API adds to the review view for this subject. */
   tenantView?(deps: SubjectDeps, subjectId: string): Promise<Record<string, unknown>>;
   /** Plain data for the kind's review-page partial. */
   staffView(deps: SubjectDeps, review: ReviewRow, files: StoredFileRow[]): Promise<Record<string, unknown>>;
+  /**
+   * In the decision's transaction, before an approval is written: a rule checked at intake that
+   * must still hold (the state it reads may have changed since), as a refusal, or null.
+   */
+  approvalRefusal?(tx: Tx, review: ReviewRow): Promise<Refusal | null>;
+  /** Contacts that hear this subject's notices whatever they subscribe to (an order's business contact). */
+  noticeContacts?(db: Db | Tx, subjectId: string): Promise<string[]>;
   /** In the decision's transaction: what the outcome changes beyond the review itself. */
   onDecision?(tx: Tx, review: ReviewRow, decision: Decision): Promise<void>;
   /** The automatic check before people look (kinds whose definition has a pre-check stage). */

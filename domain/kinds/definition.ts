@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { KindChecks } from '../checks.js';
 import type { NoticeSubscription } from '../contacts.js';
+import type { DeclarationId } from '../declarations.js';
 import type { Language } from '../labels.js';
 import type { RejectionReason } from '../rejection-reasons.js';
 import type { ReviewKind } from '../review.js';
@@ -57,6 +58,8 @@ export interface KindDefinition<Input = unknown> {
   subjectPrefix: string;
   /** Validates the submitted fields (for multipart intake: the text fields). */
   input: z.ZodType<Input>;
+  /** A multipart kind that also takes its submission as JSON (the same thing said another way). */
+  jsonInput?: z.ZodType<Input>;
   /** Validates an edit (PUT); defaults to `input`. */
   editInput?: z.ZodType<unknown>;
   intake: Intake;
@@ -71,6 +74,8 @@ export interface KindDefinition<Input = unknown> {
   rejectionReasons: RejectionReason[];
   /** Contacts subscribed to this hear the outcome. */
   subscription: NoticeSubscription;
+  /** The declaration the tenant must accept, in its version in force, with every submission and edit. */
+  declaration?: DeclarationId;
   stages: Stages;
   /** Default limits of the automatic checks this kind runs (admins adjust them in its rule set). */
   checks?: KindChecks;

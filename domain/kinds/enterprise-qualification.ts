@@ -3,6 +3,12 @@ import { isOrganisationCode, isResidentIdNumber, isUnifiedSocialCreditCode, mask
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind, type FileRule } from './definition.js';
 import { formBoolean, formCount } from './form-fields.js';
+import { BUSINESS_TYPES } from '../business-types.js';
+import { DEFAULT_IMAGE_MINIMUMS } from '../image-check.js';
+import { DEFAULT_RISK_LIMITS } from '../risk-signals.js';
+
+/** The automatic rejection of the image pre-check. */
+export const IMAGE_LEGIBILITY_REASON = 'image_legibility';
 
 const MB = 1024 * 1024;
 const jpg = (zh: string, en: string, required: FileRule['required'] = true): FileRule => ({ types: ['jpg'], maxBytes: 2 * MB, required, label: { 'zh-CN': zh, en } });
@@ -26,40 +32,72 @@ const mobile = z
   .transform((m) => (/^1\d{10}$/.test(m) ? `+86${m}` : m))
   .refine((m) => /^\+861[3-9]\d{9}$/.test(m), { error: 'v.mobile_cn' });
 
+const idNumber = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isResidentIdNumber, { error: 'v.id_number' });
+
+/** The unit's contact phone: a fixed line or a mobile, as people write them (+, digits, spaces, dashes, brackets). */
+export const CONTACT_PHONE_PATTERN = /^\+?[0-9()][0-9() -]{4,23}$/;
+const contactPhone = z.string().trim().max(24).regex(CONTACT_PHONE_PATTERN, { error: 'v.phone' });
+const legalRepresentativeName = z.string().trim().min(1).max(64);
+
+/** What the tenant may change on an approved enterprise (reviewed before it takes effect). */
+export const ENTERPRISE_EDITABLE = ['scenario', 'script', 'contactPhone', 'legalRepresentativeName', 'legalRepresentativeIdNumber'] as const;
+
 export const enterpriseInput = z
   .object({
+    businessType: z.enum(BUSINESS_TYPES),
     companyName: z.string().trim().min(1).max(128),
     licenseCode: z.string().trim().toUpperCase().max(20),
     threeInOne: formBoolean,
     fixedLine: formBoolean,
     handlerName: z.string().trim().min(1).max(64),
-    handlerIdNumber: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine(isResidentIdNumber, { error: 'v.id_number' }),
+    handlerIdNumber: idNumber,
     handlerMobile: mobile,
     handlerAddress: z.string().trim().min(1).max(256),
     scenario: z.string().trim().min(1).max(256),
     script: z.string().trim().min(1).max(1000),
     expectedDailyCalls: formCount(100_000_000),
     peakConcurrency: formCount(1_000_000),
+    contactPhone: contactPhone.optional(),
+    legalRepresentativeName: legalRepresentativeName.optional(),
+    legalRepresentativeIdNumber: idNumber.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
+    bothOrNeither(v, ctx);
     const ok = v.threeInOne ? isUnifiedSocialCreditCode(v.licenseCode) : isOrganisationCode(v.licenseCode) || isUnifiedSocialCreditCode(v.licenseCode);
     if (!ok) ctx.addIssue({ code: 'custom', path: ['licenseCode'], message: 'v.license_code' });
   });
 
 export type EnterpriseInput = z.infer<typeof enterpriseInput>;
 
-/** An approved enterprise may change its scenario and script; the change is reviewed before it takes effect. */
+/** The legal representative is named with their ID number, or not at all. */
+function bothOrNeither(v: { legalRepresentativeName?: string; legalRepresentativeIdNumber?: string }, ctx: z.RefinementCtx): void {
+  if (v.legalRepresentativeName !== undefined && v.legalRepresentativeIdNumber === undefined) ctx.addIssue({ code: 'custom', path: ['legalRepresentativeIdNumber'], message: 'v.legal_rep_both' });
+  if (v.legalRepresentativeIdNumber !== undefined && v.legalRepresentativeName === undefined) ctx.addIssue({ code: 'custom', path: ['legalRepresentativeName'], message: 'v.legal_rep_both' });
+}
+
+/**
+ * An edit by JSON: an approved enterprise changes its scenario, script, unit contact phone or legal
+ * representative (reviewed before it takes effect); a pending or rejected one corrects the same.
+ */
 export const enterpriseEditInput = z
   .object({
-    scenario: z.string().trim().min(1).max(256),
-    script: z.string().trim().min(1).max(1000),
+    scenario: z.string().trim().min(1).max(256).optional(),
+    script: z.string().trim().min(1).max(1000).optional(),
+    contactPhone: contactPhone.optional(),
+    legalRepresentativeName: legalRepresentativeName.optional(),
+    legalRepresentativeIdNumber: idNumber.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (Object.keys(v).length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'v.edit_empty' });
+    bothOrNeither(v, ctx);
+  })
+  .meta({ minProperties: 1 });
 export type EnterpriseEditInput = z.infer<typeof enterpriseEditInput>;
 
 export const enterpriseQualificationKind = defineKind<EnterpriseInput>({
@@ -73,11 +111,13 @@ export const enterpriseQualificationKind = defineKind<EnterpriseInput>({
   title: (input) => input.companyName,
   summary: (input) => `${input.licenseCode} · ${input.scenario}`,
   snapshot: (input) => {
-    const v = input as Record<string, unknown>;
-    return typeof v.handlerIdNumber === 'string' ? { ...v, handlerIdNumber: maskIdNumber(v.handlerIdNumber) } : v;
+    const v = { ...(input as Record<string, unknown>) };
+    for (const field of ['handlerIdNumber', 'legalRepresentativeIdNumber']) if (typeof v[field] === 'string') v[field] = maskIdNumber(v[field]);
+    return v;
   },
   deadlines: { review: { type: 'end_of_working_day', days: 2 } },
   rejectionReasons: [
+    reason(IMAGE_LEGIBILITY_REASON, '图片尺寸不足或无法识别', 'An image is too small or cannot be read'),
     reason('license_illegible', '营业执照不清晰', 'The business licence is not legible'),
     reason('name_mismatch', '公司名称与营业执照不一致', 'The company name does not match the licence'),
     reason('license_code_mismatch', '证照号码与营业执照不一致', 'The licence code does not match the licence'),
@@ -88,5 +128,7 @@ export const enterpriseQualificationKind = defineKind<EnterpriseInput>({
     OTHER_REASON,
   ],
   subscription: 'enterprise_qualification',
-  stages: { precheck: false, review: true, fulfilment: null },
+  declaration: 'enterprise_authorisation',
+  stages: { precheck: true, review: true, fulfilment: null },
+  checks: { images: DEFAULT_IMAGE_MINIMUMS, risk: DEFAULT_RISK_LIMITS },
 });

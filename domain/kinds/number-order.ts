@@ -3,6 +3,7 @@ import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind } from './definition.js';
 
 export const MAX_ORDER_CITIES = 32;
+export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const MAX_NUMBERS_PER_CITY = 100;
 
 const mobile = z
@@ -15,7 +16,10 @@ export const numberOrderInput = z
   .object({
     enterpriseId: z.string().trim().min(1).max(40),
     appId: z.string().trim().min(1).max(40),
-    contact: z.object({ name: z.string().trim().min(1).max(64), mobile }).strict(),
+    /** The business contact, one of the tenant's contacts (it then hears the order's notices)… */
+    contactId: z.string().regex(UUID_PATTERN, { error: 'v.contact_id' }).optional(),
+    /** …or typed inline. */
+    contact: z.object({ name: z.string().trim().min(1).max(64), mobile }).strict().optional(),
     cities: z
       .array(z.object({ city: z.string().trim().min(1).max(32), count: z.number().int().min(1).max(MAX_NUMBERS_PER_CITY) }).strict())
       .min(1)
@@ -28,7 +32,13 @@ export const numberOrderInput = z
         });
       }),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.contact === undefined && v.contactId === undefined) ctx.addIssue({ code: 'custom', path: ['contactId'], message: 'v.contact_required' });
+    if (v.contact !== undefined && v.contactId !== undefined) ctx.addIssue({ code: 'custom', path: ['contact'], message: 'v.contact_both' });
+  })
+  // Exactly one of the two: what the JSON Schema cannot say of the object alone.
+  .meta({ oneOf: [{ required: ['contactId'] }, { required: ['contact'] }] });
 export type NumberOrderInput = z.infer<typeof numberOrderInput>;
 
 export const numberOrderKind = defineKind<NumberOrderInput>({

@@ -46,5 +46,6 @@ export const serviceActivationKind = defineKind<ServiceActivationInput>({
     OTHER_REASON,
   ],
   subscription: 'service_activation',
+  declaration: 'service_statement',
   stages: { precheck: false, review: true, fulfilment: null },
 });

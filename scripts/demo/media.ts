@@ -6,16 +6,15 @@ import jpeg from 'jpeg-js';
  * as real JPEGs, recordings as real WAVs, a number list as a real workbook.
  */
 
-/** A 320×200 JPEG: a card-like panel on a tinted background, different per hue. */
-export function demoPhoto(hue: number): Buffer {
-  const width = 320;
-  const height = 200;
+/** A JPEG (640×420 unless told: legible by the pre-check's defaults), a card-like panel on a tinted background, different per hue. */
+export function demoPhoto(hue: number, size: { width: number; height: number } = { width: 640, height: 420 }): Buffer {
+  const { width, height } = size;
   const data = Buffer.alloc(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
-      const card = x > 24 && x < width - 24 && y > 24 && y < height - 24;
-      const line = card && y % 24 < 3 && x > 120 && x < width - 48;
+      const card = x > width / 13 && x < width - width / 13 && y > height / 8 && y < height - height / 8;
+      const line = card && y % 24 < 3 && x > width * 0.375 && x < width - width * 0.15;
       const shade = card ? (line ? 90 : 235) : 140 + ((x + y) % 40);
       data[i] = Math.min(255, shade + (hue % 60));
       data[i + 1] = Math.min(255, shade + ((hue * 3) % 50));

@@ -2,6 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { latestOptOutReviews, listTenantApps, findTenantApp, type AppRow } from '../../db/apps.js';
 import { findTenantReview } from '../../db/reviews.js';
 import type { Language } from '../../domain/labels.js';
+import { listServices } from '../../db/services.js';
+import type { ServiceState } from '../../domain/business-types.js';
+import { shownAppStatus } from '../../domain/gates.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { changeApp, createApp, rotateAppSecret } from '../use-cases/apps.js';
@@ -13,6 +16,7 @@ import { apiLanguage } from './language.js';
 /** The app as the tenant sees it; the secret only in the answer that made it. */
 async function appViews(deps: AppDeps, rows: AppRow[], lang: Language) {
   const optOuts = await latestOptOutReviews(deps.db, rows.map((a) => a.id));
+  const services = rows.length > 0 ? new Map((await listServices(deps.db, rows[0]!.tenantId)).map((s) => [s.businessType as string, s.state])) : new Map<string, ServiceState>();
   return Promise.all(
     rows.map(async (a) => {
       const reviewId = optOuts.get(a.id);
@@ -21,9 +25,10 @@ async function appViews(deps: AppDeps, rows: AppRow[], lang: Language) {
         id: a.id,
         name: a.name,
         businessType: a.businessType,
-        status: a.status,
+        status: shownAppStatus(a.status, services.get(a.businessType) ?? 'none'),
         recording: a.recording,
         qualityCheck: a.qualityCheck,
+        qualityCheckPromptAudioId: a.promptAudioId,
         qualityCheckReview: review ? await subjectAnswer(deps, review, lang) : null,
         statusCallbackUrl: a.statusCallbackUrl,
         cdrCallbackUrl: a.cdrCallbackUrl,

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { appendAudit } from '../../db/audit.js';
 import { addressKey, countFailure, findActiveLock } from '../../db/auth-throttle.js';
-import { findTenantByApiKey, type TenantRow } from '../../db/tenants.js';
+import { findApiKey, type TenantRow } from '../../db/tenants.js';
 import { API_KEY_ADDRESS_POLICY, retryAfterSeconds } from '../../domain/auth-throttle.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -34,9 +34,10 @@ export function requireTenant(deps: AppDeps) {
     if (!match?.[1]) {
       throw new HttpError(401, 'unauthorized', 'send your API key as "Authorization: Bearer <key>"', [], { 'WWW-Authenticate': 'Bearer' });
     }
-    const tenant = await findTenantByApiKey(deps.db, match[1]);
-    if (tenant) {
-      res.locals.tenant = tenant;
+    const found = await findApiKey(deps.db, match[1]);
+    if (found) {
+      res.locals.tenant = found.tenant;
+      res.locals.apiKeyId = found.keyId;
       next();
       return;
     }
@@ -57,4 +58,9 @@ export function tenantOf(res: Response): TenantRow {
   const tenant = res.locals.tenant;
   if (!tenant) throw new HttpError(401, 'unauthorized', 'no tenant');
   return tenant;
+}
+
+/** Who sent a request, as a submission records it: the API key's id and the client address. */
+export function callerOf(req: Request, res: Response): { apiKeyId: string | null; ip: string | null } {
+  return { apiKeyId: typeof res.locals.apiKeyId === 'string' ? res.locals.apiKeyId : null, ip: req.ip ?? null };
 }

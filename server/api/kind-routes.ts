@@ -11,7 +11,7 @@ import { submitReview } from '../use-cases/intake/submit.js';
 import type { Submission } from '../use-cases/intake/submission.js';
 import { withdrawReview } from '../use-cases/intake/withdraw.js';
 import { validIdempotencyKey } from '../use-cases/idempotency.js';
-import { tenantOf } from './auth.js';
+import { callerOf, tenantOf } from './auth.js';
 import { jsonBody } from './body.js';
 import { apiLanguage } from './language.js';
 import { readMultipart } from './multipart.js';
@@ -38,7 +38,9 @@ async function fileRulesInForce(deps: AppDeps, kind: ReviewKind, rules: Record<s
 
 /** A JSON body, or a multipart form streamed to staging, as the kind takes it. An edit of a multipart kind may be JSON. */
 async function readSubmission(deps: AppDeps, req: Request, res: Response, def: AnyKindDefinition, editing: boolean): Promise<Submission> {
-  if (def.intake.type === 'multipart' && !(editing && def.editInput && req.is(['application/json', 'application/*+json']))) {
+  const json = req.is(['application/json', 'application/*+json']);
+  const jsonAllowed = editing ? def.editInput !== undefined : def.jsonInput !== undefined;
+  if (def.intake.type === 'multipart' && !(json && jsonAllowed)) {
     const form = await readMultipart(req, deps.files, await fileRulesInForce(deps, def.kind, def.intake.files));
     return { body: form.fields, files: form.files, json: false };
   }
@@ -64,7 +66,7 @@ export function kindRoutes(deps: AppDeps): Router {
       const lang = apiLanguage(req);
       const idempotencyKey = validIdempotencyKey(req.get('idempotency-key'));
       const submission = await readSubmission(deps, req, res, def, false);
-      const row = await submitReview(deps, tenantOf(res), def.kind, submission, { idempotencyKey, lang });
+      const row = await submitReview(deps, tenantOf(res), def.kind, submission, { idempotencyKey, lang, caller: callerOf(req, res) });
       res.status(201).location(`/api/v1/reviews/${row.id}`).json(await subjectAnswer(deps, row, lang));
     });
 
@@ -81,7 +83,7 @@ export function kindRoutes(deps: AppDeps): Router {
         const id = subjectParam(req);
         const lang = apiLanguage(req);
         const submission = await readSubmission(deps, req, res, def, true);
-        const row = await resubmitReview(deps, tenantOf(res), def.kind, id, submission, lang);
+        const row = await resubmitReview(deps, tenantOf(res), def.kind, id, submission, lang, callerOf(req, res));
         res.json(await subjectAnswer(deps, row, lang));
       });
     }

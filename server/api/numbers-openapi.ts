@@ -46,7 +46,7 @@ export const numbersPaths = {
   },
   '/number-unsubscriptions/{id}/results': {
     get: {
-      summary: "A finished batch's results: number, outcome (released | failed) and reason (in the Accept-Language), in sheet order",
+      summary: "A finished batch's results in the Accept-Language: number, outcome, reason and outcome code (released | check_failed | release_failed), in sheet order",
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
       responses: {
         '200': { description: 'The results', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } },

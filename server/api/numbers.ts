@@ -2,7 +2,9 @@ import { Router, type Request } from 'express';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { listTenantNumbers } from '../../db/numbers.js';
-import { findBatch, listBatchNumbers, reasonText } from '../../db/subjects/number-unsubscribe.js';
+import { findBatch, listBatchNumbers, outcomeText, reasonText } from '../../db/subjects/number-unsubscribe.js';
+import { unsubscribeOutcome } from '../../domain/numbers.js';
+import { translate } from '../i18n/index.js';
 import { CONTENT_TYPES } from '../../files/sniff.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
@@ -10,6 +12,28 @@ import { tenantOf } from './auth.js';
 import { apiLanguage } from './language.js';
 
 const BATCH_ID = /^NU[0-9A-Z]{16}$/;
+
+/** The results sheet's columns: the number first, so the failed rows can be uploaded again. */
+const RESULT_HEADERS = ['number', 'outcome', 'reason', 'outcomeCode'] as const;
+
+/**
+ * The sheet a tenant fills in to unsubscribe numbers: a header in the caller's language over the
+ * first column, and a second sheet saying how (the batch reads only the first sheet's first column).
+ * Registered before the kinds' routes, where "template" would be read as a batch id.
+ */
+export function unsubscribeTemplateRoutes(): Router {
+  const r = Router();
+  r.get('/number-unsubscriptions/template', async (req, res) => {
+    const lang = apiLanguage(req);
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet(translate(lang, 'unsubscribe.template.sheet')).addRow([translate(lang, 'unsubscribe.sheet.number')]);
+    const help = workbook.addWorksheet(translate(lang, 'unsubscribe.template.help'));
+    for (const line of ['line1', 'line2', 'line3']) help.addRow([translate(lang, `unsubscribe.template.${line}`)]);
+    const body = Buffer.from(await workbook.xlsx.writeBuffer());
+    res.status(200).type(CONTENT_TYPES.xlsx).attachment(lang === 'zh-CN' ? 'number-unsubscribe-template-zh.xlsx' : 'number-unsubscribe-template.xlsx').set('Vary', 'Accept-Language').send(body);
+  });
+  return r;
+}
 
 const numbersQuery = z.object({
   status: z.enum(['active', 'released']).optional(),
@@ -49,11 +73,11 @@ export function numbersApi(deps: AppDeps): Router {
     res.status(200).type(CONTENT_TYPES.xlsx).attachment(`${batch.id}-results.xlsx`);
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false, useStyles: false });
     try {
-      const sheet = workbook.addWorksheet('results');
-      sheet.addRow(['number', 'outcome', 'reason']).commit();
+      const sheet = workbook.addWorksheet(translate(lang, 'unsubscribe.sheet.results'));
+      sheet.addRow(RESULT_HEADERS.map((h) => translate(lang, `unsubscribe.sheet.${h}`))).commit();
       for (let after = 0; ; ) {
         const page = await listBatchNumbers(deps.db, batch.id, 'all', after, 2000);
-        for (const row of page) sheet.addRow([row.number ?? row.text, row.outcome, reasonText(row, lang)]).commit();
+        for (const row of page) sheet.addRow([row.number ?? row.text, outcomeText(row, lang), reasonText(row, lang), unsubscribeOutcome(row)]).commit();
         if (page.length < 2000) break;
         after = page[page.length - 1]!.position;
       }

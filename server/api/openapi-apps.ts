@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APP_STATUSES, changeAppInput, createAppInput } from '../../domain/apps.js';
+import { AUDIO_FILE_ID, changeAppInput, createAppInput, SHOWN_APP_STATUSES } from '../../domain/apps.js';
 import { BUSINESS_TYPES } from '../../domain/business-types.js';
 
 /** The apps routes and the audio file download in the OpenAPI document (apps are not a review kind). */
@@ -18,9 +18,10 @@ const appProperties = {
   id: { type: 'string', format: 'uuid' },
   name: { type: 'string' },
   businessType: { enum: [...BUSINESS_TYPES] },
-  status: { enum: [...APP_STATUSES] },
+  status: { enum: [...SHOWN_APP_STATUSES], description: 'frozen while the business type is frozen; resuming the type restores the app’s own status' },
   recording: { type: 'boolean' },
   qualityCheck: { type: 'boolean', description: 'Stays true while a request to turn it off is reviewed' },
+  qualityCheckPromptAudioId: { type: ['string', 'null'], pattern: AUDIO_FILE_ID.source, description: 'An approved audio file played before sampled recordings' },
   qualityCheckReview: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/Review' }], description: 'The latest quality-check opt-out review of this app' },
   statusCallbackUrl: { type: ['string', 'null'], format: 'uri' },
   cdrCallbackUrl: { type: ['string', 'null'], format: 'uri' },
@@ -53,7 +54,7 @@ export const appPaths = {
     },
     post: {
       summary: 'Create an app for an active business type, within your quota',
-      description: 'Name: letters, digits, underscore and Chinese characters, no spaces, at most 64, unique ignoring case. Callback URLs: https, without spaces or credentials. 422 service_not_active, recording_required; 409 app_quota, name_taken.',
+      description: 'Name: letters, digits, underscore and Chinese characters, no spaces, at most 64, unique ignoring case. Callback URLs: https, without spaces or credentials. 422 recording_required; 409 app_quota, name_taken, and when the type is not active service_not_applied, service_pending (with until when), service_rejected (with why), service_cancelled or service_frozen.',
       tags: ['apps'],
       requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AppInput' } } } },
       responses: { '201': json('AppWithSecret', 'Created; the secret is shown once'), ...errors(400, 401, 409, 415, 422) },
@@ -64,7 +65,7 @@ export const appPaths = {
     patch: {
       summary: 'Change an app; turning qualityCheck off opens a review (202)',
       description:
-        'Other changes apply at once (200). qualityCheck true → false answers 202 with qualityCheck still true and qualityCheckReview set; send it without other changes. 422 recording_irreversible, business_type_fixed, recording_required, opt_out_alone; 409 opt_out_pending, name_taken.',
+        'Other changes apply at once (200). qualityCheck true → false answers 202 with qualityCheck still true and qualityCheckReview set; send it without other changes. qualityCheckPromptAudioId: an approved audio file of yours, or null to clear. 422 recording_irreversible, business_type_fixed, recording_required, opt_out_alone, prompt_requires_quality_check; 409 opt_out_pending, name_taken, audio_not_approved, service_frozen (the app’s business type is frozen: nothing changes).',
       tags: ['apps'],
       parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
       requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AppChange' } } } },

@@ -5,6 +5,8 @@ import { NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 import { BUSINESS_TYPES, SERVICE_STATES } from '../../domain/business-types.js';
 import { appPaths, appSchemas } from './openapi-apps.js';
 import { numbersPaths } from './numbers-openapi.js';
+import { declarationField, gatePaths, gateSchemas } from './openapi-gates.js';
+import { DECLARATION_FIELD } from '../../domain/declarations.js';
 
 const error = {
   type: 'object',
@@ -39,12 +41,22 @@ function inputSchema(schema: z.ZodType): Record<string, unknown> {
   return json;
 }
 
+/** A kind whose submissions accept a declaration names its version in force in the field `declaration`. */
+function withDeclaration<T extends { properties?: Record<string, unknown>; required?: string[] }>(def: AnyKindDefinition, schema: T): T {
+  if (!def.declaration) return schema;
+  return {
+    ...schema,
+    properties: { [DECLARATION_FIELD]: declarationField(def.declaration), ...schema.properties },
+    required: [DECLARATION_FIELD, ...(schema.required ?? [])],
+  };
+}
+
 /** Each kind's submission body: JSON, or a multipart form with its text fields and files. */
 function kindSchemas(): Record<string, unknown> {
   const schemas: Record<string, unknown> = {};
   for (const def of Object.values(KINDS)) {
     if (!def.api) continue;
-    const fields = inputSchema(def.input) as { properties?: Record<string, unknown>; required?: string[] };
+    const fields = withDeclaration(def, inputSchema(def.input) as { properties?: Record<string, unknown>; required?: string[] });
     if (def.intake.type === 'multipart') {
       const files = def.intake.files;
       schemas[schemaName(def)] = {
@@ -60,7 +72,8 @@ function kindSchemas(): Record<string, unknown> {
     } else {
       schemas[schemaName(def)] = fields;
     }
-    if (def.editInput) schemas[schemaName(def, 'Edit')] = inputSchema(def.editInput);
+    if (def.editInput) schemas[schemaName(def, 'Edit')] = withDeclaration(def, inputSchema(def.editInput));
+    if (def.jsonInput) schemas[schemaName(def, 'JsonInput')] = inputSchema(def.jsonInput);
   }
   return schemas;
 }
@@ -71,7 +84,8 @@ function kindPaths(): Record<string, unknown> {
   for (const def of Object.values(KINDS)) {
     if (!def.api) continue;
     const ref = { $ref: `#/components/schemas/${schemaName(def)}` };
-    const body = def.intake.type === 'multipart' ? { 'multipart/form-data': { schema: ref } } : { 'application/json': { schema: ref } };
+    const body: Record<string, unknown> = def.intake.type === 'multipart' ? { 'multipart/form-data': { schema: ref } } : { 'application/json': { schema: ref } };
+    const submitBody = def.jsonInput ? { ...body, 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(def, 'JsonInput')}` } } } : body;
     const editBody = def.editInput ? { ...body, 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(def, 'Edit')}` } } } : body;
     const fileErrors = def.intake.type === 'multipart' ? [413, 415, 507] : [413, 415];
     paths[`/${def.api.path}`] = {
@@ -79,7 +93,7 @@ function kindPaths(): Record<string, unknown> {
         summary: `Submit ${def.api.summary} for review`,
         tags: [def.kind],
         parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
-        requestBody: { required: true, content: body },
+        requestBody: { required: true, content: submitBody },
         responses: { ...reviewResponse('201', 'Submitted: durable and readable'), ...errors(400, 401, 409, 422, ...fileErrors) },
       },
     };
@@ -172,12 +186,14 @@ export const openApiDocument = {
       },
       ...kindSchemas(),
       ...appSchemas,
+      ...gateSchemas,
     },
   },
   paths: {
     ...kindPaths(),
     ...appPaths,
     ...numbersPaths,
+    ...gatePaths,
     '/reviews/{id}/reminders': {
       post: {
         summary: 'Remind (催审) a pending review',

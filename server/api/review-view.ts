@@ -1,5 +1,5 @@
 import type { ReviewRow } from '../../db/reviews.js';
-import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
+import { deadlineExplanation } from '../i18n/deadline-text.js';
 import type { CalendarContext } from '../../runtime/calendar-cache.js';
 
 /** The review's public view in the tenant API. */
@@ -12,8 +12,7 @@ export function toReviewView(row: ReviewRow, cal: CalendarContext, lang: 'zh-CN'
     round: row.round,
     submittedAt: row.submittedAt.toISOString(),
     dueAt: row.dueAt.toISOString(),
-    // A stage after the review (provisioning) counts its deadline from when it began.
-    dueExplanation: explainDueAt(row.stageStartedAt ?? row.submittedAt, validateDeadlineRule(row.dueRule), cal.calendar, lang, cal.names[lang]),
+    dueExplanation: deadlineExplanation(row, cal, lang),
     decision:
       row.decisionOutcome && row.decidedAt
         ? {

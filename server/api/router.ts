@@ -14,13 +14,16 @@ import { listServices } from '../../db/services.js';
 import { validIdempotencyKey } from '../use-cases/idempotency.js';
 import { requireTenant, tenantOf } from './auth.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
+import { subjectRefusalError } from '../i18n/gate-text.js';
 import { jsonBody } from './body.js';
 import { kindRoutes, subjectAnswer } from './kind-routes.js';
 import { appRoutes } from './apps.js';
 import { audioFileRoutes } from './audio-files.js';
+import { declarationRoutes } from './declarations.js';
+import { enterpriseFileRoutes } from './enterprise-files.js';
 import { apiLanguage } from './language.js';
 import { openApiDocument } from './openapi.js';
-import { numbersApi } from './numbers.js';
+import { numbersApi, unsubscribeTemplateRoutes } from './numbers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -38,8 +41,11 @@ export function apiRouter(deps: AppDeps): Router {
     res.json(openApiDocument);
   });
   r.use(requireTenant(deps));
+  r.use(unsubscribeTemplateRoutes());
   r.use(kindRoutes(deps));
   r.use(audioFileRoutes(deps));
+  r.use(enterpriseFileRoutes(deps));
+  r.use(declarationRoutes(deps));
   r.use(numbersApi(deps));
   r.use(jsonBody);
   r.use(appRoutes(deps));
@@ -125,7 +131,7 @@ export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
     let http: HttpError;
     if (err instanceof HttpError) http = err;
     else if (err instanceof StorageFull) http = storageFull(err.field);
-    else if (err instanceof SubjectRefusal) http = new HttpError(err.status, err.code, err.message, [{ path: err.path, message: err.message }]);
+    else if (err instanceof SubjectRefusal) http = subjectRefusalError(err, apiLanguage(req));
     else if (e?.type === 'entity.parse.failed') http = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${e.message ?? ''}`);
     else if (e?.type === 'entity.too.large') http = new HttpError(413, 'too_large', 'the body is too large');
     else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) http = new HttpError(e.status, 'bad_request', e.message ?? 'bad request');

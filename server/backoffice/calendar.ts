@@ -1,10 +1,12 @@
 import { Router, type Request, type Response } from 'express';
-import { loadCalendar, type StoredCalendar } from '../../db/calendars.js';
+import { importedSchedules, loadCalendar, scheduledYears, type StoredCalendar } from '../../db/calendars.js';
+import { parseScheduleCsv } from '../../domain/schedule-csv.js';
+import { scheduleWarning } from '../use-cases/schedule-warning.js';
 import { chinaHolidayData } from '../../domain/holidays-cn.js';
 import type { Language } from '../../domain/labels.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { translate } from '../i18n/index.js';
+import { translate, translateWith } from '../i18n/index.js';
 import { changeCalendar, type CalendarChange } from '../use-cases/change-calendar.js';
 import { previewCalendar } from '../use-cases/preview-rules.js';
 import type { Csrf } from './csrf.js';
@@ -13,7 +15,7 @@ import { actorOf, fieldErrors } from './rules.js';
 import { requireRole } from './session.js';
 import { clip } from '../input-guard.js';
 
-const OPS = ['exception', 'remove', 'window', 'import'] as const;
+const OPS = ['exception', 'remove', 'window', 'import', 'csv'] as const;
 type Op = (typeof OPS)[number];
 
 /** What the admin typed in one of the page's forms, kept as typed. */
@@ -27,6 +29,9 @@ interface CalendarForm {
   opens: string;
   closes: string;
   importYear: string;
+  /** A year's official schedule as CSV (date,type,name), pasted or read from a file. */
+  csvYear: string;
+  csv: string;
 }
 
 const str = (body: Record<string, unknown>, name: string, max = 200) => (typeof body[name] === 'string' ? clip((body[name] as string).trim(), max) : '');
@@ -44,14 +49,43 @@ function formOf(body: Record<string, unknown>): CalendarForm {
     opens: str(body, 'opens', 10),
     closes: str(body, 'closes', 10),
     importYear: str(body, 'importYear', 4),
+    csvYear: str(body, 'csvYear', 4),
+    csv: typeof body.csv === 'string' ? clip(body.csv, 40_000) : '',
   };
+}
+
+/** The year a CSV schedule is for, and its days; a refusal names each bad line. */
+function csvSchedule(form: CalendarForm, lang: Language) {
+  const year = /^\d{4}$/.test(form.csvYear) ? Number(form.csvYear) : NaN;
+  if (!(year >= 1990 && year <= 2100)) {
+    const message = translate(lang, 'schedule.yearInvalid');
+    throw new HttpError(422, 'validation_failed', `invalid input: csvYear: ${message}`, [{ path: 'csvYear', message }]);
+  }
+  const { days, problems } = parseScheduleCsv(form.csv, year);
+  if (problems.length > 0) {
+    // Every bad line in one message beside the field, so all of them can be put right at once.
+    const message = problems
+      .slice(0, 20)
+      .map((p) => translateWith(lang, `schedule.problem.${p.code}`, { line: String(p.line), value: p.value, year: String(year) }))
+      .join(translate(lang, 'imageCheck.separator'));
+    throw new HttpError(422, 'validation_failed', `invalid input: csv: ${message}`, [{ path: 'csv', message }]);
+  }
+  return { year, days, holidays: days.filter((d) => d.kind === 'holiday').length, makeUpDays: days.filter((d) => d.kind === 'makeup').length };
+}
+
+/** The year's exceptions made exactly `wanted`: days of another kind removed first, every wanted day (re)added. */
+function replaceYear(stored: StoredCalendar, year: number, wanted: { date: string; kind: 'holiday' | 'makeup'; name?: string; nameEn?: string }[]): CalendarChange {
+  const kindOfDay = (date: string) => (stored.spec.holidays.includes(date) ? 'holiday' : stored.spec.makeUpWorkdays.includes(date) ? 'makeup' : undefined);
+  const wantedKind = new Map(wanted.map((w) => [w.date, w.kind]));
+  const storedDays = [...stored.spec.holidays, ...stored.spec.makeUpWorkdays].filter((d) => d.startsWith(`${year}-`));
+  return { remove: storedDays.filter((d) => wantedKind.get(d) !== kindOfDay(d)), add: wanted };
 }
 
 /**
  * The change a form asks for. Changing a day's kind (holiday ↔ make-up day) removes it and adds it
  * again in one change; importing a year makes the year's exceptions the holiday package's.
  */
-function changeOf(form: CalendarForm, stored: StoredCalendar): CalendarChange {
+function changeOf(form: CalendarForm, stored: StoredCalendar, lang: Language): CalendarChange {
   const kindOfDay = (date: string) => (stored.spec.holidays.includes(date) ? 'holiday' : stored.spec.makeUpWorkdays.includes(date) ? 'makeup' : undefined);
   switch (form.op) {
     case 'exception': {
@@ -71,14 +105,14 @@ function changeOf(form: CalendarForm, stored: StoredCalendar): CalendarChange {
       const year = Number(form.importYear);
       if (!data.years.includes(year)) throw new HttpError(422, 'validation_failed', `invalid input: importYear: the holiday data has no ${form.importYear}`, [{ path: 'importYear', message: `the holiday data covers ${data.years[0]}-${data.years[data.years.length - 1]}` }]);
       const inYear = (d: { date: string }) => d.date.startsWith(`${year}-`);
-      const wanted = [
+      return replaceYear(stored, year, [
         ...data.holidays.filter(inYear).map((d) => ({ date: d.date, kind: 'holiday' as const, name: d.nameZh, nameEn: d.name })),
         ...data.makeUpWorkdays.filter(inYear).map((d) => ({ date: d.date, kind: 'makeup' as const, name: d.nameZh, nameEn: d.name })),
-      ];
-      const wantedKind = new Map(wanted.map((w) => [w.date, w.kind]));
-      const storedDays = [...stored.spec.holidays, ...stored.spec.makeUpWorkdays].filter((d) => d.startsWith(`${year}-`));
-      const remove = storedDays.filter((d) => wantedKind.get(d) !== kindOfDay(d));
-      return { remove, add: wanted };
+      ]);
+    }
+    case 'csv': {
+      const schedule = csvSchedule(form, lang);
+      return replaceYear(stored, schedule.year, schedule.days);
     }
   }
 }
@@ -92,6 +126,12 @@ function calendarField(path: string): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The holiday package's years as one range ("2004-2026"). */
+const packageYears = () => {
+  const years = chinaHolidayData().years;
+  return years.length > 0 ? `${years[0]}–${years[years.length - 1]}` : '';
+};
 
 /** Twelve month grids (weeks start on Monday) with each day's kind and name. */
 function yearView(stored: StoredCalendar, year: number, lang: Language) {
@@ -147,6 +187,8 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
       opens: cal.spec.opens,
       closes: cal.spec.closes,
       importYear: String(year),
+      csvYear: String(year),
+      csv: '',
     };
     renderPage(
       req,
@@ -164,6 +206,9 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
         exceptions,
         counts: { holidays: exceptions.filter((e) => e.kind === 'holiday').length, makeUps: exceptions.filter((e) => e.kind === 'makeup').length },
         importYears: chinaHolidayData().years,
+        scheduled: { package: packageYears(), imported: await importedSchedules(deps.db), year: (await scheduledYears(deps.db)).includes(year) },
+        scheduleWarning: await scheduleWarning(deps),
+        csvForm: form.op === 'csv' ? form : { csvYear: String(year), csv: '' },
         form,
         // The window form always shows the stored values unless it was the form sent.
         windowForm: form.op === 'window' ? form : { timeZone: cal.spec.timeZone, opens: cal.spec.opens, closes: cal.spec.closes },
@@ -189,16 +234,18 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/admin/calendar/preview', admin, csrf.protect, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const form = formOf(body);
-    const year = yearOf(str(body, 'year', 4) || form.date.slice(0, 4) || form.importYear);
+    const year = yearOf(str(body, 'year', 4) || form.date.slice(0, 4) || form.importYear || form.csvYear);
     const lang = readerLanguage(req, res);
     try {
-      const impact = await previewCalendar(changeDeps(), actorOf(res), changeOf(form, await stored()));
+      const impact = await previewCalendar(changeDeps(), actorOf(res), changeOf(form, await stored(), lang));
+      const schedule = form.op === 'csv' ? csvSchedule(form, lang) : undefined;
+      const preview = { impact, schedule: schedule ? { year: schedule.year, holidays: schedule.holidays, makeUpDays: schedule.makeUpDays } : undefined };
       if (isHtmx(req)) {
         res.vary('HX-Request');
-        res.render('partials/calendar-preview', { layout: false, lang, preview: { impact } });
+        res.render('partials/calendar-preview', { layout: false, lang, preview });
         return;
       }
-      await page(req, res, year, { form, preview: { impact } });
+      await page(req, res, year, { form, preview });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       const errors = fieldErrors(err, calendarField);
@@ -214,9 +261,11 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/admin/calendar', admin, csrf.protect, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const form = formOf(body);
-    const year = yearOf(str(body, 'year', 4) || form.date.slice(0, 4) || form.importYear);
+    const year = yearOf(str(body, 'year', 4) || form.date.slice(0, 4) || form.importYear || form.csvYear);
+    const lang = readerLanguage(req, res);
     try {
-      await changeCalendar(changeDeps(), actorOf(res), changeOf(form, await stored()));
+      const schedule = form.op === 'csv' ? csvSchedule(form, lang) : undefined;
+      await changeCalendar(changeDeps(), actorOf(res), changeOf(form, await stored(), lang), undefined, schedule ? { schedule: { year: schedule.year, holidays: schedule.holidays, makeUpDays: schedule.makeUpDays } } : {});
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       await page(req, res, year, { form, errors: fieldErrors(err, calendarField) }, 422);

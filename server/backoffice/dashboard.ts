@@ -10,6 +10,8 @@ import { translate, translateWith } from '../i18n/index.js';
 import { kindLabel, slaLabel } from '../insight/labels.js';
 import { barChartSvg } from '../insight/svg-chart.js';
 import { reviewerRows, share, SERIES_COLORS, throughputChart } from '../insight/figures-view.js';
+import { countOpenWithSignals } from '../../db/risk-signals.js';
+import { scheduleWarning } from '../use-cases/schedule-warning.js';
 import type { Csrf } from './csrf.js';
 import { renderPage, readerLanguage } from './render.js';
 import { ALL_STAFF, requireRole, staffOf } from './session.js';
@@ -77,10 +79,13 @@ export function dashboardRouter(deps: AppDeps, csrf: Csrf): Router {
     const ownSlice = staff.role === 'reviewer';
     const scope: FigureScope = ownSlice ? { staffId: staff.id } : {};
     const figurePeriod = { ...range, timeZone: DISPLAY_TIME_ZONE };
-    const [cells, daily, reviewers] = await Promise.all([
+    const [cells, daily, reviewers, riskSignals, warning] = await Promise.all([
       backlog(deps.db, scope, deps.now()),
       dailyFigures(deps.db, figurePeriod, scope),
       reviewerFigures(deps.db, figurePeriod, scope),
+      countOpenWithSignals(deps.db),
+      // Admins are the ones who can import a missing year's schedule.
+      staff.role === 'admin' ? scheduleWarning(deps) : Promise.resolve(null),
     ]);
     const totals = sumFigures(daily);
     renderPage(req, res, csrf, 'dashboard', 'dashboard-body', {
@@ -100,6 +105,8 @@ export function dashboardRouter(deps: AppDeps, csrf: Csrf): Router {
         reminded: queueLink({}),
       },
       breachedOpen: cells.filter((c) => c.sla === 'breached').reduce((n, c) => n + c.count, 0),
+      riskSignals: { count: riskSignals, href: queueLink({ kind: 'enterprise_qualification', status: 'pending' }) },
+      scheduleWarning: warning,
       reviewers: reviewerRows(reviewers, lang),
       throughputChart: throughputChart('throughput-chart', reviewers, lang),
     });

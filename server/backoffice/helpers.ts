@@ -48,6 +48,9 @@ export const helpers = {
   includes: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
   json: (v: unknown) => JSON.stringify(v),
+  /** A list's items joined: {{join years "、"}}. */
+  join: (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''),
+  first: (list: unknown) => (Array.isArray(list) ? list[0] : undefined),
   /** Monday-first weekday keys for calendar grids. */
   weekdays: () => ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
 };

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { findBatch, listBatchNumbers, reasonText } from '../../db/subjects/number-unsubscribe.js';
+import { findBatch, listBatchNumbers, reasonText, outcomeText } from '../../db/subjects/number-unsubscribe.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { translate } from '../i18n/index.js';
@@ -66,7 +66,7 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
       batch,
       outcome: q.outcome,
       filters: ['all', 'failed', 'released', 'pending'].map((o) => ({ value: o, current: o === q.outcome })),
-      rows: page.map((row) => ({ ...row, reasonText: reasonText(row, lang) })),
+      rows: page.map((row) => ({ ...row, reasonText: reasonText(row, lang), outcomeText: outcomeText(row, lang) })),
       next: rows.length > PAGE && last ? `/number-batches/${batch.id}?outcome=${q.outcome}&after=${last.position}` : null,
     });
   });

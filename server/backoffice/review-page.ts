@@ -11,12 +11,13 @@ import { findActiveReasons, findRejectionReason } from '../../db/rules.js';
 import { canDecide, currentHolder, mayAssign, type ReviewKind } from '../../domain/review.js';
 import { diffSnapshots } from '../../domain/snapshot-diff.js';
 import { timeLeft } from '../../domain/time-left.js';
-import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { translate } from '../i18n/index.js';
 import { timeLeftText } from '../i18n/time-left-text.js';
 import { staffOf } from './session.js';
+import { acceptedDeclarations } from '../use-cases/declarations.js';
+import { deadlineExplanation } from '../i18n/deadline-text.js';
 import { buildTimeline } from './timeline.js';
 import { readerLanguage } from './render.js';
 
@@ -96,9 +97,10 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     def,
     subject: subjectForm ? { ...(await storeOf(kind).staffView(deps, review, files)), form: subjectForm } : await storeOf(kind).staffView(deps, review, files),
     subjectPartial: `subjects/${kind}`,
+    declarations: def.declaration ? await acceptedDeclarations(deps.db, review.id) : null,
     timeline: buildTimeline(events, notices, lang, (code) => labels.get(code), worded ? { code: review.decisionReasonCode, text: worded } : undefined),
     // A stage after the review (provisioning) counts its deadline from when it began.
-    explanation: explainDueAt(review.stageStartedAt ?? review.submittedAt, validateDeadlineRule(review.dueRule), cal.calendar, lang, cal.names[lang]),
+    explanation: deadlineExplanation(review, cal, lang),
     timeLeft: left ? timeLeftText(left, lang) : null,
     tone: !left ? 'done' : left.overdue ? 'breached' : review.slaState,
     decision: review.decidedAt

@@ -19,6 +19,8 @@ export interface RuleForm {
   template?: { banned: string; maxVariables: string; maxLength: string };
   audio?: { encodings: string[]; sampleRates: string; channels: string; maxDurationSeconds: string; maxKb: string };
   files?: { field: string; label: Record<Language, string>; types: string[]; maxKb: string }[];
+  images?: { field: string; label: Record<Language, string>; minWidth: string; minHeight: string }[];
+  risk?: { maxEnterprisesPerHandler: string };
   assignment: string;
   comment: string;
 }
@@ -95,6 +97,17 @@ export function formFromRuleSet(kind: ReviewKind, rs: RuleSet, comment = ''): Ru
           })),
         }
       : {}),
+    ...(rs.checks.images
+      ? {
+          images: Object.entries(rs.checks.images).map(([field, m]) => ({
+            field,
+            label: def.intake.type === 'multipart' ? (def.intake.files[field]?.label ?? { 'zh-CN': field, en: field }) : { 'zh-CN': field, en: field },
+            minWidth: String(m.minWidth),
+            minHeight: String(m.minHeight),
+          })),
+        }
+      : {}),
+    ...(rs.checks.risk ? { risk: { maxEnterprisesPerHandler: String(rs.checks.risk.maxEnterprisesPerHandler) } } : {}),
     assignment: rs.assignment,
     comment,
   };
@@ -161,6 +174,8 @@ export function ruleSetFromForm(kind: ReviewKind, body: Body, inForce: RuleSet):
         }
       : {}),
     ...(shape.files ? { files: shape.files.map((f) => ({ ...f, types: list(body, `file.${f.field}.types`), maxKb: str(body, `file.${f.field}.maxKb`) })) } : {}),
+    ...(shape.images ? { images: shape.images.map((m) => ({ ...m, minWidth: str(body, `image.${m.field}.minWidth`), minHeight: str(body, `image.${m.field}.minHeight`) })) } : {}),
+    ...(shape.risk ? { risk: { maxEnterprisesPerHandler: str(body, 'risk.maxEnterprisesPerHandler') } } : {}),
     assignment: str(body, 'assignment'),
     comment: str(body, 'comment'),
   };
@@ -208,6 +223,8 @@ export function ruleSetFromForm(kind: ReviewKind, body: Body, inForce: RuleSet):
           }
         : {}),
       ...(form.files ? { files: Object.fromEntries(form.files.map((f) => [f.field, { types: f.types, maxBytes: bytes(f.maxKb) }])) } : {}),
+      ...(form.images ? { images: Object.fromEntries(form.images.map((m) => [m.field, { minWidth: num(m.minWidth), minHeight: num(m.minHeight) }])) } : {}),
+      ...(form.risk ? { risk: { maxEnterprisesPerHandler: num(form.risk.maxEnterprisesPerHandler) } } : {}),
     },
     assignment: form.assignment,
   };
@@ -233,6 +250,8 @@ export function formFieldOf(path: string, reasonRows: number[]): string {
   if ((m = /^checks\.template\.(bannedPhrases|maxVariables|maxLength)/.exec(path))) return m[1] === 'bannedPhrases' ? 'template.banned' : `template.${m[1]}`;
   if ((m = /^checks\.audio\.(encodings|sampleRates|channels|maxDurationSeconds|maxBytes)/.exec(path))) return m[1] === 'maxBytes' ? 'audio.maxKb' : `audio.${m[1]}`;
   if ((m = /^checks\.files\.(\w+)\.(types|maxBytes)/.exec(path))) return m[2] === 'types' ? `file.${m[1]}.types` : `file.${m[1]}.maxKb`;
+  if ((m = /^checks\.images\.(\w+)\.(minWidth|minHeight)/.exec(path))) return `image.${m[1]}.${m[2]}`;
+  if (path === 'checks.risk.maxEnterprisesPerHandler') return 'risk.maxEnterprisesPerHandler';
   return path;
 }
 

@@ -14,6 +14,7 @@ import { issueApiKey, listApiKeys, revokeApiKey } from '../../db/tenants.js';
 import { listTenantEnterprises } from '../../db/subjects/enterprise-qualification.js';
 import { listTenantReviews } from '../../db/reviews.js';
 import { changeAppQuota } from '../use-cases/apps.js';
+import { shownAppStatus } from '../../domain/gates.js';
 import { isServiceAction, SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
 import { pickLanguage, translate, translateWith } from '../i18n/index.js';
 import type { Csrf } from './csrf.js';
@@ -61,7 +62,8 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       subscriptionNames: NOTICE_SUBSCRIPTIONS,
       canEdit: staffOf(res).role === 'admin',
       full: rows.length >= MAX_CONTACTS_PER_TENANT,
-      apps,
+      // An app of a frozen business type shows as frozen (its own status comes back on resuming).
+      apps: apps.map((a) => ({ ...a, status: shownAppStatus(a.status, services.find((sv) => sv.businessType === a.businessType)?.state ?? 'none') })),
       keys,
       enterprises,
       reviews,

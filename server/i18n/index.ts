@@ -17,6 +17,11 @@ import { insightMessages } from './messages/insight.js';
 import { numberMessages } from './messages/numbers.js';
 import { edgeMessages } from './messages/edge.js';
 import { outageMessages } from './messages/outages.js';
+import { appRefusalMessages, gateMessages, gateNoticeMessages } from './messages/gates.js';
+import { declarationMessages } from './messages/declarations.js';
+import { enterpriseMessages } from './messages/enterprise.js';
+import { unsubscribeMessages } from './messages/unsubscribe.js';
+import { scheduleMessages } from './messages/schedule.js';
 import type { Messages } from './types.js';
 
 /**
@@ -42,6 +47,13 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   numbers: numberMessages,
   edge: edgeMessages,
   outages: outageMessages,
+  gates: gateMessages,
+  appRefusals: appRefusalMessages,
+  gateNotices: gateNoticeMessages,
+  declarations: declarationMessages,
+  enterprise: enterpriseMessages,
+  unsubscribe: unsubscribeMessages,
+  schedule: scheduleMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -29,6 +29,8 @@ export function ruleChangeLabel(path: string, lang: Language, context: { kind?: 
   }
   const file = /^checks\.files\.(\w+)\.(types|maxBytes)$/.exec(path);
   if (file) return `${translate(lang, 'rules.files')}「${fileLabel(context.kind, file[1]!, lang)}」· ${translate(lang, `rules.path.file.${file[2]}`)}`;
+  const image = /^checks\.images\.(\w+)\.(minWidth|minHeight)$/.exec(path);
+  if (image) return `${translate(lang, 'rules.imageChecks')}「${fileLabel(context.kind, image[1]!, lang)}」· ${translate(lang, `rules.${image[2]}`)}`;
   return translate(lang, `rules.path.${path}`);
 }
 

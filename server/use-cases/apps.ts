@@ -15,20 +15,26 @@ import type { ReviewRow } from '../../db/reviews.js';
 import { listServices } from '../../db/services.js';
 import type { TenantRow } from '../../db/tenants.js';
 import {
-  APP_REFUSAL_TEXT,
+  APP_REFUSAL_STATUS,
   changeAppInput,
   createAppInput,
   MAX_APP_QUOTA,
   planAppChange,
   type AppChanges,
+  type AppRefusal,
   type AppStatus,
 } from '../../domain/apps.js';
+import { appChangeRefusal, serviceRefusal } from '../../domain/gates.js';
+import { serviceFacts } from '../../db/services.js';
+import { serviceState } from '../../db/gates.js';
+import { findApprovedAudio } from '../../db/subjects/audio-file.js';
+import { gateText } from '../i18n/gate-text.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
-import { translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../i18n/index.js';
 import { isUniqueViolation } from './idempotency.js';
 import { submitJson } from './intake/submit.js';
 
@@ -37,12 +43,16 @@ export interface TenantRequest {
   ip: string | null;
 }
 
-type AppRefusal = keyof typeof APP_REFUSAL_TEXT;
-
 /** A refusal of an app change, worded in the caller's language and naming the field. */
 export function appRefusal(code: AppRefusal, lang: Language, path: string): HttpError {
-  const r = APP_REFUSAL_TEXT[code];
-  return new HttpError(r.status, code, r[lang], [{ path, message: r[lang] }]);
+  const message = translate(lang, `apps.refusal.${code}`);
+  return new HttpError(APP_REFUSAL_STATUS[code], code, message, [{ path, message }]);
+}
+
+/** A business type that is not active now, in the tenant's words: which state, until when, why, what next. */
+async function serviceGateError(deps: Pick<AppDeps, 'db'>, tenantId: string, businessType: string, code: string, lang: Language, path: string): Promise<HttpError> {
+  const message = gateText(lang, code, await serviceFacts(deps.db, tenantId, businessType));
+  return new HttpError(409, code, message, [{ path, message }]);
 }
 
 const tenantActor = (tenant: TenantRow, ip: string | null) => ({ actorType: 'tenant' as const, actorId: tenant.id, actorLabel: tenant.name, ip });
@@ -61,7 +71,8 @@ export async function createApp(deps: AppDeps, tenant: TenantRow, body: unknown,
   const input = parsed.data;
   if (input.qualityCheck && !input.recording) throw appRefusal('recording_required', req.lang, 'qualityCheck');
   const service = (await listServices(deps.db, tenant.id)).find((s) => s.businessType === input.businessType);
-  if (service?.state !== 'active') throw appRefusal('service_not_active', req.lang, 'businessType');
+  const refused = serviceRefusal(service?.state ?? 'none');
+  if (refused) throw await serviceGateError(deps, tenant.id, input.businessType, refused, req.lang, 'businessType');
 
   const secret = newAppSecret();
   try {
@@ -103,13 +114,17 @@ export async function changeApp(
   if (!current) throw notFound('app');
   const plan = planAppChange({ ...current, status: current.status as AppStatus }, parsed.data);
   if ('refusal' in plan) throw appRefusal(plan.refusal, req.lang, plan.path);
+  if (plan.optOut || Object.keys(plan.changes).length > 0) {
+    const frozen = appChangeRefusal(await serviceState(deps.db, tenant.id, current.businessType));
+    if (frozen) throw await serviceGateError(deps, tenant.id, current.businessType, frozen, req.lang, '(body)');
+  }
 
   if (plan.optOut) {
     let review: ReviewRow;
     try {
       review = await submitJson(deps, tenant, 'quality_check_opt_out', { appId: current.id, appName: current.name }, { idempotencyKey: req.idempotencyKey, lang: req.lang });
     } catch (err) {
-      if (err instanceof SubjectRefusal && err.code in APP_REFUSAL_TEXT) throw appRefusal(err.code as AppRefusal, req.lang, err.path);
+      if (err instanceof SubjectRefusal && err.code in APP_REFUSAL_STATUS) throw appRefusal(err.code as AppRefusal, req.lang, err.path);
       throw err;
     }
     return { app: (await findTenantApp(deps.db, tenant.id, appId)) ?? current, optOut: review };
@@ -124,6 +139,13 @@ export async function changeApp(
       const again = planAppChange({ ...locked, status: locked.status as AppStatus }, parsed.data);
       if ('refusal' in again) throw appRefusal(again.refusal, req.lang, again.path);
       if (again.optOut || Object.keys(again.changes).length === 0) return locked;
+      // Judged under share locks too: a freeze, or the audio file's deletion, waits for this change or is seen by it.
+      if (appChangeRefusal(await serviceState(tx, tenant.id, locked.businessType, true))) {
+        throw await serviceGateError(deps, tenant.id, locked.businessType, 'service_frozen', req.lang, '(body)');
+      }
+      if (again.changes.promptAudioId && !(await findApprovedAudio(tx, tenant.id, again.changes.promptAudioId, true))) {
+        throw appRefusal('audio_not_approved', req.lang, 'qualityCheckPromptAudioId');
+      }
       if (again.changes.name !== undefined && (await nameTaken(tx, tenant.id, again.changes.name, locked.id))) throw appRefusal('name_taken', req.lang, 'name');
       const updated = await updateApp(tx, locked.id, again.changes);
       await appendAudit(tx, { ...tenantActor(tenant, req.ip), action: 'app.update', objectType: 'app', objectId: locked.id, details: { changes: describeChanges(locked, again.changes) } });

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
-import { bumpCalendarVersion, DEFAULT_CALENDAR_ID } from '../../db/calendars.js';
+import { bumpCalendarVersion, DEFAULT_CALENDAR_ID, recordSchedule } from '../../db/calendars.js';
 import { bumpRulesVersion, currentRulesVersion } from '../../db/rules-version.js';
 import { calendarDays, calendars } from '../../db/schema.js';
 import type { Db, Tx } from '../../db/client.js';
@@ -54,7 +54,14 @@ const refuse = (path: string, message: string) => new HttpError(422, 'validation
  * impossible dates) before anything is written; the change, the calendar and rules versions and
  * the audit row commit together, then open deadlines are recomputed.
  */
-export async function changeCalendar(deps: RuleChangeDeps, actor: Actor, change: unknown, calendarId = DEFAULT_CALENDAR_ID): Promise<CalendarChangeResult> {
+export async function changeCalendar(
+  deps: RuleChangeDeps,
+  actor: Actor,
+  change: unknown,
+  calendarId = DEFAULT_CALENDAR_ID,
+  /** The change is a year's official schedule: from now on that year counts as scheduled. */
+  opts: { schedule?: { year: number; holidays: number; makeUpDays: number } } = {},
+): Promise<CalendarChangeResult> {
   requireAdmin(actor, 'the working calendar');
   const parsed = calendarChange.safeParse(change);
   if (!parsed.success) throw validationFailed(parsed.error);
@@ -80,6 +87,7 @@ export async function changeCalendar(deps: RuleChangeDeps, actor: Actor, change:
       await tx.update(calendarDays).set({ name: r.to }).where(and(eq(calendarDays.calendarId, calendarId), eq(calendarDays.date, r.date)));
     }
 
+    if (opts.schedule) await recordSchedule(tx, { calendarId, ...opts.schedule, importedBy: actor.id });
     const calendarVersion = await bumpCalendarVersion(tx, calendarId, actor.id);
     // A rename changes no deadline: only changes of working time bump the rules version.
     const rulesVersion = workingTimeChanged ? await bumpRulesVersion(tx) : await currentRulesVersion(tx);
@@ -98,6 +106,7 @@ export async function changeCalendar(deps: RuleChangeDeps, actor: Actor, change:
         renamed,
         calendarVersion,
         rulesVersion,
+        ...(opts.schedule ? { scheduleImported: opts.schedule } : {}),
       },
     });
     return {

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import { findTenantApp } from '../../db/apps.js';
-import { apps, auditLog, notificationOutbox, tenantServices } from '../../db/schema.js';
+import { apps, auditLog, notificationOutbox, reviews, tenantServices } from '../../db/schema.js';
+import { formatTime } from '../../domain/time-format.js';
 import type { BusinessType } from '../../domain/business-types.js';
 import { BackOfficeSession, decideInBackOffice } from '../support/back-office.js';
 import { validActivation } from '../support/kinds.js';
+import { wavFile } from '../support/audio.js';
+import { form } from '../support/files.js';
 import { addContact, startTestApp, type TestApp, type TestTenant } from '../support/test-app.js';
 
 let app: TestApp;
@@ -115,17 +118,35 @@ describe('creating apps', () => {
     expect(res.body.error.details).toEqual([{ path: field, message: expect.stringContaining(message) }]);
   });
 
-  it('when the business type is not active (never applied, pending, frozen), then 422 service_not_active; once approved the app is created', async () => {
+  it('when the business type is not active, then 409 says which state it is in (never applied, pending until when, rejected why, cancelled, frozen) in the caller’s language', async () => {
     const t = await tenantWith();
+    const refusal = async (name: string, lang: 'zh-CN' | 'en') => (await app.api(t, 'POST', '/apps', appBody({ name }), { 'accept-language': lang })).body.error;
     const none = await app.api(t, 'POST', '/apps', appBody());
-    expect(none.status).toBe(422);
-    expect(none.body.error).toMatchObject({ code: 'service_not_active', details: [{ path: 'businessType' }] });
+    expect(none.status).toBe(409);
+    expect(none.body.error).toMatchObject({ code: 'service_not_applied', details: [{ path: 'businessType' }] });
+    expect((await refusal('a', 'en')).message).toContain('Apply for it first');
+    expect((await refusal('a', 'zh-CN')).message).toContain('尚未申请开通语音通知业务');
+
     const applied = await app.api(t, 'POST', '/service-activations', validActivation());
-    expect((await app.api(t, 'POST', '/apps', appBody())).body.error.code).toBe('service_not_active');
-    await decideInBackOffice(reviewer, applied.body.id, { outcome: 'approved' });
+    const pending = await refusal('a', 'en');
+    expect(pending.code).toBe('service_pending');
+    const [review] = await app.database.db.select({ dueAt: reviews.dueAt }).from(reviews).where(eq(reviews.id, applied.body.id));
+    expect(pending.message).toContain(formatTime(review!.dueAt, 'en'));
+    expect((await refusal('a', 'zh-CN')).message).toContain(`预计于${formatTime(review!.dueAt, 'zh-CN')}前完成`);
+
+    await decideInBackOffice(reviewer, applied.body.id, { outcome: 'rejected', reasonCode: 'other', reasonText: '业务场景描述过于笼统' });
+    await expect.poll(async () => (await refusal('a', 'en')).code).toBe('service_rejected');
+    expect((await refusal('a', 'en')).message).toContain('业务场景描述过于笼统');
+    expect((await refusal('a', 'zh-CN')).message).toMatch(/未通过，原因：其他原因: 业务场景描述过于笼统/);
+
+    await app.database.db.update(tenantServices).set({ state: 'cancelled', reason: '长期未使用' }).where(eq(tenantServices.tenantId, t.tenant.id));
+    expect(await refusal('a', 'en')).toMatchObject({ code: 'service_cancelled', message: expect.stringContaining('长期未使用') });
+    await app.database.db.update(tenantServices).set({ state: 'active' }).where(eq(tenantServices.tenantId, t.tenant.id));
     await create(t);
-    await app.database.db.update(tenantServices).set({ state: 'frozen' }).where(eq(tenantServices.tenantId, t.tenant.id));
-    expect((await app.api(t, 'POST', '/apps', appBody({ name: 'second' }))).body.error.code).toBe('service_not_active');
+    await app.database.db.update(tenantServices).set({ state: 'frozen', reason: '投诉核查中' }).where(eq(tenantServices.tenantId, t.tenant.id));
+    const frozen = await refusal('second', 'zh-CN');
+    expect(frozen).toMatchObject({ code: 'service_frozen', message: expect.stringContaining('已被冻结（投诉核查中）') });
+    expect((await refusal('second', 'en')).message).toContain('is frozen (投诉核查中)');
   });
 
   it('when quality checks are asked for without recording, then 422 recording_required', async () => {
@@ -294,6 +315,89 @@ describe('turning quality checks off', () => {
     expect(retried.body.qualityCheckReview.id).toBe(first.body.qualityCheckReview.id);
     const requested = await app.database.db.select().from(auditLog).where(and(eq(auditLog.objectId, second.id), like(auditLog.action, 'app.quality_check_opt_out%')));
     expect(requested).toHaveLength(1);
+  });
+});
+
+describe('the quality-check prompt and frozen apps', () => {
+  /** An audio file of the tenant, approved by a reviewer once its automatic check passed. */
+  async function approvedAudio(t: TestTenant, name = '质检提示音'): Promise<string> {
+    const res = await app.api(t, 'POST', '/audio-files', form({ name, description: '录音前提示' }, { file: { name: 'prompt.wav', content: wavFile() } }));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await expect.poll(async () => (await app.api(t, 'GET', `/audio-files/${res.body.subjectId}`)).body.formatCheck).toBe('passed');
+    expect((await decideInBackOffice(reviewer, res.body.id, { outcome: 'approved' })).status).toBe(200);
+    await expect.poll(async () => (await app.api(t, 'GET', `/audio-files/${res.body.subjectId}`)).body.status).toBe('approved');
+    return res.body.subjectId as string;
+  }
+
+  it('when the prompt is set, then it needs recording and quality checks on (422) and an approved audio file of the tenant (409), in both languages', async () => {
+    const t = await tenantWith('voice_notification');
+    const other = await tenantWith('voice_notification');
+    const plain = await create(t, { name: 'no_checks', recording: false, qualityCheck: false });
+    const checked = await create(t, { name: 'with_checks' });
+    const audio = await approvedAudio(t);
+    const theirs = await approvedAudio(other);
+    const pending = await app.api(t, 'POST', '/audio-files', form({ name: '待审提示音', description: '' }, { file: { name: 'p.wav', content: wavFile() } }));
+
+    const noChecks = await app.api(t, 'PATCH', `/apps/${plain.id}`, { qualityCheckPromptAudioId: audio }, { 'accept-language': 'zh-CN' });
+    expect(noChecks.status).toBe(422);
+    expect(noChecks.body.error).toMatchObject({ code: 'prompt_requires_quality_check', details: [{ path: 'qualityCheckPromptAudioId', message: expect.stringContaining('需先开启录音和语音质检') }] });
+    for (const id of [theirs, pending.body.subjectId as string, 'AF0000000000000000']) {
+      const res = await app.api(t, 'PATCH', `/apps/${checked.id}`, { qualityCheckPromptAudioId: id }, { 'accept-language': 'en' });
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'audio_not_approved', details: [{ path: 'qualityCheckPromptAudioId', message: expect.stringContaining('approved audio files') }] });
+    }
+    const malformed = await app.api(t, 'PATCH', `/apps/${checked.id}`, { qualityCheckPromptAudioId: 'not-an-id' });
+    expect(malformed.status).toBe(422);
+    const set = await app.api(t, 'PATCH', `/apps/${checked.id}`, { qualityCheckPromptAudioId: audio });
+    expect(set.status).toBe(200);
+    expect(set.body.qualityCheckPromptAudioId).toBe(audio);
+    // Turning checks on and naming the prompt in one change is one change.
+    const both = await app.api(t, 'PATCH', `/apps/${plain.id}`, { recording: true, qualityCheck: true, qualityCheckPromptAudioId: audio });
+    expect(both.status).toBe(200);
+    expect(both.body).toMatchObject({ qualityCheck: true, qualityCheckPromptAudioId: audio });
+  });
+
+  it('when the prompt’s audio file is deleted, then every app playing it plays none, the change is audited and the tenant’s contacts are told', async () => {
+    const t = await tenantWith('voice_notification');
+    await addContact(app, t.tenant.id, { name: '周洋', email: 'zhou@example.com', mobile: '+8613500135000', language: 'en', subscriptions: ['audio_file'] });
+    const a = await create(t, { name: 'first' });
+    const b = await create(t, { name: 'second' });
+    const audio = await approvedAudio(t, '取件提示');
+    for (const x of [a, b]) expect((await app.api(t, 'PATCH', `/apps/${x.id}`, { qualityCheckPromptAudioId: audio })).status).toBe(200);
+    expect((await app.api(t, 'DELETE', `/audio-files/${audio}`)).status).toBe(200);
+    for (const x of [a, b]) expect((await app.api(t, 'GET', `/apps/${x.id}`)).body.qualityCheckPromptAudioId).toBeNull();
+    const audits = (await auditOf(a.id)).filter((r) => (r.details as { audioFileDeleted?: string }).audioFileDeleted === audio);
+    expect(audits).toHaveLength(1);
+    const notices = await app.database.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.tenantId, t.tenant.id), eq(notificationOutbox.event, 'audio.prompt_cleared')));
+    expect(notices.map((n) => n.channel).sort()).toEqual(['email', 'sms']);
+    expect(notices.find((n) => n.channel === 'email')?.body).toMatch(/取件提示.*first, second|first, second.*取件提示/s);
+  });
+
+  it('when the app’s business type is frozen, then no change of it is accepted (409 service_frozen), checks and prompt included; resumed, it changes again', async () => {
+    const t = await tenantWith('voice_notification');
+    const view = await create(t);
+    await app.database.db.update(tenantServices).set({ state: 'frozen', reason: '投诉核查中' }).where(eq(tenantServices.tenantId, t.tenant.id));
+    expect((await app.api(t, 'GET', `/apps/${view.id}`)).body.status).toBe('frozen');
+    for (const change of [{ qualityCheck: false }, { statusCallbackUrl: 'https://cb.example.com/new' }, { status: 'disabled' }, { name: 'renamed' }]) {
+      const res = await app.api(t, 'PATCH', `/apps/${view.id}`, change, { 'accept-language': 'zh-CN' });
+      expect(res.status, JSON.stringify(change)).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'service_frozen', message: expect.stringContaining('冻结期间该类型的应用不能订购号码、不能修改') });
+    }
+    expect((await app.api(t, 'GET', `/apps/${view.id}`)).body).toMatchObject({ name: view.name, qualityCheck: true, qualityCheckReview: null });
+    await app.database.db.update(tenantServices).set({ state: 'active' }).where(eq(tenantServices.tenantId, t.tenant.id));
+    expect((await app.api(t, 'PATCH', `/apps/${view.id}`, { name: 'renamed' })).status).toBe(200);
+  });
+
+  it('when an opt-out is pending and the type is frozen, then approving it is refused in the reviewer’s words and checks stay on', async () => {
+    const t = await tenantWith('voice_notification');
+    const view = await create(t);
+    const asked = await app.api(t, 'PATCH', `/apps/${view.id}`, { qualityCheck: false });
+    expect(asked.status).toBe(202);
+    await app.database.db.update(tenantServices).set({ state: 'frozen' }).where(eq(tenantServices.tenantId, t.tenant.id));
+    const refused = await decideInBackOffice(reviewer, asked.body.qualityCheckReview.id, { outcome: 'approved' });
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('租户的语音通知业务已冻结');
+    expect((await findTenantApp(app.database.db, t.tenant.id, view.id))?.qualityCheck).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
 import { loadCalendar } from '../../db/calendars.js';
 import { findReview } from '../../db/reviews.js';
-import { auditLog, notificationOutbox, numbers, reviewEvents } from '../../db/schema.js';
+import { auditLog, enterprises, notificationOutbox, numbers, reviewEvents } from '../../db/schema.js';
 import { beijingDate } from '../../domain/numbers.js';
 import { workflowIdFor, type Actor } from '../../domain/review.js';
 import { atRiskAt, computeDueAt, createCalendar } from '../../domain/working-time.js';
@@ -240,5 +240,129 @@ describe('provisioning', () => {
     const page = await session.get(`/reviews/${o.id}`);
     expect(page.html).not.toContain('id="issue-form"');
     expect((await session.post(`/reviews/${o.id}/numbers`, { round: '1', token: 'a'.repeat(24), numbers_0: freshNumber() })).status).toBe(403);
+  });
+});
+
+describe('the platform’s gates on orders', () => {
+  let supervisor: BackOfficeSession;
+  beforeAll(async () => {
+    const s = await app.addStaff('supervisor');
+    supervisor = new BackOfficeSession(app.url);
+    await supervisor.login(s.email, s.password);
+  });
+
+  const post = (body: unknown, lang: 'zh-CN' | 'en' = 'en') => app.api(tenant, 'POST', '/number-orders', body, { 'accept-language': lang });
+  const freeze = async (businessType: string) => (await supervisor.get(`/tenants/${tenant.tenant.id}`), supervisor.post(`/tenants/${tenant.tenant.id}/services/${businessType}/freeze`, { reason: '投诉核查中' }));
+  const resume = (businessType: string) => supervisor.post(`/tenants/${tenant.tenant.id}/services/${businessType}/resume`, { reason: '核查完毕' });
+
+  it('when the enterprise did not apply for fixed lines, then 409 enterprise_not_fixed_line says so and what to do, in both languages', async () => {
+    const noFixedLine = await approvedEnterprise(app, tenant.tenant.id, 'approved', { fixedLine: false });
+    const en = await post(orderBody(noFixedLine, appId));
+    expect(en.status).toBe(409);
+    expect(en.body.error).toMatchObject({ code: 'enterprise_not_fixed_line', details: [{ path: 'enterpriseId' }] });
+    expect(en.body.error.message).toContain('every number the platform issues is a fixed-line number');
+    const zh = await post(orderBody(noFixedLine, appId), 'zh-CN');
+    expect(zh.body.error.message).toContain('未申请固话号码');
+    expect(zh.body.error.message).toContain('请添加一个申请固话号码');
+  });
+
+  it('when the enterprise is qualified for another business type than the app’s, then 409 enterprise_type_mismatch names both types', async () => {
+    const callbackEnterprise = await approvedEnterprise(app, tenant.tenant.id, 'approved', { businessType: 'voice_callback' });
+    const en = await post(orderBody(callbackEnterprise, appId));
+    expect(en.status).toBe(409);
+    expect(en.body.error.code).toBe('enterprise_type_mismatch');
+    expect(en.body.error.message).toMatch(/qualified for Voice callback, but app .* is Voice notification/);
+    expect((await post(orderBody(callbackEnterprise, appId), 'zh-CN')).body.error.message).toContain('资质业务类型为语音回呼');
+  });
+
+  it('when the app’s business type is frozen, then the order is 409 service_frozen, GET /apps shows the app frozen, and resuming restores both', async () => {
+    const other = await tenantApp(app, tenant.tenant.id, 'normal', 'voice_verification_code');
+    const enterprise = await approvedEnterprise(app, tenant.tenant.id, 'approved', { businessType: 'voice_verification_code' });
+    expect((await freeze('voice_verification_code')).status).toBe(200);
+    const en = await post(orderBody(enterprise, other));
+    expect(en.status).toBe(409);
+    expect(en.body.error).toMatchObject({ code: 'service_frozen', details: [{ path: 'appId' }] });
+    expect(en.body.error.message).toContain('投诉核查中');
+    expect((await post(orderBody(enterprise, other), 'zh-CN')).body.error.message).toContain('语音验证码业务已被冻结');
+    const listed = (await app.api(tenant, 'GET', '/apps')).body.items as { id: string; status: string }[];
+    expect(listed.find((a) => a.id === other)?.status).toBe('frozen');
+    expect(listed.find((a) => a.id === appId)?.status).toBe('normal');
+    const page = await supervisor.get(`/tenants/${tenant.tenant.id}`);
+    expect(page.html).toMatch(/app-status-frozen/);
+    expect((await resume('voice_verification_code')).status).toBe(200);
+    expect(((await app.api(tenant, 'GET', '/apps')).body.items as { id: string; status: string }[]).find((a) => a.id === other)?.status).toBe('normal');
+    expect((await post(orderBody(enterprise, other))).status).toBe(201);
+  });
+
+  it('when the type is frozen between intake and approval, then the approval is refused in the reviewer’s words and the order stays pending; resumed, it is approved', async () => {
+    const o = await order();
+    await expect.poll(async () => (await readOrder(o)).status).toBe('pending');
+    await freeze('voice_notification');
+    const refused = await decideInBackOffice(reviewer, o.id, { outcome: 'approved' });
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('租户的语音通知业务已冻结');
+    reviewer.setCookie('vrd_lang', 'en');
+    const inEnglish = await decideInBackOffice(reviewer, o.id, { outcome: 'approved' });
+    reviewer.setCookie('vrd_lang', 'zh-CN');
+    expect(inEnglish.html).toContain('The tenant’s Voice notification service is frozen');
+    expect((await readOrder(o)).status).toBe('pending');
+    await resume('voice_notification');
+    expect((await decideInBackOffice(reviewer, o.id, { outcome: 'approved' })).status).toBe(200);
+    await expect.poll(async () => (await readOrder(o)).status, { timeout: 20_000 }).toBe('provisioning');
+  });
+
+  it('when the enterprise changes between intake and approval (its fixed-line letters withdrawn, its type another), then approving is refused naming what changed', async () => {
+    const enterprise = await approvedEnterprise(app, tenant.tenant.id);
+    const placed = await post(orderBody(enterprise, appId));
+    expect(placed.status).toBe(201);
+    await expect.poll(async () => (await readOrder(placed.body)).status).toBe('pending');
+    // Corrected by the platform after intake (no tenant edit of an approved enterprise touches these).
+    await app.database.db.update(enterprises).set({ fixedLine: false }).where(eq(enterprises.id, enterprise));
+    const noLetters = await decideInBackOffice(reviewer, placed.body.id, { outcome: 'approved' });
+    expect(noLetters.status).toBe(409);
+    expect(noLetters.html).toContain('未申请固话号码');
+    await app.database.db.update(enterprises).set({ fixedLine: true, businessType: 'voice_callback' }).where(eq(enterprises.id, enterprise));
+    const otherType = await decideInBackOffice(reviewer, placed.body.id, { outcome: 'approved' });
+    expect(otherType.status).toBe(409);
+    expect(otherType.html).toContain('资质业务类型（语音回呼）与应用');
+    expect((await readOrder(placed.body)).status).toBe('pending');
+  });
+
+  it('when the type is frozen while the order is provisioning, then issuing numbers is refused; resumed, they are issued', async () => {
+    const o = await approved([{ city: '北京', count: 1 }]);
+    await freeze('voice_notification');
+    const number = freshNumber();
+    const refused = await issue(o.id, { 0: written(number) });
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('租户的语音通知业务已冻结');
+    expect(await app.database.db.select().from(numbers).where(eq(numbers.number, number))).toHaveLength(0);
+    await resume('voice_notification');
+    const done = await issue(o.id, { 0: written(number) });
+    expect(done.status).toBeLessThan(400);
+    await expect.poll(async () => (await readOrder(o)).status).toBe('issued');
+  });
+
+  it('when the order names one of the tenant’s contacts, then that contact hears the order’s notices even unsubscribed; an unknown contact, or both ways at once, is 422', async () => {
+    const contact = await app.api(tenant, 'POST', '/contacts', { name: '钱经理', mobile: '13600136000', email: 'qian@example.com', language: 'en', subscriptions: [] });
+    expect(contact.status).toBe(201);
+    const { contact: _, ...withoutInline } = orderBody(enterpriseId, appId);
+    const placed = await post({ ...withoutInline, contactId: contact.body.id });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body).toMatchObject({ contactId: contact.body.id, contact: { name: '钱经理', mobile: '+8613600136000' } });
+    await expect.poll(async () => (await readOrder(placed.body)).status).toBe('pending');
+    expect((await decideInBackOffice(reviewer, placed.body.id, { outcome: 'approved' })).status).toBe(200);
+    await expect
+      .poll(async () => (await app.database.db.select().from(notificationOutbox).where(and(eq(notificationOutbox.reviewId, placed.body.id), eq(notificationOutbox.contactId, contact.body.id)))).map((n) => n.channel).sort())
+      .toEqual(['email', 'sms']);
+
+    const unknown = await post({ ...withoutInline, contactId: '00000000-0000-4000-8000-000000000000' }, 'zh-CN');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details).toEqual([{ path: 'contactId', message: expect.stringContaining('没有该联系人') }]);
+    const both = await post({ ...orderBody(enterpriseId, appId), contactId: contact.body.id });
+    expect(both.status).toBe(422);
+    expect(both.body.error.details[0].path).toBe('contact');
+    const neither = await post(withoutInline);
+    expect(neither.status).toBe(422);
+    expect(neither.body.error.details[0]).toMatchObject({ path: 'contactId', message: expect.stringContaining('contactId') });
   });
 });

@@ -70,7 +70,7 @@ describe('unsubscribe batches', () => {
     const listed = (await app.api(tenant, 'GET', '/numbers?status=released')).body.items as { number: string; status: string; rentUntil: string }[];
     expect(listed.map((n) => n.number)).toEqual(expect.arrayContaining(owned));
     const sheet = await results(b);
-    expect(sheet).toEqual([['number', 'outcome', 'reason'], ...owned.map((n) => [n, 'released', ''])]);
+    expect(sheet).toEqual([['Number', 'Outcome', 'Reason', 'Outcome code'], ...owned.map((n) => [n, 'Released', '', 'released'])]);
     const notices = await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.event, 'number_unsubscribe.completed'));
     expect(notices.filter((n) => n.reviewId === b.id).map((n) => n.channel).sort()).toEqual(['email', 'sms']);
     expect(await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'numbers.release'), eq(auditLog.objectId, b.subjectId)))).toHaveLength(1);
@@ -85,25 +85,67 @@ describe('unsubscribe batches', () => {
     const done = await finished(b);
     expect(done).toMatchObject({ status: 'partially_succeeded', counts: { total: 7, released: 2, failed: 5 } });
     expect(await results(b, 'zh-CN')).toEqual([
-      ['number', 'outcome', 'reason'],
-      [mine1, 'released', ''],
-      ['not a number 123', 'failed', '不是有效的固话号码'],
-      [theirs, 'failed', '不是本账户的号码'],
-      [released, 'failed', '号码已退订'],
-      [mine2, 'released', ''],
-      [mine1, 'failed', '本批次中重复出现'],
-      [unknown, 'failed', '不是本账户的号码'],
+      ['号码', '结果', '原因', '结果代码'],
+      [mine1, '退订成功', '', 'released'],
+      ['not a number 123', '检查不通过', '不是有效的固话号码', 'check_failed'],
+      [theirs, '检查不通过', '不是本账户的号码', 'check_failed'],
+      [released, '检查不通过', '号码已退订', 'check_failed'],
+      [mine2, '退订成功', '', 'released'],
+      [mine1, '检查不通过', '本批次中重复出现', 'check_failed'],
+      [unknown, '检查不通过', '不是本账户的号码', 'check_failed'],
     ]);
-    expect((await results(b, 'en'))[2]).toEqual(['not a number 123', 'failed', 'Not a valid fixed-line number']);
+    expect((await results(b, 'en'))[2]).toEqual(['not a number 123', 'Check failed', 'Not a valid fixed-line number', 'check_failed']);
     const [theirsRow] = await app.database.db.select().from(numbers).where(eq(numbers.number, theirs!));
     expect(theirsRow?.status).toBe('active');
 
     // The failed rows, as downloaded, go back as a new batch once the unknown number has been issued to the tenant.
-    const failedRows = (await results(b)).filter((r) => r[1] === 'failed').map((r) => [r[0] as string]);
+    const failedRows = (await results(b)).filter((r) => r[3] === 'check_failed').map((r) => [r[0] as string]);
     await app.database.db.insert(numbers).values({ number: unknown, tenantId: tenant.tenant.id, orderId: 'NOFIXTURE0000000000', city: '北京', rentFrom: '2026-01-01', issuedAt: new Date(), issueKey: 'late-issue' });
     const again = await finished(await submit([['number'], ...failedRows]));
     expect(again).toMatchObject({ status: 'partially_succeeded', counts: { total: 5, released: 1, failed: 4 } });
-    expect((await results(again)).find((r) => r[0] === unknown)).toEqual([unknown, 'released', '']);
+    expect((await results(again)).find((r) => r[0] === unknown)).toEqual([unknown, 'Released', '', 'released']);
+  });
+
+  it('when the numbers come as JSON instead of a sheet, then they are checked and released exactly as a sheet’s, and more than 10,000 is 422', async () => {
+    const [mine] = await issuedNumbers(app, tenant.tenant.id, 1);
+    const [theirs] = await issuedNumbers(app, other.tenant.id, 1);
+    const res = await app.api(tenant, 'POST', '/number-unsubscriptions', { numbers: [written(mine!), '', theirs!, 'not a number'], note: '从号码列表勾选' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'number_unsubscribe', status: 'checking', note: '从号码列表勾选', counts: { total: 3 } });
+    const done = await finished(res.body as BatchView);
+    expect(done).toMatchObject({ status: 'partially_succeeded', counts: { total: 3, released: 1, failed: 2 } });
+    expect((await results(done, 'en')).slice(1)).toEqual([
+      [mine, 'Released', '', 'released'],
+      [theirs, 'Check failed', 'Not a number of this account', 'check_failed'],
+      ['not a number', 'Check failed', 'Not a valid fixed-line number', 'check_failed'],
+    ]);
+    const tooMany = await app.api(tenant, 'POST', '/number-unsubscriptions', { numbers: Array.from({ length: 10_001 }, () => '01012345678') }, { 'accept-language': 'zh-CN' });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error.details[0]).toMatchObject({ path: 'numbers', message: expect.stringContaining('10000') });
+    const none = await app.api(tenant, 'POST', '/number-unsubscriptions', { numbers: [] });
+    expect(none.status).toBe(422);
+    expect(none.body.error.details[0].path).toBe('numbers');
+  });
+
+  it('when the tenant downloads the template, then it is an .xlsx whose header is in the caller’s language, and it can be filled in and uploaded', async () => {
+    for (const [lang, header] of [['zh-CN', '号码'], ['en', 'Number']] as const) {
+      const res = await fetch(`${app.url}/api/v1/number-unsubscriptions/template`, { headers: { authorization: `Bearer ${tenant.apiKey}`, 'accept-language': lang } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('spreadsheetml');
+      const rows = await readXlsx(Buffer.from(await res.arrayBuffer()));
+      expect(rows).toEqual([[header]]);
+    }
+    const unauthenticated = await fetch(`${app.url}/api/v1/number-unsubscriptions/template`);
+    expect(unauthenticated.status).toBe(401);
+  });
+
+  it('when a number passed the check but its release failed, then the results say release_failed, told apart from a failed check, in both languages', async () => {
+    const [mine, gone] = await issuedNumbers(app, tenant.tenant.id, 2);
+    const b = await finished(await submit([[mine!], [gone!]]));
+    // The release step's own failure, as the chunk writes it when another request released the number between its check and its release.
+    await app.database.db.update(batchNumbers).set({ outcome: 'failed', reason: 'release_conflict' }).where(and(eq(batchNumbers.batchId, b.subjectId), eq(batchNumbers.number, gone!)));
+    expect((await results(b, 'en'))[2]).toEqual([gone, 'Release failed', expect.stringContaining('another request released it'), 'release_failed']);
+    expect((await results(b, 'zh-CN'))[2]).toEqual([gone, '退订失败', expect.stringContaining('已被另一请求退订'), 'release_failed']);
   });
 
   it('when no listed number can be released, then the batch ends check_failed and releases nothing', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
+import { loadCalendar } from '../../db/calendars.js';
 import { findReview } from '../../db/reviews.js';
+import { computeDueAt, createCalendar } from '../../domain/working-time.js';
 import { listRuleSetVersions, ruleSetInForce } from '../../db/rule-sets.js';
 import { currentRulesVersion } from '../../db/rules-version.js';
 import { auditLog, reviews, staff } from '../../db/schema.js';
@@ -333,12 +335,62 @@ describe('open reminders', () => {
     const saved = await postRules('', (r) => (r.reminders.answerWithin = { type: 'working_minutes', minutes: 480 }), 'a working day to answer');
     expect(saved.status).toBe(303);
     const { calendar } = await app.web.deps.calendar();
-    const { computeDueAt } = await import('../../domain/working-time.js');
     const expected = computeDueAt(row.reminderLastAt!, { type: 'working_minutes', minutes: 480 }, calendar).toISOString();
     expect(expected).not.toBe(row.reminderAnswerDueAt!.toISOString());
     await expect.poll(async () => (await findReview(app.database.db, v.id))?.reminderAnswerDueAt?.toISOString(), { timeout: 30_000 }).toBe(expected);
     // The round hears of it by signal, a moment after the read model is written.
     const answerDue = async () => ((await temporal.workflow.getHandle(row.workflowId).query('state')) as { reminders: { open: { answerDueAt: string }[] } }).reminders.open.map((o) => o.answerDueAt);
     await expect.poll(answerDue, { timeout: 30_000 }).toEqual([expected]);
+  });
+});
+
+describe('years without an official schedule', () => {
+  it('when a deadline or the next 90 days reach a year with no schedule, then admins are warned, the review says weekdays count; a CSV import previewed and saved puts it right', async () => {
+    const realNow = app.web.deps.now;
+    // The holiday package ends with 2026: a submission on its last working afternoon runs into 2027.
+    app.web.deps.now = () => new Date('2026-12-31T09:00:00Z');
+    let v: View;
+    try {
+      v = await submit({ name: '跨年模板' });
+      // Whatever the rule in force (earlier tests change it), an hour or more of working time runs into Friday 1 January 2027.
+      const rule = (await inForce()).deadlines.review;
+      const dueWithoutSchedule = computeDueAt(new Date('2026-12-31T09:00:00Z'), rule, (await app.web.deps.calendar()).calendar);
+      expect(v.dueAt).toBe(dueWithoutSchedule.toISOString());
+      expect(v.dueAt.slice(0, 10)).toBe('2027-01-01');
+      const en = (await app.api(tenant, 'GET', `/reviews/${v.id}`, undefined, { 'accept-language': 'en' })).body.dueExplanation as string;
+      expect(en).toContain('no official holiday schedule is loaded for 2027: its weekdays count as working days');
+      expect((await admin.get(`/reviews/${v.id}`)).html).toContain('2027 年尚未载入官方节假日安排，该年按周一至周五为工作日计算');
+      const dashboard = await admin.get('/dashboard');
+      expect(dashboard.html).toContain('2027 年尚未载入官方节假日安排');
+      expect(dashboard.html).toMatch(/受影响的进行中审核：[1-9]\d* 个/);
+      const calendarPage = await admin.get('/admin/calendar?year=2027');
+      expect(calendarPage.html).toContain('id="schedule-warning"');
+      expect(calendarPage.html).toContain('2027 年尚未载入官方节假日安排。');
+
+      const bad = await admin.post('/admin/calendar/preview', { op: 'csv', csvYear: '2027', csv: 'date,type,name\n2027-02-30,holiday,x\n2027-01-01,vacation,元旦\n2026-10-01,holiday,国庆' });
+      expect(bad.status).toBe(422);
+      expect(bad.html).toContain('第 2 行：“2027-02-30”不是“年-月-日”格式的有效日期');
+      expect(bad.html).toContain('第 3 行：类型“vacation”无效，节假日写 holiday，调休上班写 workday');
+      expect(bad.html).toContain('第 4 行：2026-10-01 不在 2027 年');
+      expect(bad.html).toContain('2027-01-01,vacation');
+
+      const csv = "date,type,name\n2027-01-01,holiday,元旦|New Year's Day\n2027-02-06,holiday,春节|Spring Festival\n2027-02-13,workday,春节|Spring Festival";
+      const preview = await admin.post('/admin/calendar/preview', { op: 'csv', csvYear: '2027', csv }, { 'HX-Request': 'true' });
+      expect(preview.status).toBe(200);
+      expect(preview.html).toContain('2027 年：2 个节假日、1 个调休上班日。');
+      expect(impactOf(preview.html).later).toBeGreaterThanOrEqual(1);
+      const saved = await admin.post('/admin/calendar', { op: 'csv', csvYear: '2027', csv });
+      expect(saved.status).toBe(303);
+      const imported = (await loadCalendar(app.database.db))!;
+      const dueWithSchedule = computeDueAt(new Date('2026-12-31T09:00:00Z'), (await inForce()).deadlines.review, createCalendar(imported.spec)).toISOString();
+      expect(dueWithSchedule.slice(0, 10)).toBe('2027-01-04');
+      await expect.poll(async () => (await findReview(app.database.db, v.id))?.dueAt.toISOString(), { timeout: 30_000 }).toBe(dueWithSchedule);
+      const audit = await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'calendar.change'));
+      expect(audit.at(-1)?.details).toMatchObject({ scheduleImported: { year: 2027, holidays: 2, makeUpDays: 1 } });
+      await expect.poll(async () => (await app.api(tenant, 'GET', `/reviews/${v.id}`, undefined, { 'accept-language': 'en' })).body.dueExplanation, { timeout: 10_000 }).not.toContain('no official holiday schedule');
+      expect((await admin.get('/dashboard')).html).not.toContain('尚未载入官方节假日安排');
+    } finally {
+      app.web.deps.now = realNow;
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, notificationOutbox } from '../../db/schema.js';
+import { auditLog, declarationAcceptances, notificationOutbox } from '../../db/schema.js';
 import { BackOfficeSession, decideInBackOffice } from '../support/back-office.js';
 import { validActivation } from '../support/kinds.js';
 import { addContact, startTestApp, type TestApp, type TestTenant } from '../support/test-app.js';
@@ -140,5 +140,29 @@ describe('service activation', () => {
     expect(row.dueAt.toISOString()).toBe('2026-11-09T10:00:00.000Z');
     const late = await submitJson({ ...deps, now: () => new Date('2026-11-09T11:30:00Z') }, t.tenant, 'service_activation', validActivation({ businessType: 'voice_verification_code' }));
     expect(late.dueAt.toISOString()).toBe('2026-11-10T10:00:00.000Z');
+  });
+});
+
+describe('the voice-call service statement', () => {
+  it('when an application does not name the statement’s version in force, then 422 in the caller’s language; an accepted one is kept and shown to the reviewer', async () => {
+    const t = await app.addTenant();
+    const { declaration: _, ...undeclared } = validActivation();
+    const en = await app.api(t, 'POST', '/service-activations', undeclared, { 'accept-language': 'en' });
+    expect(en.status).toBe(422);
+    expect(en.body.error).toMatchObject({ code: 'declaration_required', details: [{ path: 'declaration', message: expect.stringContaining('read and accept the Voice-call service statement') }] });
+    const zh = await app.api(t, 'POST', '/service-activations', undeclared, { 'accept-language': 'zh-CN' });
+    expect(zh.body.error.message).toContain('请先阅读并同意《语音通话服务使用声明》');
+    expect((await app.api(t, 'POST', '/service-activations', validActivation({ declaration: 1 }))).body.error.code).toBe('declaration_unknown');
+    const accepted = await app.api(t, 'POST', '/service-activations', validActivation());
+    expect(accepted.status).toBe(201);
+    const [row] = await app.database.db.select().from(declarationAcceptances).where(eq(declarationAcceptances.reviewId, accepted.body.id));
+    expect(row).toMatchObject({ declarationId: 'service_statement', version: 1, round: 1 });
+    const page = await reviewer.get(`/reviews/${accepted.body.id}`);
+    expect(page.html).toContain('《语音通话服务使用声明》 第 1 版');
+    // A resubmission after a rejection ticks it again.
+    await decideInBackOffice(reviewer, accepted.body.id, { outcome: 'rejected', reasonCode: 'other', reasonText: '请补充场景' });
+    await expect.poll(async () => (await app.api(t, 'GET', `/service-activations/${accepted.body.subjectId}`)).body.status).toBe('rejected');
+    expect((await app.api(t, 'PUT', `/service-activations/${accepted.body.subjectId}`, undeclared)).body.error.code).toBe('declaration_required');
+    expect((await app.api(t, 'PUT', `/service-activations/${accepted.body.subjectId}`, validActivation())).status).toBe(200);
   });
 });

@@ -142,6 +142,9 @@ const MATRIX: Record<string, [(c: Ctx) => Req, [Expect, Expect, Expect, Expect, 
   'GET /admin/calendar':                            [() => ({ path: '/admin/calendar' }),                        [LOGIN, 403,     403,       200,  403,    LOGIN,  LOGIN]],
   'POST /admin/calendar':                           [() => ({ path: '/admin/calendar', form: {} }),              [LOGIN, 403,     403,       400,  403,    403,    403]],
   'POST /admin/calendar/preview':                   [() => ({ path: '/admin/calendar/preview', form: {} }),      [LOGIN, 403,     403,       400,  403,    403,    403]],
+  'GET /declarations':                              [() => ({ path: '/declarations' }),                          [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],
+  'GET /declarations/:id':                          [() => ({ path: '/declarations/service_statement' }),        [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],
+  'POST /admin/declarations/:id':                   [() => ({ path: '/admin/declarations/service_statement', form: {} }), [LOGIN, 403, 403, 422, 403, 403, 403]], // an empty form comes back to be filled
   'GET /admin/templates':                           [() => ({ path: '/admin/templates' }),                       [LOGIN, 403,     403,       200,  403,    LOGIN,  LOGIN]],
   'GET /admin/templates/:event/:channel/:lang':     [() => ({ path: '/admin/templates/review.approved/email/en' }), [LOGIN, 403,  403,       200,  403,    LOGIN,  LOGIN]],
   'POST /admin/templates/:event/:channel/:lang':    [() => ({ path: '/admin/templates/review.approved/email/en', form: {} }), [LOGIN, 403, 403, 422, 403, 403, 403]],
@@ -171,7 +174,10 @@ const MATRIX: Record<string, [(c: Ctx) => Req, [Expect, Expect, Expect, Expect, 
   'PUT /api/v1/service-activations/:id':            [(c) => ({ path: `/api/v1/service-activations/${c.a.SA}`, json: validActivation() }), [401, 401, 401, 401, 401, 200, 404]], // A's was rejected: resubmitted
   'POST /api/v1/enterprises':                       [() => ({ path: '/api/v1/enterprises', multipart: async () => enterpriseForm() }), [401, 401, 401, 401, 401, 201, 201]],
   'GET /api/v1/enterprises/:id':                    [(c) => ({ path: `/api/v1/enterprises/${c.a.EQ}` }),         [401,   401,     401,       401,  401,    200,    404]],
-  'PUT /api/v1/enterprises/:id':                    [(c) => ({ path: `/api/v1/enterprises/${c.a.EQ}`, json: { scenario: '快递通知', script: '您好' } }), [401, 401, 401, 401, 401, 200, 404]], // a new round
+  'PUT /api/v1/enterprises/:id':                    [(c) => ({ path: `/api/v1/enterprises/${c.a.EQ}`, json: { declaration: '1', scenario: '快递通知', script: '您好' } }), [401, 401, 401, 401, 401, 200, 404]], // a new round
+  'GET /api/v1/enterprises/:id/files/:field':       [(c) => ({ path: `/api/v1/enterprises/${c.a.EQ}/files/license` }), [401, 401,    401,       401,  401,    200,    404]],
+  'GET /api/v1/declarations':                       [() => ({ path: '/api/v1/declarations' }),                   [401,   401,     401,       401,  401,    200,    200]],
+  'GET /api/v1/number-unsubscriptions/template':    [() => ({ path: '/api/v1/number-unsubscriptions/template' }), [401,  401,     401,       401,  401,    200,    200]],
   'POST /api/v1/audio-files':                       [() => ({ path: '/api/v1/audio-files', multipart: async () => form({ name: '矩阵提示音' }, { file: { name: 'a.wav', content: wavFile() } }) }), [401, 401, 401, 401, 401, 201, 201]],
   'GET /api/v1/audio-files/:id':                    [(c) => ({ path: `/api/v1/audio-files/${c.a.AF}` }),         [401,   401,     401,       401,  401,    200,    404]],
   'GET /api/v1/audio-files/:id/file':               [(c) => ({ path: `/api/v1/audio-files/${c.a.AF}/file` }),    [401,   401,     401,       401,  401,    200,    404]],

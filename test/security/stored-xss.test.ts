@@ -85,13 +85,13 @@ beforeAll(async () => {
     '/enterprises',
     form(
       enterpriseFields({ companyName: payload('enterprise.companyName', 128), handlerName: payload('enterprise.handlerName', 64), handlerAddress: payload('enterprise.handlerAddress'), scenario: payload('enterprise.scenario'), script: payload('enterprise.script') }),
-      { ...files, license: { name: `${payload('enterprise.fileName', 200)}.jpg`, content: jpgFile() } },
+      { ...files, license: { name: `${payload('enterprise.fileName', 200)}.jpg`, content: jpgFile({ width: 640, height: 420 }) } },
     ),
   );
   reviewIds.enterprise_qualification = eq_.id;
   const af = await submit('/audio-files', form({ name: 'XSS提示音', description: payload('audio.description') }, { file: { name: `${payload('audio.fileName', 200)}.wav`, content: wavFile() } }));
   reviewIds.audio_file = af.id;
-  const order = await submit('/number-orders', { enterpriseId: await approvedEnterprise(app, tenantId), appId: await tenantApp(app, tenantId), contact: { name: payload('order.contactName', 64), mobile: '13800138000' }, cities: [{ city: payload('order.city', 32), count: 1 }] });
+  const order = await submit('/number-orders', { enterpriseId: await approvedEnterprise(app, tenantId, 'approved', { businessType: 'voice_callback' }), appId: await tenantApp(app, tenantId, 'normal', 'voice_callback'), contact: { name: payload('order.contactName', 64), mobile: '13800138000' }, cities: [{ city: payload('order.city', 32), count: 1 }] });
   reviewIds.number_order = order.id;
   const [owned] = await issuedNumbers(app, tenantId, 1);
   const batch = await submit('/number-unsubscriptions', form({ note: payload('batch.note', 100) }, { file: { name: 'numbers.xlsx', content: await xlsxFile([['number'], [owned!], [payload('batch.cell', 200)]]) } }));

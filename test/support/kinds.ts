@@ -7,7 +7,11 @@ import type { TestApp, TestTenant } from './test-app.js';
 
 export const HANDLER_ID = residentIdNumber();
 
+/** The declarations' first versions: what a submission accepts until an admin publishes another. */
+export const DECLARED = '1';
+
 export const validActivation = (over: Record<string, unknown> = {}) => ({
+  declaration: DECLARED,
   businessType: 'voice_notification',
   enterpriseName: '示例物流科技有限公司',
   carrier: { type: 'app', name: '快送 App' },
@@ -21,6 +25,8 @@ export const validActivation = (over: Record<string, unknown> = {}) => ({
 });
 
 export const enterpriseFields = (over: Record<string, string> = {}) => ({
+  declaration: DECLARED,
+  businessType: 'voice_notification',
   companyName: '示例物流科技有限公司',
   licenseCode: unifiedSocialCreditCode(),
   threeInOne: 'true',
@@ -36,11 +42,20 @@ export const enterpriseFields = (over: Record<string, string> = {}) => ({
   ...over,
 });
 
+/** Legible images: the pre-check wants at least 600 × 400 pixels of the licence and the ID images. */
+const legible = (hue: number) => jpgFile({ width: 640, height: 420, hue });
+const images = new Map<number, Buffer>();
+const image = (hue: number) => {
+  let b = images.get(hue);
+  if (!b) images.set(hue, (b = legible(hue)));
+  return b;
+};
+
 export const enterpriseFiles = () => ({
-  license: { name: 'license.jpg', content: jpgFile({ hue: 10 }) },
-  handlerIdFront: { name: 'id-front.jpg', content: jpgFile({ hue: 60 }) },
-  handlerIdBack: { name: 'id-back.jpg', content: jpgFile({ hue: 120 }) },
-  handlerWithId: { name: 'holding.jpg', content: jpgFile({ hue: 200 }) },
+  license: { name: 'license.jpg', content: image(10) },
+  handlerIdFront: { name: 'id-front.jpg', content: image(60) },
+  handlerIdBack: { name: 'id-back.jpg', content: image(120) },
+  handlerWithId: { name: 'holding.jpg', content: image(200) },
 });
 
 export const enterpriseForm = (over: Record<string, string> = {}, files: Record<string, { name: string; content: Buffer }> = enterpriseFiles()) => form(enterpriseFields(over), files);

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { apps, enterprises, numbers } from '../../db/schema.js';
+import { apps, enterprises, numbers, tenantServices } from '../../db/schema.js';
 import { zipFile } from './files.js';
 import type { TestApp } from './test-app.js';
 
@@ -10,17 +10,23 @@ import type { TestApp } from './test-app.js';
  * suite's business.
  */
 
-export async function approvedEnterprise(app: TestApp, tenantId: string, status: 'approved' | 'pending' | 'rejected' = 'approved'): Promise<string> {
+export async function approvedEnterprise(
+  app: TestApp,
+  tenantId: string,
+  status: 'approved' | 'pending' | 'rejected' = 'approved',
+  over: { fixedLine?: boolean; businessType?: string } = {},
+): Promise<string> {
   const id = `EQ${randomBytes(8).toString('hex').toUpperCase()}`;
   await app.database.db.insert(enterprises).values({
     id,
     tenantId,
     reviewId: randomUUID(),
     status,
+    businessType: over.businessType ?? 'voice_notification',
     companyName: '示例物流科技有限公司',
     licenseCode: '91110108MA01ABCD1X',
     threeInOne: true,
-    fixedLine: true,
+    fixedLine: over.fixedLine ?? true,
     handlerName: '李明',
     handlerIdNumberSealed: 'sealed-in-fixture',
     handlerIdNumberMasked: '110***********0011',
@@ -35,10 +41,12 @@ export async function approvedEnterprise(app: TestApp, tenantId: string, status:
   return id;
 }
 
-export async function tenantApp(app: TestApp, tenantId: string, status: 'normal' | 'disabled' = 'normal'): Promise<string> {
+/** An app of a business type the tenant has been granted (the grant made here if missing). */
+export async function tenantApp(app: TestApp, tenantId: string, status: 'normal' | 'disabled' = 'normal', businessType = 'voice_notification'): Promise<string> {
+  await app.database.db.insert(tenantServices).values({ tenantId, businessType, state: 'active', activationId: `SA${'0'.repeat(16)}` }).onConflictDoNothing();
   const [row] = await app.database.db
     .insert(apps)
-    .values({ tenantId, name: `app_${randomBytes(4).toString('hex')}`, businessType: 'voice_notification', status, appKey: `key-${randomUUID()}`, appSecretHash: 'x' })
+    .values({ tenantId, name: `app_${randomBytes(4).toString('hex')}`, businessType, status, appKey: `key-${randomUUID()}`, appSecretHash: 'x' })
     .returning({ id: apps.id });
   return row!.id;
 }

@@ -1,4 +1,5 @@
-import type { RuleSet } from '../../domain/rule-set.js';
+import { defaultRuleSet, type RuleSet } from '../../domain/rule-set.js';
+import type { BackOfficeSession } from './back-office.js';
 import type { ReviewKind } from '../../domain/review.js';
 import { formFromRuleSet } from '../../server/backoffice/rule-form.js';
 
@@ -43,9 +44,21 @@ export function ruleFormBody(kind: ReviewKind, rules: RuleSet, csrf: string, com
     for (const t of file.types) b.append(`file.${file.field}.types`, t);
     b.append(`file.${file.field}.maxKb`, file.maxKb);
   }
+  for (const image of f.images ?? []) {
+    b.append(`image.${image.field}.minWidth`, image.minWidth);
+    b.append(`image.${image.field}.minHeight`, image.minHeight);
+  }
+  if (f.risk) b.append('risk.maxEnterprisesPerHandler', f.risk.maxEnterprisesPerHandler);
   b.append('assignment', f.assignment);
   b.append('comment', f.comment);
   return b;
+}
+
+/** Saves a kind's rule set through its editor: the defaults' fields with some changed, as a browser posts them. */
+export async function saveRuleSet(admin: BackOfficeSession, kind: ReviewKind, changes: Record<string, string>) {
+  const body = ruleFormBody(kind, defaultRuleSet(kind), admin.csrf, 'test');
+  for (const [k, v] of Object.entries(changes)) body.set(k, v);
+  return admin.postRaw(`/admin/rules/${kind}`, body);
 }
 
 /** The what-if numbers a preview fragment shows. */

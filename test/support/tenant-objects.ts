@@ -51,8 +51,9 @@ export async function tenantObjects(app: TestApp, t: TestTenant, opts: { contact
   const eq = await created(app, t, '/enterprises', enterpriseForm());
   const af = await created(app, t, '/audio-files', form({ name: `提示音${tag}`, description: '快递到达提示' }, { file: { name: 'notice.wav', content: wavFile() } }));
   const appBody = await created(app, t, '/apps', { name: `app_${tag}`, businessType: 'voice_callback', recording: true, qualityCheck: true });
-  const enterprise = await approvedEnterprise(app, t.tenant.id);
-  const normalApp = await tenantApp(app, t.tenant.id);
+  // Voice callback is granted above (voice notification is only applied for): the order's type.
+  const enterprise = await approvedEnterprise(app, t.tenant.id, 'approved', { businessType: 'voice_callback' });
+  const normalApp = await tenantApp(app, t.tenant.id, 'normal', 'voice_callback');
   const no = await created(app, t, '/number-orders', orderBody(enterprise, normalApp));
   const numbers = await issuedNumbers(app, t.tenant.id, 4);
   const nu = await created(app, t, '/number-unsubscriptions', form({ note: `退订${tag}` }, { file: { name: 'numbers.xlsx', content: await xlsxFile([['number'], [numbers[0]!], [numbers[1]!]]) } }));

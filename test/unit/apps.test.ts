@@ -9,6 +9,7 @@ const app = (over: Partial<AppState> = {}): AppState => ({
   qualityCheck: false,
   statusCallbackUrl: null,
   cdrCallbackUrl: null,
+  promptAudioId: null,
   ...over,
 });
 

@@ -123,4 +123,13 @@
       open.querySelector('summary')?.focus();
     }
   });
+
+  // A schedule CSV chosen as a file is read into the form's text box (without JavaScript it is pasted there).
+  for (const label of $$('label.js-only')) label.hidden = false;
+  document.addEventListener('change', async (e) => {
+    const input = e.target.closest('input[data-csv-file]');
+    const target = input?.form?.querySelector('[data-csv-target]');
+    if (!input || !target || !input.files?.[0]) return;
+    target.value = await input.files[0].text();
+  });
 })();

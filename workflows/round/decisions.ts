@@ -50,6 +50,12 @@ export async function decide(ctx: RoundContext, decision: Decision): Promise<Dec
     state.decision = null;
     throw err;
   }
+  if (!result.applied && result.reason === 'refused') {
+    // A rule the approval depends on no longer holds (a type frozen, an enterprise changed): the
+    // round stays open and the person reads why. Histories recorded before never return this.
+    state.decision = null;
+    refuse(result.refusal.code, result.refusal.params);
+  }
   if (!result.applied) {
     state.decision = null;
     state.closed = result.reason === 'withdrawn' ? 'withdrawn' : 'superseded';

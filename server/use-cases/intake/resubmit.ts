@@ -11,7 +11,9 @@ import { conflict, notFound } from '../../errors.js';
 import { startOrLeaveForSweeper } from '../start-round.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
-import { keepFiles, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
+import { fileDigests, keepFiles, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
+import { acceptDeclaration, splitDeclaration } from '../declarations.js';
+import { recordAcceptance } from '../../../db/declarations.js';
 
 /**
  * The tenant edits a submission: a new round starts with a fresh deadline and reminder state,
@@ -25,22 +27,34 @@ export async function resubmitReview(
   subjectId: string,
   submission: Submission,
   lang: 'zh-CN' | 'en' = 'en',
+  caller: { apiKeyId: string | null; ip: string | null } = { apiKeyId: null, ip: null },
 ): Promise<ReviewRow> {
   try {
-    return await resubmit(deps, tenant, kind, subjectId, submission, lang);
+    return await resubmit(deps, tenant, kind, subjectId, submission, lang, caller);
   } finally {
     await deps.files.discard(Object.values(submission.files));
   }
 }
 
-async function resubmit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subjectId: string, submission: Submission, lang: 'zh-CN' | 'en'): Promise<ReviewRow> {
+async function resubmit(
+  deps: AppDeps,
+  tenant: TenantRow,
+  kind: ReviewKind,
+  subjectId: string,
+  submission: Submission,
+  lang: 'zh-CN' | 'en',
+  caller: { apiKeyId: string | null; ip: string | null },
+): Promise<ReviewRow> {
   const def = KINDS[kind];
   const store = storeOf(kind);
   if (!store.resubmit) throw conflict(`a ${kind} cannot be edited`);
   const partial = def.editInput !== undefined && submission.json;
-  const input = parseSubmission(def, partial && def.editInput ? def.editInput : def.input, submission, lang);
+  const declaration = def.declaration ? splitDeclaration(submission.body) : undefined;
+  const input = parseSubmission(def, partial && def.editInput ? def.editInput : def.input, declaration ? { ...submission, body: declaration.body } : submission, lang);
   const reviewId = await store.reviewOf(deps.db, tenant.id, subjectId);
   if (!reviewId) throw notFound(kind.replace(/_/g, ' '));
+  // The declaration is ticked again on every edit.
+  const declared = def.declaration ? await acceptDeclaration(deps.db, def.declaration, declaration?.given, lang) : undefined;
 
   const submittedAt = deps.now();
   const deadline = await roundDeadline(deps, kind, submittedAt);
@@ -52,7 +66,10 @@ async function resubmit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subj
       if (!current) throw notFound(kind.replace(/_/g, ' '));
       if (current.status === 'withdrawn') throw conflict('this submission was deleted');
       const round = current.round + 1;
-      const edit = await store.resubmit!(tx, deps, { tenant, subjectId, review: current, input, partial, files: kept.map((k) => k.file.field) });
+      const edit = await store.resubmit!(tx, deps, { tenant, subjectId, review: current, input, partial, files: kept.map((k) => k.file.field), fileDigests: fileDigests(submission.files) });
+      if (def.declaration && declared !== undefined) {
+        await recordAcceptance(tx, { tenantId: tenant.id, declarationId: def.declaration, version: declared, reviewId: current.id, subjectId, round, apiKeyId: caller.apiKeyId, ip: caller.ip });
+      }
       const [updated] = await tx
         .update(reviews)
         .set({

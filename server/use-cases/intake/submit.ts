@@ -9,6 +9,8 @@ import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
 import { startOrLeaveForSweeper } from '../start-round.js';
+import { acceptDeclaration, splitDeclaration } from '../declarations.js';
+import { recordAcceptance } from '../../../db/declarations.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
@@ -16,6 +18,8 @@ import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordK
 export interface SubmitOptions {
   idempotencyKey?: string;
   lang?: 'zh-CN' | 'en';
+  /** Who sent it (recorded with an accepted declaration). */
+  caller?: { apiKeyId: string | null; ip: string | null };
 }
 
 /**
@@ -35,13 +39,17 @@ export async function submitReview(deps: AppDeps, tenant: TenantRow, kind: Revie
 async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submission: Submission, opts: SubmitOptions): Promise<ReviewRow> {
   const def = KINDS[kind];
   const store = storeOf(kind);
-  const input = parseSubmission(def, def.input, submission, opts.lang ?? 'en');
+  const lang = opts.lang ?? 'en';
+  const declaration = def.declaration ? splitDeclaration(submission.body) : undefined;
+  const schema = submission.json && def.jsonInput ? def.jsonInput : def.input;
+  const input = parseSubmission(def, schema, declaration ? { ...submission, body: declaration.body } : submission, lang);
   const operation = `${kind}.submit`;
   const hash = requestHash(operation, { input, files: fileDigests(submission.files) });
   const earlier = await findIdempotentReview(deps.db, tenant.id, opts.idempotencyKey, operation, hash);
   if (earlier) return ensureStarted(deps, earlier);
+  const declared = def.declaration ? await acceptDeclaration(deps.db, def.declaration, declaration?.given, lang) : undefined;
 
-  const fromFiles = await store.readFiles?.(submission.files, opts.lang ?? 'en');
+  const fromFiles = await store.readFiles?.(submission.files, lang);
   const submittedAt = deps.now();
   const deadline = await roundDeadline(deps, kind, submittedAt);
   const subjectId = newSubjectId(def.subjectPrefix);
@@ -78,7 +86,10 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
       const files = kept.map((k) => k.file.field);
       const [[created]] = await Promise.all([
         inserted,
-        store.insert(tx, deps, { tenant, reviewId, subjectId, input, fromFiles }),
+        store.insert(tx, deps, { tenant, reviewId, subjectId, input, fromFiles, lang, fileDigests: fileDigests(submission.files) }),
+        def.declaration && declared !== undefined
+          ? recordAcceptance(tx, { tenantId: tenant.id, declarationId: def.declaration, version: declared, reviewId, subjectId, round: 1, apiKeyId: opts.caller?.apiKeyId ?? null, ip: opts.caller?.ip ?? null })
+          : undefined,
         recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round: 1 }),
         tx
           .insert(reviewEvents)

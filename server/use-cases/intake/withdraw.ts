@@ -4,6 +4,7 @@ import { reviewEvents, reviews } from '../../../db/schema.js';
 import { storeOf } from '../../../db/subjects/index.js';
 import type { TenantRow } from '../../../db/tenants.js';
 import type { ReviewKind } from '../../../domain/review.js';
+import { queueTenantNotices } from '../../../activities/tenant-notices.js';
 import type { AppDeps } from '../../deps.js';
 import { conflict, notFound } from '../../errors.js';
 
@@ -19,7 +20,7 @@ export async function withdrawReview(deps: AppDeps, tenant: TenantRow, kind: Rev
     if (!reviewId) throw notFound(kind.replace(/_/g, ' '));
     const [current] = await tx.select().from(reviews).where(eq(reviews.id, reviewId)).for('update');
     if (!current) throw notFound(kind.replace(/_/g, ' '));
-    await store.withdraw!(tx, subjectId);
+    await store.withdraw!(tx, subjectId, { tell: (notice) => queueTenantNotices(tx, notice) });
     if (current.status !== 'pending') return { row: current, withdrawnRound: null };
     const [updated] = await tx
       .update(reviews)

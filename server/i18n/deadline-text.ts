@@ -1,0 +1,22 @@
+import type { Language } from '../../domain/labels.js';
+import { unscheduledYears } from '../../domain/schedule-coverage.js';
+import { explainDueAt, validateDeadlineRule } from '../../domain/working-time.js';
+import type { CalendarContext } from '../../runtime/calendar-cache.js';
+import { translate, translateWith } from './index.js';
+
+/**
+ * How a review's deadline was computed, in the reader's words, saying so when it reaches a year
+ * without an official holiday schedule (its weekdays then all count as working days). A stage
+ * after the review (provisioning) counts from when it began.
+ */
+export function deadlineExplanation(
+  row: { stageStartedAt: Date | null; submittedAt: Date; dueRule: unknown; dueAt: Date },
+  cal: CalendarContext,
+  lang: Language,
+): string {
+  const start = row.stageStartedAt ?? row.submittedAt;
+  const text = explainDueAt(start, validateDeadlineRule(row.dueRule), cal.calendar, lang, cal.names[lang]);
+  const years = unscheduledYears(start, row.dueAt, cal.calendar.spec.timeZone, cal.scheduledYears);
+  if (years.length === 0) return text;
+  return `${text}${translate(lang, 'imageCheck.separator')}${translateWith(lang, 'calendar.unscheduledNote', { years: years.join(translate(lang, 'calendar.yearSeparator')) })}`;
+}
