@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
+          // schemathesis runs in the faults lane, beside these files, not after them.
+          exclude: ['test/fuzz/schemathesis.test.ts'],
           globalSetup: ['test/support/global-services.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
@@ -29,7 +31,9 @@ export default defineConfig({
         // disk, racing decisions): serial like integration, with the same shared services.
         test: {
           name: 'faults',
-          include: ['test/faults/**/*.test.ts'],
+          // With the outside fuzzer (2 minutes of schemathesis against the tenant API): the integration
+          // project is the longer of the two lanes that run side by side, so it goes in this one.
+          include: ['test/faults/**/*.test.ts', 'test/fuzz/schemathesis.test.ts'],
           globalSetup: ['test/support/global-services.ts'],
           fileParallelism: false,
           testTimeout: 180_000,

@@ -8,7 +8,7 @@ import * as decisions from './decisions.js';
 import * as reminders from './reminders.js';
 import * as delivery from './delivery.js';
 import * as recompute from './recompute.js';
-import { precheckSubmission } from './precheck.js';
+import { precheckSubmission, recordPrecheckFailure } from './precheck.js';
 import { decideBulkChunk } from './bulk.js';
 import * as provisioning from './provisioning.js';
 import * as batches from './batches.js';
@@ -41,6 +41,7 @@ export function createActivities({ db, calendar, log, temporal, files, senders =
   return {
     decideBulkChunk: (args: Parameters<typeof decideBulkChunk>[2]) => decideBulkChunk(db, temporal, args),
     precheckSubmission: (args: Parameters<typeof precheckSubmission>[2]) => precheckSubmission(db, files, args),
+    recordPrecheckFailure: (args: Parameters<typeof recordPrecheckFailure>[2]) => recordPrecheckFailure(db, log, args),
     applyDecision: (args: Parameters<typeof decisions.applyDecision>[1]) => decisions.applyDecision(db, args),
     assignReview: (args: Omit<Parameters<typeof decisions.assignReview>[1], 'key'>) => decisions.assignReview(db, { ...args, key: executionKey() }),
     releaseReview: (args: Omit<Parameters<typeof decisions.releaseReview>[1], 'key'>) => decisions.releaseReview(db, { ...args, key: executionKey() }),

@@ -7,6 +7,8 @@ import { storeOf } from '../db/subjects/index.js';
 import type { PrecheckVerdict } from '../db/subjects/store.js';
 import { AUTOMATIC_CHECK, type ReviewKind } from '../domain/review.js';
 import type { FileStore } from '../files/store.js';
+import { storableText } from '../domain/storable.js';
+import type { Logger } from '../runtime/logger.js';
 
 /**
  * The kind's automatic check of a submission, before any person looks. The kind's store may keep
@@ -38,4 +40,25 @@ export async function precheckSubmission(db: Db, files: FileStore | undefined, a
       .onConflictDoNothing({ target: reviewEvents.dedupeKey });
   }
   return verdict;
+}
+
+/**
+ * The automatic check could not run to the end, however often it was tried (a file that breaks the
+ * checker, a store gone): the round goes to staff, and its timeline says why, so a reviewer decides
+ * in person instead of finding the review waiting on a check that never finishes.
+ */
+export async function recordPrecheckFailure(db: Db, log: Logger, args: { reviewId: string; round: number; error: string }): Promise<void> {
+  log.warn({ reviewId: args.reviewId, round: args.round, error: args.error }, 'the automatic check gave up; the review goes to staff');
+  await db
+    .insert(reviewEvents)
+    .values({
+      reviewId: args.reviewId,
+      round: args.round,
+      type: 'precheck_failed',
+      actorType: 'system',
+      actorName: AUTOMATIC_CHECK.name,
+      data: { error: storableText(args.error).slice(0, 500) },
+      dedupeKey: `${args.reviewId}:${args.round}:precheck_failed`,
+    })
+    .onConflictDoNothing({ target: reviewEvents.dedupeKey });
 }

@@ -81,9 +81,13 @@ export async function findStaffById(db: Db | Tx, id: string): Promise<StaffRow |
   return row;
 }
 
-export async function countActiveAdmins(db: Db | Tx): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true)));
-  return row?.n ?? 0;
+/**
+ * The ids of the active admins, their rows locked until the transaction ends: two admins
+ * changing each other at once then take turns, and the second sees what the first did.
+ */
+export async function lockActiveAdmins(tx: Tx): Promise<string[]> {
+  const rows = await tx.select({ id: staff.id }).from(staff).where(and(eq(staff.role, 'admin'), eq(staff.active, true))).orderBy(staff.id).for('update');
+  return rows.map((r) => r.id);
 }
 
 export async function updateStaff(

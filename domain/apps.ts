@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUSINESS_TYPES } from './business-types.js';
-import { NAME_PATTERN } from './kinds/voice-template.js';
+import { nameText } from './kinds/voice-template.js';
+import { CONTROL, TRIMMED } from './text.js';
 
 /**
  * Apps (应用): how a tenant uses one business type. An app is never deleted and its business type
@@ -17,7 +18,14 @@ export const AUDIO_FILE_ID = /^AF[0-9A-Z]{16}$/;
 export type AppStatus = (typeof APP_STATUSES)[number];
 
 /** Letters, digits, underscore and Chinese characters; no spaces; at most 64 characters. */
-export const appName = z.string().min(1, { abort: true }).max(APP_NAME_MAX).regex(NAME_PATTERN, { error: 'v.name_chars' });
+export const appName = nameText(false);
+
+/**
+ * A host a server can be called at, as the URL parser leaves it (lower case, international names
+ * in punycode): DNS labels, or an IPv4 or bracketed IPv6 address. The parser itself lets through
+ * hosts such as "`" that no server has.
+ */
+const HOST = /^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|\[[0-9a-f:.]+\])$/;
 
 /** Why a callback URL is refused, or null when it is a well-formed https URL a server can call. */
 export function callbackUrlProblem(raw: string): 'v.url_spaces' | 'v.url_https' | 'v.url_scheme' | 'v.url_credentials' | null {
@@ -31,7 +39,7 @@ export function callbackUrlProblem(raw: string): 'v.url_spaces' | 'v.url_https' 
   }
   if (url.protocol !== 'https:') return 'v.url_scheme';
   if (url.username !== '' || url.password !== '') return 'v.url_credentials';
-  if (url.hostname === '' || raw.toLowerCase().startsWith('https:///')) return 'v.url_https';
+  if (url.hostname === '' || raw.toLowerCase().startsWith('https:///') || !HOST.test(url.hostname)) return 'v.url_https';
   return null;
 }
 
@@ -39,7 +47,10 @@ export function callbackUrlProblem(raw: string): 'v.url_spaces' | 'v.url_https' 
 const callbackUrl = z
   .string()
   .max(CALLBACK_URL_MAX)
-  .meta({ format: 'uri', description: 'https, well formed, without spaces or credentials; null or "" for none' })
+  .meta({
+    pattern: `^(?:[Hh][Tt][Tt][Pp][Ss]://[^${CONTROL}${TRIMMED}]+)?$`,
+    description: 'https, well formed, without spaces or credentials; null or "" for none. That it parses as a URL with a host and no user name or password is checked but not said by the pattern.',
+  })
   .superRefine((v, ctx) => {
     const problem = v === '' ? null : callbackUrlProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });

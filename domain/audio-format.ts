@@ -71,6 +71,14 @@ export function encodingOf(formatTag: number, bits: number): string {
 }
 
 const ascii = (b: Uint8Array, at: number) => String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!);
+/**
+ * A chunk id as it can be shown and stored: printable ASCII as is, any other byte as `\xNN`. An id
+ * is four bytes of whatever the file holds, NUL included, which no PostgreSQL text can hold.
+ */
+const chunkName = (b: Uint8Array, at: number) =>
+  Array.from(b.subarray(at, at + 4), (c) => (c >= 0x20 && c <= 0x7e ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`))
+    .join('')
+    .trim();
 
 /**
  * Reads a WAV header. `head` is the start of the file (at least WAV_HEADER_BYTES of it, or all of
@@ -97,7 +105,7 @@ export function readWav(head: Uint8Array, fileBytes: number): WavReading {
     const id = ascii(head, offset);
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
-    if (body + size > riffEnd) return fail({ code: 'chunk_beyond_file', chunk: id.trim(), claimed: size, available: riffEnd - body });
+    if (body + size > riffEnd) return fail({ code: 'chunk_beyond_file', chunk: chunkName(head, offset), claimed: size, available: riffEnd - body });
     if (id === 'fmt ') {
       if (size < 16) return fail({ code: 'format_chunk_short', size });
       if (body + Math.min(size, 40) > head.length) return fail({ code: 'header_too_long', limitBytes: head.length });

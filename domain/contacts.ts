@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INTERNATIONAL_MOBILE_PATTERN, text } from './text.js';
 
 /** What a tenant's contact can subscribe to (the platform's four result notices, plus this system's own). */
 export const NOTICE_SUBSCRIPTIONS = [
@@ -21,15 +22,24 @@ export function normaliseMobile(raw: string): string {
   return compact;
 }
 
+/**
+ * An e-mail address as the tenant API takes it: ASCII, a local part of letters, digits and
+ * _ ' + - . (not starting with a dot, no two dots in a row, not ending with ' or .), and a domain
+ * of labels ending in a top-level name of two letters or more. zod's own address rule, written
+ * without lookaround so the OpenAPI document can state it exactly.
+ */
+export const EMAIL_PATTERN = "^(?:[A-Za-z0-9_'+-]+[.])*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*[.])+[A-Za-z]{2,}$";
+
 export const contactInput = z
   .object({
-    name: z.string({ error: 'name is required' }).trim().min(1, 'name is required').max(64, 'name must be at most 64 characters'),
+    name: text({ trim: true, min: 1, max: 64 }),
     mobile: z
       .string({ error: 'mobile is required' })
+      .meta({ pattern: INTERNATIONAL_MOBILE_PATTERN })
       .transform(normaliseMobile)
       .refine((m) => /^\+[1-9]\d{6,14}$/.test(m), 'mobile must be a phone number with its country code, e.g. +8613800138000')
       .refine((m) => !m.startsWith('+86') || /^\+861[3-9]\d{9}$/.test(m), 'a +86 mobile number has 11 digits starting with 13-19'),
-    email: z.email({ error: 'email must be a valid address' }).max(254),
+    email: z.string().max(254).regex(new RegExp(EMAIL_PATTERN), { error: 'email must be a valid address' }),
     language: z.enum(['zh-CN', 'en'], { error: 'language must be zh-CN or en' }).default('zh-CN'),
     subscriptions: z
       .array(z.enum(NOTICE_SUBSCRIPTIONS, { error: `each subscription must be one of ${NOTICE_SUBSCRIPTIONS.join(', ')}` }))

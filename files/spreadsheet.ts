@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { cellText, isHeaderText } from '../domain/numbers.js';
+import { storableText } from '../domain/storable.js';
 import type { SheetProblem } from '../domain/sheet-problems.js';
 
 /**
@@ -189,6 +190,9 @@ export async function readFirstColumn(path: string, maxNumbers: number, override
   } catch (err) {
     throw new SpreadsheetRefused({ code: 'not_a_workbook', detail: err instanceof Error ? err.message : String(err) });
   }
+  // The zip reports a broken directory as an 'error' event as well as through the entry iterator;
+  // after the iterator is let go of, a listener must still be there (the refusal already says why).
+  zip.on('error', () => undefined);
   try {
     const entries = await readDirectory(zip, limits);
     const sheetPath = await firstSheetPath(zip, entries, limits, deadline);
@@ -222,8 +226,10 @@ async function collect(reader: ExcelJS.stream.xlsx.WorkbookReader, maxNumbers: n
     for await (const row of worksheet) {
       cells += row.cellCount;
       if (cells > maxCells) throw new SpreadsheetRefused({ code: 'too_many_cells', max: maxCells });
-      const text = cellText(row.getCell(1).value);
-      if (text === null) continue;
+      const cell = cellText(row.getCell(1).value);
+      if (cell === null) continue;
+      // A cell is whatever the file holds (exceljs decodes `_x0000_` to NUL): made storable before it is kept.
+      const text = storableText(cell);
       if (!headerChecked) {
         headerChecked = true;
         if (isHeaderText(text)) continue;

@@ -107,7 +107,11 @@ export class FileStore {
       if (isNoSpace(err)) throw new StorageFull(err, field);
       throw err;
     } finally {
+      // The upload is let go of (kept, refused or being drained), but its stream may still end in an
+      // error (the request cut off behind it): that request's own answer says why, so it is only
+      // listened for, never left to end the process.
       source.off('error', onSourceError);
+      source.on('error', () => undefined);
     }
     return { field, originalName: cleanFileName(originalName), size, sha256: hash.digest('hex'), stagingPath };
   }

@@ -9,7 +9,12 @@ import type { Config } from './config.js';
  * deployment must share it), else one generated on first start and kept in DATA_DIR/field-key.
  */
 export async function fieldCipherFor(config: Config): Promise<FieldCipher> {
-  if (config.fieldKey) return createFieldCipher(config.fieldKey);
+  return createFieldCipher(await fieldKeyFor(config));
+}
+
+/** The key itself (what `npm start` hands its web and worker processes). */
+export async function fieldKeyFor(config: Config): Promise<Buffer> {
+  if (config.fieldKey) return config.fieldKey;
   const file = path.join(config.dataDir, 'field-key');
   let key = await fs.readFile(file).catch(() => undefined);
   if (!key) {
@@ -19,5 +24,5 @@ export async function fieldCipherFor(config: Config): Promise<FieldCipher> {
     });
     key = await fs.readFile(file);
   }
-  return createFieldCipher(key);
+  return key;
 }

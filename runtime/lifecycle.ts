@@ -104,3 +104,18 @@ export function shutDownWhenOrphaned(lifecycle: Lifecycle<string>, intervalMs = 
   }, intervalMs);
   timer.unref();
 }
+
+/**
+ * An exception or rejection nothing handled is a bug: it is logged as such (with its stack, through
+ * the same logger as everything else) and the process ends with 1, as Node would end it, so the
+ * fault is never hidden. Under a supervisor the process is then started again; elsewhere its
+ * service manager restarts it (docs/production.md).
+ */
+export function exitOnUncaught(log: Logger): void {
+  const die = (err: unknown, what: string) => {
+    log.fatal({ err }, `${what}; the process ends`);
+    log.flush(() => process.exit(1));
+  };
+  process.on('uncaughtException', (err) => die(err, 'uncaught exception'));
+  process.on('unhandledRejection', (reason) => die(reason, 'unhandled promise rejection'));
+}

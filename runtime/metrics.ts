@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Logger } from './logger.js';
+import type { ProcessState } from './supervisor.js';
 
 export interface WebMetrics {
   registry: Registry;
@@ -16,7 +17,7 @@ export interface WebMetrics {
  * Prometheus metrics of a web process: request rates and latencies, the review queue's depth per
  * kind and deadline state, and the outbox backlog, read from the database when scraped.
  */
-export function createWebMetrics(db: Db, log: Logger, opts: { temporalAddress?: string } = {}): WebMetrics {
+export function createWebMetrics(db: Db, log: Logger, opts: { temporalAddress?: string; processes?: () => ProcessState[] } = {}): WebMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vrd_' });
 
@@ -60,6 +61,30 @@ export function createWebMetrics(db: Db, log: Logger, opts: { temporalAddress?: 
       for (const r of rows) this.set({ state: r.state, channel: r.channel }, r.n);
     },
   });
+
+  const processes = opts.processes;
+  if (processes) {
+    new Gauge({
+      name: 'vrd_supervised_up',
+      help: 'Whether each process of this supervisor is running (1) or starting, restarting or stopped (0)',
+      labelNames: ['process', 'role'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of processes()) this.set({ process: p.name, role: p.role }, p.state === 'running' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'vrd_supervised_restarts',
+      help: 'Times the supervisor has started each process again after it ended, since the supervisor started',
+      labelNames: ['process', 'role'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of processes()) this.set({ process: p.name, role: p.role }, p.restarts);
+      },
+    });
+  }
 
   const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer();

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
-import { connectDatabase, pingDatabase } from '../db/client.js';
+import { connectDatabase, pingDatabase, type Database } from '../db/client.js';
 import { getOrCreateSetting, PUBLIC_URL_SETTING, putSetting, randomSecret } from '../db/settings.js';
 import { createCalendarCache } from './calendar-cache.js';
 import type { NotificationChannels } from './notifications.js';
 import { createApp } from '../server/app.js';
+import { listeningOrigins } from '../server/backoffice/same-origin.js';
 import { createWebMetrics } from './metrics.js';
 import type { AppDeps } from '../server/deps.js';
 import { ReviewClient } from '../server/review-client.js';
@@ -13,6 +14,7 @@ import { FileStore } from '../files/store.js';
 import { fieldCipherFor } from './field-key.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import type { ProcessState } from './supervisor.js';
 import { clientConnectionOptions, type TemporalTarget } from './temporal.js';
 
 export interface RunningWeb {
@@ -25,14 +27,19 @@ export interface RunningWeb {
 }
 
 
-/** Starts the back office and tenant API on config.web.port (0 picks a free port). */
-export async function startWeb(
-  config: Config,
-  databaseUrl: string,
-  temporal: TemporalTarget,
-  log: Logger,
-  opts: { channels?: Pick<NotificationChannels, 'sms' | 'dev'>; /** The SDK metrics of a worker in this same process, appended to /metrics. */ sdkMetricsAddress?: string } = {},
-): Promise<RunningWeb> {
+export interface WebOptions {
+  channels?: { sms: NotificationChannels['sms']; dev: NonNullable<AppDeps['notifications']>['dev'] };
+  /** Where a worker on this machine serves the SDK's metrics, appended to /metrics. */
+  sdkMetricsAddress?: string;
+  /** The processes of this one's supervisor, for /healthz and /metrics. */
+  processes?: () => ProcessState[];
+}
+
+/**
+ * What the routes and use-cases run on (database, Temporal client, file store, field key), without
+ * a server: the web process serves with it, and `npm start` loads its demo data with it.
+ */
+export async function openAppDeps(config: Config, databaseUrl: string, temporal: TemporalTarget, log: Logger, opts: WebOptions = {}): Promise<{ deps: AppDeps; db: Database; close(): Promise<void> }> {
   const database = connectDatabase(databaseUrl);
   const connection = await Connection.connect(clientConnectionOptions(temporal, 'answering') as Parameters<typeof Connection.connect>[0]);
   const client = new Client({ connection, namespace: temporal.namespace });
@@ -48,6 +55,7 @@ export async function startWeb(
     log,
     now: () => new Date(),
     notifications: opts.channels ? { smsCallback: { appKey: opts.channels.sms.appKey, appSecret: opts.channels.sms.appSecret }, dev: opts.channels.dev } : undefined,
+    processes: opts.processes,
     health: async () => {
       const [postgres, temporalUp] = await Promise.all([
         withTimeout(pingDatabase(database.sql), 2000).then(() => true, () => false),
@@ -56,9 +64,24 @@ export async function startWeb(
       return { postgres, temporal: temporalUp };
     },
   };
+  return {
+    deps,
+    db: database,
+    close: async () => {
+      await connection.close();
+      await database.close();
+    },
+  };
+}
+
+/** Starts the back office and tenant API on config.web.port (0 picks a free port). */
+export async function startWeb(config: Config, databaseUrl: string, temporal: TemporalTarget, log: Logger, opts: WebOptions = {}): Promise<RunningWeb> {
+  const { deps, db: database, close } = await openAppDeps(config, databaseUrl, temporal, log, opts);
   const cookieSecret = config.web.sessionSecret ?? (await getOrCreateSetting(database.db, 'cookie_secret', randomSecret));
-  const metrics = createWebMetrics(database.db, log, { temporalAddress: opts.sdkMetricsAddress });
+  const metrics = createWebMetrics(database.db, log, { temporalAddress: opts.sdkMetricsAddress, processes: opts.processes });
+  let origins: string[] = [];
   const app = createApp(deps, {
+    listeningOrigins: () => origins,
     cookieSecret,
     secureCookies: config.web.cookieSecure,
     trustProxy: config.web.publicUrl !== undefined,
@@ -70,8 +93,12 @@ export async function startWeb(
     const s = app.listen(config.web.port, config.web.host, () => resolve(s));
     s.once('error', reject);
   });
+  // Errors of the listening socket itself (an accept that fails: out of file descriptors) are the
+  // server's, not a request's: logged, and the server goes on accepting.
+  server.on('error', (err) => log.error({ err }, 'the web server socket failed'));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.web.port;
+  origins = listeningOrigins(config.web.host, port);
   const url = config.web.publicUrl ?? `http://${config.web.host === '0.0.0.0' ? '127.0.0.1' : config.web.host}:${port}`;
   await putSetting(database.db, PUBLIC_URL_SETTING, url);
   return {
@@ -81,8 +108,7 @@ export async function startWeb(
     app,
     stop: async () => {
       await drain(server, DRAIN_MS);
-      await connection.close();
-      await database.close();
+      await close();
     },
   };
 }

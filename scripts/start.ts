@@ -1,25 +1,31 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, ConfigError, type Config } from '../runtime/config.js';
-import { createLifecycle, shutDownOnSignals, shutDownWhenOrphaned } from '../runtime/lifecycle.js';
+import { fieldKeyFor } from '../runtime/field-key.js';
+import { createLifecycle, exitOnUncaught, shutDownOnSignals, shutDownWhenOrphaned } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
 import { startPlatform } from '../runtime/platform.js';
-import { startWeb } from '../runtime/web.js';
-import { startWorker } from '../runtime/worker.js';
-import { createSenders, startNotificationChannels } from '../runtime/notifications.js';
+import { ProcessGroup } from '../runtime/supervisor.js';
+import { openAppDeps } from '../runtime/web.js';
+import { startNotificationChannels } from '../runtime/notifications.js';
 import { connectDatabase } from '../db/client.js';
 import { bootstrap } from './bootstrap.js';
 import { freePort } from './temporal/net.js';
 import { loadDemoData } from './demo-data.js';
 
 /**
- * `npm start`: everything on one machine with nothing else running: embedded PostgreSQL
- * and Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS say otherwise, then the
- * worker and the web server, demo data on first start.
+ * `npm start`: everything on one machine with nothing else running: embedded PostgreSQL and a
+ * Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS say otherwise, the local mail and SMS
+ * stand-ins, then the web server and the worker, each as a child process of its own under this
+ * one's supervision (runtime/supervisor.ts): either can crash without the other, and whichever
+ * ends is started again with backoff. Demo data on the first start.
  *
- * SIGTERM or SIGINT, to this process or to npm, stops everything in order: the web server
- * (no new connections, requests in progress finish), the worker (drained), the mail and SMS
- * stand-ins, Temporal, PostgreSQL. So does an embedded service or the worker dying.
+ * SIGTERM or SIGINT, to this process or to npm, stops everything in order: the web process (no new
+ * connections, requests in progress finish), the worker (drained), the stand-ins, Temporal,
+ * PostgreSQL. So does an embedded service dying, or a child that cannot be started at all.
  */
 const SHUTDOWN_ORDER = ['web', 'worker', 'notifications', 'temporal', 'postgres'] as const;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function readConfig(): Config {
   try {
@@ -32,9 +38,13 @@ function readConfig(): Config {
 
 const config = readConfig();
 const log = createLogger(config.logLevel, 'vrd');
+exitOnUncaught(log);
 const lifecycle = createLifecycle({ phases: SHUTDOWN_ORDER, log });
 shutDownOnSignals(lifecycle);
 if (process.env.npm_lifecycle_event) shutDownWhenOrphaned(lifecycle);
+
+/** Settings `npm run web`/`worker` read that the supervisor sets for them; the operator's own are dropped. */
+const SET_HERE = ['DATABASE_URL', 'DATABASE_APP_URL', 'VRD_DATABASE_PREPARED', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'PORT', 'HOST', 'SMTP_URL', 'SMS_GATEWAY_URL', 'SMS_APP_KEY', 'SMS_APP_SECRET', 'SMS_CALLBACK_URL', 'TEMPORAL_METRICS_ADDRESS', 'FIELD_ENCRYPTION_KEY'];
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -57,28 +67,69 @@ async function main(): Promise<void> {
 
   const channels = await startNotificationChannels(config, log);
   lifecycle.onStop('notifications', 'local mail and SMS stand-ins', channels.stop);
-  // The worker's SDK metrics on a free loopback port, so this process's /metrics shows them too.
+  // Fixed before the first start, so a restarted web process listens where the first one did.
+  const port = config.web.port === 0 ? await freePort() : config.web.port;
+  const url = config.web.publicUrl ?? `http://${config.web.host === '0.0.0.0' ? '127.0.0.1' : config.web.host}:${port}`;
+  // The worker's SDK metrics on a free loopback port, appended to the web process's /metrics.
   const sdkMetricsAddress = config.metrics.temporalAddress ?? `127.0.0.1:${await freePort()}`;
-  const web = await startWeb(config, platform.appDatabaseUrl, platform.temporal, log, { channels, sdkMetricsAddress });
-  lifecycle.onStop('web', 'web server', web.stop);
-  const senders = createSenders(config, channels, `${web.url}/callbacks/sms-status`);
-  lifecycle.onStop('notifications', 'mail and SMS senders', async () => senders.close());
-  const worker = await startWorker({ ...config, metrics: { ...config.metrics, temporalAddress: sdkMetricsAddress } }, platform.appDatabaseUrl, platform.temporal, log, { senders });
-  lifecycle.onStop('worker', 'worker', worker.stop);
-  worker.done.catch((err: unknown) => {
-    if (lifecycle.stopping) return;
-    log.fatal({ err }, 'worker crashed');
-    void lifecycle.shutdown('worker crashed', 1);
+  const env: NodeJS.ProcessEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !SET_HERE.includes(k))) };
+  Object.assign(env, {
+    DATABASE_URL: platform.databaseUrl,
+    DATABASE_APP_URL: platform.appDatabaseUrl,
+    VRD_DATABASE_PREPARED: '1',
+    TEMPORAL_ADDRESS: platform.temporal.address,
+    TEMPORAL_NAMESPACE: platform.temporal.namespace,
+    PORT: String(port),
+    HOST: config.web.host,
+    SMTP_URL: channels.smtpUrl,
+    SMS_GATEWAY_URL: channels.sms.url,
+    SMS_APP_KEY: channels.sms.appKey,
+    SMS_APP_SECRET: channels.sms.appSecret,
+    SMS_CALLBACK_URL: config.notifications.smsCallbackUrl ?? `${url}/callbacks/sms-status`,
+    TEMPORAL_METRICS_ADDRESS: sdkMetricsAddress,
+    FIELD_ENCRYPTION_KEY: (await fieldKeyFor(config)).toString('base64'),
+    VRD_DEV_SINKS: [channels.dev.mailbox ? 'mailbox' : '', channels.dev.sms ? 'sms' : ''].filter(Boolean).join(','),
   });
+
+  const group = new ProcessGroup();
+  const child = (role: 'web' | 'worker') =>
+    group.add({
+      name: role,
+      role,
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(ROOT, 'scripts', `${role}.ts`)],
+      cwd: ROOT,
+      env,
+      log,
+      // The children log as this process does (pino lines); they go out as they come.
+      onLine: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`),
+      answer: (what) => (what === 'mailbox' ? channels.dev.mailbox?.messages() : what === 'sms' ? channels.dev.sms?.messages() : undefined),
+    });
+  const web = child('web');
+  lifecycle.onStop('web', 'web process', web.stop);
+  const worker = child('worker');
+  lifecycle.onStop('worker', 'worker process', worker.stop);
+  for (const p of [web, worker]) {
+    void p.gaveUp.then((how) => {
+      if (!lifecycle.stopping) void lifecycle.shutdown(`the ${p.name} process could not be started (${how})`, 1);
+    });
+  }
+  await Promise.all([web.ready, worker.ready]);
   if (lifecycle.stopping) return;
 
-  const lines = [`Voice Review Desk is running at ${web.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`];
+  const lines = [`Voice Review Desk is running at ${url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`];
   if (config.bootstrap.demoData) {
-    const demo = await loadDemoData(web.deps, config.dataDir, web.url);
-    lines.push('Demo logins (also in DATA_DIR/demo-logins.json):');
-    for (const s of demo.staff) lines.push(`  ${s.role.padEnd(10)} ${s.email.padEnd(24)} ${s.password}`);
-    lines.push(`Demo tenant API key: ${demo.apiKey}`);
-    lines.push(`Try: curl -s -X POST ${web.url}/api/v1/voice-templates -H "Authorization: Bearer ${demo.apiKey}" -H 'Content-Type: application/json' -d '{"name":"pickup","speed":"normal","speaker":"xiaoyan_female","content":"请于\${DATE}前取件","scenario":"parcel"}'`);
+    // Through the same use-cases and tenant API as real traffic, with a connection of its own.
+    const app = await openAppDeps(config, platform.appDatabaseUrl, platform.temporal, log);
+    try {
+      const demo = await loadDemoData(app.deps, config.dataDir, url);
+      lines.push('Demo logins (also in DATA_DIR/demo-logins.json):');
+      for (const s of demo.staff) lines.push(`  ${s.role.padEnd(10)} ${s.email.padEnd(24)} ${s.password}`);
+      lines.push(`Demo tenant API key: ${demo.apiKey}`);
+      lines.push(`Try: curl -s -X POST ${url}/api/v1/voice-templates -H "Authorization: Bearer ${demo.apiKey}" -H 'Content-Type: application/json' -d '{"name":"pickup","speed":"normal","speaker":"xiaoyan_female","content":"请于\${DATE}前取件","scenario":"parcel"}'`);
+    } finally {
+      await app.close();
+    }
   }
   if (lifecycle.stopping) return;
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
 import { apiErrorHandler, apiRouter } from './api/router.js';
@@ -34,6 +34,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { pickLanguage, translate } from './i18n/index.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
+import { BODY_PACE, bodyDeadline } from './body-deadline.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -43,8 +44,10 @@ export interface WebOptions {
   cookieSecret: string;
   secureCookies: boolean;
   trustProxy: boolean;
-  /** PUBLIC_URL: the origin state-changing back-office requests must come from (else the request's own). */
+  /** PUBLIC_URL: the origin state-changing back-office requests must come from. */
   publicUrl?: string;
+  /** Without PUBLIC_URL, the origins they may come from: the server's own listening addresses (known once it listens). */
+  listeningOrigins?: () => readonly string[];
   /** Prometheus metrics of this process, served at /metrics to loopback callers or holders of the token. */
   metrics?: WebMetrics;
   metricsToken?: string;
@@ -102,21 +105,33 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
         res.status(403).type('text/plain').send('metrics are served to loopback callers or with the bearer token\n');
         return;
       }
-      res.type(metrics.registry.contentType).send(await metrics.render());
+      res.set('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.render());
     });
   }
 
+  app.use(bodyDeadline(BODY_PACE, answerTooSlow));
+  // A response stream that fails (written after its client went away) fails that request only.
+  app.use((req, res, next) => {
+    res.on('error', (err) => deps.log.warn({ err, method: req.method, path: req.path }, 'the answer could not be written'));
+    next();
+  });
+
+  // 503 when this process cannot serve (PostgreSQL or Temporal away); a fellow process being
+  // restarted by the supervisor makes the status "degraded" but this process still serves.
   app.get('/healthz', async (_req, res) => {
     const h = await deps.health();
+    const processes = deps.processes?.();
+    const allRunning = processes?.every((p) => p.state === 'running') ?? true;
     res.status(h.postgres && h.temporal ? 200 : 503).json({
-      status: h.postgres && h.temporal ? 'ok' : 'degraded',
+      status: h.postgres && h.temporal && allRunning ? 'ok' : 'degraded',
       postgres: h.postgres ? 'up' : 'down',
       temporal: h.temporal ? 'up' : 'down',
+      ...(processes ? { processes: processes.map((p) => ({ name: p.name, role: p.role, state: p.state, pid: p.pid, restarts: p.restarts, lastExit: p.lastExit, lastExitAt: p.lastExitAt, since: p.since })) } : {}),
     });
   });
 
   // Path and query are checked here; bodies where the router parses them (JSON or multipart fields).
-  app.use('/api/v1', refuseControlCharacters(refuseApiInput), apiRouter(deps), apiErrorHandler(deps));
+  app.use('/api/v1', noStore, refuseControlCharacters(refuseApiInput), apiRouter(deps), apiErrorHandler(deps));
   app.use(callbackRouter(deps));
 
   app.get('/static/htmx.js', (_req, res) => res.sendFile(htmxFile, { maxAge: '1d' }));
@@ -125,7 +140,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   const csrf = createCsrf(opts.cookieSecret, opts.secureCookies);
   const parseCookies = cookieParser();
   app.use(parseCookies);
-  app.use(requireSameOrigin(opts.publicUrl));
+  app.use(requireSameOrigin(opts.publicUrl, opts.listeningOrigins));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(requireFormBody);
   app.use(loadSession(deps));
@@ -220,6 +235,27 @@ const ERROR_KEYS: Record<string, string> = {
   '500': 'error.internal',
   '503': 'error.unavailable',
 };
+
+/**
+ * Every tenant API answer is one tenant's own (its objects, its files, an app secret shown once,
+ * or a refusal about them): no browser or shared proxy may keep a copy.
+ */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+/** A body cut off for its pace: the API's error shape on the API, a page elsewhere. */
+function answerTooSlow(req: Request, res: Response): void {
+  const seconds = BODY_PACE.graceMs / 1000;
+  const rate = BODY_PACE.minBytesPerSecond / 1024;
+  if (req.originalUrl.startsWith('/api/v1')) {
+    res.status(408).json({ error: { code: 'body_too_slow', message: `the body arrived slower than ${rate} kB a second after its first ${seconds} s; it was cut off, send it again`, details: [{ path: '(body)', message: `at least ${rate} kB a second` }] } });
+    return;
+  }
+  const lang = pickLanguage(undefined, 'zh-CN');
+  res.status(408).type('html').send(`<!doctype html><html lang="${lang}"><meta charset="utf-8"><title>408</title><main><p>${translate(lang, 'error.bodyTooSlow')}</p></main></html>`);
+}
 
 function refuseApiInput(problems: InputProblem[]): never {
   throw apiInputError(problems);

@@ -17,3 +17,9 @@ export const acts = proxyActivities<ReturnType<typeof createActivities>>(options
  * wait grows past a minute). Only for calls that finish in moments and are safe to repeat.
  */
 export const localActs = proxyLocalActivities<ReturnType<typeof createActivities>>(options);
+
+/**
+ * The automatic check, tried a bounded number of times (about half a minute in all): a check that
+ * keeps failing is left to staff rather than retried for ever (workflows/review-lifecycle.ts).
+ */
+export const precheckActs = proxyLocalActivities<ReturnType<typeof createActivities>>({ ...options, retry: { ...options.retry, maximumAttempts: 5 } });

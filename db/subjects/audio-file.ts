@@ -3,6 +3,7 @@ import type { Db, Tx } from '../client.js';
 import { findAudioLimits } from '../rules.js';
 import { appendAudit } from '../audit.js';
 import { apps, audioFiles, reviews } from '../schema.js';
+import { storable } from '../../domain/storable.js';
 import { currentFiles, type StoredFileRow } from '../stored-files.js';
 import {
   bytesText,
@@ -165,7 +166,8 @@ export const audioFileStore: SubjectStore<AudioFileInput> = {
   async precheck(ctx, review, files) {
     const file = audioOf(files);
     const head = file ? await ctx.readFile(file, WAV_HEADER_BYTES) : Buffer.alloc(0);
-    const check = checkAudio(head, file?.size ?? 0, await findAudioLimits(ctx.db));
+    // Measured from the file's own bytes: made storable before it reaches a jsonb column or a decision.
+    const check = storable(checkAudio(head, file?.size ?? 0, await findAudioLimits(ctx.db)));
     await ctx.db
       .update(audioFiles)
       .set({ formatCheck: check, checkedAt: sql`now()`, updatedAt: sql`now()` })

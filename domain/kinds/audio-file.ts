@@ -2,15 +2,16 @@ import { z } from 'zod';
 import { DEFAULT_AUDIO_LIMITS } from '../checks.js';
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind } from './definition.js';
-import { NAME_PATTERN } from './voice-template.js';
+import { nameText } from './voice-template.js';
+import { text } from '../text.js';
 
 /** Uploads past this are refused outright (413); the format limits themselves are checked after upload. */
 export const AUDIO_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
 
 export const audioFileInput = z
   .object({
-    name: z.string().trim().min(1).max(64).regex(NAME_PATTERN, { error: 'v.name_chars' }),
-    description: z.string().trim().max(256).default(''),
+    name: nameText(true),
+    description: text({ trim: true, max: 256 }).default(''),
   })
   .strict();
 export type AudioFileInput = z.infer<typeof audioFileInput>;

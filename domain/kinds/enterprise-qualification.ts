@@ -3,6 +3,7 @@ import { isOrganisationCode, isResidentIdNumber, isUnifiedSocialCreditCode, mask
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind, type FileRule } from './definition.js';
 import { formBoolean, formCount } from './form-fields.js';
+import { cnMobile, text, trimmedCodePattern, trimmedPattern } from '../text.js';
 import { BUSINESS_TYPES } from '../business-types.js';
 import { DEFAULT_IMAGE_MINIMUMS } from '../image-check.js';
 import { DEFAULT_RISK_LIMITS } from '../risk-signals.js';
@@ -26,22 +27,22 @@ export const ENTERPRISE_FILES = {
 } as const satisfies Record<string, FileRule>;
 export type EnterpriseFileField = keyof typeof ENTERPRISE_FILES;
 
-const mobile = z
-  .string()
-  .transform((m) => m.replace(/[\s-]/g, ''))
-  .transform((m) => (/^1\d{10}$/.test(m) ? `+86${m}` : m))
-  .refine((m) => /^\+861[3-9]\d{9}$/.test(m), { error: 'v.mobile_cn' });
-
 const idNumber = z
   .string()
+  .meta({
+    pattern: trimmedCodePattern('0-9Xx', 18, 18),
+    description: 'An 18-character resident ID number. Its birth date and check digit are checked but cannot be said in this pattern.',
+  })
   .trim()
   .toUpperCase()
   .refine(isResidentIdNumber, { error: 'v.id_number' });
 
 /** The unit's contact phone: a fixed line or a mobile, as people write them (+, digits, spaces, dashes, brackets). */
 export const CONTACT_PHONE_PATTERN = /^\+?[0-9()][0-9() -]{4,23}$/;
-const contactPhone = z.string().trim().max(24).regex(CONTACT_PHONE_PATTERN, { error: 'v.phone' });
-const legalRepresentativeName = z.string().trim().min(1).max(64);
+// The same rule for the document: trimmed, and no longer than 24 with or without the plus.
+const CONTACT_PHONE_DOC = trimmedPattern('(?:\\+[0-9()][0-9() -]{3,21}[0-9()-]|[0-9()][0-9() -]{3,22}[0-9()-])');
+const contactPhone = z.string().meta({ pattern: CONTACT_PHONE_DOC }).trim().max(24).regex(CONTACT_PHONE_PATTERN, { error: 'v.phone' });
+const legalRepresentativeName = text({ trim: true, min: 1, max: 64 });
 
 /** What the tenant may change on an approved enterprise (reviewed before it takes effect). */
 export const ENTERPRISE_EDITABLE = ['scenario', 'script', 'contactPhone', 'legalRepresentativeName', 'legalRepresentativeIdNumber'] as const;
@@ -49,16 +50,20 @@ export const ENTERPRISE_EDITABLE = ['scenario', 'script', 'contactPhone', 'legal
 export const enterpriseInput = z
   .object({
     businessType: z.enum(BUSINESS_TYPES),
-    companyName: z.string().trim().min(1).max(128),
-    licenseCode: z.string().trim().toUpperCase().max(20),
+    companyName: text({ trim: true, min: 1, max: 128 }),
+    licenseCode: text({ trim: true, upper: true, max: 20 }).meta({
+      pattern: trimmedCodePattern('0-9A-Za-z-', 9, 20),
+      description:
+        'A unified social credit code (18 characters; the only form when threeInOne is true) or an organisation code (9, a dash allowed). Its check character, and which form threeInOne allows, are checked but cannot be said in this pattern.',
+    }),
     threeInOne: formBoolean,
     fixedLine: formBoolean,
-    handlerName: z.string().trim().min(1).max(64),
+    handlerName: text({ trim: true, min: 1, max: 64 }),
     handlerIdNumber: idNumber,
-    handlerMobile: mobile,
-    handlerAddress: z.string().trim().min(1).max(256),
-    scenario: z.string().trim().min(1).max(256),
-    script: z.string().trim().min(1).max(1000),
+    handlerMobile: cnMobile,
+    handlerAddress: text({ trim: true, min: 1, max: 256 }),
+    scenario: text({ trim: true, min: 1, max: 256 }),
+    script: text({ trim: true, min: 1, max: 1000 }),
     expectedDailyCalls: formCount(100_000_000),
     peakConcurrency: formCount(1_000_000),
     contactPhone: contactPhone.optional(),
@@ -86,8 +91,8 @@ function bothOrNeither(v: { legalRepresentativeName?: string; legalRepresentativ
  */
 export const enterpriseEditInput = z
   .object({
-    scenario: z.string().trim().min(1).max(256).optional(),
-    script: z.string().trim().min(1).max(1000).optional(),
+    scenario: text({ trim: true, min: 1, max: 256 }).optional(),
+    script: text({ trim: true, min: 1, max: 1000 }).optional(),
     contactPhone: contactPhone.optional(),
     legalRepresentativeName: legalRepresentativeName.optional(),
     legalRepresentativeIdNumber: idNumber.optional(),

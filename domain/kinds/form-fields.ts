@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countPattern } from '../text.js';
 
 /** Multipart text fields arrive as strings: these read them as what they mean. */
 export const formBoolean = z.enum(['true', 'false'], { error: 'v.boolean' }).transform((v) => v === 'true');
@@ -6,6 +7,7 @@ export const formBoolean = z.enum(['true', 'false'], { error: 'v.boolean' }).tra
 export const formCount = (max: number) =>
   z
     .string()
+    .meta({ pattern: countPattern(max, 12) })
     .trim()
     .regex(/^\d{1,12}$/, { error: 'v.integer' })
     .transform(Number)

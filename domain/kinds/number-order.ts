@@ -1,29 +1,25 @@
 import { z } from 'zod';
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind } from './definition.js';
+import { cnMobile, text } from '../text.js';
 
 export const MAX_ORDER_CITIES = 32;
 export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const MAX_NUMBERS_PER_CITY = 100;
 
-const mobile = z
-  .string()
-  .transform((m) => m.replace(/[\s-]/g, ''))
-  .transform((m) => (/^1\d{10}$/.test(m) ? `+86${m}` : m))
-  .refine((m) => /^\+861[3-9]\d{9}$/.test(m), { error: 'v.mobile_cn' });
-
 export const numberOrderInput = z
   .object({
-    enterpriseId: z.string().trim().min(1).max(40),
-    appId: z.string().trim().min(1).max(40),
+    enterpriseId: text({ trim: true, min: 1, max: 40 }),
+    appId: text({ trim: true, min: 1, max: 40 }),
     /** The business contact, one of the tenant's contacts (it then hears the order's notices)… */
     contactId: z.string().regex(UUID_PATTERN, { error: 'v.contact_id' }).optional(),
     /** …or typed inline. */
-    contact: z.object({ name: z.string().trim().min(1).max(64), mobile }).strict().optional(),
+    contact: z.object({ name: text({ trim: true, min: 1, max: 64 }), mobile: cnMobile }).strict().optional(),
     cities: z
-      .array(z.object({ city: z.string().trim().min(1).max(32), count: z.number().int().min(1).max(MAX_NUMBERS_PER_CITY) }).strict())
+      .array(z.object({ city: text({ trim: true, min: 1, max: 32 }), count: z.number().int().min(1).max(MAX_NUMBERS_PER_CITY) }).strict())
       .min(1)
       .max(MAX_ORDER_CITIES)
+      .meta({ description: 'Each city once (compared after trimming): checked, but not expressible as uniqueItems, which compares whole entries.' })
       .superRefine((cities, ctx) => {
         const seen = new Set<string>();
         cities.forEach((c, i) => {

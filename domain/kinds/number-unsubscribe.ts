@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { text } from '../text.js';
 import { OTHER_REASON } from '../rejection-reasons.js';
 import { defineKind } from './definition.js';
 
 export const MAX_UNSUBSCRIBE_NUMBERS = 10_000;
 
-const note = z.string().trim().max(100).default('');
+const note = text({ trim: true, max: 100 }).default('');
 
 export const numberUnsubscribeInput = z.object({ note }).strict();
 
 /** The same batch as JSON: the numbers picked from the tenant's list instead of a sheet. */
 export const numberUnsubscribeJsonInput = z
   .object({
-    numbers: z.array(z.string().max(64)).min(1).max(MAX_UNSUBSCRIBE_NUMBERS),
+    numbers: z.array(text({ max: 64 })).min(1).max(MAX_UNSUBSCRIBE_NUMBERS),
     note,
   })
   .strict();

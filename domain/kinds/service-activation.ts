@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BUSINESS_TYPES } from '../business-types.js';
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind } from './definition.js';
+import { text } from '../text.js';
 
 export const CARRIER_TYPES = ['app', 'mini_program', 'website', 'official_account', 'h5', 'other'] as const;
 export const ENTERPRISE_NATURES = ['channel', 'saas', 'direct'] as const;
@@ -9,17 +10,17 @@ export const ENTERPRISE_NATURES = ['channel', 'saas', 'direct'] as const;
 export const serviceActivationInput = z
   .object({
     businessType: z.enum(BUSINESS_TYPES),
-    enterpriseName: z.string().trim().min(1).max(128),
+    enterpriseName: text({ trim: true, min: 1, max: 128 }),
     carrier: z
       .object({
         type: z.enum(CARRIER_TYPES),
-        name: z.string().trim().min(1, { error: 'v.carrier_name' }).max(128),
+        name: text({ trim: true, min: 1, max: 128, minMessage: 'v.carrier_name' }),
       })
       .strict(),
     nature: z.enum(ENTERPRISE_NATURES),
-    industry: z.string().trim().min(1).max(64),
-    scenario: z.string().trim().min(1).max(256),
-    script: z.string().trim().min(1).max(256),
+    industry: text({ trim: true, min: 1, max: 64 }),
+    scenario: text({ trim: true, min: 1, max: 256 }),
+    script: text({ trim: true, min: 1, max: 256 }),
     usedSimilarProduct: z.boolean(),
     expectedDailyMinutes: z.number().int().min(0).max(100_000_000),
   })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind } from './definition.js';
+import { CONTROL, text } from '../text.js';
 
 export const SPEEDS = ['slow', 'normal', 'fast'] as const;
 export const SPEAKERS = ['xiaoyan_female', 'xiaofeng_male', 'xiaomei_female_cantonese', 'catherine_female_en'] as const;
@@ -9,10 +10,19 @@ export const TEMPLATE_NAME_MAX = 64;
 export const TEMPLATE_CONTENT_MAX = 500;
 
 /** Latin letters, digits, underscore and Chinese characters; no spaces. */
-export const NAME_PATTERN = /^[A-Za-z0-9_\p{Script=Han}]+$/u;
+export const NAME_CHARS = 'A-Za-z0-9_\\p{Script=Han}';
+export const NAME_PATTERN = new RegExp(`^[${NAME_CHARS}]+$`, 'u');
+/** A name of templates, audio files and apps: 1-64 of those characters. */
+export const nameText = (trim: boolean) => text({ trim, min: 1, max: TEMPLATE_NAME_MAX, chars: NAME_CHARS, charsMessage: 'v.name_chars' });
 
 const VARIABLE = /\$\{([^}]*)\}/g;
-const KNOWN_VARIABLE = /^(?:DATE|TIME|(?:TXT|NUM)_([1-9]|[12]\d|3[0-2]))$/;
+const KNOWN_NAMES = 'DATE|TIME|(?:TXT|NUM)_(?:[1-9]|[12][0-9]|3[0-2])';
+const KNOWN_VARIABLE = new RegExp(`^(?:${KNOWN_NAMES})$`);
+/**
+ * Template content as a pattern: every `${` opens a known variable (`$` runs before one are text).
+ * The same language as unknownVariables, which names what is wrong.
+ */
+export const CONTENT_PATTERN = `^(?:[^$${CONTROL}]|\\$+(?:\\{(?:${KNOWN_NAMES})\\}|[^{$${CONTROL}]))*\\$*$`;
 
 /** Returns the names of `${...}` variables that are not of a known type, in order of appearance. */
 export function unknownVariables(content: string): string[] {
@@ -21,8 +31,9 @@ export function unknownVariables(content: string): string[] {
     const name = match[1] ?? '';
     if (!KNOWN_VARIABLE.test(name)) unknown.push(name);
   }
-  // A "${" that never closes is also an unknown variable.
-  const unclosed = content.replace(VARIABLE, '').indexOf('${');
+  // A "${" that never closes is also an unknown variable. Each variable leaves a space behind, so
+  // that the "$" before one and the "{" after it do not meet as a "${" of their own.
+  const unclosed = content.replace(VARIABLE, ' ').indexOf('${');
   if (unclosed >= 0) unknown.push(content.slice(unclosed + 2, unclosed + 12));
   return unknown;
 }
@@ -34,17 +45,13 @@ export function templateVariables(content: string): string[] {
 
 export const voiceTemplateInput = z
   .object({
-    name: z.string().min(1).max(TEMPLATE_NAME_MAX).regex(NAME_PATTERN, { error: 'v.name_chars' }),
+    name: nameText(false),
     speed: z.enum(SPEEDS),
     speaker: z.enum(SPEAKERS),
-    content: z
-      .string()
-      .min(1)
-      .max(TEMPLATE_CONTENT_MAX)
-      .superRefine((content, ctx) => {
-        for (const name of unknownVariables(content)) ctx.addIssue({ code: 'custom', message: 'v.unknown_variable', params: { name } });
-      }),
-    scenario: z.string().trim().min(1).max(256),
+    content: text({ min: 1, max: TEMPLATE_CONTENT_MAX, pattern: CONTENT_PATTERN }).superRefine((content, ctx) => {
+      for (const name of unknownVariables(content)) ctx.addIssue({ code: 'custom', message: 'v.unknown_variable', params: { name } });
+    }),
+    scenario: text({ trim: true, min: 1, max: 256 }),
   })
   .strict();
 

@@ -4,6 +4,7 @@
  * and `npm run web` processes against one application database, and a round-robin proxy that
  * gives the web processes one URL. stop() takes it down in the reverse order.
  */
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -16,7 +17,8 @@ import { bootstrap } from '../bootstrap.js';
 import { freePorts, freePortsBelow } from '../temporal/net.js';
 import { findTemporalServer } from './build.js';
 import { PORT_NAMES, writeServerConfig, type ServerPorts } from './config.js';
-import { isAlive, spawnManaged, startWatchdog, waitUntil, type Managed } from './processes.js';
+import { isAlive, REPO_ROOT, startWatchdog, worthEchoing } from './processes.js';
+import { ProcessGroup, type Supervised, type SupervisorLog } from '../../runtime/supervisor.js';
 import { startProxy, type Proxy } from './proxy.js';
 import { endpointOf, prepareAppDatabase, prepareTemporalDatabases, TEMPORAL_DATABASE, TEMPORAL_ROLE, VISIBILITY_DATABASE } from './schema.js';
 import { loadSecrets, type ClusterSecrets } from './secrets.js';
@@ -41,10 +43,11 @@ export interface ClusterOptions {
 export interface AppProcess {
   name: string;
   role: 'web' | 'worker';
-  pid: number;
+  /** The pid it runs under now (a restart gives it a new one). */
+  readonly pid: number;
   url?: string;
   logFile: string;
-  managed: Managed;
+  supervised: Supervised;
 }
 
 /** What a running cluster tells its operator (and writes to DATA_DIR/cluster.json, mode 0600). */
@@ -114,7 +117,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     stops.push({ what: 'Temporal server', stop: () => temporal.server.managed.stop(30_000) });
 
     opts.log('Migrating the application database and creating the admin and tenant…');
-    await prepareDatabase(databaseUrl);
+    const { appUrl } = await prepareDatabase(databaseUrl);
     await bootstrapApp(databaseUrl, secrets);
 
     const webPorts = await freePorts(opts.webs);
@@ -129,24 +132,47 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporal.server.address,
       TEMPORAL_NAMESPACE: opts.namespace,
+      // Migrated just above: the processes (and each restart of one) connect without migrating again.
+      DATABASE_APP_URL: appUrl,
+      VRD_DATABASE_PREPARED: '1',
       DATA_DIR: dataDir,
       FIELD_ENCRYPTION_KEY: secrets.fieldKey,
       DEMO_DATA: 'false',
       LOG_LEVEL: 'info',
     };
     opts.log(`Starting ${opts.workers} worker and ${opts.webs} web processes…`);
-    const workers = Array.from({ length: opts.workers }, (_, i) => launchApp('worker', i + 1, { ...common }, logDir, opts.echo));
-    stops.push({ what: 'workers', stop: async () => void (await Promise.all(workers.map((p) => p.managed.stop(30_000)))) });
+    // Each under the same supervision as npm start's: one that ends is started again with backoff.
+    const stateFile = path.join(dataDir, 'cluster.json');
+    // What the processes say while the cluster stops (peers going away) stays in their log files.
+    const quiet = { on: false };
+    const written: { state?: ClusterState } = {};
+    let writes = 0;
+    const group = new ProcessGroup(() => {
+      const state = written.state;
+      if (!state || quiet.on) return;
+      // The state file follows the processes' pids as they are restarted (until the cluster stops).
+      state.processes = processes.map(({ name, role, pid, url, logFile }) => ({ name, role, pid, url, logFile }));
+      // Written aside and renamed, so a reader finds the whole file, old or new.
+      const aside = `${stateFile}.${process.pid}.${(writes += 1)}.tmp`;
+      void fs
+        .writeFile(aside, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
+        .then(() => fs.rename(aside, stateFile))
+        .catch(() => undefined);
+    });
+    const launch = launchApp(group, logDir, opts, quiet);
+    const workers = Array.from({ length: opts.workers }, (_, i) => launch('worker', i + 1, { ...common }));
+    stops.push({ what: 'workers', stop: async () => void (await Promise.all(workers.map((p) => p.supervised.stop()))) });
     const webs = webPorts.map((port, i) =>
-      launchApp('web', i + 1, { ...common, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: proxy.url, SESSION_SECRET: secrets.sessionSecret }, logDir, opts.echo, `http://127.0.0.1:${port}`),
+      launch('web', i + 1, { ...common, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: proxy.url, SESSION_SECRET: secrets.sessionSecret }, `http://127.0.0.1:${port}`),
     );
-    stops.push({ what: 'web processes', stop: async () => void (await Promise.all(webs.map((p) => p.managed.stop()))) });
+    stops.push({ what: 'web processes', stop: async () => void (await Promise.all(webs.map((p) => p.supervised.stop()))) });
     const processes = [...workers, ...webs];
-    const launches = [
-      ...workers.map((p) => p.managed.waitForLine(/"msg":"worker running"/, APP_START_TIMEOUT_MS)),
-      ...webs.map((p) => waitUntil(p.managed, 'healthy /healthz', APP_START_TIMEOUT_MS, async () => (await fetch(`${p.url}/healthz`)).status === 200)),
-    ];
-    await Promise.all(launches);
+    await Promise.race([
+      Promise.all(processes.map((p) => p.supervised.ready)),
+      delay(APP_START_TIMEOUT_MS).then(() => {
+        throw new Error(`the web and worker processes did not start within ${APP_START_TIMEOUT_MS / 1000} s (see ${logDir})`);
+      }),
+    ]);
 
     const state: ClusterState = {
       url: proxy.url,
@@ -168,8 +194,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       tenant: { name: secrets.tenantName, apiKey: secrets.tenantApiKey },
       sinks: sinks.describe,
     };
-    const stateFile = path.join(dataDir, 'cluster.json');
     await fs.writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+    written.state = state;
     opts.log(`Cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     // stopAll runs the list backwards. Front to back: no new requests, web processes finish
     // theirs, workers drain, then the services they use.
@@ -178,7 +204,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     stops.sort((a, b) => stopOrder.indexOf(b.what) - stopOrder.indexOf(a.what));
     const stop = async (): Promise<void> => {
       // From here on, what the processes say (peers going away) is expected: it stays in their logs.
-      for (const m of [temporal.server.managed, ...processes.map((p) => p.managed)]) m.silence();
+      temporal.server.managed.silence();
+      quiet.on = true;
       await stopAll();
     };
     return { state, processes, temporal: temporal.server, proxy, stop };
@@ -260,11 +287,42 @@ async function listenProxy(opts: ClusterOptions, webPorts: number[]): Promise<Pr
   }
 }
 
-/** `npm run web` / `npm run worker` as their own processes (node + tsx, so a signal reaches the app itself). */
-function launchApp(role: 'web' | 'worker', index: number, env: NodeJS.ProcessEnv, logDir: string, echo: (line: string) => void, url?: string): AppProcess {
-  const name = `${role}-${index}`;
-  const managed = spawnManaged({ name, command: process.execPath, args: ['--import', 'tsx', `scripts/${role}.ts`], env, logDir, echo });
-  return { name, role, pid: managed.pid, url, logFile: managed.logFile, managed };
+/**
+ * `npm run web` / `npm run worker` as supervised children (node + tsx, so a signal reaches the app
+ * itself): every line to the process's log file, warnings and errors also to the terminal.
+ */
+function launchApp(group: ProcessGroup, logDir: string, opts: ClusterOptions, quiet: { on: boolean }) {
+  return (role: 'web' | 'worker', index: number, env: NodeJS.ProcessEnv, url?: string): AppProcess => {
+    const name = `${role}-${index}`;
+    const logFile = path.join(logDir, `${name}.log`);
+    const log = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+    const supervised = group.add({
+      name,
+      role,
+      command: process.execPath,
+      args: ['--import', 'tsx', `scripts/${role}.ts`],
+      cwd: REPO_ROOT,
+      env,
+      log: {
+        warn: (_o: unknown, msg?: string) => opts.log(`${msg ?? ''}`),
+        error: (_o: unknown, msg?: string) => opts.log(`${msg ?? ''} (its log is ${logFile})`),
+      } as unknown as SupervisorLog,
+      onLine: (line) => {
+        log.write(`${line}\n`);
+        if (!quiet.on && worthEchoing(line)) opts.echo(`[${name}] ${line}`);
+      },
+    });
+    return {
+      name,
+      role,
+      get pid() {
+        return supervised.state().pid ?? -1;
+      },
+      url,
+      logFile,
+      supervised,
+    };
+  };
 }
 
 /** The operator's shell may carry settings meant for `npm start`; the cluster sets its own. */

@@ -95,11 +95,12 @@ async function main(): Promise<void> {
     echo: (line) => say(line),
   });
   running.cluster = cluster;
-  // Web and worker copies are cattle: one that dies leaves the others serving. The Temporal
-  // server is not: without it nothing works, so its death stops the cluster.
+  // Web and worker copies are cattle: one that dies leaves the others serving and is started
+  // again (the supervisor says so, with why); one that cannot be started at all is left stopped.
+  // The Temporal server is not: without it nothing works, so its death stops the cluster.
   for (const p of cluster.processes) {
-    void p.managed.done.then((how) => {
-      if (!stopping) say(`[cluster] ${p.name} (pid ${p.pid}) ended: ${how}. The other ${p.role} processes carry on; its log is ${p.logFile}.`);
+    void p.supervised.gaveUp.then((how) => {
+      if (!stopping) say(`[cluster] ${p.name} could not be started again (${how}). The other ${p.role} processes carry on; its log is ${p.logFile}.`);
     });
   }
   void cluster.temporal.managed.done.then((how) => {

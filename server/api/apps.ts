@@ -53,8 +53,6 @@ export function appRoutes(deps: AppDeps): Router {
 
   r.post('/apps', async (req, res) => {
     const { app, secret } = await createApp(deps, tenantOf(res), req.body, context(req));
-    // The secret is in this answer only: no cache may keep it.
-    res.set('Cache-Control', 'no-store');
     res.status(201).location(`/api/v1/apps/${app.id}`).json({ ...(await appView(deps, app, apiLanguage(req))), appSecret: secret });
   });
 
@@ -80,7 +78,6 @@ export function appRoutes(deps: AppDeps): Router {
 
   r.post('/apps/:id/secret', async (req: Request<{ id: string }>, res) => {
     const { app, secret } = await rotateAppSecret(deps, tenantOf(res), req.params.id, context(req));
-    res.set('Cache-Control', 'no-store');
     res.json({ ...(await appView(deps, app, apiLanguage(req))), appSecret: secret });
   });
   return r;

@@ -1,12 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { filesOfSubject } from '../../db/stored-files.js';
 import { audioOf, findTenantAudioFile } from '../../db/subjects/audio-file.js';
+import type { FileType } from '../../domain/kinds/index.js';
 import { CONTENT_TYPES } from '../../files/sniff.js';
+import { contentDisposition } from '../../files/download-name.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { tenantOf } from './auth.js';
+import { isSubjectId } from './ids.js';
 
-const AUDIO_FILE_ID = /^AF[0-9A-Z]{16}$/;
 
 /**
  * A tenant downloads its own recording: looked up by the audio file's id within the tenant (never
@@ -15,14 +17,13 @@ const AUDIO_FILE_ID = /^AF[0-9A-Z]{16}$/;
 export function audioFileRoutes(deps: AppDeps): Router {
   const r = Router();
   r.get('/audio-files/:id/file', async (req: Request<{ id: string }>, res) => {
-    if (!AUDIO_FILE_ID.test(req.params.id)) throw notFound('audio file');
+    if (!isSubjectId('AF', req.params.id)) throw notFound('audio file');
     const audio = await findTenantAudioFile(deps.db, tenantOf(res).id, req.params.id);
     const file = audio ? audioOf(await filesOfSubject(deps.db, 'audio_file', audio.id)) : undefined;
     if (!file) throw notFound('audio file');
     res.set({
       'Content-Type': CONTENT_TYPES.wav,
-      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
-      'Cache-Control': 'private, no-store',
+      'Content-Disposition': contentDisposition('attachment', file.originalName, file.fileType as FileType),
     });
     await sendStoredFile(deps, res, file.path, file.size);
   });

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { appendAudit } from '../../db/audit.js';
-import { addressKey, countFailure, findActiveLock } from '../../db/auth-throttle.js';
+import { addressKey, reserveAttempt } from '../../db/auth-throttle.js';
 import { findApiKey, type TenantRow } from '../../db/tenants.js';
 import { API_KEY_ADDRESS_POLICY, retryAfterSeconds } from '../../domain/auth-throttle.js';
 import type { AppDeps } from '../deps.js';
@@ -42,10 +42,9 @@ export function requireTenant(deps: AppDeps) {
       return;
     }
     const now = deps.now();
-    const key = addressKey('api', req.ip);
-    const lock = await findActiveLock(deps.db, [key], now);
-    if (lock) throw tooMany(lock.lockedUntil, now);
-    const counted = await countFailure(deps.db, key, API_KEY_ADDRESS_POLICY, now);
+    // Looked at and counted in one step: unknown keys sent at once cannot all pass an unlocked look.
+    const counted = await reserveAttempt(deps.db, addressKey('api', req.ip), API_KEY_ADDRESS_POLICY, now);
+    if (!counted.allowed) throw tooMany(counted.lockedUntil, now);
     if (counted.lockedNow && counted.state.lockedUntil) {
       await appendAudit(deps.db, { actorType: 'tenant', actorId: null, actorLabel: null, action: 'api_key.address_locked', objectType: 'address', objectId: req.ip ?? null, ip: req.ip ?? null, details: { lockedUntil: counted.state.lockedUntil.toISOString(), failures: API_KEY_ADDRESS_POLICY.maxFailures } });
       throw tooMany(counted.state.lockedUntil, now);

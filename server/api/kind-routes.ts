@@ -16,8 +16,8 @@ import { jsonBody } from './body.js';
 import { apiLanguage } from './language.js';
 import { readMultipart } from './multipart.js';
 import { toReviewView } from './review-view.js';
+import { isSubjectId } from './ids.js';
 
-const SUBJECT_ID = /^[A-Z]{2}[0-9A-Z]{16}$/;
 
 /** The review view plus the submitted object's id and what its kind shows the tenant. */
 export async function subjectAnswer(deps: AppDeps, row: ReviewRow, lang: 'zh-CN' | 'en' = 'en') {
@@ -58,7 +58,7 @@ export function kindRoutes(deps: AppDeps): Router {
     if (!def.api) continue;
     const base = `/${def.api.path}`;
     const subjectParam = (req: Request<{ id: string }>) => {
-      if (!SUBJECT_ID.test(req.params.id) || !req.params.id.startsWith(def.subjectPrefix)) throw notFound(def.kind.replace(/_/g, ' '));
+      if (!isSubjectId(def.subjectPrefix, req.params.id)) throw notFound(def.kind.replace(/_/g, ' '));
       return req.params.id;
     };
 

@@ -5,6 +5,7 @@ import { FileTooLarge, StorageFull, type FileStore, type StagedFile } from '../.
 import { sniffFile } from '../../files/sniff.js';
 import { HttpError, storageFull } from '../errors.js';
 import { apiInputError, controlCharacterProblems } from '../input-guard.js';
+import { boundariesOf, PartCounter } from './multipart-parts.js';
 
 export interface MultipartForm {
   fields: Record<string, string>;
@@ -32,6 +33,13 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
     failure ??= e;
   };
 
+  const boundaries = boundariesOf(req.get('content-type'));
+  if (boundaries.length > 1) {
+    throw new HttpError(400, 'malformed_multipart', 'the Content-Type names more than one boundary', [{ path: '(body)', message: 'one boundary parameter' }]);
+  }
+  const counter = boundaries[0] ? new PartCounter(boundaries[0]) : undefined;
+  let seen = 0;
+
   const largest = Math.max(0, ...Object.values(rules).map((r) => r.maxBytes));
   let bb: busboy.Busboy;
   try {
@@ -47,6 +55,7 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
 
   const nameless = () => new HttpError(400, 'malformed_multipart', 'a part of the form has no field name', [{ path: '(body)', message: 'every part needs a name in its Content-Disposition header' }]);
   bb.on('field', (name, value, info) => {
+    seen += 1;
     if (typeof name !== 'string' || name === '') fail(nameless());
     else if (info.valueTruncated) fail(new HttpError(413, 'too_large', `${name} is too long`, [{ path: name, message: `at most ${MAX_FIELD_BYTES} bytes` }]));
     else if (Object.hasOwn(rules, name)) fail(new HttpError(422, 'validation_failed', `${name} must be a file`, [{ path: name, message: 'must be a file' }]));
@@ -57,7 +66,9 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
   bb.on('filesLimit', () => fail(new HttpError(413, 'too_large', 'too many files', [{ path: '(body)', message: 'too many files' }])));
   // Named as each part begins: a file is staged asynchronously, so a second part of the same name may start before the first is done.
   const fileParts = new Set<string>();
+  bb.on('partsLimit', () => fail(new HttpError(413, 'too_large', 'too many parts', [{ path: '(body)', message: `at most ${MAX_FIELDS + 10} parts` }])));
   bb.on('file', (name, stream, info) => {
+    seen += 1;
     // A part cut short (a truncated body, an abort, a parse error later on) errors its stream too, also
     // after staging has let go of it or when it is only being drained; the request's refusal says why.
     stream.on('error', () => undefined);
@@ -119,12 +130,16 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
         bb.destroy(err);
         reject(err);
       });
+      if (counter) req.on('data', (chunk: Buffer) => counter.push(chunk));
       req.pipe(bb);
     });
   } catch (err) {
     fail(err instanceof HttpError ? err : new HttpError(400, 'malformed_multipart', 'the multipart body cannot be read'));
   }
   const staged = (await Promise.all(staging)).filter((f): f is StagedFile => f !== undefined);
+  if (!failure && counter && counter.parts > seen) {
+    fail(new HttpError(400, 'malformed_multipart', 'a part of the form is not a form field', [{ path: '(body)', message: 'every part needs a "Content-Disposition: form-data" header and must come before the closing boundary' }]));
+  }
   if (!failure) {
     const problems = controlCharacterProblems(form.fields, 'body');
     if (problems.length > 0) fail(apiInputError(problems));

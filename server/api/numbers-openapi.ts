@@ -1,5 +1,7 @@
+import { idParameter, NUMBERS_CURSOR_PATTERN, subjectIdPattern } from './ids.js';
+import { errorResponses } from './openapi-errors.js';
+
 /** The tenant API's number routes beyond the kinds' own (GET /numbers, a batch's results), for the OpenAPI document. */
-const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 
 export const numbersPaths = {
   '/numbers': {
@@ -7,7 +9,7 @@ export const numbersPaths = {
       summary: 'Your numbers, in the order they were issued',
       parameters: [
         { name: 'status', in: 'query', schema: { enum: ['active', 'released'] } },
-        { name: 'cursor', in: 'query', schema: { type: 'string' } },
+        { name: 'cursor', in: 'query', schema: { type: 'string', pattern: NUMBERS_CURSOR_PATTERN, description: 'nextCursor of the page before' } },
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
       ],
       responses: {
@@ -39,20 +41,17 @@ export const numbersPaths = {
             },
           },
         },
-        '401': { description: '401', ...errorRef },
-        '422': { description: '422', ...errorRef },
+        ...errorResponses(422),
       },
     },
   },
   '/number-unsubscriptions/{id}/results': {
     get: {
       summary: "A finished batch's results in the Accept-Language: number, outcome, reason and outcome code (released | check_failed | release_failed), in sheet order",
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      parameters: [idParameter(subjectIdPattern('NU'))],
       responses: {
         '200': { description: 'The results', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } },
-        '401': { description: '401', ...errorRef },
-        '404': { description: '404', ...errorRef },
-        '409': { description: 'Still being checked (not_finished)', ...errorRef },
+        ...errorResponses(404, 409),
       },
     },
   },

@@ -10,8 +10,9 @@ import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
 import { tenantOf } from './auth.js';
 import { apiLanguage } from './language.js';
+import { isSubjectId, NUMBERS_CURSOR_PATTERN } from './ids.js';
+import { queryInteger } from './query.js';
 
-const BATCH_ID = /^NU[0-9A-Z]{16}$/;
 
 /** The results sheet's columns: the number first, so the failed rows can be uploaded again. */
 const RESULT_HEADERS = ['number', 'outcome', 'reason', 'outcomeCode'] as const;
@@ -37,8 +38,8 @@ export function unsubscribeTemplateRoutes(): Router {
 
 const numbersQuery = z.object({
   status: z.enum(['active', 'released']).optional(),
-  cursor: z.string().regex(/^\d{1,15}$/, 'cursor is not one this API returned').optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().regex(new RegExp(NUMBERS_CURSOR_PATTERN), 'cursor is not one this API returned').optional(),
+  limit: queryInteger(1, 1000).default(100),
 });
 
 /** The tenant's numbers (GET /numbers) and an unsubscribe batch's results as a spreadsheet. */
@@ -62,7 +63,7 @@ export function numbersApi(deps: AppDeps): Router {
    * the failed rows can be uploaded again as a new batch.
    */
   r.get('/number-unsubscriptions/:id/results', async (req: Request<{ id: string }>, res) => {
-    if (!BATCH_ID.test(req.params.id)) throw notFound('number unsubscribe');
+    if (!isSubjectId('NU', req.params.id)) throw notFound('number unsubscribe');
     const batch = await findBatch(deps.db, req.params.id);
     if (!batch || batch.tenantId !== tenantOf(res).id) throw notFound('number unsubscribe');
     const lang = apiLanguage(req);

@@ -1,45 +1,20 @@
-import { z } from 'zod';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
-import { NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
+import { contactInput, NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
+import { idParameter, REVIEWS_CURSOR_PATTERN, subjectIdPattern, UUID_PATTERN } from './ids.js';
+import { inputSchema } from './openapi-schema.js';
+import { bodyErrorResponses, errorResponses, errorSchema, idempotencyKeyParameter, withLinks } from './openapi-errors.js';
 import { BUSINESS_TYPES, SERVICE_STATES } from '../../domain/business-types.js';
 import { appPaths, appSchemas } from './openapi-apps.js';
 import { numbersPaths } from './numbers-openapi.js';
 import { declarationField, gatePaths, gateSchemas } from './openapi-gates.js';
 import { DECLARATION_FIELD } from '../../domain/declarations.js';
 
-const error = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'details'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-      },
-    },
-  },
-};
-
-const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
-
 const reviewResponse = (status: string, description: string) => ({
   [status]: { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Review' } } } },
 });
 
-const idParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-
 const schemaName = (def: AnyKindDefinition, suffix = 'Input') => def.kind.split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + suffix;
-
-/** A definition's input schema as JSON Schema (what a caller sends, before transforms). */
-function inputSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return json;
-}
 
 /** A kind whose submissions accept a declaration names its version in force in the field `declaration`. */
 function withDeclaration<T extends { properties?: Record<string, unknown>; required?: string[] }>(def: AnyKindDefinition, schema: T): T {
@@ -56,11 +31,12 @@ function kindSchemas(): Record<string, unknown> {
   const schemas: Record<string, unknown> = {};
   for (const def of Object.values(KINDS)) {
     if (!def.api) continue;
-    const fields = withDeclaration(def, inputSchema(def.input) as { properties?: Record<string, unknown>; required?: string[] });
+    const fields = withDeclaration(def, inputSchema(def.input) as { properties?: Record<string, unknown>; required?: string[]; description?: string });
     if (def.intake.type === 'multipart') {
       const files = def.intake.files;
       schemas[schemaName(def)] = {
         type: 'object',
+        description: [fields.description, 'Files are judged by their content, which no schema can say: a file of another type is refused (415) whatever its name or declared type.'].filter(Boolean).join(' '),
         properties: {
           ...fields.properties,
           ...Object.fromEntries(
@@ -68,6 +44,7 @@ function kindSchemas(): Record<string, unknown> {
           ),
         },
         required: [...(fields.required ?? []), ...Object.entries(files).filter(([, rule]) => rule.required === true).map(([name]) => name)],
+        additionalProperties: false,
       };
     } else {
       schemas[schemaName(def)] = fields;
@@ -87,35 +64,40 @@ function kindPaths(): Record<string, unknown> {
     const body: Record<string, unknown> = def.intake.type === 'multipart' ? { 'multipart/form-data': { schema: ref } } : { 'application/json': { schema: ref } };
     const submitBody = def.jsonInput ? { ...body, 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(def, 'JsonInput')}` } } } : body;
     const editBody = def.editInput ? { ...body, 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(def, 'Edit')}` } } } : body;
-    const fileErrors = def.intake.type === 'multipart' ? [413, 415, 507] : [413, 415];
+    const fileErrors = def.intake.type === 'multipart' ? [507] : [];
+    const idParam = idParameter(subjectIdPattern(def.subjectPrefix));
+    const item = `/${def.api.path}/{id}`;
     paths[`/${def.api.path}`] = {
       post: {
         summary: `Submit ${def.api.summary} for review`,
         tags: [def.kind],
-        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
+        parameters: [idempotencyKeyParameter],
         requestBody: { required: true, content: submitBody },
-        responses: { ...reviewResponse('201', 'Submitted: durable and readable'), ...errors(400, 401, 409, 422, ...fileErrors) },
+        responses: { ...reviewResponse('201', 'Submitted: durable and readable'), ...bodyErrorResponses(409, ...fileErrors) },
       },
     };
-    const item: Record<string, unknown> = {
-      get: { summary: `One ${def.api.summary}`, tags: [def.kind], parameters: [idParam('id')], responses: { ...reviewResponse('200', 'The submission and its review'), ...errors(401, 404) } },
+    const ops: Record<string, unknown> = {
+      get: { summary: `One ${def.api.summary}`, tags: [def.kind], parameters: [idParam], responses: { ...reviewResponse('200', 'The submission and its review'), ...errorResponses(404) } },
     };
     if (def.api.resubmit) {
-      item.put = {
+      ops.put = {
         summary: 'Edit and submit again: a new review round',
         tags: [def.kind],
-        parameters: [idParam('id')],
+        parameters: [idParam],
         requestBody: { required: true, content: editBody },
-        responses: { ...reviewResponse('200', 'Resubmitted'), ...errors(400, 401, 404, 409, 422, ...fileErrors) },
+        responses: { ...reviewResponse('200', 'Resubmitted'), ...bodyErrorResponses(404, 409, ...fileErrors) },
       };
     }
     if (def.api.withdraw) {
-      item.delete = { summary: 'Delete; a pending review is withdrawn', tags: [def.kind], parameters: [idParam('id')], responses: { ...reviewResponse('200', 'Deleted'), ...errors(401, 404) } };
+      ops.delete = { summary: 'Delete; a pending review is withdrawn', tags: [def.kind], parameters: [idParam], responses: { ...reviewResponse('200', 'Deleted'), ...errorResponses(404, 409) } };
     }
-    paths[`/${def.api.path}/{id}`] = item;
+    paths[item] = ops;
   }
   return paths;
 }
+
+const reviewId = idParameter(UUID_PATTERN);
+const contactId = idParameter(UUID_PATTERN);
 
 /** OpenAPI 3.1 description of the tenant API, served at /api/v1/openapi.json. */
 export const openApiDocument = {
@@ -126,7 +108,7 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
-      Error: error,
+      Error: errorSchema,
       Review: {
         type: 'object',
         required: ['id', 'kind', 'status', 'round', 'submittedAt', 'dueAt', 'decision', 'reminder'],
@@ -160,18 +142,7 @@ export const openApiDocument = {
           },
         },
       },
-      ContactInput: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'mobile', 'email'],
-        properties: {
-          name: { type: 'string', minLength: 1, maxLength: 64 },
-          mobile: { type: 'string', description: '+country code and number; a bare 11-digit mainland number gets +86' },
-          email: { type: 'string', format: 'email' },
-          language: { enum: ['zh-CN', 'en'] },
-          subscriptions: { type: 'array', items: { enum: [...NOTICE_SUBSCRIPTIONS] } },
-        },
-      },
+      ContactInput: inputSchema(contactInput),
       Contact: {
         type: 'object',
         properties: {
@@ -189,7 +160,7 @@ export const openApiDocument = {
       ...gateSchemas,
     },
   },
-  paths: {
+  paths: withLinks({
     ...kindPaths(),
     ...appPaths,
     ...numbersPaths,
@@ -197,8 +168,8 @@ export const openApiDocument = {
     '/reviews/{id}/reminders': {
       post: {
         summary: 'Remind (催审) a pending review',
-        parameters: [idParam('id'), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
-        responses: { ...reviewResponse('202', 'Reminder accepted'), ...errors(401, 404, 409, 429) },
+        parameters: [reviewId, idempotencyKeyParameter],
+        responses: { ...reviewResponse('202', 'Reminder accepted'), ...errorResponses(404, 409) },
       },
     },
     '/services': {
@@ -231,29 +202,29 @@ export const openApiDocument = {
               },
             },
           },
-          ...errors(401),
+          ...errorResponses(),
         },
       },
     },
     '/contacts': {
-      get: { summary: 'Your contacts', responses: { '200': { description: 'Contacts', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Contact' } } } } } } }, ...errors(401) } },
+      get: { summary: 'Your contacts', responses: { '200': { description: 'Contacts', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Contact' } } } } } } }, ...errorResponses() } },
       post: {
         summary: 'Add a contact (at most 10)',
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ContactInput' } } } },
-        responses: { '201': { description: 'Added', content: { 'application/json': { schema: { $ref: '#/components/schemas/Contact' } } } }, ...errors(400, 401, 409, 422) },
+        responses: { '201': { description: 'Added', content: { 'application/json': { schema: { $ref: '#/components/schemas/Contact' } } } }, ...bodyErrorResponses(409) },
       },
     },
     '/contacts/{id}': {
       put: {
         summary: 'Change a contact',
-        parameters: [idParam('id')],
+        parameters: [contactId],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ContactInput' } } } },
-        responses: { '200': { description: 'Changed', content: { 'application/json': { schema: { $ref: '#/components/schemas/Contact' } } } }, ...errors(400, 401, 404, 422) },
+        responses: { '200': { description: 'Changed', content: { 'application/json': { schema: { $ref: '#/components/schemas/Contact' } } } }, ...bodyErrorResponses(404, 409) },
       },
-      delete: { summary: 'Remove a contact', parameters: [idParam('id')], responses: { '204': { description: 'Removed' }, ...errors(401, 404) } },
+      delete: { summary: 'Remove a contact', parameters: [contactId], responses: { '204': { description: 'Removed' }, ...errorResponses(404) } },
     },
     '/reviews/{id}': {
-      get: { summary: 'One review', parameters: [idParam('id')], responses: { ...reviewResponse('200', 'The review'), ...errors(401, 404) } },
+      get: { summary: 'One review', parameters: [reviewId], responses: { ...reviewResponse('200', 'The review'), ...errorResponses(404) } },
     },
     '/reviews': {
       get: {
@@ -261,7 +232,7 @@ export const openApiDocument = {
         parameters: [
           { name: 'kind', in: 'query', schema: { enum: [...REVIEW_KINDS] } },
           { name: 'status', in: 'query', schema: { enum: [...REVIEW_STATUSES] } },
-          { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          { name: 'cursor', in: 'query', schema: { type: 'string', pattern: REVIEWS_CURSOR_PATTERN, description: 'nextCursor of the page before' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
         ],
         responses: {
@@ -276,9 +247,9 @@ export const openApiDocument = {
               },
             },
           },
-          ...errors(400, 401, 422),
+          ...errorResponses(422),
         },
       },
     },
-  },
+  }),
 };

@@ -1,6 +1,5 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
-import { cursorInstant } from '../../db/cursor.js';
 import { findTenantReview, listTenantReviews } from '../../db/reviews.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
@@ -24,19 +23,22 @@ import { enterpriseFileRoutes } from './enterprise-files.js';
 import { apiLanguage } from './language.js';
 import { openApiDocument } from './openapi.js';
 import { numbersApi, unsubscribeTemplateRoutes } from './numbers.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { methodGuard } from './methods.js';
+import { REVIEWS_CURSOR_PATTERN, UUID } from './ids.js';
+import { queryInteger } from './query.js';
 
 const listQuery = z.object({
   kind: z.enum(REVIEW_KINDS).optional(),
   status: z.enum(REVIEW_STATUSES).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().optional(),
+  limit: queryInteger(1, 100).default(50),
 });
+const REVIEWS_CURSOR = new RegExp(REVIEWS_CURSOR_PATTERN);
 
 /** The tenant API: JSON in (multipart for files), JSON out, one tenant per key. */
 export function apiRouter(deps: AppDeps): Router {
   const r = Router();
+  r.use(methodGuard(openApiDocument.paths, { '/openapi.json': ['GET'] }));
   r.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
@@ -96,12 +98,12 @@ export function apiRouter(deps: AppDeps): Router {
   r.get('/reviews', async (req, res) => {
     const q = listQuery.safeParse(req.query);
     if (!q.success) throw validationFailed(q.error, apiLanguage(req));
-    const after = q.data.cursor ? decodeListCursor(q.data.cursor) : undefined;
+    const after = q.data.cursor !== undefined ? decodeListCursor(q.data.cursor) : undefined;
     const rows = await listTenantReviews(deps.db, { tenantId: tenantOf(res).id, kind: q.data.kind, status: q.data.status, after, limit: q.data.limit });
     const last = rows[rows.length - 1];
     res.json({
       items: await Promise.all(rows.map((row) => view(row, apiLanguage(req)))),
-      nextCursor: rows.length === q.data.limit && last ? Buffer.from(`${last.submittedAt.toISOString()}|${last.id}`).toString('base64url') : null,
+      nextCursor: rows.length === q.data.limit && last ? `${last.submittedAt.getTime()}_${last.id}` : null,
     });
   });
 
@@ -113,12 +115,9 @@ export function apiRouter(deps: AppDeps): Router {
 }
 
 function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const submittedAt = cursorInstant(at);
-  if (!id || !UUID.test(id) || !submittedAt) {
-    throw new HttpError(400, 'bad_cursor', 'cursor is not one this API returned', [{ path: 'cursor', message: 'malformed' }]);
-  }
-  return { submittedAt, id };
+  if (!REVIEWS_CURSOR.test(cursor)) throw new HttpError(400, 'bad_cursor', 'cursor is not one this API returned', [{ path: 'cursor', message: 'malformed' }]);
+  const [at, id] = cursor.split('_') as [string, string];
+  return { submittedAt: new Date(Number(at)), id: id.toLowerCase() };
 }
 
 /**
@@ -127,6 +126,12 @@ function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
  */
 export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    // Already answered (a body cut off for its pace) or under way (a download): no second answer can
+    // follow; one cut short ends its connection rather than leave the client waiting.
+    if (res.headersSent) {
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
     const e = err as { type?: string; status?: number; message?: string };
     let http: HttpError;
     if (err instanceof HttpError) http = err;

@@ -20,20 +20,20 @@ const writtenIn = (text: string): 'zh-CN' | 'en' => {
 /** What the local SMTP server and SMS gateway received, when they stand in for the real ones. */
 export function devSinksRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
-  r.get('/dev/mailbox', requireRole(...NOTICE_READERS), (req, res) => {
+  r.get('/dev/mailbox', requireRole(...NOTICE_READERS), async (req, res) => {
     const mailbox = deps.notifications?.dev.mailbox;
     if (!mailbox) throw notFound('dev mailbox (mail goes to SMTP_URL)');
-    const messages = [...mailbox.messages()]
+    const messages = [...(await mailbox.messages())]
       .reverse()
       .slice(0, 200)
       .map((m) => ({ ...m, lang: writtenIn(`${m.subject} ${m.text}`) }));
     renderPage(req, res, csrf, 'dev-mailbox', null, { title: 'dev.mailbox', messages });
   });
 
-  r.get('/dev/sms', requireRole(...NOTICE_READERS), (req, res) => {
+  r.get('/dev/sms', requireRole(...NOTICE_READERS), async (req, res) => {
     const sms = deps.notifications?.dev.sms;
     if (!sms) throw notFound('dev SMS gateway (SMS goes to SMS_GATEWAY_URL)');
-    const messages = [...sms.messages()]
+    const messages = [...(await sms.messages())]
       .reverse()
       .slice(0, 200)
       .map((m) => ({

@@ -1,7 +1,7 @@
 import * as argon2 from '@node-rs/argon2';
 import { Router, type Request } from 'express';
 import { appendAudit } from '../../db/audit.js';
-import { accountKey, addressKey, clearFailures, countFailure, findActiveLock } from '../../db/auth-throttle.js';
+import { accountKey, addressKey, clearFailures, refundAttempt, reserveAttempt } from '../../db/auth-throttle.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, retryAfterSeconds } from '../../domain/auth-throttle.js';
 import { createSession, deleteSession, findStaffByEmail, SESSION_HOURS } from '../../db/staff.js';
 import type { AppDeps } from '../deps.js';
@@ -41,8 +41,14 @@ export function loginRouter(deps: AppDeps, csrf: Csrf, secureCookies: boolean): 
     };
 
     // A locked account or address is refused before the password is looked at, so guessing stops there.
-    const lock = await findActiveLock(deps.db, [keys.account, keys.address], now);
-    if (lock) {
+    // The attempt is counted in the same step as that look, for both keys: guesses sent at once
+    // cannot all pass it. Unknown e-mails are counted like known ones: a lock must not tell whether
+    // the account exists.
+    const reserved = await Promise.all([reserveAttempt(deps.db, keys.account, ACCOUNT_POLICY, now), reserveAttempt(deps.db, keys.address, ADDRESS_POLICY, now)]);
+    const refused = reserved.filter((r) => !r.allowed);
+    if (refused.length > 0) {
+      await Promise.all(reserved.map((r) => refundAttempt(deps.db, r)));
+      const lock = refused.reduce((a, b) => (a.lockedUntil >= b.lockedUntil ? a : b));
       await appendAudit(deps.db, { actorType: 'staff', actorId: null, actorLabel: email, action: 'staff.login_refused', objectType: 'staff', objectId: null, ip, details: { reason: 'locked', scope: scopeOf(lock.key), lockedUntil: lock.lockedUntil.toISOString() } });
       refuseLocked(lock.lockedUntil);
       return;
@@ -52,20 +58,18 @@ export function loginRouter(deps: AppDeps, csrf: Csrf, secureCookies: boolean): 
     const ok = member?.active ? await argon2.verify(member.passwordHash, password) : (await argon2.verify(await DUMMY_HASH, password), false);
     if (!member || !ok) {
       await appendAudit(deps.db, { actorType: 'staff', actorId: member?.id ?? null, actorLabel: email, action: 'staff.login_failed', objectType: 'staff', objectId: member?.id ?? null, ip });
-      // Unknown e-mails are counted like known ones: a lock must not tell whether the account exists.
-      const counted = await Promise.all([
-        countFailure(deps.db, keys.account, ACCOUNT_POLICY, now).then((o) => ({ scope: 'account' as const, ...o })),
-        countFailure(deps.db, keys.address, ADDRESS_POLICY, now).then((o) => ({ scope: 'address' as const, ...o })),
-      ]);
       let lockedUntil: Date | null = null;
-      for (const c of counted.filter((x) => x.lockedNow)) {
+      for (const c of reserved) {
+        if (!c.allowed || !c.lockedNow) continue;
         lockedUntil = c.state.lockedUntil;
-        await appendAudit(deps.db, { actorType: 'staff', actorId: member?.id ?? null, actorLabel: email, action: 'staff.login_locked', objectType: 'staff', objectId: member?.id ?? null, ip, details: { scope: c.scope, lockedUntil: c.state.lockedUntil?.toISOString() ?? null, lockouts: c.state.lockouts } });
+        await appendAudit(deps.db, { actorType: 'staff', actorId: member?.id ?? null, actorLabel: email, action: 'staff.login_locked', objectType: 'staff', objectId: member?.id ?? null, ip, details: { scope: scopeOf(c.key), lockedUntil: c.state.lockedUntil?.toISOString() ?? null, lockouts: c.state.lockouts } });
       }
       if (lockedUntil) refuseLocked(lockedUntil);
       else renderPage(req, res, csrf, 'login', null, { next: safeNext(body.next), email, failed: true }, 401);
       return;
     }
+    // Right: the address gets this attempt's count back (a success does not reset a guesser's count).
+    await refundAttempt(deps.db, reserved[1]!);
     await clearFailures(deps.db, keys.account);
     // A new session id at every login; whatever session or pre-session cookie came with the request ends here.
     const previous = (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE];

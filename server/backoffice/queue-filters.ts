@@ -6,6 +6,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A day that exists (2026-13-45 matches the pattern but is no date). */
 const isDay = (v: string) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+/**
+ * Days are clamped into the years a submission can have been made in: a day in year 1 starts in
+ * year 0 at UTC+8, which PostgreSQL cannot hold ("date/time field value out of range").
+ */
+const FIRST_DAY = '1970-01-01';
+const LAST_DAY = '9999-12-31';
+const clampDay = (v: string) => (v < FIRST_DAY ? FIRST_DAY : v > LAST_DAY ? LAST_DAY : v);
+const day = z.string().refine(isDay).transform(clampDay).optional().catch(undefined);
 
 /**
  * The queue's filters as they travel in the URL. Anything odd is dropped rather than refused:
@@ -19,8 +27,8 @@ export const queueQuery = z.object({
   reminded: z.enum(['yes', 'no']).optional().catch(undefined),
   assignee: z.union([z.enum(['me', 'none']), z.string().regex(UUID)]).optional().catch(undefined),
   tenant: z.string().regex(UUID).optional().catch(undefined),
-  from: z.string().refine(isDay).optional().catch(undefined),
-  to: z.string().refine(isDay).optional().catch(undefined),
+  from: day,
+  to: day,
   q: z.string().trim().max(100).optional().catch(undefined).transform((v) => v || undefined),
   sort: z.enum(QUEUE_SORTS).catch('deadline').default('deadline'),
   cursor: z.string().max(400).optional().catch(undefined),

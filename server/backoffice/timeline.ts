@@ -22,6 +22,7 @@ const TONES: Record<string, TimelineItem['tone']> = {
   at_risk: 'warn',
   reminded: 'warn',
   reminder_escalated: 'bad',
+  precheck_failed: 'warn',
   withdrawn: 'muted',
 };
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { noticeRenderer } from '../../activities/notices.js';
@@ -18,8 +19,20 @@ const notifyForm = z.object({
 });
 
 /**
- * Staff write to chosen contacts of the review's tenant about it. The form's token makes a
- * double submission one notice per contact and channel.
+ * The one key of a manual notice, made here from everything it is: the review, who writes, to whom,
+ * by which channels, what, and the form's token (which tells two identical notices sent on purpose
+ * from one form sent twice). The form's token alone must not be the key: sent again with another
+ * review, other contacts or another message, it would match a notice already audited and the new
+ * one would go out unaudited.
+ */
+function manualNoticeKey(reviewId: string, actorId: string, form: z.infer<typeof notifyForm>): string {
+  const what = JSON.stringify([reviewId, actorId, [...new Set(form.contactIds)].sort(), [...new Set(form.channels)].sort(), form.message, form.token]);
+  return `manual:${createHash('sha256').update(what).digest('base64url')}`;
+}
+
+/**
+ * Staff write to chosen contacts of the review's tenant about it. The same form sent twice is one
+ * notice per contact and channel, and one audit row; every notice queued has its audit row.
  */
 export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
   const parsed = notifyForm.safeParse(body);
@@ -27,6 +40,7 @@ export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: stri
   const form = parsed.data;
   const review = await findReview(deps.db, reviewId);
   if (!review) throw notFound('review');
+  const key = manualNoticeKey(review.id, actor.id, form);
   await deps.db.transaction(async (tx) => {
     const chosen = await tx
       .select()
@@ -52,7 +66,7 @@ export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: stri
           language,
           subject,
           body: text,
-          dedupeKey: `manual:${form.token}:${c.id}:${channel}`,
+          dedupeKey: `${key}:${c.id}:${channel}`,
         });
       }
     }
@@ -65,7 +79,7 @@ export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: stri
       objectType: 'review',
       objectId: review.id,
       details: { contacts: chosen.map((c) => c.id), channels: form.channels },
-      dedupeKey: `manual:${form.token}`,
+      dedupeKey: key,
     });
   });
   return review;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as argon2 from '@node-rs/argon2';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
-import type { Db } from '../../db/client.js';
-import { countActiveAdmins, createStaff, endSessionsOf, findStaffById, findStaffByEmail, updateStaff, type StaffMember } from '../../db/staff.js';
+import type { Db, Tx } from '../../db/client.js';
+import { lockActiveAdmins, createStaff, endSessionsOf, findStaffById, findStaffByEmail, updateStaff, type StaffMember } from '../../db/staff.js';
 import type { Language } from '../../domain/labels.js';
 import { REVIEW_KINDS, ROLES, type Actor } from '../../domain/review.js';
 import { conflict, forbidden, HttpError, notFound, validationFailed } from '../errors.js';
@@ -60,9 +60,17 @@ async function target(deps: AdminDeps, id: string) {
   return row;
 }
 
-/** Keeps at least one active admin, so nobody locks the back office out of its own rules. */
-async function keepAnAdmin(deps: AdminDeps, row: { role: string; active: boolean }, leaves: boolean): Promise<void> {
-  if (leaves && row.role === 'admin' && row.active && (await countActiveAdmins(deps.db)) <= 1) throw conflict('the last active admin must stay an active admin');
+/**
+ * Keeps at least one active admin, so nobody locks the back office out of its own rules. Runs in
+ * the transaction that makes the change, with the admins' rows locked: two admins demoting each
+ * other at the same moment take turns, and the second finds it is no longer an admin, or that the
+ * one it demotes is the last.
+ */
+async function keepAnAdmin(tx: Tx, actor: Actor, id: string, leaves: (row: { role: string; active: boolean }) => boolean): Promise<void> {
+  const admins = await lockActiveAdmins(tx);
+  if (!admins.includes(actor.id)) throw forbidden('only admins may manage staff');
+  const row = await findStaffById(tx, id);
+  if (row && row.role === 'admin' && row.active && leaves(row) && admins.length <= 1) throw conflict('the last active admin must stay an active admin');
 }
 
 /** Name, role, language and the kinds a reviewer handles. */
@@ -72,8 +80,8 @@ export async function changeStaff(deps: AdminDeps, actor: Actor, id: string, bod
   const parsed = changeForm.safeParse(body);
   if (!parsed.success) throw validationFailed(parsed.error, opts.lang);
   const f = parsed.data;
-  await keepAnAdmin(deps, row, f.role !== 'admin');
   await deps.db.transaction(async (tx) => {
+    await keepAnAdmin(tx, actor, row.id, () => f.role !== 'admin');
     await updateStaff(tx, row.id, { name: f.name, role: f.role, language: f.language, kinds: f.kinds });
     await appendAudit(tx, {
       actorType: 'staff',
@@ -93,8 +101,8 @@ export async function setStaffActive(deps: AdminDeps, actor: Actor, id: string, 
   requireAdmin(actor);
   const row = await target(deps, id);
   if (!active && row.id === actor.id) throw conflict('you cannot deactivate yourself');
-  await keepAnAdmin(deps, row, !active);
   await deps.db.transaction(async (tx) => {
+    await keepAnAdmin(tx, actor, row.id, () => !active);
     await updateStaff(tx, row.id, { active });
     if (!active) await endSessionsOf(tx, row.id);
     await appendAudit(tx, { actorType: 'staff', actorId: actor.id, actorLabel: actor.name, action: active ? 'staff.activate' : 'staff.deactivate', objectType: 'staff', objectId: row.id, ip: opts.ip ?? null });

@@ -179,4 +179,13 @@ describe('queue links with days that do not exist', () => {
       expect(page.status, query).toBe(200);
     }
   });
+
+  it('when the queue is asked for submissions from year 1 or year 0, or up to year 0, then 200 with the day clamped to 1970-9999', async () => {
+    for (const query of ['from=0001-01-01', 'from=0000-01-01', 'to=0000-12-31', 'from=0000-01-01&to=0001-01-01']) {
+      const page = await admin.get(`/queue?${query}`);
+      expect(page.status, query).toBe(200);
+      expect(pageAnswerProblems({ status: page.status, headers: Object.fromEntries(page.headers), body: Buffer.from(page.html), text: page.html })).toEqual([]);
+    }
+    expect((await admin.get('/queue?from=0001-01-01')).html).toContain('1970-01-01');
+  });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BackOfficeSession, decideInBackOffice } from '../support/back-office.js';
 
 /**
  * `npm start` as a person or a container runtime runs it: its own process group, embedded
@@ -13,7 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
  * npm from /proc, stops it one way or another, and requires every one of those processes gone.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const STOP_ORDER = ['web server', 'worker', 'mail and SMS senders', 'local mail and SMS stand-ins', 'Temporal dev server', 'PostgreSQL'];
+/** The web and worker processes log their own stop; the supervisor then notes each process gone. */
+const STOP_ORDER = ['web server', 'web process', 'worker', 'worker process', 'local mail and SMS stand-ins', 'Temporal dev server', 'PostgreSQL'];
 
 let dataDir: string;
 let running: RunningStart | undefined;
@@ -129,6 +131,22 @@ async function waitGone(procs: ProcInfo[], ms: number): Promise<ProcInfo[]> {
   }
 }
 
+interface Health {
+  status: string;
+  processes?: { name: string; state: string; pid: number | null; restarts: number; lastExit: string | null }[];
+}
+
+async function health(url: string): Promise<Health | undefined> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return res.status === 200 ? ((await res.json()) as Health) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const processOf = (h: Health | undefined, name: string) => h?.processes?.find((p) => p.name === name);
+
 async function answers(url: string): Promise<boolean> {
   try {
     await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
@@ -167,6 +185,8 @@ describe('stopping npm start', () => {
     // npm, the app itself, PostgreSQL and the Temporal dev server, at least.
     expect(tree.length).toBeGreaterThanOrEqual(4);
     find(tree, /scripts\/start\.ts/);
+    find(tree, /scripts\/web\.ts/);
+    find(tree, /scripts\/worker\.ts/);
     find(tree, /postgres -D/);
     find(tree, /temporal server start-dev/);
     expect(tree.some((p) => /\btsx\b.*scripts\/start\.ts/.test(p.cmd) && !/--import tsx/.test(p.cmd)), 'no separate tsx wrapper').toBe(false);
@@ -236,5 +256,103 @@ describe('stopping npm start', () => {
     expect(app.output()).toContain('the Temporal dev server exited on its own');
     expect(stopSteps(app.output())).toEqual(STOP_ORDER);
     expect(await app.exited).not.toBe(0);
+  });
+});
+
+describe('the web server and the worker fail apart and come back', () => {
+  it('when the web process and then the worker are killed with SIGKILL under load, then each is started again within 10 s, the other keeps going, no submission is lost or made twice, and /healthz and /metrics show it', async () => {
+    const app = await npmStart();
+    const reviewerPassword = /reviewer@demo\.local\s+(\S+)/.exec(app.output())![1]!;
+    const first = await health(app.url);
+    expect(first?.processes?.map((p) => `${p.name}:${p.state}`)).toEqual(['web:running', 'worker:running']);
+
+    // Steady submissions, each retried with its Idempotency-Key until it is taken (a web restart refuses connections for a moment).
+    const submitted: { key: string; id?: string }[] = [];
+    let loading = true;
+    const submit = async (key: string) => {
+      const entry: { key: string; id?: string } = { key };
+      submitted.push(entry);
+      const body = JSON.stringify({ name: `load_${key.replace(/-/g, '_')}`, speed: 'normal', speaker: 'xiaoyan_female', content: '请于${DATE}前取件', scenario: 'parcel' });
+      for (const deadline = Date.now() + 60_000; !entry.id && Date.now() < deadline; ) {
+        try {
+          const res = await fetch(`${app.url}/api/v1/voice-templates`, { method: 'POST', headers: { authorization: `Bearer ${app.apiKey}`, 'content-type': 'application/json', 'idempotency-key': key }, body, signal: AbortSignal.timeout(15_000) });
+          if (res.status === 201) entry.id = ((await res.json()) as { id: string }).id;
+          else await delay(200);
+        } catch {
+          await delay(200);
+        }
+      }
+    };
+    const load = (async () => {
+      const pending: Promise<void>[] = [];
+      for (let i = 0; loading; i++) {
+        pending.push(submit(`load-${i}`));
+        await delay(200);
+      }
+      await Promise.all(pending);
+    })();
+    await delay(2000);
+
+    const web = processOf(first, 'web')!;
+    signal(web.pid!, 'SIGKILL');
+    const webKilled = Date.now();
+    let webBack = 0;
+    while (!webBack) {
+      const h = await health(app.url);
+      const now = processOf(h, 'web');
+      if (now?.state === 'running' && now.pid !== web.pid) webBack = Date.now() - webKilled;
+      else if (Date.now() - webKilled > 30_000) throw new Error(`the web process did not come back:\n${app.output().slice(-3000)}`);
+      else await delay(100);
+    }
+    // The worker went on meanwhile.
+    expect(processOf(await health(app.url), 'worker')).toMatchObject({ pid: processOf(first, 'worker')!.pid, restarts: 0 });
+
+    const worker = processOf(first, 'worker')!;
+    signal(worker.pid!, 'SIGKILL');
+    const workerKilled = Date.now();
+    // Back means doing the worker's work: a submission made after the kill passes its automatic check and is decided.
+    const after = await fetch(`${app.url}/api/v1/voice-templates`, { method: 'POST', headers: { authorization: `Bearer ${app.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'after_worker_kill', speed: 'normal', speaker: 'xiaoyan_female', content: '请于${DATE}前取件', scenario: 'parcel' }) });
+    expect(after.status).toBe(201);
+    const afterId = ((await after.json()) as { id: string }).id;
+    const reviewer = new BackOfficeSession(app.url);
+    await reviewer.login('reviewer@demo.local', reviewerPassword);
+    let workerBack = 0;
+    while (!workerBack) {
+      const res = await decideInBackOffice(reviewer, afterId, { outcome: 'approved' });
+      if (res.status === 200 && /status-approved/.test(res.html)) workerBack = Date.now() - workerKilled;
+      else if (Date.now() - workerKilled > 60_000) throw new Error(`the worker did not come back:\n${app.output().slice(-3000)}`);
+      else await delay(250);
+    }
+    expect(processOf(await health(app.url), 'web')?.pid).not.toBe(web.pid);
+
+    loading = false;
+    await load;
+    process.stdout.write(`web back in ${webBack} ms, worker back (a review checked and decided) in ${workerBack} ms, ${submitted.length} submissions under load\n`);
+    expect(webBack).toBeLessThan(10_000);
+    expect(workerBack).toBeLessThan(10_000);
+
+    // Nothing lost, nothing twice: every key has its one review, readable.
+    expect(submitted.filter((s) => !s.id).map((s) => s.key)).toEqual([]);
+    expect(new Set(submitted.map((s) => s.id)).size).toBe(submitted.length);
+    for (const s of submitted) {
+      const res = await fetch(`${app.url}/api/v1/reviews/${s.id}`, { headers: { authorization: `Bearer ${app.apiKey}` } });
+      expect(res.status, s.key).toBe(200);
+    }
+    const h = await health(app.url);
+    expect(h?.processes).toEqual([
+      expect.objectContaining({ name: 'web', state: 'running', restarts: 1, lastExit: 'signal SIGKILL' }),
+      expect.objectContaining({ name: 'worker', state: 'running', restarts: 1, lastExit: 'signal SIGKILL' }),
+    ]);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toContain('vrd_supervised_restarts{process="web",role="web"} 1');
+    expect(metrics).toContain('vrd_supervised_restarts{process="worker",role="worker"} 1');
+    expect(metrics).toContain('vrd_supervised_up{process="worker",role="worker"} 1');
+    expect(app.output()).toMatch(/web ended \(signal SIGKILL\); starting it again/);
+    expect(app.output()).toMatch(/worker ended \(signal SIGKILL\); starting it again/);
+
+    const tree = [...app.tree, ...descendants(app.npm.pid!)];
+    signal(app.npm.pid!, 'SIGTERM');
+    await expectAllGone(app, tree);
+    expect(await app.exited).toBe(0);
   });
 });

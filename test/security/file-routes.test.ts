@@ -23,7 +23,8 @@ let a: TenantObjects;
 let b: TenantObjects;
 let staff: BackOfficeSession;
 /** Uploads whose names and declared types lie, by stored file id, with what they really are. */
-const liars: { id: string; type: string; disposition: 'inline' | 'attachment'; content: Buffer; name: string; kept: string }[] = [];
+const liars: { id: string; type: string; disposition: 'inline' | 'attachment'; content: Buffer; name: string; served: string }[] = [];
+let songId = '';
 let someFile = '';
 let storedPath = '';
 
@@ -52,13 +53,14 @@ beforeAll(async () => {
   expect(audio.status).toBe(201);
   const rows = async (subjectId: string) => app.database.db.select().from(storedFiles).where(eq(storedFiles.subjectId, subjectId));
   for (const f of await rows(eq_.body.subjectId)) {
-    if (f.field === 'license') liars.push({ id: f.id, type: 'image/jpeg', disposition: 'inline', content: polyglot, name: 'page.html', kept: f.originalName });
-    if (f.field === 'handlerIdFront') liars.push({ id: f.id, type: 'image/jpeg', disposition: 'inline', content: files.handlerIdFront.content, name: 'image.svg', kept: f.originalName });
-    if (f.field === 'otherMaterials') liars.push({ id: f.id, type: 'application/zip', disposition: 'attachment', content: lies.otherMaterials.content, name: 'a"b\r\nX-Injected: 1.html', kept: f.originalName });
+    if (f.field === 'license') liars.push({ id: f.id, type: 'image/jpeg', disposition: 'inline', content: polyglot, name: 'page.html', served: 'page.jpg' });
+    if (f.field === 'handlerIdFront') liars.push({ id: f.id, type: 'image/jpeg', disposition: 'inline', content: files.handlerIdFront.content, name: 'image.svg', served: 'image.jpg' });
+    if (f.field === 'otherMaterials') liars.push({ id: f.id, type: 'application/zip', disposition: 'attachment', content: lies.otherMaterials.content, name: 'a"b\r\nX-Injected: 1.html', served: f.originalName.replace(/\.html$/, '.zip') });
   }
-  for (const f of await rows(pngUpload.body.subjectId)) if (f.field === 'otherMaterials') liars.push({ id: f.id, type: 'image/png', disposition: 'inline', content: pngFile(), name: 'diagram.svg', kept: f.originalName });
+  for (const f of await rows(pngUpload.body.subjectId)) if (f.field === 'otherMaterials') liars.push({ id: f.id, type: 'image/png', disposition: 'inline', content: pngFile(), name: 'diagram.svg', served: 'diagram.png' });
   const [audioFile] = await rows(audio.body.subjectId);
-  liars.push({ id: audioFile!.id, type: 'audio/wav', disposition: 'inline', content: wavFile(), name: 'song.mp3', kept: audioFile!.originalName });
+  liars.push({ id: audioFile!.id, type: 'audio/wav', disposition: 'inline', content: wavFile(), name: 'song.mp3', served: 'song.wav' });
+  songId = audio.body.subjectId;
   expect(liars).toHaveLength(5);
   someFile = audioFile!.id;
   storedPath = audioFile!.path;
@@ -138,14 +140,15 @@ describe("another tenant's files", () => {
 });
 
 describe('what a file is said to be', () => {
-  it('when files were uploaded under lying names and declared types (HTML, SVG, MP3), then each is served as what its content is, with nosniff, and its name only as an encoded attachment name', async () => {
+  it('when files were uploaded under lying names and declared types (HTML, SVG, MP3), then each is served as what its content is, with nosniff, under its name with the extension of that type, encoded', async () => {
     for (const f of liars) {
       const res = await asStaff(`/files/${f.id}`);
       expect(res.status, f.name).toBe(200);
       expect(res.headers['content-type'], f.name).toBe(f.type);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      // The name as kept, percent-encoded: no quote, CR or LF of it reaches the header.
-      expect(res.headers['content-disposition']).toBe(`${f.disposition}; filename*=UTF-8''${encodeURIComponent(f.kept)}`);
+      // Saved and opened, it opens as what it is (a polyglot named .html would run its script);
+      // percent-encoded, so no quote, CR or LF of the name reaches the header.
+      expect(res.headers['content-disposition']).toBe(`${f.disposition}; filename*=UTF-8''${encodeURIComponent(f.served)}`);
       expect(res.headers['content-disposition']).toMatch(/^(inline|attachment); filename\*=UTF-8''[A-Za-z0-9%._~!*'()-]+$/);
       expect(res.headers['x-injected']).toBeUndefined();
       expect(res.headers['cache-control']).toBe('private, no-store');
@@ -157,7 +160,10 @@ describe('what a file is said to be', () => {
     await expect.poll(async () => (await asTenant(tenant, `/number-unsubscriptions/${a.NU}/results`)).status, { timeout: 30_000 }).toBe(200);
     const audio = await asTenant(tenant, `/audio-files/${a.AF}/file`);
     expect(audio.headers['content-type']).toBe('audio/wav');
-    expect(audio.headers['content-disposition']).toMatch(/^attachment; filename\*=UTF-8''/);
+    expect(audio.headers['content-disposition']).toMatch(/^attachment; filename\*=UTF-8''.+\.wav$/);
+    expect(audio.headers['cache-control']).toBe('no-store');
+    const song = await asTenant(tenant, `/audio-files/${songId}/file`);
+    expect(song.headers['content-disposition']).toBe("attachment; filename*=UTF-8''song.wav");
     expect(audio.headers['x-content-type-options']).toBe('nosniff');
     const results = await asTenant(tenant, `/number-unsubscriptions/${a.NU}/results`);
     expect(results.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

@@ -6,6 +6,8 @@ import type { ClusterState } from '../../scripts/cluster/cluster.js';
 export interface ClusterProcess {
   child: ChildProcess;
   state: ClusterState;
+  /** The state file as it is now (the pids of processes started again since). */
+  currentState(): Promise<ClusterState>;
   output(): string;
   /** SIGTERM, then the exit code (or signal name) once it has stopped. */
   terminate(timeoutMs: number): Promise<number | string>;
@@ -38,6 +40,7 @@ export async function spawnCluster(dataDir: string, timeoutMs: number): Promise<
   return {
     child,
     state,
+    currentState: async () => JSON.parse(await fs.readFile(path.join(dataDir, 'cluster.json'), 'utf8')) as ClusterState,
     output: () => output,
     async terminate(timeout) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

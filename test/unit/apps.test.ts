@@ -43,6 +43,11 @@ describe('callback URLs', () => {
     ['https://', 'v.url_https'],
     ['https:///path', 'v.url_https'],
     ['https://exa[mple.com', 'v.url_https'],
+    ['HTTPS://`', 'v.url_https'],
+    ['https://a_b.example.com/', 'v.url_https'],
+    ['https://例子.测试/路径', null],
+    ['https://192.0.2.1:8443/cb', null],
+    ['https://[2001:db8::1]/cb', null],
   ])('when the URL is %j, then the problem is %s', (url, problem) => {
     expect(callbackUrlProblem(url)).toBe(problem);
   });

@@ -1,15 +1,19 @@
 import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../server/errors.js';
-import { requireSameOrigin } from '../../server/backoffice/same-origin.js';
+import { listeningOrigins, requireSameOrigin } from '../../server/backoffice/same-origin.js';
 
 /** Runs the check on a request of this shape; returns 'next' or the refusal's status. */
-function check(publicUrl: string | undefined, req: { method?: string; path?: string; host?: string; protocol?: string; headers?: Record<string, string> }): 'next' | number {
+function check(
+  publicUrl: string | undefined,
+  req: { method?: string; path?: string; host?: string; protocol?: string; headers?: Record<string, string> },
+  listening: string[] = listeningOrigins('127.0.0.1', 3000),
+): 'next' | number {
   const headers: Record<string, string | undefined> = { host: req.host ?? '127.0.0.1:3000', ...req.headers };
   const fake = { method: req.method ?? 'POST', path: req.path ?? '/logout', protocol: req.protocol ?? 'http', cookies: {}, get: (name: string) => headers[name.toLowerCase()] } as unknown as Request;
   let outcome: 'next' | number = 'next';
   try {
-    requireSameOrigin(publicUrl)(fake, {} as Response, () => undefined);
+    requireSameOrigin(publicUrl, () => listening)(fake, {} as Response, () => undefined);
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     outcome = err.status;
@@ -27,9 +31,25 @@ describe('same-origin check on back-office changes', () => {
     expect(check(pub, { headers: { origin: 'https://desk.example.com.evil.example' } })).toBe(403);
   });
 
-  it('when PUBLIC_URL is not set, then the origin the request was addressed to passes and no other', () => {
+  it('when PUBLIC_URL is not set, then only the origins the server listens on pass, whatever Host the request names', () => {
     expect(check(undefined, { host: 'localhost:3000', headers: { origin: 'http://localhost:3000' } })).toBe('next');
+    expect(check(undefined, { headers: { origin: 'http://127.0.0.1:3000' } })).toBe('next');
+    expect(check(undefined, { headers: { referer: 'http://[::1]:3000/queue' } }, listeningOrigins('::1', 3000))).toBe('next');
     expect(check(undefined, { host: 'localhost:3000', headers: { origin: 'http://localhost:3001' } })).toBe(403);
+    // DNS rebinding: a name the attacker controls resolves to us, and the browser names it in Host and Origin alike.
+    expect(check(undefined, { host: 'rebind.evil.example:3000', headers: { origin: 'http://rebind.evil.example:3000' } })).toBe(403);
+    expect(check(undefined, { host: '10.0.0.5:3000', headers: { origin: 'http://10.0.0.5:3000' } })).toBe(403);
+  });
+
+  it('when the server listens on every interface, then each address of the machine with the port passes, and localhost', () => {
+    const origins = listeningOrigins('0.0.0.0', 8080);
+    expect(origins).toContain('http://127.0.0.1:8080');
+    expect(origins).toContain('http://localhost:8080');
+    expect(origins.every((o) => o.endsWith(':8080'))).toBe(true);
+    expect(check(undefined, { headers: { origin: 'http://localhost:8080' } }, origins)).toBe('next');
+    expect(check(undefined, { headers: { origin: 'http://desk.example.com:8080' } }, origins)).toBe(403);
+    // Bound to one outside address, loopback names do not reach it.
+    expect(listeningOrigins('192.0.2.10', 3000)).toEqual(['http://192.0.2.10:3000']);
   });
 
   it('when Origin is present, then it decides even if Referer would pass; without both, the request is refused', () => {

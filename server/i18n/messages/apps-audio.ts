@@ -3,6 +3,7 @@ import type { Messages } from '../types.js';
 /** Audio files and apps: their review panels and the apps on the tenant page. */
 export const appsAudioMessages = {
   'event.precheck_passed': { 'zh-CN': '自动检查通过', en: 'Automatic check passed' },
+  'event.precheck_failed': { 'zh-CN': '自动检查未能完成，请人工审核', en: 'The automatic check could not be completed; decide in person' },
   'audio.description': { 'zh-CN': '描述', en: 'Description' },
   'audio.deleted': { 'zh-CN': '租户已删除', en: 'Deleted by the tenant' },
   'audio.check': { 'zh-CN': '格式检查', en: 'Format check' },

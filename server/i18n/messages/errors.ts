@@ -15,6 +15,7 @@ export const errorMessages = {
   'error.forbidden': { 'zh-CN': '您的角色无权打开此页面或进行此操作。', en: 'Your role may not open this page or do this.' },
   'error.notFound': { 'zh-CN': '找不到您要的页面或记录。', en: 'The page or record you asked for does not exist.' },
   'error.tooLarge': { 'zh-CN': '提交的内容过大。', en: 'What was sent is too large.' },
+  'error.bodyTooSlow': { 'zh-CN': '提交的内容传输过慢，已被中断，请重新提交。', en: 'What was sent arrived too slowly and was cut off; send it again.' },
   'error.internal': { 'zh-CN': '系统出错了，我们已记录此问题，请稍后重试。', en: 'Something went wrong on our side; it was logged. Try again shortly.' },
   'error.unavailable': { 'zh-CN': '服务暂时不可用，请稍后重试。', en: 'The service is unavailable for now; try again shortly.' },
 } satisfies Messages;

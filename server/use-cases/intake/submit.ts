@@ -7,6 +7,7 @@ import { recomputeIfRulesMoved } from '../../../activities/recompute.js';
 import { KINDS } from '../../../domain/kinds/index.js';
 import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
+import { HttpError } from '../../errors.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
 import { startOrLeaveForSweeper } from '../start-round.js';
 import { acceptDeclaration, splitDeclaration } from '../declarations.js';
@@ -46,7 +47,14 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
   const operation = `${kind}.submit`;
   const hash = requestHash(operation, { input, files: fileDigests(submission.files) });
   const earlier = await findIdempotentReview(deps.db, tenant.id, opts.idempotencyKey, operation, hash);
-  if (earlier) return ensureStarted(deps, earlier);
+  if (earlier) {
+    const row = await ensureStarted(deps, earlier);
+    // What the key made has since been deleted: a 201 would name something that is gone.
+    if (!(await store.reviewOf(deps.db, tenant.id, row.subjectId))) {
+      throw new HttpError(409, 'submission_deleted', 'the submission made with this Idempotency-Key has since been deleted; submit again with a new key', [{ path: 'Idempotency-Key', message: 'its submission was deleted' }]);
+    }
+    return row;
+  }
   const declared = def.declaration ? await acceptDeclaration(deps.db, def.declaration, declaration?.given, lang) : undefined;
 
   const fromFiles = await store.readFiles?.(submission.files, lang);

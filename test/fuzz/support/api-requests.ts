@@ -269,6 +269,8 @@ export function fuzzRequest(ctx: ApiFuzzContext, op: Operation, rng: Prng): Fuzz
 function queryValue(ctx: ApiFuzzContext, name: string, schema: Schema, rng: Prng): string {
   if (name === 'cursor') {
     return rng.pick([
+      `${Date.UTC(2026, 0, 1)}_${randomUUID()}`,
+      `${rng.pick(['99999999999999', '0', '100000000000000', '-1', '1e3'])}_${randomUUID()}`,
       Buffer.from(`2026-01-01T00:00:00.000Z|${randomUUID()}`).toString('base64url'),
       Buffer.from(`${rng.pick(['+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00Z', 'now', ''])}|${randomUUID()}`).toString('base64url'),
       Buffer.from(`2026-01-01T00:00:00.000Z|${rng.pick(['', '|', "'; --", '00000000-0000-0000-0000-00000000000g'])}`).toString('base64url'),

@@ -1,0 +1,22 @@
+/**
+ * The shapes of the ids in tenant API paths: one home for the routes that check them before any
+ * query and for the OpenAPI document that states them.
+ */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const UUID = new RegExp(UUID_PATTERN);
+
+/** A submitted object's id: its kind's two-letter prefix and 16 of 0-9A-Z. */
+export const subjectIdPattern = (prefix: string) => `^${prefix}[0-9A-Z]{16}$`;
+export const isSubjectId = (prefix: string, id: string) => /^[A-Z]{2}$/.test(prefix) && id.length === 18 && id.startsWith(prefix) && /^[0-9A-Z]{16}$/.test(id.slice(2));
+
+/**
+ * Where a page of reviews goes on: the last review's submission time (milliseconds since 1970) and
+ * id. Any cursor of this shape is a place in the list, so the document can state it whole; the
+ * 14 digits end in the year 5138, which PostgreSQL holds.
+ */
+export const REVIEWS_CURSOR_PATTERN = `^[0-9]{1,14}_${UUID_PATTERN.slice(1, -1)}$`;
+/** A page of numbers goes on after the number with this id. */
+export const NUMBERS_CURSOR_PATTERN = '^[0-9]{1,15}$';
+
+/** A path parameter `id` of this shape, for the document. */
+export const idParameter = (pattern: string) => ({ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern } });
