@@ -47,6 +47,7 @@ function localPath(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     const u = new URL(url, 'http://local.invalid');
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
     return `${u.pathname.replace(/^\/+/, '/')}${u.search}`;
   } catch {
     return undefined;

@@ -119,6 +119,24 @@ describe("a tenant's page", () => {
   });
 });
 
+describe('the flash cookie', () => {
+  it('when it is altered or forged, then the page opens without a message and shows no secret', async () => {
+    const t = await app.addTenant();
+    const page = `/tenants/${t.tenant.id}`;
+    await admin.get(page);
+    expect((await admin.post(`${page}/api-keys`, { label: '篡改' })).status).toBe(303);
+    const sealed = admin.cookie('vrd_flash')!;
+    expect(sealed).toBeDefined();
+    const flipped = `${sealed.slice(0, 40)}${sealed[40] === 'A' ? 'B' : 'A'}${sealed.slice(41)}`;
+    for (const forged of [flipped, Buffer.from(JSON.stringify({ kind: 'ok', key: 'flash.apiKeyIssued' })).toString('base64url')]) {
+      admin.setCookie('vrd_flash', forged);
+      const opened = await admin.get(page);
+      expect(opened.status).toBe(200);
+      expect(opened.html).not.toContain('id="flash"');
+    }
+  });
+});
+
 describe('saving anywhere', () => {
   it('when a notice template is saved and reset, then each lands on the template page saying so, and a reload says nothing', async () => {
     const page = '/admin/templates/review.approved/sms/zh-CN';
