@@ -71,7 +71,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
         const kept = keptForm(res, `contact-${c.id}`);
         return { ...c, form: kept?.values ?? c, errors: kept?.errors ?? {} };
       }),
-      newContact: keptForm(res, 'contact-new') ?? { values: { language: readerLanguage(req, res), subscriptions: [] }, errors: {} },
+      newContact: keptForm(res, 'contact-new') ?? { values: { language: 'zh-CN', subscriptions: [] }, errors: {} },
       subscriptionNames: NOTICE_SUBSCRIPTIONS,
       canEdit: role === 'admin',
       full: rows.length >= MAX_CONTACTS_PER_TENANT,

@@ -238,4 +238,22 @@ describe('deactivating a reviewer', () => {
     const filtered = await admin.get(`/queue?status=all&assignee=${member.id}`);
     expect(filtered.html).toMatch(new RegExp(`<option value="${member.id}" selected>`));
   });
+
+  it('when the admin hands the held reviews to a colleague, then each is assigned to them through its round and the page names them', async () => {
+    const tenant = await app.addTenant();
+    const submitted = await app.api(tenant, 'POST', '/voice-templates', validTemplate({ name: `转交${randomBytes(2).toString('hex')}` }));
+    const reviewId = submitted.body.id as string;
+    const { member, session: leaving } = await signedIn(app, 'reviewer');
+    const { member: heir } = await signedIn(app, 'reviewer');
+    await leaving.get(`/reviews/${reviewId}`);
+    expect((await leaving.post(`/reviews/${reviewId}/claim`, { round: '1', token: randomBytes(12).toString('hex') })).status).toBe(303);
+
+    const page = `/admin/staff/${member.id}`;
+    expect((await admin.get(page)).html).toMatch(new RegExp(`<option value="${heir.id}">`));
+    const done = await postFrom(admin, page, `${page}/active`, { active: '0', confirm: '1', handTo: heir.id });
+    expect(flashOf(done.html)).toEqual(['ok', `已停用该账号，其登录已结束；其持有的 1 条审核已转交给 ${heir.name}。`]);
+    expect((await app.database.db.select().from(reviews).where(eq(reviews.id, reviewId)))[0]!.assigneeId).toBe(heir.id);
+    const assigned = await app.database.db.select().from(auditLog).where(and(eq(auditLog.objectId, reviewId), eq(auditLog.action, 'review.assign')));
+    expect(assigned.map((a) => a.details)).toEqual([expect.objectContaining({ assigneeId: heir.id })]);
+  });
 });

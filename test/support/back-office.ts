@@ -87,7 +87,7 @@ export class BackOfficeSession {
 }
 
 /** A member of staff of the given role, added and signed in. */
-export async function signedIn(app: { url: string; addStaff(role: Role): Promise<{ id: string; email: string; password: string }> }, role: Role) {
+export async function signedIn(app: { url: string; addStaff(role: Role): Promise<{ id: string; name: string; email: string; password: string }> }, role: Role) {
   const member = await app.addStaff(role);
   const session = new BackOfficeSession(app.url);
   await session.login(member.email, member.password);
