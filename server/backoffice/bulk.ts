@@ -29,6 +29,9 @@ export function bulkRouter(deps: AppDeps, csrf: Csrf): Router {
     }
   });
 
+  // The form's own address, opened or reloaded after a refusal, is the queue.
+  r.get('/queue/bulk', requireRole(...ALL_STAFF), (_req, res) => res.redirect(303, '/queue'));
+
   r.get('/bulk/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
     if (!UUID.test(req.params.id)) throw notFound('bulk decision');
     const job = await findBulkJob(deps.db, req.params.id);

@@ -114,6 +114,7 @@ const MATRIX: Record<string, [(c: Ctx) => Req, [Expect, Expect, Expect, Expect, 
   'POST /reviews/:id/notify':                       [(c) => ({ path: `/reviews/${c.a.review}/notify`, form: {} }),   [LOGIN, 422, 422, 422, 403, 403, 403]],
   'GET /reviews/:id/numbers':                       [(c) => ({ path: `/reviews/${c.a.reviewOf[c.a.NO]}/numbers` }), [LOGIN, 303, 303, 303, 303, LOGIN, LOGIN]], // the form's address: the review's page
   'POST /reviews/:id/numbers':                      [(c) => ({ path: `/reviews/${c.a.reviewOf[c.a.NO]}/numbers`, form: {} }), [LOGIN, 422, 422, 422, 403, 403, 403]],
+  'GET /queue/bulk':                               [() => ({ path: '/queue/bulk' }),                            [LOGIN, 303,     303,       303,  303,    LOGIN,  LOGIN]], // the form's address: the queue
   'POST /queue/bulk':                               [() => ({ path: '/queue/bulk', form: {} }),                  [LOGIN, 422,     422,       422,  403,    403,    403]],
   // Giving work to someone: supervisors and admins
   'POST /reviews/:id/assign':                       [(c) => ({ path: `/reviews/${c.a.review}/assign`, form: {} }),   [LOGIN, 403, 422, 422, 403, 403, 403]],
