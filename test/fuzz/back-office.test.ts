@@ -59,6 +59,14 @@ function rememberSecrets(html: string): void {
   for (const m of html.matchAll(/vrd_[A-Za-z0-9_-]{24,}/g)) secrets.add('an API key shown on a page', m[0]);
 }
 
+/** A key or password a post issued is shown on the page its 303 leads to, once: open it with the flash to learn it. */
+async function rememberFlashSecrets(res: RawAnswer): Promise<void> {
+  const flash = /(?:^|,\s*)vrd_flash=([^;]+)/.exec([res.headers['set-cookie'] ?? []].flat().join(', '))?.[1];
+  const location = res.headers.location;
+  if (res.status !== 303 || !flash || !location?.startsWith('/')) return;
+  rememberSecrets((await send(app.url, { method: 'GET', path: location, headers: { cookie: `${admin.cookieHeader()}; vrd_flash=${flash}` } })).text);
+}
+
 /** Pages reached from the start pages by their links, a few of each route: where the forms are. */
 async function crawl(session: BackOfficeSession, start: string[], getRoutes: ServedRoute[]): Promise<{ pages: string[]; forms: FoundForm[] }> {
   const perRoute = new Tally();
@@ -295,6 +303,7 @@ describe('the back office under generated form posts', () => {
         perRoute.add(req.label.split(' ').slice(0, 2).join(' '));
         statuses.add(res.status);
         rememberSecrets(res.text);
+        await rememberFlashSecrets(res);
         const problems = pageAnswerProblems(res, req.headers['hx-request'] === 'true');
         if (problems.length > 0) failures.push(`#${req.index} ${req.label} ${req.path.slice(0, 200)} → ${res.status}: ${problems.join('; ')} ${res.text.slice(0, 300)}`);
       });
