@@ -49,6 +49,7 @@ export async function openAppDeps(config: Config, databaseUrl: string, temporal:
     files,
     cipher: await fieldCipherFor(config),
     claimIdleMinutes: config.claimIdleMinutes,
+    apiKeyGuessesPerAddress: config.apiKeyGuessesPerAddress,
     db: database.db,
     reviews: new ReviewClient(client, config.temporal.taskQueue),
     calendar: createCalendarCache(database.db),

@@ -19,6 +19,8 @@ export interface AppDeps {
   files: FileStore;
   /** A claim nobody renews lapses after this many minutes (0: never). */
   claimIdleMinutes: number;
+  /** Unknown API keys one address may send in the throttle's window before it is answered 429. */
+  apiKeyGuessesPerAddress: number;
   /** Seals and opens personal data kept in the database (ID numbers). */
   cipher: FieldCipher;
   health: () => Promise<{ postgres: boolean; temporal: boolean }>;

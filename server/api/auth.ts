@@ -43,10 +43,11 @@ export function requireTenant(deps: AppDeps) {
     }
     const now = deps.now();
     // Looked at and counted in one step: unknown keys sent at once cannot all pass an unlocked look.
-    const counted = await reserveAttempt(deps.db, addressKey('api', req.ip), API_KEY_ADDRESS_POLICY, now);
+    const policy = { ...API_KEY_ADDRESS_POLICY, maxFailures: deps.apiKeyGuessesPerAddress };
+    const counted = await reserveAttempt(deps.db, addressKey('api', req.ip), policy, now);
     if (!counted.allowed) throw tooMany(counted.lockedUntil, now);
     if (counted.lockedNow && counted.state.lockedUntil) {
-      await appendAudit(deps.db, { actorType: 'tenant', actorId: null, actorLabel: null, action: 'api_key.address_locked', objectType: 'address', objectId: req.ip ?? null, ip: req.ip ?? null, details: { lockedUntil: counted.state.lockedUntil.toISOString(), failures: API_KEY_ADDRESS_POLICY.maxFailures } });
+      await appendAudit(deps.db, { actorType: 'tenant', actorId: null, actorLabel: null, action: 'api_key.address_locked', objectType: 'address', objectId: req.ip ?? null, ip: req.ip ?? null, details: { lockedUntil: counted.state.lockedUntil.toISOString(), failures: policy.maxFailures } });
       throw tooMany(counted.state.lockedUntil, now);
     }
     throw new HttpError(401, 'unauthorized', 'the API key is unknown or revoked', [], { 'WWW-Authenticate': 'Bearer' });
