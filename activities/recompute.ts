@@ -43,7 +43,7 @@ import { reviews } from '../db/schema.js';
 import { planDeadline, type PlannedDeadline } from '../domain/deadline-plan.js';
 import { DEFAULT_AT_RISK_SHARE } from '../domain/rule-set.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
-import { REVIEW_KINDS, type SlaState } from '../domain/review.js';
+import { OPEN_STATUSES, REVIEW_KINDS, type OpenStatus, type SlaState } from '../domain/review.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
@@ -137,9 +137,6 @@ async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext
   return { version, rules, calendar };
 }
 
-/** The statuses whose deadlines run: a review round, and the provisioning stage after approval. */
-const OPEN_STATUSES = ['pending', 'provisioning'] as const;
-type OpenStatus = (typeof OPEN_STATUSES)[number];
 
 interface PlannedRow {
   id: string;
