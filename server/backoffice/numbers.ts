@@ -10,9 +10,9 @@ import type { Csrf } from './csrf.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { reviewPageData } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
 const BATCH_ID = /^NU[0-9A-Z]{16}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 200;
 
 const resultsQuery = z.object({

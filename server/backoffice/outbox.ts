@@ -11,8 +11,8 @@ import { conflict, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
 import { isHtmx, readerLanguage, renderPage } from './render.js';
 import { NOTICE_READERS, requireRole, staffOf } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATES = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
 
 const filters = z.object({

@@ -20,8 +20,8 @@ import { acceptedDeclarations } from '../use-cases/declarations.js';
 import { deadlineExplanation } from '../i18n/deadline-text.js';
 import { buildTimeline } from './timeline.js';
 import { readerLanguage } from './render.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface PanelMessage {
   kind: 'ok' | 'error';
