@@ -5,7 +5,7 @@ import { createWorker } from '../activities/worker.js';
 import { connectDatabase } from '../db/client.js';
 import { listUnstartedRounds } from '../db/reviews.js';
 import { unfinishedBulkJobs } from '../db/bulk.js';
-import { ReviewClient } from '../server/review-client.js';
+import { ReviewClient } from '../temporal/review-client.js';
 import { startCurrentRound } from '../server/use-cases/start-round.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';

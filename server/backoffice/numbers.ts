@@ -4,7 +4,7 @@ import { findBatch, listBatchNumbers, reasonText, outcomeText } from '../../db/s
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { translate } from '../i18n/index.js';
-import { ReviewServiceUnavailable } from '../review-client.js';
+import { ReviewServiceUnavailable } from '../../temporal/review-client.js';
 import { IssueFormRefused, issueNumbers } from '../use-cases/issue-numbers.js';
 import type { Csrf } from './csrf.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';

@@ -2,7 +2,7 @@ import { markWorkflowStarted, type ReviewRow } from '../../db/reviews.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import type { ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
-import { ReviewServiceUnavailable } from '../review-client.js';
+import { ReviewServiceUnavailable } from '../../temporal/review-client.js';
 
 /**
  * Starts the lifecycle of a review's current round after its row is committed. If this

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/client';
 import { defineSearchAttributeKey, NamespaceNotFoundError, SearchAttributeType, TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor, type Decision } from '../domain/review.js';
-import { HttpError } from './errors.js';
+import { HttpError } from '../server/errors.js';
 import {
   assignUpdate,
   claimUpdate,
