@@ -13,7 +13,7 @@ import { clientConnectionOptions, type TemporalTarget } from './temporal.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { createCalendarCache } from './calendar-cache.js';
 import { startNoticeDispatcher } from './notice-dispatcher.js';
-import { ensureRecomputeRequested } from '../server/recompute-client.js';
+import { ensureRecomputeRequested } from '../temporal/recompute-client.js';
 import { signalDueTimers } from './deadline-signaller.js';
 import type { Senders } from '../activities/delivery.js';
 import { FileStore } from '../files/store.js';
