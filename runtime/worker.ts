@@ -6,7 +6,7 @@ import { connectDatabase } from '../db/client.js';
 import { listUnstartedRounds } from '../db/reviews.js';
 import { unfinishedBulkJobs } from '../db/bulk.js';
 import { ReviewClient } from '../temporal/review-client.js';
-import { startCurrentRound } from '../server/use-cases/start-round.js';
+import { startCurrentRound } from '../temporal/start-round.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { clientConnectionOptions, type TemporalTarget } from './temporal.js';

@@ -8,7 +8,7 @@ import { KINDS } from '../../../domain/kinds/index.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { conflict, notFound } from '../../errors.js';
-import { startOrLeaveForSweeper } from '../start-round.js';
+import { startOrLeaveForSweeper } from '../../../temporal/start-round.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';

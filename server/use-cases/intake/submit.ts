@@ -9,7 +9,7 @@ import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { HttpError } from '../../errors.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
-import { startOrLeaveForSweeper } from '../start-round.js';
+import { startOrLeaveForSweeper } from '../../../temporal/start-round.js';
 import { acceptDeclaration, splitDeclaration } from '../declarations.js';
 import { recordAcceptance } from '../../../db/declarations.js';
 import { autoAssign } from './assign.js';
