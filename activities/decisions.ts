@@ -7,7 +7,7 @@ import { findRejectionReason } from '../db/rules.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { Refusal } from '../domain/refusals.js';
 import { OPEN_STATUSES, type Actor, type Decision, type ReviewKind } from '../domain/review.js';
-import { noticeTime } from './notices.js';
+import { noticeTime } from '../notices/render.js';
 import { queueTenantNotices } from './tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
 

@@ -19,7 +19,7 @@ import {
   type NoticeTemplate,
 } from '../../domain/notice-templates.js';
 import type { ReviewKind } from '../../domain/review.js';
-import { noticeTime } from '../../activities/notices.js';
+import { noticeTime } from '../../notices/render.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
