@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { reviews } from '../db/schema.js';
 import type { Deadline } from '../workflows/messages.js';
-import { queueStaffNotices } from './staff-notices.js';
+import { queueStaffNotices } from '../notices/staff-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
 
 /** Which stage's deadline passed a mark: the review round, or the fulfilment after approval (provisioning). */

@@ -10,7 +10,7 @@ import { computeDueAt, createCalendar, type DeadlineRule } from '../domain/worki
 import { queueTenantNotices } from './tenant-notices.js';
 import type { Actor } from '../domain/review.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
-import { queueStaffNotices } from './staff-notices.js';
+import { queueStaffNotices } from '../notices/staff-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
 
 /**
