@@ -5,7 +5,7 @@ import { batchCounts } from '../db/subjects/number-unsubscribe.js';
 import { numbers, reviews, unsubscribeBatches } from '../db/schema.js';
 import { STATUS_LABELS } from '../domain/labels.js';
 import { batchStatus, rentUntil, type BatchStatus, type UnsubscribeFailure } from '../domain/numbers.js';
-import { queueTenantNotices } from './tenant-notices.js';
+import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
 
 /**

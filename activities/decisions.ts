@@ -8,7 +8,7 @@ import { storeOf } from '../db/subjects/index.js';
 import type { Refusal } from '../domain/refusals.js';
 import { OPEN_STATUSES, type Actor, type Decision, type ReviewKind } from '../domain/review.js';
 import { noticeTime } from '../notices/render.js';
-import { queueTenantNotices } from './tenant-notices.js';
+import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
 
 /** `decidedAt` is the stored instant when the decision was already written by an earlier attempt. */

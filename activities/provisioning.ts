@@ -15,7 +15,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { Deadline } from '../workflows/messages.js';
 import { orderStillAllowed } from '../db/subjects/number-order.js';
 import { recomputeIfRulesMoved } from './recompute.js';
-import { queueTenantNotices } from './tenant-notices.js';
+import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
 
 export interface OpenedFulfilment {

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import { reviews } from '../db/schema.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, type DeadlineRule } from '../domain/working-time.js';
-import { queueTenantNotices } from './tenant-notices.js';
+import { queueTenantNotices } from '../notices/tenant-notices.js';
 import type { Actor } from '../domain/review.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
 import { queueStaffNotices } from '../notices/staff-notices.js';

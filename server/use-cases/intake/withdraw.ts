@@ -4,7 +4,7 @@ import { reviews } from '../../../db/schema.js';
 import { storeOf } from '../../../db/subjects/index.js';
 import type { TenantRow } from '../../../db/tenants.js';
 import type { ReviewKind } from '../../../domain/review.js';
-import { queueTenantNotices } from '../../../activities/tenant-notices.js';
+import { queueTenantNotices } from '../../../notices/tenant-notices.js';
 import type { AppDeps } from '../../deps.js';
 import { conflict, notFound } from '../../errors.js';
 import { recordReviewEvent } from '../../../db/review-events.js';
