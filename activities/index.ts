@@ -7,7 +7,7 @@ import * as deadlines from './deadlines.js';
 import * as decisions from './decisions.js';
 import * as reminders from './reminders.js';
 import * as delivery from './delivery.js';
-import * as recompute from './recompute.js';
+import * as recompute from '../deadlines/recompute.js';
 import { precheckSubmission, recordPrecheckFailure } from './precheck.js';
 import { decideBulkChunk } from './bulk.js';
 import * as provisioning from './provisioning.js';

@@ -14,7 +14,7 @@ import type { CalendarContext } from '../runtime/calendar-cache.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Deadline } from '../workflows/messages.js';
 import { orderStillAllowed } from '../db/subjects/number-order.js';
-import { recomputeIfRulesMoved } from './recompute.js';
+import { recomputeIfRulesMoved } from '../deadlines/recompute.js';
 import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
-import { recomputeIfRulesMoved } from '../../activities/recompute.js';
+import { recomputeIfRulesMoved } from '../../deadlines/recompute.js';
 import { calendarVersion, loadCalendar } from '../../db/calendars.js';
 import { findReview } from '../../db/reviews.js';
 import { bumpRulesVersion, currentRulesVersion, currentVersions } from '../../db/rules-version.js';

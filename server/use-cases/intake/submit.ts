@@ -3,7 +3,7 @@ import { findReview, newRoundColumns, type ReviewRow } from '../../../db/reviews
 import { reviews } from '../../../db/schema.js';
 import { storeOf } from '../../../db/subjects/index.js';
 import type { TenantRow } from '../../../db/tenants.js';
-import { recomputeIfRulesMoved } from '../../../activities/recompute.js';
+import { recomputeIfRulesMoved } from '../../../deadlines/recompute.js';
 import { KINDS } from '../../../domain/kinds/index.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
