@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
 import type { Logger } from '../runtime/logger.js';
-import * as deadlines from './deadlines.js';
+import * as deadlines from '../deadlines/sla-steps.js';
 import * as decisions from './decisions.js';
 import * as reminders from './reminders.js';
 import * as delivery from './delivery.js';

@@ -48,7 +48,7 @@ import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
 import { deadlineChangedSignal, reminderRuleChangedSignal, type Deadline } from '../workflows/messages.js';
-import { markAtRisk, markDeadlineReached, markStageSla } from '../activities/deadlines.js';
+import { markAtRisk, markDeadlineReached, markStageSla } from './sla-steps.js';
 
 export interface RecomputePageArgs {
   /** Bring pending rows up to (at least) this rules version. */
