@@ -29,7 +29,7 @@ import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import { requireFormBody } from './backoffice/form-body.js';
 import type { AppDeps } from './deps.js';
-import { databaseUnavailable, HttpError } from './errors.js';
+import { asHttpError, databaseUnavailable, HttpError } from './errors.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { translate } from './i18n/index.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
@@ -177,7 +177,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);
   });
   const pageErrors: ErrorRequestHandler = (thrown: unknown, req, res, _next) => {
-    let err = thrown;
+    let err = asHttpError(thrown);
     if (!(err instanceof HttpError) && isDatabaseUnavailable(err)) {
       deps.log.warn({ err, method: req.method, path: req.path }, 'page request failed: the database is unavailable');
       err = databaseUnavailable();

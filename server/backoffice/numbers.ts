@@ -37,7 +37,7 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
       await issueNumbers(deps, actor, id, req.body, lang);
     } catch (err) {
       const unavailable = err instanceof ReviewServiceUnavailable;
-      if (!(err instanceof HttpError) || (err.status >= 500 && !unavailable) || err.status === 404) throw err;
+      if (!unavailable && (!(err instanceof HttpError) || err.status >= 500 || err.status === 404)) throw err;
       const form = err instanceof IssueFormRefused ? err.form : { values: Object.fromEntries(Object.entries(req.body as Record<string, string>).filter(([k]) => k.startsWith('numbers_')).map(([k, v]) => [k.slice(8), v])), problems: [] };
       const text = unavailable ? translate(lang, 'review.serviceUnavailable') : err.message;
       const data = await reviewPageData(deps, req, res, id, { kind: 'error', text }, undefined, form);
