@@ -9,7 +9,7 @@ import { createApp } from '../server/app.js';
 import { listeningOrigins } from '../server/backoffice/same-origin.js';
 import { createWebMetrics } from './metrics.js';
 import type { AppDeps } from '../server/deps.js';
-import { ReviewClient } from '../server/review-client.js';
+import { ReviewClient } from '../temporal/review-client.js';
 import { FileStore } from '../files/store.js';
 import { fieldCipherFor } from './field-key.js';
 import type { Config } from './config.js';

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../runtime/logger.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
-import type { ReviewClient } from './review-client.js';
+import type { ReviewClient } from '../temporal/review-client.js';
 import type { MailboxMessage } from '../notifications/dev-mailbox.js';
 import type { SmsGatewayMessage } from '../notifications/dev-sms-gateway.js';
 import type { ProcessState } from '../runtime/supervisor.js';

@@ -1,6 +1,7 @@
 import type { ZodError } from 'zod';
 import { translateIssue, type IssueLike } from '../domain/validation-messages.js';
 import { translate } from './i18n/index.js';
+import { ReviewServiceUnavailable } from '../temporal/review-client.js';
 
 export interface ErrorDetail {
   path: string;
@@ -19,6 +20,11 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** An error from a layer below the server that carries its own answer (Temporal away) as the HttpError it answers with; any other error as it is. */
+export function asHttpError(err: unknown): unknown {
+  return err instanceof ReviewServiceUnavailable ? new HttpError(err.status, err.code, err.message, [], err.headers) : err;
 }
 
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);

@@ -7,7 +7,7 @@ import type { Language } from '../../domain/labels.js';
 import type { Refusal } from '../../domain/refusals.js';
 import type { Decision } from '../../domain/review.js';
 import type { StagedFile } from '../../files/store.js';
-import type { TenantNotice } from '../../activities/tenant-notices.js';
+import type { TenantNotice } from '../../notices/tenant-notices.js';
 
 export interface SubjectDeps {
   db: Db;

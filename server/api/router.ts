@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findTenantReview, listTenantReviews } from '../../db/reviews.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
-import { databaseUnavailable, HttpError, notFound, storageFull, validationFailed } from '../errors.js';
+import { asHttpError, databaseUnavailable, HttpError, notFound, storageFull, validationFailed } from '../errors.js';
 import { StorageFull } from '../../files/store.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { remindReview } from '../use-cases/remind-review.js';
@@ -125,7 +125,8 @@ function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
  * errors are logged and answered as 500 without details.
  */
 export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
+  return (thrown: unknown, req, res, _next) => {
+    const err = asHttpError(thrown);
     // Already answered (a body cut off for its pace) or under way (a download): no second answer can
     // follow; one cut short ends its connection rather than leave the client waiting.
     if (res.headersSent) {

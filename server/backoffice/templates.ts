@@ -19,7 +19,7 @@ import {
   type NoticeTemplate,
 } from '../../domain/notice-templates.js';
 import type { ReviewKind } from '../../domain/review.js';
-import { noticeTime } from '../../activities/notices.js';
+import { noticeTime } from '../../notices/render.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
@@ -27,13 +27,13 @@ import { isHtmx, readerLanguage, renderPage } from './render.js';
 import { templateErrorText } from '../i18n/template-error-text.js';
 import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
+import { UUID } from '../../domain/ids.js';
 
 const keySchema = z.object({
   event: z.enum(NOTICE_EVENT_NAMES as [NoticeEvent, ...NoticeEvent[]]),
   channel: z.enum(['email', 'sms']),
   lang: z.enum(['zh-CN', 'en']),
 });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Admins edit the wording of every notice, with a live preview rendered from a real review. */
 export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {

@@ -16,13 +16,13 @@ import { listTenantReviews } from '../../db/reviews.js';
 import { changeAppQuota } from '../use-cases/apps.js';
 import { shownAppStatus } from '../../domain/gates.js';
 import { isServiceAction, SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
-import { pickLanguage, translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../i18n/index.js';
 import type { Csrf } from './csrf.js';
-import { renderPage } from './render.js';
+import { readerLanguage, renderPage } from './render.js';
 import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Form fields → the contact shape the tenant API takes (checkbox lists arrive as a string or an array). */
 function contactFromForm(body: Record<string, unknown>) {
@@ -111,7 +111,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     const tenant = await findTenant(deps.db, req.params.id);
     if (!tenant) throw notFound('tenant');
     const staff = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    const lang = readerLanguage(req, res);
     try {
       const done = await changeService(deps, { id: staff.id, name: staff.name, role: staff.role }, tenant.id, req.params.type, req.params.action, req.body, { ip: req.ip ?? null, lang });
       await page(req, res, { message: { kind: 'ok', text: translateWith(lang, `service.done.${req.params.action}`, { told: String(done.told) }) } });
@@ -125,7 +125,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/tenants/:id/app-quota', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
     if (!UUID.test(req.params.id)) throw notFound('tenant');
     const staff = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    const lang = readerLanguage(req, res);
     try {
       const done = await changeAppQuota(deps, { id: staff.id, name: staff.name, role: staff.role }, req.params.id, (req.body as { appQuota?: unknown }).appQuota, { lang, ip: req.ip ?? null });
       await page(req, res, { message: { kind: 'ok', text: translateWith(lang, 'apps.quotaChanged', { from: String(done.from), to: String(done.to) }) } });
@@ -149,7 +149,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     const tenant = UUID.test(req.params.id) ? await findTenant(deps.db, req.params.id) : undefined;
     if (!tenant || !UUID.test(req.params.keyId)) throw notFound('API key');
     const staff = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    const lang = readerLanguage(req, res);
     if (!(await revokeApiKey(deps.db, tenant.id, req.params.keyId))) throw notFound('API key');
     await appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action: 'api_key.revoke', objectType: 'tenant', objectId: tenant.id, ip: req.ip ?? null, details: { keyId: req.params.keyId } });
     await page(req as unknown as Request<{ id: string }>, res, { message: { kind: 'ok', text: translate(lang, 'apiKeys.revoked') } });

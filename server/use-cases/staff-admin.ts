@@ -7,8 +7,8 @@ import { lockActiveAdmins, createStaff, endSessionsOf, findStaffById, findStaffB
 import type { Language } from '../../domain/labels.js';
 import { REVIEW_KINDS, ROLES, type Actor } from '../../domain/review.js';
 import { conflict, forbidden, HttpError, notFound, validationFailed } from '../errors.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PASSWORD_MIN = 10;
 
 const kindsField = z

@@ -7,7 +7,7 @@ import { computeDueAt, createCalendar } from '../../domain/working-time.js';
 import { listRuleSetVersions, ruleSetInForce } from '../../db/rule-sets.js';
 import { currentRulesVersion } from '../../db/rules-version.js';
 import { auditLog, reviews, staff } from '../../db/schema.js';
-import { recomputeWorkflowId } from '../../server/recompute-client.js';
+import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
 import { BackOfficeSession, decideInBackOffice, formToken } from '../support/back-office.js';
 import { impactOf, ruleFormBody } from '../support/rules.js';
 import { startTestApp, validTemplate, type TestApp, type TestTenant } from '../support/test-app.js';
