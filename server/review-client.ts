@@ -1,3 +1,4 @@
+import { translate } from './i18n/index.js';
 import {
   Client,
   isGrpcServiceError,
@@ -54,6 +55,7 @@ export class ReviewServiceUnavailable extends HttpError {
   constructor(override readonly cause: unknown) {
     super(503, 'review_service_unavailable', 'the review service is unavailable; try again', [], { 'Retry-After': '5' });
     this.name = 'ReviewServiceUnavailable';
+    this.wording = (lang) => ({ message: translate(lang, 'api.reviewServiceUnavailable'), details: [] });
   }
 }
 

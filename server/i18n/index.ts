@@ -22,6 +22,7 @@ import { declarationMessages } from './messages/declarations.js';
 import { enterpriseMessages } from './messages/enterprise.js';
 import { unsubscribeMessages } from './messages/unsubscribe.js';
 import { scheduleMessages } from './messages/schedule.js';
+import { apiErrorMessages } from './messages/api-errors.js';
 import type { Messages } from './types.js';
 
 /**
@@ -54,6 +55,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   enterprise: enterpriseMessages,
   unsubscribe: unsubscribeMessages,
   schedule: scheduleMessages,
+  apiErrors: apiErrorMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -6,7 +6,7 @@ import type { TenantRow } from '../../../db/tenants.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import { queueTenantNotices } from '../../../activities/tenant-notices.js';
 import type { AppDeps } from '../../deps.js';
-import { conflict, notFound } from '../../errors.js';
+import { keyedConflict, notFound, say } from '../../errors.js';
 
 /**
  * The tenant deletes a submission. A pending review is withdrawn (its lifecycle ends); a decided
@@ -14,7 +14,7 @@ import { conflict, notFound } from '../../errors.js';
  */
 export async function withdrawReview(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subjectId: string): Promise<ReviewRow> {
   const store = storeOf(kind);
-  if (!store.withdraw) throw conflict(`a ${kind} cannot be deleted`);
+  if (!store.withdraw) throw keyedConflict(say('api.cannotDelete'));
   const { row, withdrawnRound } = await deps.db.transaction(async (tx) => {
     const reviewId = await store.reviewOf(tx, tenant.id, subjectId);
     if (!reviewId) throw notFound(kind.replace(/_/g, ' '));
