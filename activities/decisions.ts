@@ -8,6 +8,7 @@ import { findRejectionReason } from '../db/rules.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { Refusal } from '../domain/refusals.js';
 import type { Actor, Decision, ReviewKind } from '../domain/review.js';
+import { reasonWithExplanation } from '../server/i18n/reason-text.js';
 import { noticeTime } from './notices.js';
 import { queueTenantNotices } from './tenant-notices.js';
 
@@ -79,7 +80,7 @@ export async function applyDecision(
           actorId: byStaff ? decision.decidedBy.id : null,
           actorName: decision.decidedBy.name,
           // The round's deadline as it stood at the decision: statistics judge "on time" by it after later rounds move the row on.
-          data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, dueAt: row.dueAt.toISOString() },
+          data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, ...(decision.reasonParams ? { reasonParams: decision.reasonParams } : {}), dueAt: row.dueAt.toISOString() },
           dedupeKey: key,
           at: new Date(decision.decidedAt),
         })
@@ -112,7 +113,7 @@ export async function applyDecision(
         kind,
         title: row.title,
         subjectId: row.subjectId,
-        reason: decision.outcome === 'rejected' ? [reason?.tenant[language], worded?.[language] ?? decision.reasonText].filter(Boolean).join(': ') : '',
+        reason: decision.outcome === 'rejected' ? reasonWithExplanation(language, reason?.tenant[language], worded?.[language] ?? decision.reasonText) : '',
         decidedAt: noticeTime(decision.decidedAt, language),
       }),
     });

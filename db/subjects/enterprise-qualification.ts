@@ -274,7 +274,7 @@ export const enterpriseQualificationStore: SubjectStore<EnterpriseInput> = {
     }
     const check = judgeImages(review.round, images, minimums);
     await ctx.db.update(enterprises).set({ imageCheck: check, updatedAt: sql`now()` }).where(eq(enterprises.id, review.subjectId));
-    return check.passed ? { passed: true } : { passed: false, reasonCode: IMAGE_LEGIBILITY_REASON, reasonText: '' };
+    return check.passed ? { passed: true } : { passed: false, reasonCode: IMAGE_LEGIBILITY_REASON, reasonText: null };
   },
 
   async reasonWording(db, subjectId, reasonCode) {

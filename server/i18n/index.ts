@@ -23,6 +23,7 @@ import { enterpriseMessages } from './messages/enterprise.js';
 import { unsubscribeMessages } from './messages/unsubscribe.js';
 import { scheduleMessages } from './messages/schedule.js';
 import { apiErrorMessages } from './messages/api-errors.js';
+import { reasonMessages } from './messages/reasons.js';
 import type { Messages } from './types.js';
 
 /**
@@ -56,6 +57,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   unsubscribe: unsubscribeMessages,
   schedule: scheduleMessages,
   apiErrors: apiErrorMessages,
+  reasons: reasonMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));
