@@ -10,6 +10,7 @@ import { OPEN_STATUSES, type Actor, type Decision, type ReviewKind } from '../do
 import { noticeTime } from '../notices/render.js';
 import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
+import { reasonWithExplanation } from '../server/i18n/reason-text.js';
 
 /** `decidedAt` is the stored instant when the decision was already written by an earlier attempt. */
 export type ApplyDecisionResult =
@@ -79,7 +80,7 @@ export async function applyDecision(
           actorId: byStaff ? decision.decidedBy.id : null,
           actorName: decision.decidedBy.name,
           // The round's deadline as it stood at the decision: statistics judge "on time" by it after later rounds move the row on.
-          data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, dueAt: row.dueAt.toISOString() },
+          data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, ...(decision.reasonParams ? { reasonParams: decision.reasonParams } : {}), dueAt: row.dueAt.toISOString() },
           dedupeKey: key,
           at: new Date(decision.decidedAt),
         },
@@ -102,7 +103,7 @@ export async function applyDecision(
         kind,
         title: row.title,
         subjectId: row.subjectId,
-        reason: decision.outcome === 'rejected' ? [reason?.tenant[language], worded?.[language] ?? decision.reasonText].filter(Boolean).join(': ') : '',
+        reason: decision.outcome === 'rejected' ? reasonWithExplanation(language, reason?.tenant[language], worded?.[language] ?? decision.reasonText) : '',
         decidedAt: noticeTime(decision.decidedAt, language),
       }),
     });

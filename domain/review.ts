@@ -89,6 +89,8 @@ export interface DecisionInput {
   outcome: DecisionOutcome;
   reasonCode: string | null;
   reasonText: string | null;
+  /** The facts an automatic rejection found (words, counts), worded for each reader by its code; never text. */
+  reasonParams?: Record<string, unknown>;
 }
 
 /** The automatic pre-check decides in nobody's name. */

@@ -31,7 +31,8 @@ import { requireFormBody } from './backoffice/form-body.js';
 import type { AppDeps } from './deps.js';
 import { asHttpError, databaseUnavailable, HttpError } from './errors.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import { translate } from './i18n/index.js';
+import { translate, translateWith } from './i18n/index.js';
+import { apiLanguage } from './api/language.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
 import { BODY_PACE, bodyDeadline } from './body-deadline.js';
@@ -250,7 +251,12 @@ function answerTooSlow(req: Request, res: Response): void {
   const seconds = BODY_PACE.graceMs / 1000;
   const rate = BODY_PACE.minBytesPerSecond / 1024;
   if (req.originalUrl.startsWith('/api/v1')) {
-    res.status(408).json({ error: { code: 'body_too_slow', message: `the body arrived slower than ${rate} kB a second after its first ${seconds} s; it was cut off, send it again`, details: [{ path: '(body)', message: `at least ${rate} kB a second` }] } });
+    const lang = apiLanguage(req);
+    const params = { rate: String(rate), seconds: String(seconds) };
+    res
+      .status(408)
+      .set('Content-Language', lang)
+      .json({ error: { code: 'body_too_slow', message: translateWith(lang, 'api.bodyTooSlow', params), details: [{ path: '(body)', message: translateWith(lang, 'api.atLeastRate', params) }] } });
     return;
   }
   const lang = readerLanguage(req, res);

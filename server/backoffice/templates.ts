@@ -1,3 +1,4 @@
+import { reasonWithExplanation } from '../i18n/reason-text.js';
 import { Router, type Request, type Response } from 'express';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -83,7 +84,7 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
         tenantName: review.tenantName,
         contactName: contact?.name ?? (language === 'en' ? 'Alex' : '张伟'),
         staffName: staffOf(res).name,
-        reason: [reason, rv.decisionReasonText].filter(Boolean).join(': ') || (language === 'en' ? 'The content is unclear' : '模板内容表述不清'),
+        reason: reasonWithExplanation(language, reason, rv.decisionReasonText) || (language === 'en' ? 'The content is unclear' : '模板内容表述不清'),
         decidedAt: noticeTime(rv.decidedAt ?? new Date(), language),
         due: noticeTime(rv.dueAt, language),
         answerBy: noticeTime(rv.reminderAnswerDueAt ?? rv.dueAt, language),

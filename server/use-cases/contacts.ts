@@ -2,7 +2,7 @@ import { contactInput, MAX_CONTACTS_PER_TENANT, type ContactInput } from '../../
 import { countContacts, deleteContact, insertContact, lockTenant, updateContact, type ContactRow } from '../../db/contacts.js';
 import type { TenantRow } from '../../db/tenants.js';
 import type { AppDeps } from '../deps.js';
-import { conflict, notFound, validationFailed } from '../errors.js';
+import { keyedConflict, notFound, say, validationFailed } from '../errors.js';
 
 export function parseContact(body: unknown): ContactInput {
   const parsed = contactInput.safeParse(body);
@@ -16,7 +16,7 @@ export async function addContact(deps: Pick<AppDeps, 'db'>, tenant: TenantRow, b
   return deps.db.transaction(async (tx) => {
     await lockTenant(tx, tenant.id);
     if ((await countContacts(tx, tenant.id)) >= MAX_CONTACTS_PER_TENANT) {
-      throw conflict(`a tenant may have at most ${MAX_CONTACTS_PER_TENANT} contacts; remove one first`);
+      throw keyedConflict(say('api.contactLimit', { max: MAX_CONTACTS_PER_TENANT }));
     }
     return insertContact(tx, tenant.id, input);
   });

@@ -7,7 +7,7 @@ import { recomputeIfRulesMoved } from '../../../deadlines/recompute.js';
 import { KINDS } from '../../../domain/kinds/index.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
-import { conflict, notFound } from '../../errors.js';
+import { keyedConflict, notFound, say } from '../../errors.js';
 import { startOrLeaveForSweeper } from '../../../temporal/start-round.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
@@ -48,7 +48,7 @@ async function resubmit(
 ): Promise<ReviewRow> {
   const def = KINDS[kind];
   const store = storeOf(kind);
-  if (!store.resubmit) throw conflict(`a ${kind} cannot be edited`);
+  if (!store.resubmit) throw keyedConflict(say('api.cannotEdit'));
   const partial = def.editInput !== undefined && submission.json;
   const declaration = def.declaration ? splitDeclaration(submission.body) : undefined;
   const input = parseSubmission(def, partial && def.editInput ? def.editInput : def.input, declaration ? { ...submission, body: declaration.body } : submission, lang);
@@ -65,7 +65,7 @@ async function resubmit(
     committed = await deps.db.transaction(async (tx) => {
       const [current] = await tx.select().from(reviews).where(eq(reviews.id, reviewId)).for('update');
       if (!current) throw notFound(kind.replace(/_/g, ' '));
-      if (current.status === 'withdrawn') throw conflict('this submission was deleted');
+      if (current.status === 'withdrawn') throw keyedConflict(say('api.submissionWithdrawn'));
       const round = current.round + 1;
       const edit = await store.resubmit!(tx, deps, { tenant, subjectId, review: current, input, partial, files: kept.map((k) => k.file.field), fileDigests: fileDigests(submission.files) });
       if (def.declaration && declared !== undefined) {
@@ -81,7 +81,7 @@ async function resubmit(
         })
         .where(and(eq(reviews.id, current.id), eq(reviews.round, current.round)))
         .returning();
-      if (!updated) throw conflict('the submission changed meanwhile; try again');
+      if (!updated) throw keyedConflict(say('api.changedMeanwhile'));
       const files = await recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round });
       await recordReviewEvent(tx, {
         reviewId: current.id,

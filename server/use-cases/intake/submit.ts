@@ -7,7 +7,7 @@ import { recomputeIfRulesMoved } from '../../../deadlines/recompute.js';
 import { KINDS } from '../../../domain/kinds/index.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
-import { HttpError } from '../../errors.js';
+import { keyedError, say } from '../../errors.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
 import { startOrLeaveForSweeper } from '../../../temporal/start-round.js';
 import { acceptDeclaration, splitDeclaration } from '../declarations.js';
@@ -52,7 +52,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
     const row = await ensureStarted(deps, earlier);
     // What the key made has since been deleted: a 201 would name something that is gone.
     if (!(await store.reviewOf(deps.db, tenant.id, row.subjectId))) {
-      throw new HttpError(409, 'submission_deleted', 'the submission made with this Idempotency-Key has since been deleted; submit again with a new key', [{ path: 'Idempotency-Key', message: 'its submission was deleted' }]);
+      throw keyedError(409, 'submission_deleted', say('api.submissionDeleted'), [{ path: 'Idempotency-Key', say: say('api.submissionDeletedDetail') }]);
     }
     return row;
   }

@@ -6,7 +6,7 @@ import type { TenantRow } from '../../../db/tenants.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import { queueTenantNotices } from '../../../notices/tenant-notices.js';
 import type { AppDeps } from '../../deps.js';
-import { conflict, notFound } from '../../errors.js';
+import { keyedConflict, notFound, say } from '../../errors.js';
 import { recordReviewEvent } from '../../../db/review-events.js';
 
 /**
@@ -15,7 +15,7 @@ import { recordReviewEvent } from '../../../db/review-events.js';
  */
 export async function withdrawReview(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subjectId: string): Promise<ReviewRow> {
   const store = storeOf(kind);
-  if (!store.withdraw) throw conflict(`a ${kind} cannot be deleted`);
+  if (!store.withdraw) throw keyedConflict(say('api.cannotDelete'));
   const { row, withdrawnRound } = await deps.db.transaction(async (tx) => {
     const reviewId = await store.reviewOf(tx, tenant.id, subjectId);
     if (!reviewId) throw notFound(kind.replace(/_/g, ' '));
