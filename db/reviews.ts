@@ -52,6 +52,15 @@ export async function findReview(db: Db, id: string): Promise<ReviewRow | undefi
   return row;
 }
 
+/** The open rounds a member of staff holds (claimed or assigned), with the round each is in. */
+export async function listHeldReviews(db: Db, assigneeId: string): Promise<{ id: string; round: number }[]> {
+  return db
+    .select({ id: reviews.id, round: reviews.round })
+    .from(reviews)
+    .where(and(eq(reviews.assigneeId, assigneeId), inArray(reviews.status, ['pending', 'provisioning'])))
+    .orderBy(asc(reviews.dueAt));
+}
+
 /** A tenant sees only its own reviews: another tenant's id is simply not found. */
 export async function findTenantReview(db: Db, tenantId: string, id: string): Promise<ReviewRow | undefined> {
   const [row] = await db.select().from(reviews).where(and(eq(reviews.id, id), eq(reviews.tenantId, tenantId)));

@@ -28,6 +28,7 @@ import { declarationsRouter } from './backoffice/declarations.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import { requireFormBody } from './backoffice/form-body.js';
+import { flashCookies } from './backoffice/flash.js';
 import type { AppDeps } from './deps.js';
 import { asHttpError, databaseUnavailable, HttpError } from './errors.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   const csrf = createCsrf(opts.cookieSecret, opts.secureCookies);
   const parseCookies = cookieParser();
   app.use(parseCookies);
+  app.use(flashCookies(opts.cookieSecret, opts.secureCookies));
   app.use(requireSameOrigin(opts.publicUrl, opts.listeningOrigins));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(requireFormBody);

@@ -7,6 +7,7 @@ import { translate } from '../i18n/index.js';
 import { ReviewServiceUnavailable } from '../../temporal/review-client.js';
 import { IssueFormRefused, issueNumbers } from '../use-cases/issue-numbers.js';
 import type { Csrf } from './csrf.js';
+import { redirectWith } from './flash.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { reviewPageData } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
@@ -45,10 +46,16 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
       return;
     }
     if (!isHtmx(req)) {
-      res.redirect(303, `/reviews/${id}`);
+      redirectWith(res, `/reviews/${id}`, { kind: 'ok', key: 'numbers.issued' });
       return;
     }
     renderPage(req, res, csrf, 'review', null, await reviewPageData(deps, req, res, id, { kind: 'ok', text: translate(lang, 'numbers.issued') }));
+  });
+
+  // The issue form's own address, opened or reloaded after a refusal, is the review's page.
+  r.get('/reviews/:id/numbers', requireRole(...ALL_STAFF), (req: Request<{ id: string }>, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('review');
+    res.redirect(303, `/reviews/${req.params.id}`);
   });
 
   /** Every number of a batch with its outcome and reason, filtered by outcome, a page at a time. */

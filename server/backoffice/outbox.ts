@@ -9,6 +9,7 @@ import { noticeEventChoices } from '../i18n/notice-label.js';
 import type { AppDeps } from '../deps.js';
 import { conflict, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
+import { redirectWith } from './flash.js';
 import { isHtmx, readerLanguage, renderPage } from './render.js';
 import { NOTICE_READERS, requireRole, staffOf } from './session.js';
 import { UUID } from '../../domain/ids.js';
@@ -83,7 +84,7 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
       details: { sendRound: row.sendRound, channel: row.channel, event: row.event },
     });
     if (!isHtmx(req)) {
-      res.redirect(303, `/outbox/${row.id}`);
+      redirectWith(res, `/outbox/${row.id}`, { kind: 'ok', key: 'outbox.requeued' });
       return;
     }
     renderPage(req, res, csrf, 'notice', null, await noticePage(req, { kind: 'ok', text: 'outbox.requeued' }));

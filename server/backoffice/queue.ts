@@ -69,6 +69,7 @@ export function queueRouter(deps: AppDeps, csrf: Csrf): Router {
       kindNames: Object.keys(KINDS) as ReviewKind[],
       tenants: await listTenantNames(deps.db),
       deciders: await listDeciders(deps.db),
+      formerDeciders: await listDeciders(deps.db, false),
       bulkReasons: q.kind ? KINDS[q.kind].rejectionReasons : KINDS.voice_template.rejectionReasons.filter((x) => x.code === 'other'),
       canBulk: me.role !== 'auditor',
     };

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Csrf } from './csrf.js';
-import { pickLanguage } from '../i18n/index.js';
+import { pickLanguage, translateWith } from '../i18n/index.js';
+import { takeFlash } from './flash.js';
 import type { Language } from '../../domain/labels.js';
 
 /**
@@ -40,5 +41,6 @@ export function renderPage(
     res.status(status).render(`partials/${partial}`, { ...common, ...data, fragment: true, layout: false });
     return;
   }
-  res.status(status).render(page, { ...common, ...data });
+  const flash = takeFlash(res);
+  res.status(status).render(page, { ...common, ...(flash ? { flash: { kind: flash.kind, text: translateWith(lang, flash.key, flash.params ?? {}), secret: flash.secret } } : {}), ...data });
 }

@@ -24,7 +24,8 @@ import { noticeTime } from '../../notices/render.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
-import { isHtmx, readerLanguage, renderPage } from './render.js';
+import { redirectWith } from './flash.js';
+import { readerLanguage, renderPage } from './render.js';
 import { templateErrorText } from '../i18n/template-error-text.js';
 import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
@@ -167,11 +168,7 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
         details: { before: { subject: before.subject, body: before.body }, after: t },
       });
     });
-    if (!isHtmx(req)) {
-      res.redirect(303, `/admin/templates/${key.event}/${key.channel}/${key.language}?saved=1`);
-      return;
-    }
-    await editPage(req, res, { ...t, overridden: true }, { message: { kind: 'ok', text: 'review.saved' } });
+    redirectWith(res, `/admin/templates/${key.event}/${key.channel}/${key.language}`, { kind: 'ok', key: 'flash.templateSaved' });
   });
 
   r.post('/admin/templates/:event/:channel/:lang/reset', admin, csrf.protect, async (req, res) => {
@@ -187,7 +184,7 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
       objectId: `${key.event}/${key.channel}/${key.language}`,
       ip: req.ip ?? null,
     });
-    res.redirect(303, `/admin/templates/${key.event}/${key.channel}/${key.language}`);
+    redirectWith(res, `/admin/templates/${key.event}/${key.channel}/${key.language}`, { kind: 'ok', key: 'flash.templateReset' });
   });
 
   r.use('/admin/templates', (_req, _res) => {

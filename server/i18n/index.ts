@@ -24,6 +24,7 @@ import { unsubscribeMessages } from './messages/unsubscribe.js';
 import { scheduleMessages } from './messages/schedule.js';
 import { apiErrorMessages } from './messages/api-errors.js';
 import { reasonMessages } from './messages/reasons.js';
+import { flashMessages } from './messages/flash.js';
 import type { Messages } from './types.js';
 
 /**
@@ -58,6 +59,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   schedule: scheduleMessages,
   apiErrors: apiErrorMessages,
   reasons: reasonMessages,
+  flash: flashMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -169,10 +169,11 @@ describe('the app quota', () => {
     expect(page.html).toContain('(5/5)');
     expect(page.html).toContain('app_3');
     const bad = await admin.post(`/tenants/${t.tenant.id}/app-quota`, { appQuota: '-1' });
-    expect(bad.status).toBe(422);
+    expect(bad.status).toBe(303);
+    expect((await admin.follow(bad)).html).toMatch(/data-field="appQuota">[^<]+</);
     const raised = await admin.post(`/tenants/${t.tenant.id}/app-quota`, { appQuota: '6' });
-    expect(raised.status).toBe(200);
-    expect(raised.html).toContain('应用配额已由 5 改为 6');
+    expect(raised.status).toBe(303);
+    expect((await admin.follow(raised)).html).toContain('应用配额已由 5 改为 6');
     await create(t, { name: 'app_6' });
     const audit = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'tenant.app_quota'), eq(auditLog.objectId, t.tenant.id)));
     expect(audit.map((a) => a.details)).toEqual([{ from: 5, to: 6 }]);

@@ -73,7 +73,7 @@ describe('rule sets', () => {
     expect(page.html).toContain('needs_license');
     expect(page.html).toMatch(/<td class="before">5<\/td><td>→<\/td><td class="after">2<\/td>/);
 
-    const restored = await admin.post('/admin/rules/voice_template/versions/1/restore', { comment: 'back to five' });
+    const restored = await admin.post('/admin/rules/voice_template/versions/1/restore', { comment: 'back to five', confirm: '1' });
     expect(restored.status, restored.html).toBe(303);
     const now = await ruleSetInForce(app.database.db, 'voice_template');
     expect(now).toMatchObject({ version: 3, restoredFrom: 1, comment: 'back to five', rules: { reminders: { maxPerRound: 5 } } });
@@ -228,8 +228,8 @@ describe('staff and roles', () => {
       '/admin/staff',
       new URLSearchParams([['_csrf', admin.csrf], ['email', 'new.reviewer@test.local'], ['name', '新审核员'], ['role', 'reviewer'], ['language', 'zh-CN'], ['kinds', 'voice_template'], ['kinds', 'audio_file']]),
     );
-    expect(invited.status, invited.html).toBe(201);
-    const password = /id="initial-password">([^<]+)</.exec(invited.html)?.[1];
+    expect(invited.status, invited.html).toBe(303);
+    const password = /id="initial-password" lang="zxx">([^<]+)</.exec((await admin.follow(invited)).html)?.[1];
     expect(password).toBeTruthy();
     const [row] = await app.database.db.select().from(staff).where(eq(staff.email, 'new.reviewer@test.local'));
     expect(row).toMatchObject({ role: 'reviewer', kinds: ['voice_template', 'audio_file'], mustChangePassword: true });
@@ -257,7 +257,7 @@ describe('staff and roles', () => {
 
     // Deactivated: the session ends at once.
     await admin.get(`/admin/staff/${row!.id}`);
-    expect((await admin.post(`/admin/staff/${row!.id}/active`, { active: '0' })).status).toBe(303);
+    expect((await admin.post(`/admin/staff/${row!.id}/active`, { active: '0', confirm: '1' })).status).toBe(303);
     expect((await member.get('/queue')).status).toBe(303);
 
     const audit = await app.database.db.select().from(auditLog).where(eq(auditLog.objectId, row!.id));
