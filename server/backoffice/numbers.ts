@@ -4,16 +4,16 @@ import { findBatch, listBatchNumbers, reasonText, outcomeText } from '../../db/s
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { translate } from '../i18n/index.js';
-import { ReviewServiceUnavailable } from '../review-client.js';
+import { ReviewServiceUnavailable } from '../../temporal/review-client.js';
 import { IssueFormRefused, issueNumbers } from '../use-cases/issue-numbers.js';
 import type { Csrf } from './csrf.js';
 import { redirectWith } from './flash.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { reviewPageData } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
 const BATCH_ID = /^NU[0-9A-Z]{16}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 200;
 
 const resultsQuery = z.object({
@@ -38,7 +38,7 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
       await issueNumbers(deps, actor, id, req.body, lang);
     } catch (err) {
       const unavailable = err instanceof ReviewServiceUnavailable;
-      if (!(err instanceof HttpError) || (err.status >= 500 && !unavailable) || err.status === 404) throw err;
+      if (!unavailable && (!(err instanceof HttpError) || err.status >= 500 || err.status === 404)) throw err;
       const form = err instanceof IssueFormRefused ? err.form : { values: Object.fromEntries(Object.entries(req.body as Record<string, string>).filter(([k]) => k.startsWith('numbers_')).map(([k, v]) => [k.slice(8), v])), problems: [] };
       const text = unavailable ? translate(lang, 'review.serviceUnavailable') : err.message;
       const data = await reviewPageData(deps, req, res, id, { kind: 'error', text }, undefined, form);

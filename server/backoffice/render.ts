@@ -15,10 +15,13 @@ export const isHtmx = (req: Request) =>
  * Renders a page on a direct visit, or only its partial when htmx asks: one template for
  * both, so the fragment a page includes is the fragment the route returns.
  */
-/** The language a staff member reads: the switch's cookie, else their own setting, else Chinese. */
+/**
+ * The language a page's reader reads: the switch's cookie, else the signed-in staff member's own
+ * setting, else Chinese. Every back-office page, error page and refusal asks this one function.
+ */
 export function readerLanguage(req: Request, res: Response): Language {
   const staff = res.locals.staff as { language?: Language } | undefined;
-  return pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff?.language ?? 'zh-CN');
+  return pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang, staff?.language ?? 'zh-CN');
 }
 
 export function renderPage(

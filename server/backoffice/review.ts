@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { contactsToldOfDecision, contactsToldOfLastReply } from '../../db/review-page.js';
 import { findReview } from '../../db/reviews.js';
 import { listQueue } from '../../db/queue.js';
-import type { Actor } from '../../domain/review.js';
+import { currentHolder, type Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { translate, translateWith } from '../i18n/index.js';
@@ -15,8 +15,8 @@ import { queueQuery, toQueueFilter } from './queue-filters.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { queueContext, reviewPageData, type FormEcho, type PanelMessage } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DONE = ['approved', 'rejected', 'claimed', 'released', 'assigned', 'replied', 'notified'] as const;
 type Done = (typeof DONE)[number];
 
@@ -46,7 +46,8 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     const q = queueQuery.parse(Object.fromEntries(new URL(from, 'http://x').searchParams));
     const after = typeof req.query.after === 'string' && UUID.test(req.query.after) ? req.query.after : undefined;
     const { items } = await listQueue(deps.db, { ...toQueueFilter({ ...q, status: 'open' }, me.id), claimIdleMinutes: deps.claimIdleMinutes, limit: 20 });
-    const next = items.find((i) => i.id !== after && (!i.assigneeId || i.assigneeId === me.id || (i.assignedAt && deps.now().getTime() - i.assignedAt.getTime() > deps.claimIdleMinutes * 60_000)));
+    const now = deps.now().getTime();
+    const next = items.find((i) => i.id !== after && [null, me.id].includes(currentHolder(i.assigneeId, i.assignedAt, deps.claimIdleMinutes, now)));
     if (!next) {
       res.redirect(303, `${from}${from.includes('?') ? '&' : '?'}empty=1`);
       return;

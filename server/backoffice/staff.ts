@@ -10,9 +10,9 @@ import { renderPage, readerLanguage } from './render.js';
 import { actorOf, fieldErrors } from './rules.js';
 import { ALL_STAFF, requireRole, SESSION_COOKIE, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
+import { UUID } from '../../domain/ids.js';
 import { redirectWith } from './flash.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Body = Record<string, unknown>;
 const text = (body: Body, name: string, max = 254) => (typeof body[name] === 'string' ? clip(body[name] as string, max) : '');
 const kindsOf = (body: Body) => (Array.isArray(body.kinds) ? body.kinds.map(String) : typeof body.kinds === 'string' ? [body.kinds] : []);

@@ -23,8 +23,8 @@ import { formValues, keptForm, redirectWith } from './flash.js';
 import { actorOf, fieldErrors } from './rules.js';
 import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Form fields → the contact shape the tenant API takes (checkbox lists arrive as a string or an array). */
 function contactFromForm(body: Record<string, unknown>) {

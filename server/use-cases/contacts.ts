@@ -3,7 +3,7 @@ import { countContacts, deleteContact, insertContact, lockTenant, updateContact,
 import type { TenantRow } from '../../db/tenants.js';
 import type { AppDeps } from '../deps.js';
 import type { Language } from '../../domain/labels.js';
-import { conflict, notFound, validationFailed } from '../errors.js';
+import { keyedConflict, notFound, say, validationFailed } from '../errors.js';
 
 export function parseContact(body: unknown, lang: Language = 'en'): ContactInput {
   const parsed = contactInput.safeParse(body);
@@ -17,7 +17,7 @@ export async function addContact(deps: Pick<AppDeps, 'db'>, tenant: TenantRow, b
   return deps.db.transaction(async (tx) => {
     await lockTenant(tx, tenant.id);
     if ((await countContacts(tx, tenant.id)) >= MAX_CONTACTS_PER_TENANT) {
-      throw conflict(`a tenant may have at most ${MAX_CONTACTS_PER_TENANT} contacts; remove one first`);
+      throw keyedConflict(say('api.contactLimit', { max: MAX_CONTACTS_PER_TENANT }));
     }
     return insertContact(tx, tenant.id, input);
   });

@@ -9,10 +9,10 @@ import { REVIEW_KINDS, ROLES, type Actor } from '../../domain/review.js';
 import { listHeldReviews } from '../../db/reviews.js';
 import type { AppDeps } from '../deps.js';
 import { conflict, forbidden, HttpError, notFound, validationFailed } from '../errors.js';
-import { DecisionRefused } from '../review-client.js';
+import { UUID } from '../../domain/ids.js';
+import { DecisionRefused } from '../../temporal/review-client.js';
 import { translate } from '../i18n/index.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PASSWORD_MIN = 10;
 
 const kindsField = z

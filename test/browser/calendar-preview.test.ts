@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { loadCalendar } from '../../db/calendars.js';
 import { findReview } from '../../db/reviews.js';
 import { createCalendar, localDateOf } from '../../domain/working-time.js';
-import { recomputeWorkflowId } from '../../server/recompute-client.js';
+import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
 import { startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;

@@ -137,7 +137,7 @@ describe('creating apps', () => {
     await decideInBackOffice(reviewer, applied.body.id, { outcome: 'rejected', reasonCode: 'other', reasonText: '业务场景描述过于笼统' });
     await expect.poll(async () => (await refusal('a', 'en')).code).toBe('service_rejected');
     expect((await refusal('a', 'en')).message).toContain('业务场景描述过于笼统');
-    expect((await refusal('a', 'zh-CN')).message).toMatch(/未通过，原因：其他原因: 业务场景描述过于笼统/);
+    expect((await refusal('a', 'zh-CN')).message).toMatch(/未通过，原因：其他原因：业务场景描述过于笼统/);
 
     await app.database.db.update(tenantServices).set({ state: 'cancelled', reason: '长期未使用' }).where(eq(tenantServices.tenantId, t.tenant.id));
     expect(await refusal('a', 'en')).toMatchObject({ code: 'service_cancelled', message: expect.stringContaining('长期未使用') });

@@ -31,7 +31,7 @@ describe('tenant contacts', () => {
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
-    const eleventh = await app.api(tenant, 'POST', '/contacts', contact(11));
+    const eleventh = await app.api(tenant, 'POST', '/contacts', contact(11), { 'accept-language': 'en' });
     expect(eleventh.status).toBe(409);
     expect(eleventh.body.error.message).toMatch(/at most 10/);
     expect((await app.api(tenant, 'DELETE', `/contacts/${ids[0]}`)).status).toBe(204);

@@ -9,7 +9,7 @@ import { workflowIdFor, type Actor } from '../../domain/review.js';
 import { atRiskAt, computeDueAt, createCalendar } from '../../domain/working-time.js';
 import { AT_RISK_SHARE } from '../../domain/rules.js';
 import { createLogger } from '../../runtime/logger.js';
-import { recomputeWorkflowId } from '../../server/recompute-client.js';
+import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
 import { signalDueTimers } from '../../runtime/deadline-signaller.js';
 import { changeDeadlineRule } from '../../server/use-cases/change-deadline-rule.js';
 import type { RoundState } from '../../workflows/messages.js';
