@@ -148,11 +148,17 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!UUID.test(req.params.id) || !isServiceAction(req.params.action)) throw notFound('page');
     const tenant = await tenantOf(req.params.id);
     const action = req.params.action;
+    const form = { id: `service-${req.params.type}-${action}`, values: formValues(body(req), ['reason']) };
+    // Freezing and cancelling stop a tenant's traffic: the form's confirmation box must be ticked.
+    if (action !== 'resume' && !confirmed(req)) {
+      redirectWith(res, `/tenants/${tenant.id}#${form.id}`, { kind: 'error', key: 'flash.confirmFirst', form: { ...form, errors: {} } });
+      return;
+    }
     try {
       const done = await changeService(deps, actorOf(res), tenant.id, req.params.type, action, req.body, { ip: req.ip ?? null, lang: readerLanguage(req, res) });
       redirectWith(res, `/tenants/${tenant.id}`, { kind: 'ok', key: `service.done.${action}`, params: { told: String(done.told) } });
     } catch (err) {
-      refusedOn(res, tenant.id, err, { id: `service-${req.params.type}-${action}`, values: formValues(body(req), ['reason']) });
+      refusedOn(res, tenant.id, err, form);
     }
   });
   /** An admin sets the tenant's app quota; the page says what changed, or why not. */

@@ -252,7 +252,7 @@ describe('the platform’s gates on orders', () => {
   });
 
   const post = (body: unknown, lang: 'zh-CN' | 'en' = 'en') => app.api(tenant, 'POST', '/number-orders', body, { 'accept-language': lang });
-  const freeze = async (businessType: string) => (await supervisor.get(`/tenants/${tenant.tenant.id}`), supervisor.post(`/tenants/${tenant.tenant.id}/services/${businessType}/freeze`, { reason: '投诉核查中' }));
+  const freeze = async (businessType: string) => (await supervisor.get(`/tenants/${tenant.tenant.id}`), supervisor.post(`/tenants/${tenant.tenant.id}/services/${businessType}/freeze`, { reason: '投诉核查中', confirm: '1' }));
   const resume = (businessType: string) => supervisor.post(`/tenants/${tenant.tenant.id}/services/${businessType}/resume`, { reason: '核查完毕' });
 
   it('when the enterprise did not apply for fixed lines, then 409 enterprise_not_fixed_line says so and what to do, in both languages', async () => {

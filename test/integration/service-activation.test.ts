@@ -98,18 +98,24 @@ describe('service activation', () => {
     const view = await apply(t);
     await decideInBackOffice(reviewer, view.id, { outcome: 'approved' });
     await supervisor.get(`/tenants/${t.tenant.id}`);
-    const noReason = await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: '' });
+    const unconfirmed = await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: '投诉较多' });
+    expect(unconfirmed.status).toBe(303);
+    const asked = (await supervisor.follow(unconfirmed)).html;
+    expect(asked).toContain('请先勾选确认框');
+    expect(asked).toContain('value="投诉较多"');
+    expect(await services(t)).toMatchObject({ voice_notification: 'active' });
+    const noReason = await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: '', confirm: '1' });
     expect(noReason.status).toBe(303);
     expect((await supervisor.get(noReason.headers.get('location')!)).html).toMatch(/id="service-voice_notification-freeze"[\s\S]*?data-field="reason"/);
     expect(await services(t)).toMatchObject({ voice_notification: 'active' });
-    const frozen = await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: '投诉较多，暂停核查' });
+    const frozen = await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: '投诉较多，暂停核查', confirm: '1' });
     expect(frozen.status).toBe(303);
     expect((await supervisor.get(frozen.headers.get('location')!)).html).toContain('已通知 1 位联系人');
     expect(await services(t)).toMatchObject({ voice_notification: 'frozen' });
     expect((await app.api(t, 'POST', '/service-activations', validActivation())).status).toBe(409);
     await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/resume`, { reason: '核查完毕' });
     expect(await services(t)).toMatchObject({ voice_notification: 'active' });
-    await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/cancel`, { reason: '租户要求关闭' });
+    await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/cancel`, { reason: '租户要求关闭', confirm: '1' });
     expect(await services(t)).toMatchObject({ voice_notification: 'cancelled' });
     expect((await app.api(t, 'GET', `/reviews/${view.id}`)).body.status).toBe('cancelled');
 
@@ -128,7 +134,7 @@ describe('service activation', () => {
     const view = await apply(t);
     await decideInBackOffice(reviewer, view.id, { outcome: 'approved' });
     await reviewer.get('/queue');
-    const res = await reviewer.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: 'x' });
+    const res = await reviewer.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: 'x', confirm: '1' });
     expect(res.status).toBe(403);
     expect(await services(t)).toMatchObject({ voice_notification: 'active' });
   });
