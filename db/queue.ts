@@ -207,9 +207,8 @@ export function decodeQueueCursor(s: string): QueueCursor | undefined {
     const [head, ...rest] = v as unknown[];
     const id = rest.pop();
     if (!isUuid(id) || typeof head !== 'string') return undefined;
-    const [sort, direction] = head.split(':');
-    if (direction !== undefined && direction !== 'desc') return undefined;
-    const dir: QueueDirection = direction === 'desc' ? 'desc' : 'asc';
+    const dir: QueueDirection = head.endsWith(':desc') ? 'desc' : 'asc';
+    const sort = dir === 'desc' ? head.slice(0, -':desc'.length) : head;
     if (sort === 'submitted' && rest.length === 1 && cursorInstant(rest[0])) return { sort, dir, values: [rest[0] as string], id };
     if (sort === 'tenant' && rest.length === 2 && typeof rest[0] === 'string' && rest[0].length <= 200 && cursorInstant(rest[1])) {
       return { sort, dir, values: [rest[0], rest[1] as string], id };
