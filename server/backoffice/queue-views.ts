@@ -31,10 +31,15 @@ export function queueViewsRouter(deps: AppDeps, csrf: Csrf): Router {
 
   const page = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const me = staffOf(res);
+    // The link to share is the whole address, as the reader reached this server.
+    const origin = `${req.protocol}://${req.get('host') ?? ''}`;
+    const views = (await viewsWithCounts(deps, me.id)).map((v) => ({ ...v, shareUrl: `${origin}${v.url}` }));
     renderPage(req, res, csrf, 'queue-views', null, {
       title: 'views.title',
-      views: await viewsWithCounts(deps, me.id),
+      views,
       form: { name: '', from: queueUrl(viewFrom(req.query.from)) },
+      // Saving is offered for the queue the reader came from; reached otherwise, there is nothing to save.
+      canSave: typeof req.query.from === 'string',
       errors: {},
       nameMax: VIEW_NAME_MAX,
       deleted: req.query.done === 'deleted',
@@ -52,7 +57,7 @@ export function queueViewsRouter(deps: AppDeps, csrf: Csrf): Router {
       res.redirect(303, `${view.url}${view.url.includes('?') ? '&' : '?'}saved=${view.id}`);
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
-      await page(req, res, { form, errors: fieldErrors(err) }, err.status);
+      await page(req, res, { form, canSave: true, errors: fieldErrors(err) }, err.status);
     }
   });
 

@@ -181,7 +181,7 @@ describe('named views', () => {
 
     const list = await reviewer.get('/queue/views');
     expect(list.html).toContain('北方模板');
-    expect(decode(list.html)).toContain(`value="${view()}"`);
+    expect(decode(list.html)).toContain(`value="${app.url}${view()}"`);
   });
 
   it('when a view is saved without a name, then the views page says so beside the field and keeps the filters', async () => {
