@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { cursorInstant, cursorInteger, isUuid } from './cursor.js';
 import { openReviewCounts, reviews, staff, tenants } from './schema.js';
@@ -10,10 +10,14 @@ const URGENCY: Record<SlaState, number> = { breached: 0, at_risk: 1, on_track: 2
 
 export const QUEUE_SORTS = ['deadline', 'submitted', 'tenant'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
+export const QUEUE_DIRECTIONS = ['asc', 'desc'] as const;
+export type QueueDirection = (typeof QUEUE_DIRECTIONS)[number];
 
 export interface QueueFilter {
   /** deadline: breached, then at risk, then on track; reminded first within each; then soonest due, then first come first served. submitted: oldest first; tenant: by tenant name. */
   sort?: QueueSort;
+  /** desc reverses the whole order, so paging and "next" still walk one row comparison. */
+  dir?: QueueDirection;
   kind?: ReviewKind;
   /** 'open' (default) is pending and provisioning; 'all' is every status. */
   status?: ReviewStatus | 'open' | 'all';
@@ -33,7 +37,7 @@ export interface QueueFilter {
 }
 
 /** Where the last page ended: the sort's values of its last row, then its id. */
-export type QueueCursor = { sort: QueueSort; values: (string | number)[]; id: string };
+export type QueueCursor = { sort: QueueSort; dir?: QueueDirection; values: (string | number)[]; id: string };
 
 export interface QueueItem extends ReviewRow {
   assigneeName: string | null;
@@ -79,25 +83,36 @@ function conditions(f: Omit<QueueFilter, 'limit' | 'after' | 'sort'>): SQL[] {
 
 const at = (d: string | number) => sql`${String(d)}::timestamptz`;
 
-function keyset(c: QueueCursor): SQL {
+/** The sort's columns and the cursor's values for them, in order, the id last. */
+function keyColumns(c: QueueCursor): { columns: SQL[]; values: SQL[] } {
   const id = sql`${c.id}::uuid`;
-  const [a, b, d] = c.values;
-  if (c.sort === 'submitted') return sql`(${reviews.submittedAt}, ${reviews.id}) > (${at(a!)}, ${id})`;
-  if (c.sort === 'tenant') return sql`(${tenants.name}, ${reviews.dueAt}, ${reviews.id}) > (${String(a)}, ${at(b!)}, ${id})`;
-  const e = c.values[3];
-  return sql`(${reviews.urgency}, ${reviews.queueBucket}, ${reviews.dueAt}, ${reviews.submittedAt}, ${reviews.id}) > (${Number(a)}, ${Number(b)}, ${at(d!)}, ${at(e!)}, ${id})`;
+  const [a, b, d, e] = c.values;
+  if (c.sort === 'submitted') return { columns: [sql`${reviews.submittedAt}`, sql`${reviews.id}`], values: [at(a!), id] };
+  if (c.sort === 'tenant') return { columns: [sql`${tenants.name}`, sql`${reviews.dueAt}`, sql`${reviews.id}`], values: [sql`${String(a)}`, at(b!), id] };
+  return {
+    columns: [sql`${reviews.urgency}`, sql`${reviews.queueBucket}`, sql`${reviews.dueAt}`, sql`${reviews.submittedAt}`, sql`${reviews.id}`],
+    values: [sql`${Number(a)}`, sql`${Number(b)}`, at(d!), at(e!), id],
+  };
 }
 
-function order(sort: QueueSort) {
-  if (sort === 'submitted') return [asc(reviews.submittedAt), asc(reviews.id)];
-  if (sort === 'tenant') return [asc(tenants.name), asc(reviews.dueAt), asc(reviews.id)];
-  return [asc(reviews.urgency), asc(reviews.queueBucket), asc(reviews.dueAt), asc(reviews.submittedAt), asc(reviews.id)];
+/** Rows after the cursor in the order it was written for (before it, with `before`). */
+function keyset(c: QueueCursor, before = false): SQL {
+  const { columns, values } = keyColumns(c);
+  const later = (c.dir === 'desc') !== before;
+  return sql`(${sql.join(columns, sql`, `)}) ${later ? sql`<` : sql`>`} (${sql.join(values, sql`, `)})`;
 }
 
-function cursorOf(sort: QueueSort, row: QueueItem): QueueCursor {
-  if (sort === 'submitted') return { sort, values: [row.submittedAt.toISOString()], id: row.id };
-  if (sort === 'tenant') return { sort, values: [row.tenantName, row.dueAt.toISOString()], id: row.id };
-  return { sort, values: [row.urgency, row.queueBucket, row.dueAt.toISOString(), row.submittedAt.toISOString()], id: row.id };
+function order(sort: QueueSort, dir: QueueDirection) {
+  const by = dir === 'desc' ? desc : asc;
+  if (sort === 'submitted') return [by(reviews.submittedAt), by(reviews.id)];
+  if (sort === 'tenant') return [by(tenants.name), by(reviews.dueAt), by(reviews.id)];
+  return [by(reviews.urgency), by(reviews.queueBucket), by(reviews.dueAt), by(reviews.submittedAt), by(reviews.id)];
+}
+
+function cursorOf(sort: QueueSort, dir: QueueDirection, row: Pick<QueueItem, 'id' | 'submittedAt' | 'dueAt' | 'urgency' | 'queueBucket' | 'tenantName'>): QueueCursor {
+  if (sort === 'submitted') return { sort, dir, values: [row.submittedAt.toISOString()], id: row.id };
+  if (sort === 'tenant') return { sort, dir, values: [row.tenantName, row.dueAt.toISOString()], id: row.id };
+  return { sort, dir, values: [row.urgency, row.queueBucket, row.dueAt.toISOString(), row.submittedAt.toISOString()], id: row.id };
 }
 
 /**
@@ -106,21 +121,50 @@ function cursorOf(sort: QueueSort, row: QueueItem): QueueCursor {
  */
 export async function listQueue(db: Db, f: QueueFilter): Promise<{ items: QueueItem[]; next: QueueCursor | null }> {
   const sort = f.sort ?? 'deadline';
-  const where = conditions(f);
-  // The same rows said by the sort key too, so the queue's index reads only that state's range.
-  if (f.sla) where.push(eq(reviews.slaState, f.sla), eq(reviews.urgency, URGENCY[f.sla]));
-  if (f.after && f.after.sort === sort) where.push(keyset(f.after));
+  const dir = f.dir ?? 'asc';
+  const where = viewConditions(f);
+  if (f.after && f.after.sort === sort && (f.after.dir ?? 'asc') === dir) where.push(keyset(f.after));
   const rows = await db
     .select({ review: reviews, assigneeName: staff.name, tenantName: tenants.name })
     .from(reviews)
     .innerJoin(tenants, eq(tenants.id, reviews.tenantId))
     .leftJoin(staff, eq(staff.id, reviews.assigneeId))
     .where(and(...where))
-    .orderBy(...order(sort))
+    .orderBy(...order(sort, dir))
     .limit(f.limit + 1);
   const items = rows.slice(0, f.limit).map((r) => ({ ...r.review, assigneeName: r.assigneeName, tenantName: r.tenantName }));
   const last = items[items.length - 1];
-  return { items, next: rows.length > f.limit && last ? cursorOf(sort, last) : null };
+  return { items, next: rows.length > f.limit && last ? cursorOf(sort, dir, last) : null };
+}
+
+/** Every condition of the filter, its deadline state included. */
+function viewConditions(f: Omit<QueueFilter, 'limit' | 'after'>): SQL[] {
+  const where = conditions(f);
+  // The same rows said by the sort key too, so the queue's index reads only that state's range.
+  if (f.sla) where.push(eq(reviews.slaState, f.sla), eq(reviews.urgency, URGENCY[f.sla]));
+  return where;
+}
+
+/**
+ * Where a review stands in a view's order: a cursor at it, and how many of the view's rows come
+ * before it. A review that has left the view (decided, released) keeps the place its sort values
+ * give it, so "next" and "back" carry on from there. Undefined for an unknown review.
+ */
+export async function placeInQueue(db: Db, f: Omit<QueueFilter, 'limit' | 'after'>, reviewId: string): Promise<{ cursor: QueueCursor; before: number } | undefined> {
+  if (!isUuid(reviewId)) return undefined;
+  const [row] = await db
+    .select({ id: reviews.id, submittedAt: reviews.submittedAt, dueAt: reviews.dueAt, urgency: reviews.urgency, queueBucket: reviews.queueBucket, tenantName: tenants.name })
+    .from(reviews)
+    .innerJoin(tenants, eq(tenants.id, reviews.tenantId))
+    .where(eq(reviews.id, reviewId));
+  if (!row) return undefined;
+  const cursor = cursorOf(f.sort ?? 'deadline', f.dir ?? 'asc', row);
+  const [counted] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(reviews)
+    .innerJoin(tenants, eq(tenants.id, reviews.tenantId))
+    .where(and(...viewConditions(f), keyset(cursor, true)));
+  return { cursor, before: counted?.n ?? 0 };
 }
 
 /** The filter asks for every open review, or every open review of one kind: the kept counts answer it. */
@@ -157,7 +201,7 @@ export async function countBySla(db: Db, f: Omit<QueueFilter, 'limit' | 'after' 
 }
 
 export function encodeQueueCursor(c: QueueCursor): string {
-  return Buffer.from(JSON.stringify([c.sort, ...c.values, c.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([c.dir === 'desc' ? `${c.sort}:desc` : c.sort, ...c.values, c.id])).toString('base64url');
 }
 
 /** A cursor this page wrote, or undefined (anything else starts from the first page). */
@@ -165,15 +209,17 @@ export function decodeQueueCursor(s: string): QueueCursor | undefined {
   try {
     const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
     if (!Array.isArray(v)) return undefined;
-    const [sort, ...rest] = v as unknown[];
+    const [head, ...rest] = v as unknown[];
     const id = rest.pop();
-    if (!isUuid(id)) return undefined;
-    if (sort === 'submitted' && rest.length === 1 && cursorInstant(rest[0])) return { sort, values: [rest[0] as string], id };
+    if (!isUuid(id) || typeof head !== 'string') return undefined;
+    const dir: QueueDirection = head.endsWith(':desc') ? 'desc' : 'asc';
+    const sort = dir === 'desc' ? head.slice(0, -':desc'.length) : head;
+    if (sort === 'submitted' && rest.length === 1 && cursorInstant(rest[0])) return { sort, dir, values: [rest[0] as string], id };
     if (sort === 'tenant' && rest.length === 2 && typeof rest[0] === 'string' && rest[0].length <= 200 && cursorInstant(rest[1])) {
-      return { sort, values: [rest[0], rest[1] as string], id };
+      return { sort, dir, values: [rest[0], rest[1] as string], id };
     }
     if (sort === 'deadline' && rest.length === 4 && cursorInteger(rest[0]) !== undefined && cursorInteger(rest[1]) !== undefined && cursorInstant(rest[2]) && cursorInstant(rest[3])) {
-      return { sort, values: [rest[0] as number, rest[1] as number, rest[2] as string, rest[3] as string], id };
+      return { sort, dir, values: [rest[0] as number, rest[1] as number, rest[2] as string, rest[3] as string], id };
     }
     return undefined;
   } catch {

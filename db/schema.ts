@@ -826,3 +826,19 @@ export const calendarSchedules = pgTable(
   },
   (t) => [primaryKey({ columns: [t.calendarId, t.year] })],
 );
+
+/** A staff member's own named queue views: filters and order, kept as the queue's own URL. */
+export const queueViews = pgTable(
+  'queue_views',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** `/queue?…` as the queue writes it (known filters and the sort only, never a page's cursor). */
+    url: text('url').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('queue_views_staff_name_idx').on(t.staffId, t.name)],
+);

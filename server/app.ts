@@ -11,6 +11,7 @@ import { createCsrf } from './backoffice/csrf.js';
 import { helpers } from './backoffice/helpers.js';
 import { loginRouter } from './backoffice/login.js';
 import { queueRouter } from './backoffice/queue.js';
+import { queueViewsRouter } from './backoffice/queue-views.js';
 import { readerLanguage, renderPage } from './backoffice/render.js';
 import { reviewRouter } from './backoffice/review.js';
 import { outboxRouter } from './backoffice/outbox.js';
@@ -162,6 +163,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(requireOwnPassword);
   app.use(loginRouter(deps, csrf, opts.secureCookies));
   app.use(queueRouter(deps, csrf));
+  app.use(queueViewsRouter(deps, csrf));
   app.use(reviewRouter(deps, csrf));
   app.use(outboxRouter(deps, csrf));
   app.use(devSinksRouter(deps, csrf));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { QUEUE_SORTS, type QueueFilter } from '../../db/queue.js';
+import { QUEUE_DIRECTIONS, QUEUE_SORTS, type QueueFilter } from '../../db/queue.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import { UUID } from '../../domain/ids.js';
 
@@ -14,6 +14,9 @@ const FIRST_DAY = '1970-01-01';
 const LAST_DAY = '9999-12-31';
 const clampDay = (v: string) => (v < FIRST_DAY ? FIRST_DAY : v > LAST_DAY ? LAST_DAY : v);
 const day = z.string().refine(isDay).transform(clampDay).optional().catch(undefined);
+
+/** The most rows one queue page shows at once (a reload or "back" keeping the rows loaded so far). */
+export const MAX_SHOWN = 500;
 
 /**
  * The queue's filters as they travel in the URL. Anything odd is dropped rather than refused:
@@ -31,24 +34,38 @@ export const queueQuery = z.object({
   to: day,
   q: z.string().trim().max(100).optional().catch(undefined).transform((v) => v || undefined),
   sort: z.enum(QUEUE_SORTS).catch('deadline').default('deadline'),
+  dir: z.enum(QUEUE_DIRECTIONS).catch('asc').default('asc'),
   cursor: z.string().max(400).optional().catch(undefined),
-  shown: z.coerce.number().int().min(1).max(500).optional().catch(undefined),
+  shown: z.coerce.number().int().min(1).max(MAX_SHOWN).optional().catch(undefined),
 });
 export type QueueQuery = z.infer<typeof queueQuery>;
 
-const FILTER_KEYS = ['view', 'kind', 'status', 'sla', 'reminded', 'assignee', 'tenant', 'from', 'to', 'q', 'sort'] as const;
-const DEFAULTS: Partial<Record<(typeof FILTER_KEYS)[number], string>> = { view: 'all', status: 'open', sort: 'deadline' };
+const FILTER_KEYS = ['view', 'kind', 'status', 'sla', 'reminded', 'assignee', 'tenant', 'from', 'to', 'q', 'sort', 'dir'] as const;
+const DEFAULTS: Partial<Record<(typeof FILTER_KEYS)[number], string>> = { view: 'all', status: 'open', sort: 'deadline', dir: 'asc' };
 
 /** The query string of these filters with some changed (undefined removes one); defaults are left out. */
-export function queueUrl(q: QueueQuery, change: Partial<Record<(typeof FILTER_KEYS)[number] | 'cursor', string | undefined>> = {}): string {
+export function queueUrl(q: QueueQuery, change: Partial<Record<(typeof FILTER_KEYS)[number] | 'cursor' | 'shown', string | undefined>> = {}): string {
   const params = new URLSearchParams();
   for (const key of FILTER_KEYS) {
     const value = key in change ? change[key] : q[key];
     if (value !== undefined && value !== DEFAULTS[key]) params.set(key, String(value));
   }
   if (change.cursor) params.set('cursor', change.cursor);
+  if (change.shown) params.set('shown', change.shown);
   const s = params.toString();
   return s ? `/queue?${s}` : '/queue';
+}
+
+/**
+ * A view as another page carries it (`from=/queue?…`): read through the queue's own filters and
+ * written again, so what comes back is always one of our queue URLs with only known filters,
+ * whatever was sent. Anything that is not a queue URL is the whole queue.
+ */
+export function viewFrom(from: unknown): QueueQuery {
+  const text = typeof from === 'string' && from.length <= 1000 ? from : '';
+  const url = /^\/queue(\?|$)/.test(text) ? new URL(text, 'http://queue.invalid') : undefined;
+  const { cursor: _cursor, shown: _shown, ...q } = queueQuery.parse(url && url.pathname === '/queue' ? Object.fromEntries(url.searchParams) : {});
+  return q;
 }
 
 /** A date in the platform's zone (UTC+8) as the instant its day starts. */
@@ -59,6 +76,7 @@ export function toQueueFilter(q: QueueQuery, me: string): Omit<QueueFilter, 'lim
   const to = q.to ? new Date(dayStart(q.to).getTime() + 86_400_000) : undefined;
   return {
     sort: q.sort,
+    dir: q.dir,
     kind: q.kind,
     status: q.status,
     sla: q.sla,

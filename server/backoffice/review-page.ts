@@ -21,6 +21,9 @@ import { deadlineExplanation } from '../i18n/deadline-text.js';
 import { buildTimeline } from './timeline.js';
 import { readerLanguage } from './render.js';
 import { UUID } from '../../domain/ids.js';
+import { placeInQueue } from '../../db/queue.js';
+import { MAX_SHOWN, queueUrl, toQueueFilter, viewFrom, type QueueQuery } from './queue-filters.js';
+import { QUEUE_PAGE_SIZE } from './queue.js';
 
 
 export interface PanelMessage {
@@ -36,10 +39,25 @@ export interface FormEcho {
 }
 
 
-/** The queue a reviewer came from (for "back" and "next"); only our own queue URLs are kept. */
+/** The view a reviewer came from (for "back" and "next"), as the form or the link carried it. */
+export function viewOfRequest(req: Request): QueueQuery {
+  return viewFrom(typeof req.query.from === 'string' ? req.query.from : (req.body as { from?: unknown } | undefined)?.from);
+}
+
+/** The queue a reviewer came from, always one of our own queue URLs with only known filters. */
 export function queueContext(req: Request): string {
-  const from = typeof req.query.from === 'string' ? req.query.from : (req.body as { from?: unknown } | undefined)?.from;
-  return typeof from === 'string' && /^\/queue(\?[^\s]*)?$/.test(from) && from.length < 1000 ? from : '/queue';
+  return queueUrl(viewOfRequest(req));
+}
+
+/**
+ * "Back to the queue": the view at this review's row. The row is anchored, and when it is further
+ * down than the first page the queue is asked to show that many rows, so the anchor is there.
+ */
+async function backToView(deps: AppDeps, view: QueueQuery, viewerId: string, reviewId: string): Promise<string> {
+  const place = await placeInQueue(deps.db, { ...toQueueFilter(view, viewerId), claimIdleMinutes: deps.claimIdleMinutes }, reviewId);
+  const rows = place ? place.before + 1 : 0;
+  const shown = rows > QUEUE_PAGE_SIZE ? String(Math.min(rows, MAX_SHOWN)) : undefined;
+  return `${queueUrl(view, { shown })}#r-${reviewId}`;
 }
 
 /**
@@ -51,6 +69,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
   const review = await findReviewForStaff(deps.db, id);
   if (!review) throw notFound('review');
   const viewer = staffOf(res);
+  const view = viewOfRequest(req);
   const lang = readerLanguage(req, res);
   const kind = review.kind as ReviewKind;
   const def = KINDS[kind];
@@ -124,7 +143,8 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     others,
     changes,
     token: randomBytes(18).toString('base64url'),
-    from: queueContext(req),
+    from: queueUrl(view),
+    backUrl: await backToView(deps, view, viewer.id, review.id),
     message,
     echo,
   };

@@ -1,8 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { contactsToldOfDecision, contactsToldOfLastReply } from '../../db/review-page.js';
 import { findReview } from '../../db/reviews.js';
-import { listQueue } from '../../db/queue.js';
-import { currentHolder, type Actor } from '../../domain/review.js';
+import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { translate, translateWith } from '../i18n/index.js';
@@ -11,7 +10,8 @@ import { decideReview } from '../use-cases/decide-review.js';
 import { notifyContacts } from '../use-cases/notify-contacts.js';
 import { replyToTenant } from '../use-cases/reply-to-tenant.js';
 import type { Csrf } from './csrf.js';
-import { queueQuery, toQueueFilter } from './queue-filters.js';
+import { nextInView } from '../use-cases/next-in-view.js';
+import { queueUrl, toQueueFilter, viewFrom } from './queue-filters.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { queueContext, reviewPageData, type FormEcho, type PanelMessage } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
@@ -39,20 +39,18 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     renderPage(req, res, csrf, 'review', 'review-update', data, status);
   };
 
-  /** Where "next" leads: the first open review of the queue the reviewer came from that they may take. */
+  /** Where "next" leads: the review after this one in the view the reviewer came from, that they can work on. */
   r.get('/reviews/next', requireRole(...ALL_STAFF), async (req, res) => {
-    const from = queueContext(req);
-    const me = staffOf(res);
-    const q = queueQuery.parse(Object.fromEntries(new URL(from, 'http://x').searchParams));
+    const view = viewFrom(req.query.from);
+    const from = queueUrl(view);
     const after = typeof req.query.after === 'string' && UUID.test(req.query.after) ? req.query.after : undefined;
-    const { items } = await listQueue(deps.db, { ...toQueueFilter({ ...q, status: 'open' }, me.id), claimIdleMinutes: deps.claimIdleMinutes, limit: 20 });
-    const now = deps.now().getTime();
-    const next = items.find((i) => i.id !== after && [null, me.id].includes(currentHolder(i.assigneeId, i.assignedAt, deps.claimIdleMinutes, now)));
+    const me = staffOf(res).id;
+    const next = await nextInView(deps, me, toQueueFilter(view, me), after);
     if (!next) {
       res.redirect(303, `${from}${from.includes('?') ? '&' : '?'}empty=1`);
       return;
     }
-    res.redirect(303, `/reviews/${next.id}?from=${encodeURIComponent(from)}`);
+    res.redirect(303, `/reviews/${next}?from=${encodeURIComponent(from)}`);
   });
 
   r.get('/reviews/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {

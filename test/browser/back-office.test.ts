@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { signedInPage } from '../support/browser-login.js';
 import { launchChromium } from '../support/chromium.js';
 import { addContact, startTestApp, validTemplate, type TestApp, type TestTenant } from '../support/test-app.js';
 
@@ -26,22 +27,7 @@ async function submit(name: string): Promise<string> {
   return res.body.id as string;
 }
 
-async function loggedIn(role: 'reviewer' | 'supervisor' | 'admin', opts: { javaScript?: boolean } = {}): Promise<{ page: Page; name: string; errors: string[] }> {
-  const member = await app.addStaff(role);
-  const context = await browser.newContext({ javaScriptEnabled: opts.javaScript ?? true, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name=email]', member.email);
-  await page.fill('input[name=password]', member.password);
-  await page.click('button[type=submit].primary');
-  await page.waitForURL(/\/queue/);
-  return { page, name: member.name, errors };
-}
+const loggedIn = (role: 'reviewer' | 'supervisor' | 'admin', opts: { javaScript?: boolean } = {}) => signedInPage(app, browser, role, opts);
 
 describe('a reviewer’s day in the browser', () => {
   it('when a reviewer claims and approves, then a message says who was told, the timeline shows the decision and focus is on the message', async () => {

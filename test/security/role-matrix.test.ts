@@ -61,6 +61,7 @@ interface Req {
   fresh?: boolean;
 }
 
+const NO_VIEW = '00000000-0000-4000-8000-000000000000';
 const contactBody = { name: '矩阵联系人', mobile: '13800138001', email: 'matrix@example.com', language: 'en', subscriptions: ['voice_template'] };
 
 // prettier-ignore
@@ -83,6 +84,11 @@ const MATRIX: Record<string, [(c: Ctx) => Req, [Expect, Expect, Expect, Expect, 
   // Every staff role reads the work
   'GET /queue':                                     [() => ({ path: '/queue' }),                                 [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],
   'GET /reviews/next':                              [() => ({ path: '/reviews/next' }),                          [LOGIN, 303,     303,       303,  303,    LOGIN,  LOGIN]],
+  // Named queue views are each person's own: someone else's (here one that does not exist) is not found
+  'GET /queue/views':                               [() => ({ path: '/queue/views' }),                           [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],
+  'POST /queue/views':                              [() => ({ path: '/queue/views', form: {} }),                 [LOGIN, 422,     422,       422,  422,    403,    403]],
+  'GET /queue/views/:id/delete':                    [() => ({ path: `/queue/views/${NO_VIEW}/delete` }),         [LOGIN, 404,     404,       404,  404,    LOGIN,  LOGIN]],
+  'POST /queue/views/:id/delete':                   [() => ({ path: `/queue/views/${NO_VIEW}/delete`, form: {} }), [LOGIN, 404,   404,       404,  404,    403,    403]],
   'GET /reviews/:id':                               [(c) => ({ path: `/reviews/${c.a.review}` }),                [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],
   'GET /dashboard':                                 [() => ({ path: '/dashboard' }),                             [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],
   'GET /tenants':                                   [() => ({ path: '/tenants' }),                               [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],

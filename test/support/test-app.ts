@@ -158,3 +158,24 @@ export const validTemplate = (over: Record<string, unknown> = {}) => ({
   scenario: '快递到达通知',
   ...over,
 });
+
+/** Submits a valid template under this name as the tenant and answers its review's id. */
+export async function submitTemplate(app: TestApp, t: TestTenant, name: string): Promise<string> {
+  const res = await app.api(t, 'POST', '/voice-templates', validTemplate({ name }));
+  if (res.status !== 201) throw new Error(`template "${name}" answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+/**
+ * Two tenants' templates submitted turn about: a view of the first tenant's has the other's
+ * between its rows everywhere else, so leaving the view shows. Answers the first tenant's ids in
+ * the order they were submitted.
+ */
+export async function interleavedTemplates(app: TestApp, inView: TestTenant, outside: TestTenant, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    ids.push(await submitTemplate(app, inView, `视图内模板${i}`));
+    await submitTemplate(app, outside, `视图外模板${i}`);
+  }
+  return ids;
+}

@@ -80,6 +80,13 @@
     const link = $('a.title', all[current]);
     link?.focus();
   }
+  // Back from a review (q), the queue opens at that review's row: j/k carry on from there.
+  const returnedTo = location.hash.startsWith('#r-') ? rows().findIndex((row) => `#${row.id}` === location.hash) : -1;
+  if (returnedTo >= 0) {
+    current = returnedTo;
+    markCurrentRow();
+    $('a.title', rows()[current])?.focus({ preventScroll: true });
+  }
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || $('dialog[open]')) return;
     const click = (sel) => {
