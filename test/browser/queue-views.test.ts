@@ -118,4 +118,28 @@ describe('working a filtered queue by keyboard', () => {
     expect(`${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe(view);
     await page.context().close();
   });
+
+  // Last: it decides the first of east's templates, which the tests above still count on.
+  it('when a review is opened beside the queue, then a decides it, the pane moves on to the next review of the view, the queue drops the decided row, and q closes the pane at its row', async () => {
+    const { page, errors } = await loggedIn();
+    const view = `/queue?kind=voice_template&tenant=${east.tenant.id}&sort=submitted`;
+    await page.goto(`${app.url}${view}`);
+    await page.locator(`#r-${eastIds[0]} a.open-beside`).click();
+    await expect.poll(() => page.locator('#review-pane.open').getAttribute('data-review-id')).toBe(eastIds[0]);
+    expect(`${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe(view);
+    expect(await page.locator('#queue-rows tr[data-review-id]').count()).toBe(3);
+
+    await page.keyboard.press('a');
+    await expect.poll(() => page.locator('#review-pane.open').getAttribute('data-review-id'), { timeout: 20_000 }).toBe(eastIds[2]);
+    expect(await page.locator('#review-pane .message.ok').textContent()).toContain('已打开这个视图的下一条。');
+    await expect.poll(() => page.locator(`#r-${eastIds[0]}`).count(), { timeout: 20_000 }).toBe(0);
+    expect(await page.locator(`#r-${eastIds[2]}`).getAttribute('class')).toContain('current');
+
+    await page.keyboard.press('q');
+    expect(await page.locator('#review-pane.open').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.id)).toBe(`r-${eastIds[2]}`);
+    expect(`${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe(view);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });
