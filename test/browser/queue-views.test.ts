@@ -63,7 +63,7 @@ describe('working a filtered queue by keyboard', () => {
     await page.context().close();
   });
 
-  it('when a column header is clicked, then the queue sorts by it in place, aria-sort follows, and the order stays in the view n walks', async () => {
+  it('when a column header is clicked (in English), then the queue sorts by it in place, aria-sort follows, and the order stays in the view n and q keep', async () => {
     const { page, errors } = await loggedIn({ language: 'en' });
     await page.goto(`${app.url}/queue?kind=voice_template&tenant=${east.tenant.id}`);
     const submitted = page.locator('th', { hasText: 'Submitted' });
@@ -81,6 +81,10 @@ describe('working a filtered queue by keyboard', () => {
     expect(await page.locator('a[data-key-back]').textContent()).toContain('Back to the queue');
     await page.keyboard.press('n');
     await page.waitForURL((u) => reviewIdOf(u.toString()) === eastIds[2]);
+    await page.keyboard.press('q');
+    await page.waitForURL((u) => u.pathname === '/queue' && u.hash === `#r-${eastIds[2]}`);
+    expect(new URL(page.url()).searchParams.get('dir')).toBe('desc');
+    expect(await page.locator(`#r-${eastIds[2]}`).getAttribute('class')).toContain('current');
     expect(errors).toEqual([]);
     await page.context().close();
   });
