@@ -1,11 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Six suites: unit (pure domain), workflow (time-skipping test server), integration (real
- * Postgres + Temporal dev server + the app on port 0), browser (Chromium against that app), faults
- * (the app under injected failures) and cluster (`npm run cluster`: self-hosted Temporal, several web and worker processes).
- * Suites that start servers run one file at a time: the machine has two cores.
+ * Five projects: unit (pure logic, no services), workflow (time-skipping test server), integration
+ * (real PostgreSQL + Temporal dev server + the app on port 0; also the browser, security and fuzz
+ * folders), faults (the app under injected failures) and cluster (`npm run cluster`: self-hosted
+ * Temporal, several web and worker processes). Projects that start servers run one file at a time:
+ * the machine has two cores.
  */
+/** `npm run test:fast` (VRD_TESTS=fast) leaves out the files that drive Chromium. */
+const CHROMIUM_FILES = process.env.VRD_TESTS === 'fast' ? ['test/browser/**', 'test/security/stored-xss.test.ts'] : [];
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -19,7 +23,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           // schemathesis runs in the faults lane, beside these files, not after them.
-          exclude: ['test/fuzz/schemathesis.test.ts'],
+          exclude: ['test/fuzz/schemathesis.test.ts', ...CHROMIUM_FILES],
           globalSetup: ['test/support/global-services.ts'],
           fileParallelism: false,
           testTimeout: 120_000,

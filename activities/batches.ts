@@ -1,12 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Tx } from '../db/client.js';
-import { appendAudit } from '../db/audit.js';
 import { batchCounts } from '../db/subjects/number-unsubscribe.js';
-import { numbers, reviewEvents, reviews, unsubscribeBatches } from '../db/schema.js';
+import { numbers, reviews, unsubscribeBatches } from '../db/schema.js';
 import { STATUS_LABELS } from '../domain/labels.js';
 import { batchStatus, rentUntil, type BatchStatus, type UnsubscribeFailure } from '../domain/numbers.js';
-import { queueTenantNotices } from './tenant-notices.js';
+import { queueTenantNotices } from '../notices/tenant-notices.js';
+import { recordReviewEvent } from '../db/review-events.js';
 
 /**
  * An unsubscribe batch, processed in chunks. Each chunk is one transaction: it locks the next
@@ -168,21 +168,12 @@ export async function finishBatch(db: Db, args: { reviewId: string; round: numbe
     await tx.update(reviews).set({ status, queueBucket: 1, updatedAt: sql`now()` }).where(eq(reviews.id, review.id));
     await tx.update(unsubscribeBatches).set({ finishedAt: sql`now()` }).where(eq(unsubscribeBatches.id, batch.id));
     const key = `${review.id}:${review.round}:batch_finished`;
-    await tx
-      .insert(reviewEvents)
-      .values({ reviewId: review.id, round: review.round, type: 'batch_finished', actorType: 'system', data: { status, ...counts }, dedupeKey: key })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
     // Releasing is irreversible: the tenant's request and its result are on the audit log.
-    await appendAudit(tx, {
-      actorType: 'tenant',
-      actorId: review.tenantId,
-      actorLabel: null,
-      action: 'numbers.release',
-      objectType: 'unsubscribe_batch',
-      objectId: batch.id,
-      details: { reviewId: review.id, status, ...counts },
-      dedupeKey: key,
-    });
+    await recordReviewEvent(
+      tx,
+      { reviewId: review.id, round: review.round, type: 'batch_finished', actorType: 'system', data: { status, ...counts }, dedupeKey: key },
+      { actorType: 'tenant', actorId: review.tenantId, actorLabel: null, action: 'numbers.release', objectType: 'unsubscribe_batch', objectId: batch.id, details: { reviewId: review.id, status, ...counts } },
+    );
     await queueTenantNotices(tx, {
       tenantId: review.tenantId,
       subscription: 'number_order',

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { findBulkJob, finishBulkJob, pendingBulkItems, recordBulkItem } from '../db/bulk.js';
 import { findActiveReasons } from '../db/rules.js';
 import type { Role, ReviewKind } from '../domain/review.js';
-import { DecisionRefused, ReviewClient } from '../server/review-client.js';
+import { DecisionRefused, ReviewClient } from '../temporal/review-client.js';
 
 /**
  * Decides the next pending items of a bulk job, each through the review's own Update (so every

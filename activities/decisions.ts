@@ -1,15 +1,16 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
-import { appendAudit } from '../db/audit.js';
-import { reviewEvents, reviews } from '../db/schema.js';
+import { reviews } from '../db/schema.js';
 import { KINDS } from '../domain/kinds/index.js';
 import { findRejectionReason } from '../db/rules.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { Refusal } from '../domain/refusals.js';
-import type { Actor, Decision, ReviewKind } from '../domain/review.js';
-import { noticeTime } from './notices.js';
-import { queueTenantNotices } from './tenant-notices.js';
+import { OPEN_STATUSES, type Actor, type Decision, type ReviewKind } from '../domain/review.js';
+import { noticeTime } from '../notices/render.js';
+import { queueTenantNotices } from '../notices/tenant-notices.js';
+import { recordReviewEvent } from '../db/review-events.js';
+import { reasonWithExplanation } from '../server/i18n/reason-text.js';
 
 /** `decidedAt` is the stored instant when the decision was already written by an earlier attempt. */
 export type ApplyDecisionResult =
@@ -69,9 +70,9 @@ export async function applyDecision(
         })
         .where(eq(reviews.id, reviewId))
         .execute(),
-      tx
-        .insert(reviewEvents)
-        .values({
+      recordReviewEvent(
+        tx,
+        {
           reviewId,
           round: decision.round,
           type: decision.outcome,
@@ -79,22 +80,12 @@ export async function applyDecision(
           actorId: byStaff ? decision.decidedBy.id : null,
           actorName: decision.decidedBy.name,
           // The round's deadline as it stood at the decision: statistics judge "on time" by it after later rounds move the row on.
-          data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, dueAt: row.dueAt.toISOString() },
+          data: { reasonCode: decision.reasonCode, reasonText: decision.reasonText, ...(decision.reasonParams ? { reasonParams: decision.reasonParams } : {}), dueAt: row.dueAt.toISOString() },
           dedupeKey: key,
           at: new Date(decision.decidedAt),
-        })
-        .onConflictDoNothing({ target: reviewEvents.dedupeKey })
-        .execute(),
-      appendAudit(tx, {
-        actorType: byStaff ? 'staff' : 'system',
-        actorId: byStaff ? decision.decidedBy.id : null,
-        actorLabel: decision.decidedBy.name,
-        action: decision.outcome === 'approved' ? 'review.approve' : 'review.reject',
-        objectType: 'review',
-        objectId: reviewId,
-        details: { kind, round: decision.round, reasonCode: decision.reasonCode },
-        dedupeKey: key,
-      }),
+        },
+        { action: decision.outcome === 'approved' ? 'review.approve' : 'review.reject', details: { kind, round: decision.round, reasonCode: decision.reasonCode } },
+      ),
     ]);
 
     await store.onDecision?.(tx, row, decision);
@@ -112,7 +103,7 @@ export async function applyDecision(
         kind,
         title: row.title,
         subjectId: row.subjectId,
-        reason: decision.outcome === 'rejected' ? [reason?.tenant[language], worded?.[language] ?? decision.reasonText].filter(Boolean).join(': ') : '',
+        reason: decision.outcome === 'rejected' ? reasonWithExplanation(language, reason?.tenant[language], worded?.[language] ?? decision.reasonText) : '',
         decidedAt: noticeTime(decision.decidedAt, language),
       }),
     });
@@ -129,33 +120,16 @@ export async function assignReview(db: Db, args: { reviewId: string; round: numb
     const updated = await tx
       .update(reviews)
       .set({ assigneeId: args.assignee.id, assignedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round), inArray(reviews.status, ['pending', 'provisioning'])))
+      .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round), inArray(reviews.status, [...OPEN_STATUSES])))
       .returning({ id: reviews.id });
     if (updated.length === 0) return;
     const byOther = args.by.id !== args.assignee.id;
-    await tx
-      .insert(reviewEvents)
-      .values({
-        reviewId: args.reviewId,
-        round: args.round,
-        type: byOther ? 'assigned' : 'claimed',
-        actorType: 'staff',
-        actorId: args.by.id,
-        actorName: args.by.name,
-        data: { assigneeId: args.assignee.id, assigneeName: args.assignee.name },
-        dedupeKey: args.key,
-      })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
-    await appendAudit(tx, {
-      actorType: 'staff',
-      actorId: args.by.id,
-      actorLabel: args.by.name,
-      action: byOther ? 'review.assign' : 'review.claim',
-      objectType: 'review',
-      objectId: args.reviewId,
-      details: { round: args.round, assigneeId: args.assignee.id, assigneeName: args.assignee.name },
-      dedupeKey: args.key,
-    });
+    const assignee = { assigneeId: args.assignee.id, assigneeName: args.assignee.name };
+    await recordReviewEvent(
+      tx,
+      { reviewId: args.reviewId, round: args.round, type: byOther ? 'assigned' : 'claimed', actorType: 'staff', actorId: args.by.id, actorName: args.by.name, data: assignee, dedupeKey: args.key },
+      { action: byOther ? 'review.assign' : 'review.claim', details: { round: args.round, ...assignee } },
+    );
   });
 }
 
@@ -165,19 +139,10 @@ export async function releaseReview(db: Db, args: { reviewId: string; round: num
     const [before] = await tx.select({ assigneeId: reviews.assigneeId }).from(reviews).where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round))).for('update');
     if (!before) return;
     await tx.update(reviews).set({ assigneeId: null, assignedAt: null, updatedAt: sql`now()` }).where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)));
-    await tx
-      .insert(reviewEvents)
-      .values({ reviewId: args.reviewId, round: args.round, type: 'released', actorType: 'staff', actorId: args.by.id, actorName: args.by.name, data: { previousAssigneeId: before.assigneeId }, dedupeKey: args.key })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
-    await appendAudit(tx, {
-      actorType: 'staff',
-      actorId: args.by.id,
-      actorLabel: args.by.name,
-      action: 'review.release',
-      objectType: 'review',
-      objectId: args.reviewId,
-      details: { round: args.round, previousAssigneeId: before.assigneeId },
-      dedupeKey: args.key,
-    });
+    await recordReviewEvent(
+      tx,
+      { reviewId: args.reviewId, round: args.round, type: 'released', actorType: 'staff', actorId: args.by.id, actorName: args.by.name, data: { previousAssigneeId: before.assigneeId }, dedupeKey: args.key },
+      { action: 'review.release', details: { round: args.round, previousAssigneeId: before.assigneeId } },
+    );
   });
 }

@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
 import { findReview } from '../db/reviews.js';
-import { reviewEvents } from '../db/schema.js';
 import { filesOfSubject } from '../db/stored-files.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { PrecheckVerdict } from '../db/subjects/store.js';
@@ -9,6 +8,7 @@ import { AUTOMATIC_CHECK, type ReviewKind } from '../domain/review.js';
 import type { FileStore } from '../files/store.js';
 import { storableText } from '../domain/storable.js';
 import type { Logger } from '../runtime/logger.js';
+import { recordReviewEvent } from '../db/review-events.js';
 
 /**
  * The kind's automatic check of a submission, before any person looks. The kind's store may keep
@@ -34,10 +34,7 @@ export async function precheckSubmission(db: Db, files: FileStore | undefined, a
   };
   const verdict = await store.precheck({ db, readFile }, review, await filesOfSubject(db, args.kind, review.subjectId));
   if (verdict.passed) {
-    await db
-      .insert(reviewEvents)
-      .values({ reviewId: review.id, round: review.round, type: 'precheck_passed', actorType: 'system', actorName: AUTOMATIC_CHECK.name, dedupeKey: `${review.id}:${review.round}:precheck_passed` })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await recordReviewEvent(db, { reviewId: review.id, round: review.round, type: 'precheck_passed', actorType: 'system', actorName: AUTOMATIC_CHECK.name, dedupeKey: `${review.id}:${review.round}:precheck_passed` });
   }
   return verdict;
 }
@@ -49,16 +46,13 @@ export async function precheckSubmission(db: Db, files: FileStore | undefined, a
  */
 export async function recordPrecheckFailure(db: Db, log: Logger, args: { reviewId: string; round: number; error: string }): Promise<void> {
   log.warn({ reviewId: args.reviewId, round: args.round, error: args.error }, 'the automatic check gave up; the review goes to staff');
-  await db
-    .insert(reviewEvents)
-    .values({
-      reviewId: args.reviewId,
-      round: args.round,
-      type: 'precheck_failed',
-      actorType: 'system',
-      actorName: AUTOMATIC_CHECK.name,
-      data: { error: storableText(args.error).slice(0, 500) },
-      dedupeKey: `${args.reviewId}:${args.round}:precheck_failed`,
-    })
-    .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+  await recordReviewEvent(db, {
+    reviewId: args.reviewId,
+    round: args.round,
+    type: 'precheck_failed',
+    actorType: 'system',
+    actorName: AUTOMATIC_CHECK.name,
+    data: { error: storableText(args.error).slice(0, 500) },
+    dedupeKey: `${args.reviewId}:${args.round}:precheck_failed`,
+  });
 }

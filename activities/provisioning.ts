@@ -1,12 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Tx } from '../db/client.js';
-import { appendAudit } from '../db/audit.js';
 import { activeAmong, findOrderOfReview, orderProgress } from '../db/numbers.js';
 import type { ReviewRow } from '../db/reviews.js';
 import { findDeadlineRules, findFulfilmentRule } from '../db/rules.js';
 import { currentVersions } from '../db/rules-version.js';
-import { numberOrders, numbers, reviewEvents, reviews } from '../db/schema.js';
+import { numberOrders, numbers, reviews } from '../db/schema.js';
 import { beijingDate, checkIssue, isComplete, type CityProgress, type IssueRequestCity } from '../domain/numbers.js';
 import type { Refusal } from '../domain/refusals.js';
 import type { Actor, ReviewKind } from '../domain/review.js';
@@ -15,8 +14,9 @@ import type { CalendarContext } from '../runtime/calendar-cache.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Deadline } from '../workflows/messages.js';
 import { orderStillAllowed } from '../db/subjects/number-order.js';
-import { recomputeIfRulesMoved } from './recompute.js';
-import { queueTenantNotices } from './tenant-notices.js';
+import { recomputeIfRulesMoved } from '../deadlines/recompute.js';
+import { queueTenantNotices } from '../notices/tenant-notices.js';
+import { recordReviewEvent } from '../db/review-events.js';
 
 export interface OpenedFulfilment {
   status: 'provisioning' | 'issued';
@@ -72,10 +72,7 @@ export async function openFulfilment(
       })
       .where(eq(reviews.id, row.id))
       .returning();
-    await tx
-      .insert(reviewEvents)
-      .values({ reviewId: row.id, round: row.round, type: 'provisioning_started', actorType: 'system', data: { dueAt: dueAt.toISOString() }, dedupeKey: `${row.id}:${row.round}:provisioning_started` })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await recordReviewEvent(tx, { reviewId: row.id, round: row.round, type: 'provisioning_started', actorType: 'system', data: { dueAt: dueAt.toISOString() }, dedupeKey: `${row.id}:${row.round}:provisioning_started` });
     return updated ?? row;
   });
   if (!opened) return null;
@@ -169,20 +166,11 @@ async function issue(tx: Tx, args: IssueNumbersArgs): Promise<IssueNumbersResult
   const complete = isComplete(cities);
   const key = `${review.id}:issue:${args.requestKey}`;
   const perCity = args.cities.filter((c) => c.numbers.length > 0).map((c) => ({ city: c.city, count: c.numbers.length }));
-  await tx
-    .insert(reviewEvents)
-    .values({ reviewId: review.id, round: review.round, type: 'numbers_issued', actorType: 'staff', actorId: args.actor.id, actorName: args.actor.name, data: { count: rows.length, cities: perCity }, dedupeKey: key })
-    .onConflictDoNothing({ target: reviewEvents.dedupeKey });
-  await appendAudit(tx, {
-    actorType: 'staff',
-    actorId: args.actor.id,
-    actorLabel: args.actor.name,
-    action: 'numbers.issue',
-    objectType: 'number_order',
-    objectId: order.id,
-    details: { reviewId: review.id, count: rows.length, cities: perCity, rentFrom },
-    dedupeKey: key,
-  });
+  await recordReviewEvent(
+    tx,
+    { reviewId: review.id, round: review.round, type: 'numbers_issued', actorType: 'staff', actorId: args.actor.id, actorName: args.actor.name, data: { count: rows.length, cities: perCity }, dedupeKey: key },
+    { action: 'numbers.issue', objectType: 'number_order', objectId: order.id, details: { reviewId: review.id, count: rows.length, cities: perCity, rentFrom } },
+  );
   const ordered = cities.reduce((n, c) => n + c.ordered, 0);
   const issued = cities.reduce((n, c) => n + c.issued, 0);
   await queueTenantNotices(tx, {
@@ -198,10 +186,7 @@ async function issue(tx: Tx, args: IssueNumbersArgs): Promise<IssueNumbersResult
   if (complete) {
     await tx.update(reviews).set({ status: 'issued', queueBucket: 1, updatedAt: sql`now()` }).where(and(eq(reviews.id, review.id), eq(reviews.status, 'provisioning')));
     await tx.update(numberOrders).set({ issuedAt: now }).where(eq(numberOrders.id, order.id));
-    await tx
-      .insert(reviewEvents)
-      .values({ reviewId: review.id, round: review.round, type: 'issued', actorType: 'staff', actorId: args.actor.id, actorName: args.actor.name, data: { ordered }, dedupeKey: `${review.id}:${review.round}:issued` })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await recordReviewEvent(tx, { reviewId: review.id, round: review.round, type: 'issued', actorType: 'staff', actorId: args.actor.id, actorName: args.actor.name, data: { ordered }, dedupeKey: `${review.id}:${review.round}:issued` });
   }
   return { applied: true, cities, complete, issued: rows.length };
 }

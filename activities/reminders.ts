@@ -4,14 +4,14 @@ import { findReminderPolicy } from '../db/rules.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
 import type { ReviewKind } from '../domain/review.js';
 import type { Db } from '../db/client.js';
-import { appendAudit } from '../db/audit.js';
-import { reviewEvents, reviews } from '../db/schema.js';
+import { reviews } from '../db/schema.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, type DeadlineRule } from '../domain/working-time.js';
-import { queueTenantNotices } from './tenant-notices.js';
+import { queueTenantNotices } from '../notices/tenant-notices.js';
 import type { Actor } from '../domain/review.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
-import { queueStaffNotices } from './staff-notices.js';
+import { queueStaffNotices } from '../notices/staff-notices.js';
+import { recordReviewEvent } from '../db/review-events.js';
 
 /**
  * The tenant's reminder was accepted: it raises the review to the top of the queue, tells the
@@ -40,10 +40,7 @@ export async function recordReminder(
       .returning();
     if (!row) return;
     const key = `${args.reviewId}:${args.round}:reminder:${args.number}`;
-    await tx
-      .insert(reviewEvents)
-      .values({ reviewId: args.reviewId, round: args.round, type: 'reminded', actorType: 'tenant', actorId: row.tenantId, data: { number: args.number, answerDueAt, requestKey: args.requestKey }, dedupeKey: key, at: new Date(args.at) })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await recordReviewEvent(tx, { reviewId: args.reviewId, round: args.round, type: 'reminded', actorType: 'tenant', actorId: row.tenantId, data: { number: args.number, answerDueAt, requestKey: args.requestKey }, dedupeKey: key, at: new Date(args.at) });
     await queueStaffNotices(tx, row, 'review.reminded', 'assignee_or_reviewers', key, { n: args.number, answerBy: answerDueAt });
   });
   return { answerDueAt };
@@ -55,10 +52,7 @@ export async function escalateReminder(db: Db, args: { reviewId: string; round: 
     const [row] = await tx.select().from(reviews).where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)));
     if (!row) return;
     const key = `${args.reviewId}:${args.round}:reminder:${args.number}:escalated`;
-    await tx
-      .insert(reviewEvents)
-      .values({ reviewId: args.reviewId, round: args.round, type: 'reminder_escalated', actorType: 'system', data: { number: args.number, answerDueAt: args.answerDueAt }, dedupeKey: key })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey });
+    await recordReviewEvent(tx, { reviewId: args.reviewId, round: args.round, type: 'reminder_escalated', actorType: 'system', data: { number: args.number, answerDueAt: args.answerDueAt }, dedupeKey: key });
     await queueStaffNotices(tx, row, 'reminder.escalated', 'supervisors', key, { n: args.number, answerBy: args.answerDueAt });
   });
 }
@@ -78,31 +72,12 @@ export async function replyToReminder(
       .where(and(eq(reviews.id, args.reviewId), eq(reviews.round, args.round)))
       .returning();
     if (!row) return;
-    const inserted = await tx
-      .insert(reviewEvents)
-      .values({
-        reviewId: args.reviewId,
-        round: args.round,
-        type: 'reminder_replied',
-        actorType: 'staff',
-        actorId: args.actor.id,
-        actorName: args.actor.name,
-        data: { message: args.message, answered: args.answered },
-        dedupeKey: args.replyKey,
-      })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey })
-      .returning({ id: reviewEvents.id });
-    if (inserted.length === 0) return;
-    await appendAudit(tx, {
-      actorType: 'staff',
-      actorId: args.actor.id,
-      actorLabel: args.actor.name,
-      action: 'review.reply',
-      objectType: 'review',
-      objectId: args.reviewId,
-      details: { round: args.round, answered: args.answered },
-      dedupeKey: args.replyKey,
-    });
+    const recorded = await recordReviewEvent(
+      tx,
+      { reviewId: args.reviewId, round: args.round, type: 'reminder_replied', actorType: 'staff', actorId: args.actor.id, actorName: args.actor.name, data: { message: args.message, answered: args.answered }, dedupeKey: args.replyKey },
+      { action: 'review.reply', details: { round: args.round, answered: args.answered } },
+    );
+    if (!recorded) return;
     await queueTenantNotices(tx, {
       tenantId: row.tenantId,
       subscription: 'reminder_reply',

@@ -30,7 +30,7 @@ import { computeDueAt, atRiskAt, createCalendar, localDateOf, isWorkingDate, typ
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
 import { AT_RISK_SHARE, DEFAULT_DEADLINE_RULES } from '../domain/rules.js';
 import { workflowIdFor, type ReviewKind } from '../domain/review.js';
-import { recomputePage, type CalendarMemo, type RecomputeDeps } from '../activities/recompute.js';
+import { recomputePage, type CalendarMemo, type RecomputeDeps } from '../deadlines/recompute.js';
 import { createWorker, workflowsPath } from '../activities/worker.js';
 import { connectDatabase, type Db } from '../db/client.js';
 import { prepareDatabase } from '../db/migrate.js';

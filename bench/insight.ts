@@ -117,10 +117,10 @@ async function measure(): Promise<{ results: { label: string; medianMs: number; 
       await time('dashboard: 30 days per kind', () => dailyFigures(db, thirtyDays, {})),
       await time('dashboard: one reviewer, 30 days', () => Promise.all([backlog(db, { staffId }, now), dailyFigures(db, thirtyDays, { staffId }), reviewerFigures(db, thirtyDays, { staffId })])),
       await time('audit: newest 50', () => searchAudit(db, {}, 50)),
-      await time('audit: one action, newest 50', () => searchAudit(db, { action: 'rule.change' }, 50)),
+      await time('audit: one action, newest 50', () => searchAudit(db, { actions: ['rule.change'] }, 50)),
       await time('audit: one actor, newest 50', () => searchAudit(db, { actor: 'reviewer 7' }, 50)),
       await time('audit: one week, newest 50', () => searchAudit(db, { period: { from: '2025-03-01', to: '2025-03-07', timeZone: TZ } }, 50)),
-      await time('audit: one action, a page deep in the log', () => searchAudit(db, { action: 'review.approve', beforeId: 20_000 }, 50)),
+      await time('audit: one action, a page deep in the log', () => searchAudit(db, { actions: ['review.approve'], beforeId: 20_000 }, 50)),
     ];
     const plan = await db.execute<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers off)
       select r.kind, count(*) from review_events e join reviews r on r.id = e.review_id

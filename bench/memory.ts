@@ -17,7 +17,7 @@ import { markWorkflowStarted } from '../db/reviews.js';
 import { freePort } from '../runtime/embedded-postgres.js';
 import { KINDS } from '../domain/kinds/index.js';
 import type { ReviewKind } from '../domain/review.js';
-import { ReviewClient } from '../server/review-client.js';
+import { ReviewClient } from '../temporal/review-client.js';
 import type { Stack } from './support/stack.js';
 import { loadAverage, scrapeMetrics, sleep } from './support/measure.js';
 

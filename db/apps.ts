@@ -3,11 +3,11 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { apps, qualityCheckOptOuts, reviews, tenants } from './schema.js';
 import type { AppChanges } from '../domain/apps.js';
+import { UUID } from '../domain/ids.js';
 
 export type AppRow = typeof apps.$inferSelect;
 export type NewApp = typeof apps.$inferInsert;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** This tenant's app, or undefined (another tenant's app, or an id that is no app id, is simply not found). */
 export async function findTenantApp(db: Db | Tx, tenantId: string, appId: string): Promise<AppRow | undefined> {

@@ -5,9 +5,13 @@ import type { DayRange } from '../domain/reporting-period.js';
 /** Reading the audit log: filtered, newest first, keyset-paginated on its id. Nothing here writes. */
 
 export interface AuditFilter {
-  /** The actor's name or e-mail as recorded, matched whole and ignoring case. */
+  /**
+   * A person: a staff member's e-mail (whole) or any part of their name, or any actor's label as
+   * recorded (whole), ignoring case.
+   */
   actor?: string;
-  action?: string;
+  /** Every code the action's rows may carry (its current name and any former one). */
+  actions?: string[];
   objectType?: string;
   objectId?: string;
   period?: DayRange & { timeZone: string };
@@ -30,8 +34,13 @@ export interface AuditRow {
 
 function whereOf(f: AuditFilter): SQL {
   const where: SQL[] = [sql`true`];
-  if (f.actor) where.push(sql`lower(actor_label) = lower(${f.actor})`);
-  if (f.action) where.push(sql`action = ${f.action}`);
+  if (f.actor) {
+    // Staff are few: their ids are found first, so the log itself is still walked by its own indexes.
+    const part = `%${f.actor.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`(lower(actor_label) = lower(${f.actor}) or (actor_type = 'staff' and actor_id in (
+      select id::text from staff where lower(email) = lower(${f.actor}) or name ilike ${part})))`);
+  }
+  if (f.actions?.length) where.push(sql`action in (${sql.join(f.actions.map((a) => sql`${a}`), sql`, `)})`);
   if (f.objectType) where.push(sql`object_type = ${f.objectType}`);
   if (f.objectId) where.push(sql`object_id = ${f.objectId}`);
   if (f.period) {

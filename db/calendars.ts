@@ -1,8 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { calendarDays, calendarSchedules, calendars, reviews } from './schema.js';
 import type { Db, Tx } from './client.js';
 import { chinaHolidayData, defaultCalendarSpec } from '../domain/holidays-cn.js';
 import type { CalendarSpec } from '../domain/working-time.js';
+import { OPEN_STATUSES } from '../domain/review.js';
 
 export const DEFAULT_CALENDAR_ID = 'default';
 
@@ -101,6 +102,6 @@ export async function bumpCalendarVersion(tx: Tx, id: string, staffId: string | 
 export async function openDeadlinesByYear(db: Db | Tx, timeZone: string): Promise<Map<number, number>> {
   const rows = await db.execute<{ year: number; n: number }>(sql`
     select extract(year from ${reviews.dueAt} at time zone ${timeZone})::int as year, count(*)::int as n
-    from ${reviews} where ${reviews.status} in ('pending', 'provisioning') group by 1`);
+    from ${reviews} where ${inArray(reviews.status, [...OPEN_STATUSES])} group by 1`);
   return new Map([...rows].map((r) => [Number(r.year), Number(r.n)]));
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { contacts, tenants } from './schema.js';
 import type { Db, Tx } from './client.js';
 import type { ContactInput } from '../domain/contacts.js';
+import { UUID } from '../domain/ids.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -35,7 +36,6 @@ export async function deleteContact(db: Db | Tx, tenantId: string, id: string): 
   return rows.length > 0;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** This tenant's contact, or undefined (another tenant's is simply not found). */
 export async function findTenantContact(db: Db | Tx, tenantId: string, id: string): Promise<ContactRow | undefined> {

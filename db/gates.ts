@@ -3,8 +3,8 @@ import type { Db, Tx } from './client.js';
 import { apps, enterprises, tenantServices } from './schema.js';
 import type { ServiceState } from '../domain/business-types.js';
 import type { OrderFacts } from '../domain/gates.js';
+import { UUID } from '../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The tenant's standing in one business type (`none` when it never applied). */
 export async function serviceState(db: Db | Tx, tenantId: string, businessType: string, lock = false): Promise<ServiceState> {

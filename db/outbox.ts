@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { noticeAttempts, notificationOutbox, tenants } from './schema.js';
 import type { Db } from './client.js';
+import { UUID_TEXT } from '../domain/ids.js';
 
 export type OutboxRow = typeof notificationOutbox.$inferSelect;
 export type OutboxState = OutboxRow['state'];
@@ -73,7 +74,7 @@ export async function listNoticeAttempts(db: Db, id: string) {
 
 /** A delivery report from the SMS gateway: delivered, or failed with the carrier's reason. */
 /** `<outbox id>.<send round>`: the request id a notice is sent with, which the gateway echoes as `extend`. */
-const REQUEST_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d{1,6})$/i;
+const REQUEST_ID = new RegExp(`^(${UUID_TEXT})\\.(\\d{1,6})$`, 'i');
 
 /**
  * Marks the row a delivery report is about delivered or failed. The row is found by the provider's

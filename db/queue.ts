@@ -3,10 +3,7 @@ import type { Db } from './client.js';
 import { cursorInstant, cursorInteger, isUuid } from './cursor.js';
 import { openReviewCounts, reviews, staff, tenants } from './schema.js';
 import type { ReviewRow } from './reviews.js';
-import type { ReviewKind, ReviewStatus, SlaState } from '../domain/review.js';
-
-/** Work that waits for staff: decisions, and numbers to issue (the triggers keeping open_review_counts name them too). */
-export const OPEN_STATUSES = ['pending', 'provisioning'] as const;
+import { OPEN_STATUSES, type ReviewKind, type ReviewStatus, type SlaState } from '../domain/review.js';
 
 /** The deadline state as the queue sorts it (reviews.urgency is generated from sla_state this way). */
 const URGENCY: Record<SlaState, number> = { breached: 0, at_risk: 1, on_track: 2 };
@@ -47,6 +44,14 @@ export interface QueueItem extends ReviewRow {
   tenantName: string;
 }
 
+/**
+ * A review's claim has lapsed: `claimLapsed` of domain/review.ts said in SQL, so the queue's
+ * filters agree with the page. No limit (absent or 0) means a claim never lapses: no condition.
+ */
+export function claimLapsedSql(idleMinutes: number | undefined): SQL | undefined {
+  return idleMinutes ? sql`${reviews.assignedAt} < now() - make_interval(mins => ${idleMinutes})` : undefined;
+}
+
 function statusCondition(status: QueueFilter['status']): SQL | undefined {
   if (status === 'all') return undefined;
   if (status === undefined || status === 'open') return inArray(reviews.status, [...OPEN_STATUSES]);
@@ -60,7 +65,7 @@ function conditions(f: Omit<QueueFilter, 'limit' | 'after' | 'sort'>): SQL[] {
   if (status) where.push(status);
   if (f.kind) where.push(eq(reviews.kind, f.kind));
   if (f.reminded !== undefined) where.push(eq(reviews.queueBucket, f.reminded ? 0 : 1));
-  const lapsed = f.claimIdleMinutes ? sql`${reviews.assignedAt} < now() - make_interval(mins => ${f.claimIdleMinutes})` : undefined;
+  const lapsed = claimLapsedSql(f.claimIdleMinutes);
   if (f.assigneeId === null) where.push(lapsed ? or(isNull(reviews.assigneeId), lapsed)! : isNull(reviews.assigneeId));
   else if (f.assigneeId) {
     where.push(eq(reviews.assigneeId, f.assigneeId));

@@ -1,14 +1,64 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { reviewEvents, reviews, staff, tenants } from './schema.js';
 import type { Db } from './client.js';
-import type { ReviewKind, ReviewStatus } from '../domain/review.js';
+import { workflowIdFor, type ReviewKind, type ReviewStatus } from '../domain/review.js';
+import type { DeadlineRule } from '../domain/working-time.js';
 
 export type ReviewRow = typeof reviews.$inferSelect;
 export type ReviewEventRow = typeof reviewEvents.$inferSelect;
 
+export interface NewRound {
+  reviewId: string;
+  round: number;
+  /** Whether a person reviews it (pending) or the system checks it first (checking). */
+  status: 'pending' | 'checking';
+  submittedAt: Date;
+  deadline: { rule: DeadlineRule; dueAt: Date; riskAt: Date; versions: { rules: number } };
+}
+
+/**
+ * The columns every round starts with, the first (a submission) or a later one (an edit): a fresh
+ * deadline on track, nobody holding it, no reminder, no decision, its lifecycle not yet started.
+ */
+export function newRoundColumns(r: NewRound) {
+  return {
+    round: r.round,
+    status: r.status,
+    submittedAt: r.submittedAt,
+    dueAt: r.deadline.dueAt,
+    atRiskAt: r.deadline.riskAt,
+    dueRule: r.deadline.rule,
+    rulesVersion: r.deadline.versions.rules,
+    slaState: 'on_track',
+    assigneeId: null,
+    assignedAt: null,
+    reminderStatus: 'none',
+    reminderCount: 0,
+    reminderLastAt: null,
+    reminderAnswerDueAt: null,
+    queueBucket: 1,
+    decisionOutcome: null,
+    decisionReasonCode: null,
+    decisionReasonText: null,
+    decidedAt: null,
+    decidedBy: null,
+    workflowId: workflowIdFor(r.reviewId, r.round),
+    workflowStartedAt: null,
+  } satisfies Partial<typeof reviews.$inferInsert>;
+}
+
 export async function findReview(db: Db, id: string): Promise<ReviewRow | undefined> {
   const [row] = await db.select().from(reviews).where(eq(reviews.id, id));
   return row;
+}
+
+/** The open rounds a member of staff holds (claimed or assigned), with the round each is in. */
+export async function listHeldReviews(db: Db, assigneeId: string): Promise<{ id: string; round: number }[]> {
+  return db
+    .select({ id: reviews.id, round: reviews.round })
+    .from(reviews)
+    .where(and(eq(reviews.assigneeId, assigneeId), inArray(reviews.status, ['pending', 'provisioning'])))
+    .orderBy(asc(reviews.dueAt));
 }
 
 /** A tenant sees only its own reviews: another tenant's id is simply not found. */

@@ -1,3 +1,4 @@
+import { reasonWithExplanation } from '../server/i18n/reason-text.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { reviews, serviceActivations, tenantServices } from './schema.js';
@@ -76,7 +77,7 @@ export async function serviceFacts(db: Db | Tx, tenantId: string, businessType: 
   if (row.state === 'rejected' && row.review) {
     const code = row.review.decisionReasonCode;
     const entry = code ? await findRejectionReason(db, 'service_activation', code) : undefined;
-    for (const lang of LANGUAGES) facts[`reason.${lang}`] = [entry?.tenant[lang], row.review.decisionReasonText].filter(Boolean).join(': ') || null;
+    for (const lang of LANGUAGES) facts[`reason.${lang}`] = reasonWithExplanation(lang, entry?.tenant[lang], row.review.decisionReasonText) || null;
   }
   return facts;
 }

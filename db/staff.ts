@@ -57,12 +57,15 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.idHash, sha256(token)));
 }
 
-/** Active staff who may take review work, by name (for assignment and filters). */
-export async function listDeciders(db: Db): Promise<{ id: string; name: string; role: Role }[]> {
+/**
+ * Active staff who may take review work, by name (for assignment and filters); or, with
+ * `active` false, those deactivated, whom the queue still filters by so their history can be found.
+ */
+export async function listDeciders(db: Db, active = true): Promise<{ id: string; name: string; role: Role }[]> {
   return db
     .select({ id: staff.id, name: staff.name, role: staff.role })
     .from(staff)
-    .where(and(eq(staff.active, true), sql`${staff.role} in ('reviewer', 'supervisor', 'admin')`))
+    .where(and(eq(staff.active, active), sql`${staff.role} in ('reviewer', 'supervisor', 'admin')`))
     .orderBy(staff.name);
 }
 

@@ -53,6 +53,20 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** Older names of an action, still in the rows they were written to; searched and listed as the action itself. */
+const FORMER_NAMES: Partial<Record<AuditAction, AuditAction[]>> = { 'staff.change': ['staff.update'] };
+
+/** The action a code is listed as: itself, or the action it is a former name of. */
+export function currentAction(code: string): string {
+  for (const [current, former] of Object.entries(FORMER_NAMES)) if ((former as string[]).includes(code)) return current;
+  return code;
+}
+
+/** Every code the rows of an action may carry. */
+export function actionCodes(action: string): string[] {
+  return [action, ...(FORMER_NAMES[action as AuditAction] ?? [])];
+}
+
 export const AUDIT_OBJECT_TYPES = [
   'address',
   'api_key',

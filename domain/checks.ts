@@ -78,23 +78,3 @@ export function checkTemplate(content: string, variables: number, checks: Templa
     ...(tooMany ? { variables: { actual: variables, max: checks.maxVariables } } : {}),
   };
 }
-
-/** The tenant reads why, in both languages, naming what was found. */
-export function templateViolationText(v: TemplateViolation): string {
-  if (v.code === 'banned_words') {
-    const quoted = v.words.map((w) => `“${w}”`);
-    return `包含禁用词：${quoted.join('、')} / Contains banned words: ${quoted.join(', ')}`;
-  }
-  const zh: string[] = [];
-  const en: string[] = [];
-  if (v.length) {
-    zh.push(`内容${v.length.actual}字，超过上限${v.length.max}字`);
-    en.push(`the content has ${v.length.actual} characters, more than the ${v.length.max} allowed`);
-  }
-  if (v.variables) {
-    zh.push(`使用${v.variables.actual}个变量，超过上限${v.variables.max}个`);
-    en.push(`it uses ${v.variables.actual} variables, more than the ${v.variables.max} allowed`);
-  }
-  const sentence = en.join('; ');
-  return `${zh.join('；')} / ${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}`;
-}

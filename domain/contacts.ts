@@ -37,9 +37,9 @@ export const contactInput = z
       .string({ error: 'mobile is required' })
       .meta({ pattern: INTERNATIONAL_MOBILE_PATTERN })
       .transform(normaliseMobile)
-      .refine((m) => /^\+[1-9]\d{6,14}$/.test(m), 'mobile must be a phone number with its country code, e.g. +8613800138000')
-      .refine((m) => !m.startsWith('+86') || /^\+861[3-9]\d{9}$/.test(m), 'a +86 mobile number has 11 digits starting with 13-19'),
-    email: z.string().max(254).regex(new RegExp(EMAIL_PATTERN), { error: 'email must be a valid address' }),
+      .refine((m) => /^\+[1-9]\d{6,14}$/.test(m), 'v.mobile')
+      .refine((m) => !m.startsWith('+86') || /^\+861[3-9]\d{9}$/.test(m), 'v.mobile_cn'),
+    email: z.string().max(254).regex(new RegExp(EMAIL_PATTERN), { error: 'v.email' }),
     language: z.enum(['zh-CN', 'en'], { error: 'language must be zh-CN or en' }).default('zh-CN'),
     subscriptions: z
       .array(z.enum(NOTICE_SUBSCRIPTIONS, { error: `each subscription must be one of ${NOTICE_SUBSCRIPTIONS.join(', ')}` }))

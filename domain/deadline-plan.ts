@@ -3,7 +3,7 @@
  * state at a given instant. The recompute writes it; the what-if preview counts it: one arithmetic,
  * so what the admin is shown is what happens. Pure: no I/O.
  */
-import type { SlaState } from './review.js';
+import { slaStateAt, type SlaState } from './review.js';
 import { atRiskAt, computeDueAt, type DeadlineRule, type WorkingCalendar } from './working-time.js';
 
 export interface OpenRound {
@@ -46,11 +46,7 @@ export function planDeadline(round: OpenRound, rule: DeadlineRule, atRiskShare: 
   const moved = dueAt.getTime() !== oldDue || riskAt.getTime() !== oldRisk;
 
   const old = round.slaState;
-  let next: SlaState;
-  if (old === 'breached') next = 'breached';
-  else if (now >= dueAt.getTime()) next = 'breached';
-  else if (now >= riskAt.getTime()) next = 'at_risk';
-  else next = 'on_track';
+  const next: SlaState = old === 'breached' ? 'breached' : slaStateAt(now, { dueAt, atRiskAt: riskAt });
   const forward = SLA_RANK[next] > SLA_RANK[old] ? (next as 'at_risk' | 'breached') : null;
 
   const before = nextInstant(old, oldDue, oldRisk);

@@ -27,6 +27,21 @@ export const REVIEW_STATUSES = [
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 export type SlaState = 'on_track' | 'at_risk' | 'breached';
+
+/** The SLA state at `now` (ms) of a deadline and its at-risk instant (ISO text or Date). */
+export function slaStateAt(now: number, deadline: { dueAt: string | Date; atRiskAt: string | Date | null }): SlaState {
+  if (now >= new Date(deadline.dueAt).getTime()) return 'breached';
+  if (deadline.atRiskAt !== null && now >= new Date(deadline.atRiskAt).getTime()) return 'at_risk';
+  return 'on_track';
+}
+
+/** Work that waits for staff, its deadline running: a decision, or numbers to issue (the triggers keeping open_review_counts, migration 0023, name them too). */
+export const OPEN_STATUSES = ['pending', 'provisioning'] as const satisfies readonly ReviewStatus[];
+export type OpenStatus = (typeof OPEN_STATUSES)[number];
+
+export function isOpenStatus(status: string): status is OpenStatus {
+  return (OPEN_STATUSES as readonly string[]).includes(status);
+}
 export type DecisionOutcome = 'approved' | 'rejected';
 
 export interface Actor {
@@ -54,11 +69,19 @@ export function mayAssign(role: Role): boolean {
   return role === 'supervisor' || role === 'admin';
 }
 
-/** Who holds a round now: a claim idle for longer than the limit has lapsed. */
+/**
+ * Whether a claim made at `assignedAt` has lapsed at `now` (ms). No limit (absent or 0) means a claim
+ * never lapses. db/queue.ts says the same in SQL (`claimLapsedSql`) for the queue's filters.
+ */
+export function claimLapsed(assignedAt: string | Date | null | undefined, idleMinutes: number | undefined, now: number): boolean {
+  if (!idleMinutes || !assignedAt) return false;
+  return now - new Date(assignedAt).getTime() > idleMinutes * 60_000;
+}
+
+/** Who holds a round now: a lapsed claim counts as none. */
 export function currentHolder(assigneeId: string | null, assignedAt: string | Date | null | undefined, idleMinutes: number | undefined, now: number): string | null {
   if (assigneeId === null) return null;
-  if (!idleMinutes || !assignedAt) return assigneeId;
-  return now - new Date(assignedAt).getTime() > idleMinutes * 60_000 ? null : assigneeId;
+  return claimLapsed(assignedAt, idleMinutes, now) ? null : assigneeId;
 }
 
 export interface DecisionInput {
@@ -66,6 +89,8 @@ export interface DecisionInput {
   outcome: DecisionOutcome;
   reasonCode: string | null;
   reasonText: string | null;
+  /** The facts an automatic rejection found (words, counts), worded for each reader by its code; never text. */
+  reasonParams?: Record<string, unknown>;
 }
 
 /** The automatic pre-check decides in nobody's name. */

@@ -7,6 +7,7 @@ export class SubjectRefusal extends Error {
   constructor(
     readonly status: 404 | 409 | 413 | 415 | 422,
     readonly code: string,
+    /** A message key (worded in the reader's language with `params`), or text already worded. */
     message: string,
     readonly path: string = '(body)',
     /** The facts of a gate's refusal: then the API words it by its code in the caller's language (gate.<code>). */

@@ -6,6 +6,14 @@ const TEXT_SAMPLES: Record<Language, string[]> = {
 };
 
 /**
+ * The language a template is written in: Chinese when it holds a Chinese character. Its sample is
+ * read out in that language whoever reads the page, so a sentence never mixes two languages.
+ */
+export function templateLanguage(content: string): Language {
+  return /\p{Script=Han}/u.test(content) ? 'zh-CN' : 'en';
+}
+
+/**
  * A voice template read out with sample values: dates and times as today's format in the
  * language, TXT_n as short text (at most n characters), NUM_n as n digits.
  */

@@ -7,7 +7,7 @@ import type { Language } from './labels.js';
  */
 const MESSAGES: Record<string, Record<Language, string>> = {
   'v.required': { 'zh-CN': '必填', en: 'is required' },
-  'v.invalid_type': { 'zh-CN': '类型不正确，应为{expected}', en: 'must be a {expected}' },
+  'v.invalid_type': { 'zh-CN': '类型不正确，应为{expected}', en: 'must be {expected}' },
   'v.too_long': { 'zh-CN': '最多 {maximum} 个字符', en: 'must be at most {maximum} characters' },
   'v.too_short': { 'zh-CN': '至少 {minimum} 个字符', en: 'must be at least {minimum} characters' },
   'v.too_big': { 'zh-CN': '不能大于 {maximum}', en: 'must be at most {maximum}' },
@@ -54,11 +54,22 @@ export interface IssueLike {
   params?: Record<string, unknown>;
 }
 
+/**
+ * Whether the field was sent at all. zod keeps the value only when asked to (`reportInput`); its
+ * own message still names what it received ("…, received number"), so a value of the wrong type
+ * is told apart from a missing one either way.
+ */
+function present(issue: IssueLike): boolean {
+  if (issue.input !== undefined) return true;
+  const received = /received (\w+)$/.exec(issue.message)?.[1];
+  return received !== undefined && received !== 'undefined';
+}
+
 function keyFor(issue: IssueLike): string | undefined {
   if (MESSAGES[issue.message]) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return 'v.required';
+      if (!present(issue)) return 'v.required';
       if (issue.expected === 'boolean') return 'v.boolean';
       if (issue.expected === 'int') return 'v.integer';
       return 'v.invalid_type';
@@ -80,11 +91,11 @@ function keyFor(issue: IssueLike): string | undefined {
 
 const EXPECTED: Record<string, Record<Language, string>> = {
   string: { 'zh-CN': '文本', en: 'text' },
-  number: { 'zh-CN': '数字', en: 'number' },
-  int: { 'zh-CN': '整数', en: 'whole number' },
-  boolean: { 'zh-CN': '布尔值', en: 'boolean' },
-  object: { 'zh-CN': '对象', en: 'object' },
-  array: { 'zh-CN': '列表', en: 'list' },
+  number: { 'zh-CN': '数字', en: 'a number' },
+  int: { 'zh-CN': '整数', en: 'a whole number' },
+  boolean: { 'zh-CN': '布尔值', en: 'true or false' },
+  object: { 'zh-CN': '对象', en: 'an object' },
+  array: { 'zh-CN': '列表', en: 'a list' },
 };
 
 /** One validation issue in the reader's language. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { API_KEY_ADDRESS_POLICY } from '../domain/auth-throttle.js';
 
 /**
  * The one typed configuration of every process (web, worker, start). It is read from the
@@ -37,6 +38,7 @@ const schema = z.object({
     .describe('auto: secure cookies when PUBLIC_URL is https'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLAIM_IDLE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(30),
+  API_KEY_GUESSES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(API_KEY_ADDRESS_POLICY.maxFailures),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
@@ -72,6 +74,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** A claim nobody renews lapses after this many minutes (0: never). */
   claimIdleMinutes: number;
+  /** Unknown API keys one address may send in the throttle's window before it is answered 429. */
+  apiKeyGuessesPerAddress: number;
   /** How often the worker's sweeper runs; a round left unstarted this long is started by it. */
   sweepIntervalMs: number;
   metrics: {
@@ -136,6 +140,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     logLevel: e.LOG_LEVEL,
     claimIdleMinutes: e.CLAIM_IDLE_MINUTES,
+    apiKeyGuessesPerAddress: e.API_KEY_GUESSES_PER_ADDRESS,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     metrics: { token: e.METRICS_TOKEN, temporalAddress: e.TEMPORAL_METRICS_ADDRESS },
     notifications: {

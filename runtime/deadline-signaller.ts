@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
-import { SIGNAL_HORIZON_MS } from '../activities/recompute.js';
+import { SIGNAL_HORIZON_MS } from '../deadlines/recompute.js';
 import type { Db } from '../db/client.js';
 import { reviews } from '../db/schema.js';
 import { deadlineChangedSignal } from '../workflows/messages.js';

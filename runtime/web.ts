@@ -9,7 +9,7 @@ import { createApp } from '../server/app.js';
 import { listeningOrigins } from '../server/backoffice/same-origin.js';
 import { createWebMetrics } from './metrics.js';
 import type { AppDeps } from '../server/deps.js';
-import { ReviewClient } from '../server/review-client.js';
+import { ReviewClient } from '../temporal/review-client.js';
 import { FileStore } from '../files/store.js';
 import { fieldCipherFor } from './field-key.js';
 import type { Config } from './config.js';
@@ -49,6 +49,7 @@ export async function openAppDeps(config: Config, databaseUrl: string, temporal:
     files,
     cipher: await fieldCipherFor(config),
     claimIdleMinutes: config.claimIdleMinutes,
+    apiKeyGuessesPerAddress: config.apiKeyGuessesPerAddress,
     db: database.db,
     reviews: new ReviewClient(client, config.temporal.taskQueue),
     calendar: createCalendarCache(database.db),

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
 
-const venv = () => path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'voice-review-desk', `schemathesis-${SCHEMATHESIS_VERSION}`);
+const cacheDir = () => path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'voice-review-desk');
+const venv = () => path.join(cacheDir(), `schemathesis-${SCHEMATHESIS_VERSION}-python3.12+`);
 const binary = () => path.join(venv(), 'bin', 'schemathesis');
 
 function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
@@ -36,6 +37,29 @@ export async function findSchemathesis(): Promise<string> {
   );
 }
 
+/**
+ * Python 3.11 before 3.11.8 can fail an `ast.parse` with "SystemError: AST constructor recursion
+ * depth mismatch" when threads parse at once (CPython issue 106905), which schemathesis's two workers
+ * do: a run then ends in a runtime error that is the interpreter's, not the app's. So the newest
+ * interpreter of 3.12 or later found is taken (on PATH or under pyenv), and python3 only without one.
+ */
+async function choosePython(): Promise<string> {
+  const pyenv = path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions');
+  const installed = await fs.readdir(pyenv).catch(() => [] as string[]);
+  const candidates = [
+    'python3.14',
+    'python3.13',
+    'python3.12',
+    ...installed.filter((v) => /^3\.\d+\.\d+$/.test(v)).sort((a, b) => b.localeCompare(a, 'en', { numeric: true })).map((v) => path.join(pyenv, v, 'bin', 'python3')),
+  ];
+  for (const candidate of candidates) {
+    const found = await run(candidate, ['-c', 'import sys, venv; print("%d.%d" % sys.version_info[:2])']);
+    const [major, minor] = found.output.trim().split('.').map(Number);
+    if (found.code === 0 && major === 3 && minor! >= 12) return candidate;
+  }
+  return 'python3';
+}
+
 /** Creates the virtual environment and installs the pinned version, unless it is there already. */
 export async function installSchemathesis(log: (line: string) => void): Promise<string> {
   try {
@@ -43,7 +67,7 @@ export async function installSchemathesis(log: (line: string) => void): Promise<
   } catch {
     // not there yet
   }
-  const python = process.env.PYTHON ?? 'python3';
+  const python = process.env.PYTHON ?? (await choosePython());
   log(`installing schemathesis ${SCHEMATHESIS_VERSION} from PyPI into ${venv()}`);
   await fs.rm(venv(), { recursive: true, force: true });
   await fs.mkdir(path.dirname(venv()), { recursive: true });

@@ -12,7 +12,7 @@ import { helpers } from './backoffice/helpers.js';
 import { loginRouter } from './backoffice/login.js';
 import { queueRouter } from './backoffice/queue.js';
 import { queueViewsRouter } from './backoffice/queue-views.js';
-import { renderPage } from './backoffice/render.js';
+import { readerLanguage, renderPage } from './backoffice/render.js';
 import { reviewRouter } from './backoffice/review.js';
 import { outboxRouter } from './backoffice/outbox.js';
 import { devSinksRouter } from './backoffice/dev-sinks.js';
@@ -29,10 +29,12 @@ import { declarationsRouter } from './backoffice/declarations.js';
 import { loadSession, NOTICE_READERS } from './backoffice/session.js';
 import { requireSameOrigin } from './backoffice/same-origin.js';
 import { requireFormBody } from './backoffice/form-body.js';
+import { flashCookies } from './backoffice/flash.js';
 import type { AppDeps } from './deps.js';
-import { databaseUnavailable, HttpError } from './errors.js';
+import { asHttpError, databaseUnavailable, HttpError } from './errors.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import { pickLanguage, translate } from './i18n/index.js';
+import { translate, translateWith } from './i18n/index.js';
+import { apiLanguage } from './api/language.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
 import { BODY_PACE, bodyDeadline } from './body-deadline.js';
@@ -141,6 +143,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   const csrf = createCsrf(opts.cookieSecret, opts.secureCookies);
   const parseCookies = cookieParser();
   app.use(parseCookies);
+  app.use(flashCookies(opts.cookieSecret, opts.secureCookies));
   app.use(requireSameOrigin(opts.publicUrl, opts.listeningOrigins));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(requireFormBody);
@@ -179,7 +182,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);
   });
   const pageErrors: ErrorRequestHandler = (thrown: unknown, req, res, _next) => {
-    let err = thrown;
+    let err = asHttpError(thrown);
     if (!(err instanceof HttpError) && isDatabaseUnavailable(err)) {
       deps.log.warn({ err, method: req.method, path: req.path }, 'page request failed: the database is unavailable');
       err = databaseUnavailable();
@@ -203,7 +206,7 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     if (err instanceof HttpError) res.set(err.headers);
     // Errors from routes mounted before the cookie parser (the htmx file) get here too.
     if (req.cookies === undefined) parseCookies(req, res, () => undefined);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang, res.locals.staff?.language ?? 'zh-CN');
+    const lang = readerLanguage(req, res);
     // Messages written for the reader (refusals, validation) stay; the others are worded by their kind.
     const key = err instanceof HttpError ? ERROR_KEYS[err.code] : ERROR_KEYS[String(status)];
     renderPage(req, res, csrf, 'error', 'error-message', { title: 'error.title', status, message: key ? translate(lang, key) : message }, status);
@@ -252,10 +255,15 @@ function answerTooSlow(req: Request, res: Response): void {
   const seconds = BODY_PACE.graceMs / 1000;
   const rate = BODY_PACE.minBytesPerSecond / 1024;
   if (req.originalUrl.startsWith('/api/v1')) {
-    res.status(408).json({ error: { code: 'body_too_slow', message: `the body arrived slower than ${rate} kB a second after its first ${seconds} s; it was cut off, send it again`, details: [{ path: '(body)', message: `at least ${rate} kB a second` }] } });
+    const lang = apiLanguage(req);
+    const params = { rate: String(rate), seconds: String(seconds) };
+    res
+      .status(408)
+      .set('Content-Language', lang)
+      .json({ error: { code: 'body_too_slow', message: translateWith(lang, 'api.bodyTooSlow', params), details: [{ path: '(body)', message: translateWith(lang, 'api.atLeastRate', params) }] } });
     return;
   }
-  const lang = pickLanguage(undefined, 'zh-CN');
+  const lang = readerLanguage(req, res);
   res.status(408).type('html').send(`<!doctype html><html lang="${lang}"><meta charset="utf-8"><title>408</title><main><p>${translate(lang, 'error.bodyTooSlow')}</p></main></html>`);
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../runtime/logger.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
-import type { ReviewClient } from './review-client.js';
+import type { ReviewClient } from '../temporal/review-client.js';
 import type { MailboxMessage } from '../notifications/dev-mailbox.js';
 import type { SmsGatewayMessage } from '../notifications/dev-sms-gateway.js';
 import type { ProcessState } from '../runtime/supervisor.js';
@@ -19,6 +19,8 @@ export interface AppDeps {
   files: FileStore;
   /** A claim nobody renews lapses after this many minutes (0: never). */
   claimIdleMinutes: number;
+  /** Unknown API keys one address may send in the throttle's window before it is answered 429. */
+  apiKeyGuessesPerAddress: number;
   /** Seals and opens personal data kept in the database (ID numbers). */
   cipher: FieldCipher;
   health: () => Promise<{ postgres: boolean; temporal: boolean }>;

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpError, type ErrorDetail } from './errors.js';
+import type { Language } from '../domain/labels.js';
+import { HttpError, wordedError, listedDetails, type ErrorDetail } from './errors.js';
+import { translate, translateWith } from './i18n/index.js';
 
 /**
  * Refuses text no person types and PostgreSQL cannot store: NUL and the other C0 control
@@ -17,16 +19,24 @@ export type InputPlace = 'path' | 'query' | 'body';
 
 export interface InputProblem extends ErrorDetail {
   place: InputPlace;
+  /** The problem in a reader's language (`message` is the English). */
+  say: (lang: Language) => string;
 }
 
 const codePoint = (found: string) => `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** What is wrong with the text, in words: the control character, or the lone half of a surrogate pair. */
-const describe = (text: string) => {
+const describe = (text: string, lang: Language) => {
   const found = CONTROL.exec(text)?.[0] ?? '\u0000';
   const surrogate = found.charCodeAt(0) >= 0xd800;
-  return surrogate ? `an unpaired surrogate ${codePoint(found)}, which is not a character` : `the control character ${codePoint(found)}, which text may not hold`;
+  return translateWith(lang, surrogate ? 'api.input.surrogate' : 'api.input.control', { codePoint: codePoint(found) });
 };
+
+/** A problem worded in each language from one message key. */
+function problem(place: InputPlace, path: string, key: string, text: string, params: Record<string, string> = {}): InputProblem {
+  const say = (lang: Language) => translateWith(lang, key, { ...params, what: describe(text, lang) });
+  return { place, path, message: say('en'), say };
+}
 
 /**
  * Every string in `value` (an object tree from a parser) that holds a control character,
@@ -52,7 +62,7 @@ export function controlCharacterProblems(value: unknown, place: InputPlace, pref
     const node = pending.pop()!;
     const v = node.value;
     if (typeof v === 'string') {
-      if (CONTROL.test(v)) problems.push({ place, path: name(node), message: `contains ${describe(v)}` });
+      if (CONTROL.test(v)) problems.push(problem(place, name(node), 'api.input.value', v));
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) pending.push({ value: v[i], key: String(i), parent: node });
     } else if (v !== null && typeof v === 'object') {
@@ -60,7 +70,7 @@ export function controlCharacterProblems(value: unknown, place: InputPlace, pref
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i]!;
         if (CONTROL.test(key)) {
-          problems.push({ place, path: name(node, JSON.stringify(key).slice(1, -1)), message: `the field name contains ${describe(key)}` });
+          problems.push(problem(place, name(node, JSON.stringify(key).slice(1, -1)), 'api.input.fieldName', key));
           continue;
         }
         pending.push({ value: child, key, parent: node });
@@ -81,7 +91,7 @@ function pathProblems(path: string): InputProblem[] {
       continue; // the router answers a malformed escape itself
     }
     if (CONTROL.test(decoded)) {
-      problems.push({ place: 'path', path: '(path)', message: `the URL path segment ${JSON.stringify(decoded)} contains ${describe(decoded)}` });
+      problems.push(problem('path', '(path)', 'api.input.pathSegment', decoded, { segment: JSON.stringify(decoded) }));
     }
   }
   return problems;
@@ -122,7 +132,9 @@ export const summarize = (problems: ErrorDetail[]) => problems.map((p) => `${p.p
 
 /** The tenant API's answer to control characters: 422 naming body fields, 400 for the path or query. */
 export function apiInputError(problems: InputProblem[]): HttpError {
-  const details = problems.map(({ path, message }) => ({ path, message }));
   const inBody = problems.every((p) => p.place === 'body');
-  return new HttpError(inBody ? 422 : 400, inBody ? 'validation_failed' : 'bad_request', `invalid input: ${summarize(details)}`, details);
+  return wordedError(inBody ? 422 : 400, inBody ? 'validation_failed' : 'bad_request', (lang) => {
+    const details: ErrorDetail[] = problems.map((p) => ({ path: p.path, message: p.say(lang) }));
+    return { message: listedDetails(lang, translate(lang, 'api.validationFailed'), details), details };
+  });
 }

@@ -54,6 +54,7 @@ export async function reviewLifecycle(input: ReviewRoundInput): Promise<ReviewRo
         outcome: 'rejected',
         reasonCode: verdict.reasonCode,
         reasonText: verdict.reasonText,
+        ...(verdict.reasonParams ? { reasonParams: verdict.reasonParams } : {}),
         decidedAt: new Date().toISOString(),
         decidedBy: AUTOMATIC_CHECK,
       }).catch(() => null);

@@ -173,8 +173,8 @@ export const audioFileStore: SubjectStore<AudioFileInput> = {
       .set({ formatCheck: check, checkedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(audioFiles.id, review.subjectId));
     if (check.passed) return { passed: true };
-    // Stored once for readers that do not know the reader's language (the timeline); the others ask reasonWording.
-    return { passed: false, reasonCode: AUDIO_FORMAT_REASON, reasonText: `${describeAudioCheck(check, 'zh-CN')} / ${describeAudioCheck(check, 'en')}` };
+    // What was measured stays on the audio file; each reader gets it worded through reasonWording.
+    return { passed: false, reasonCode: AUDIO_FORMAT_REASON, reasonText: null };
   },
 
   async reasonWording(db, subjectId, reasonCode) {

@@ -174,9 +174,9 @@ export const enterpriseQualificationStore: SubjectStore<EnterpriseInput> = {
    */
   async resubmit(tx, deps, edit) {
     const [e] = await tx.select().from(enterprises).where(eq(enterprises.id, edit.subjectId)).for('update');
-    if (!e) throw new SubjectRefusal(404, 'not_found', 'enterprise not found');
+    if (!e) throw new SubjectRefusal(404, 'not_found', 'subjectRefusal.notFound.enterprise_qualification', '(path)');
     if (e.status === 'approved') {
-      if (!edit.partial) throw new SubjectRefusal(409, 'already_approved', 'an approved enterprise changes only its scenario, script, contact phone and legal representative (JSON)');
+      if (!edit.partial) throw new SubjectRefusal(409, 'already_approved', 'subjectRefusal.approvedEditsOnly');
       await tx
         .update(enterprises)
         .set({ ...pendingEdit(e, edit.input as EnterpriseEditInput, deps.cipher), updatedAt: sql`now()` })
@@ -274,7 +274,7 @@ export const enterpriseQualificationStore: SubjectStore<EnterpriseInput> = {
     }
     const check = judgeImages(review.round, images, minimums);
     await ctx.db.update(enterprises).set({ imageCheck: check, updatedAt: sql`now()` }).where(eq(enterprises.id, review.subjectId));
-    return check.passed ? { passed: true } : { passed: false, reasonCode: IMAGE_LEGIBILITY_REASON, reasonText: '' };
+    return check.passed ? { passed: true } : { passed: false, reasonCode: IMAGE_LEGIBILITY_REASON, reasonText: null };
   },
 
   async reasonWording(db, subjectId, reasonCode) {

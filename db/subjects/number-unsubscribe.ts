@@ -83,8 +83,8 @@ export const numberUnsubscribeStore: SubjectStore<NumberUnsubscribeInput> = {
     const listed = s.input.numbers ? listedFromJson(s.input.numbers) : ((s.fromFiles ?? []) as ListedNumber[]);
     if (listed.length === 0) {
       throw s.input.numbers
-        ? new SubjectRefusal(422, 'validation_failed', 'the list has no numbers', 'numbers')
-        : new SubjectRefusal(422, 'validation_failed', 'the first column of the first sheet has no numbers', 'file');
+        ? new SubjectRefusal(422, 'validation_failed', 'subjectRefusal.noNumbers', 'numbers')
+        : new SubjectRefusal(422, 'validation_failed', 'subjectRefusal.noNumbersInSheet', 'file');
     }
     await tx.insert(unsubscribeBatches).values({ id: s.subjectId, tenantId: s.tenant.id, reviewId: s.reviewId, note: s.input.note, total: listed.length });
     // One statement and one parameter, however many numbers.

@@ -16,10 +16,10 @@ export const qualityCheckOptOutStore: SubjectStore<QualityCheckOptOutInput> = {
   /** Under the app's lock: one request at a time, and only while checks are on. */
   async insert(tx, _deps, s) {
     const app = await lockTenantApp(tx, s.tenant.id, s.input.appId);
-    if (!app) throw new SubjectRefusal(404, 'not_found', 'app not found', 'appId');
-    if (!app.qualityCheck) throw new SubjectRefusal(409, 'quality_check_off', 'quality checks are already off for this app', 'qualityCheck');
+    if (!app) throw new SubjectRefusal(404, 'not_found', 'subjectRefusal.notFound.app', 'appId');
+    if (!app.qualityCheck) throw new SubjectRefusal(409, 'quality_check_off', 'subjectRefusal.qualityCheckOff', 'qualityCheck');
     if (await pendingOptOut(tx, app.id)) {
-      throw new SubjectRefusal(409, 'opt_out_pending', 'a request to turn quality checks off is already under review', 'qualityCheck');
+      throw new SubjectRefusal(409, 'opt_out_pending', 'subjectRefusal.optOutPending', 'qualityCheck');
     }
     await tx.insert(qualityCheckOptOuts).values({ id: s.subjectId, tenantId: s.tenant.id, reviewId: s.reviewId, appId: app.id, appName: app.name });
     await appendAudit(tx, {

@@ -34,7 +34,7 @@ async function claimBusinessType(tx: Tx, tenantId: string, businessType: string,
     })
     .returning({ state: tenantServices.state });
   if (claimed.length === 0) {
-    throw new SubjectRefusal(409, 'already_applied', `an application for ${businessType} is already pending or granted`, 'businessType');
+    throw new SubjectRefusal(409, 'already_applied', 'subjectRefusal.alreadyApplied', 'businessType', { businessType });
   }
 }
 
@@ -56,12 +56,12 @@ export const serviceActivationStore: SubjectStore<ServiceActivationInput> = {
   async resubmit(tx, _deps, edit) {
     const input = edit.input as ServiceActivationInput;
     const [current] = await tx.select().from(serviceActivations).where(eq(serviceActivations.id, edit.subjectId));
-    if (!current) throw new SubjectRefusal(404, 'not_found', 'service activation not found');
+    if (!current) throw new SubjectRefusal(404, 'not_found', 'subjectRefusal.notFound.service_activation', '(path)');
     if (edit.review.status !== 'rejected') {
-      throw new SubjectRefusal(409, 'not_rejected', `only a rejected application can be resubmitted; this one is ${edit.review.status}`);
+      throw new SubjectRefusal(409, 'not_rejected', 'subjectRefusal.notRejected', '(body)', { status: edit.review.status });
     }
     if (input.businessType !== current.businessType) {
-      throw new SubjectRefusal(422, 'validation_failed', 'the business type of an application cannot change; apply for the other type separately', 'businessType');
+      throw new SubjectRefusal(422, 'validation_failed', 'subjectRefusal.typeFixed', 'businessType');
     }
     const [service] = await tx
       .select()
@@ -69,7 +69,7 @@ export const serviceActivationStore: SubjectStore<ServiceActivationInput> = {
       .where(and(eq(tenantServices.tenantId, edit.tenant.id), eq(tenantServices.businessType, current.businessType)))
       .for('update');
     if (service?.activationId !== current.id || service.state !== 'rejected') {
-      throw new SubjectRefusal(409, 'already_applied', 'another application for this business type has replaced this one');
+      throw new SubjectRefusal(409, 'already_applied', 'subjectRefusal.replaced', 'businessType');
     }
     await claimBusinessType(tx, edit.tenant.id, current.businessType, current.id, ['rejected']);
     await tx.update(serviceActivations).set({ ...columns(input), updatedAt: sql`now()` }).where(eq(serviceActivations.id, current.id));

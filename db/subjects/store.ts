@@ -7,7 +7,7 @@ import type { Language } from '../../domain/labels.js';
 import type { Refusal } from '../../domain/refusals.js';
 import type { Decision } from '../../domain/review.js';
 import type { StagedFile } from '../../files/store.js';
-import type { TenantNotice } from '../../activities/tenant-notices.js';
+import type { TenantNotice } from '../../notices/tenant-notices.js';
 
 export interface SubjectDeps {
   db: Db;
@@ -55,7 +55,11 @@ export interface WithdrawEffects {
   tell(notice: TenantNotice): Promise<number>;
 }
 
-export type PrecheckVerdict = { passed: true } | { passed: false; reasonCode: string; reasonText: string };
+/**
+ * A failed check names its reason by code and keeps what it found as facts (`reasonParams`, or on
+ * the subject itself), so each reader gets it worded in their language; it stores no text.
+ */
+export type PrecheckVerdict = { passed: true } | { passed: false; reasonCode: string; reasonText: string | null; reasonParams?: Record<string, unknown> };
 
 /**
  * Where one kind's submitted objects live and what a decision does to them. The shared intake,

@@ -1,6 +1,7 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { voiceTemplates } from '../schema.js';
-import { checkTemplate, templateViolationText } from '../../domain/checks.js';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { reviewEvents, voiceTemplates } from '../schema.js';
+import { checkTemplate, type TemplateViolation } from '../../domain/checks.js';
+import { storedBilingualReason, templateViolationWording } from '../../server/i18n/reason-text.js';
 import { templateVariables, type VoiceTemplateInput } from '../../domain/kinds/voice-template.js';
 import { findTemplateChecks } from '../rules.js';
 import type { SubjectStore } from './store.js';
@@ -46,6 +47,28 @@ export const voiceTemplateStore: SubjectStore<VoiceTemplateInput> = {
     const checks = await findTemplateChecks(ctx.db, 'voice_template');
     if (!t || !checks) return { passed: true };
     const violation = checkTemplate(t.content, templateVariables(t.content).length, checks);
-    return violation ? { passed: false, reasonCode: violation.code, reasonText: templateViolationText(violation) } : { passed: true };
+    if (!violation) return { passed: true };
+    const { code, ...found } = violation;
+    return { passed: false, reasonCode: code, reasonText: null, reasonParams: found };
+  },
+
+  /**
+   * What the check found, kept with the rejection in the timeline, worded per language. Rejections
+   * from before facts were kept stored "中文 / English": each reader gets their half.
+   */
+  async reasonWording(db, subjectId, reasonCode) {
+    if (reasonCode !== 'banned_words' && reasonCode !== 'template_limits') return undefined;
+    const [last] = await db
+      .select({ actorType: reviewEvents.actorType, data: reviewEvents.data })
+      .from(reviewEvents)
+      .innerJoin(voiceTemplates, eq(voiceTemplates.reviewId, reviewEvents.reviewId))
+      .where(and(eq(voiceTemplates.id, subjectId), eq(reviewEvents.type, 'rejected')))
+      .orderBy(desc(reviewEvents.id))
+      .limit(1);
+    if (!last || last.actorType !== 'system') return undefined;
+    const data = last.data as { reasonParams?: Record<string, unknown>; reasonText?: string | null };
+    if (!data.reasonParams) return storedBilingualReason(data.reasonText);
+    const violation = { code: reasonCode, ...data.reasonParams } as TemplateViolation;
+    return { 'zh-CN': templateViolationWording(violation, 'zh-CN'), en: templateViolationWording(violation, 'en') };
   },
 };

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { OTHER_REASON, reason } from '../rejection-reasons.js';
 import { defineKind } from './definition.js';
 import { cnMobile, text } from '../text.js';
+import { UUID } from '../ids.js';
 
 export const MAX_ORDER_CITIES = 32;
-export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const MAX_NUMBERS_PER_CITY = 100;
 
 export const numberOrderInput = z
@@ -12,7 +12,7 @@ export const numberOrderInput = z
     enterpriseId: text({ trim: true, min: 1, max: 40 }),
     appId: text({ trim: true, min: 1, max: 40 }),
     /** The business contact, one of the tenant's contacts (it then hears the order's notices)… */
-    contactId: z.string().regex(UUID_PATTERN, { error: 'v.contact_id' }).optional(),
+    contactId: z.string().regex(UUID, { error: 'v.contact_id' }).optional(),
     /** …or typed inline. */
     contact: z.object({ name: text({ trim: true, min: 1, max: 64 }), mobile: cnMobile }).strict().optional(),
     cities: z

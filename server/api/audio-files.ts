@@ -5,7 +5,7 @@ import type { FileType } from '../../domain/kinds/index.js';
 import { CONTENT_TYPES } from '../../files/sniff.js';
 import { contentDisposition } from '../../files/download-name.js';
 import type { AppDeps } from '../deps.js';
-import { HttpError, notFound } from '../errors.js';
+import { keyedError, notFound, say } from '../errors.js';
 import { tenantOf } from './auth.js';
 import { isSubjectId } from './ids.js';
 
@@ -37,7 +37,7 @@ export function sendStoredFile(deps: Pick<AppDeps, 'files'>, res: Response, path
       if (!err || res.headersSent) return resolve();
       const status = (err as { status?: number }).status;
       if (status === 416) {
-        reject(new HttpError(416, 'range_not_satisfiable', `the file is ${size} bytes; the requested range is outside it`, [{ path: 'Range', message: `outside 0-${size - 1}` }], { 'Content-Range': `bytes */${size}` }));
+        reject(keyedError(416, 'range_not_satisfiable', say('api.rangeNotSatisfiable', { size }), [{ path: 'Range', say: say('api.rangeOutside', { last: size - 1 }) }], { 'Content-Range': `bytes */${size}` }));
       } else reject(notFound('file'));
     }),
   );

@@ -4,7 +4,7 @@ import { addressKey, reserveAttempt } from '../../db/auth-throttle.js';
 import { findApiKey, type TenantRow } from '../../db/tenants.js';
 import { API_KEY_ADDRESS_POLICY, retryAfterSeconds } from '../../domain/auth-throttle.js';
 import type { AppDeps } from '../deps.js';
-import { HttpError } from '../errors.js';
+import { keyedError, say } from '../errors.js';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -14,7 +14,7 @@ declare module 'express-serve-static-core' {
 
 const tooMany = (until: Date, now: Date) => {
   const seconds = retryAfterSeconds(until, now);
-  return new HttpError(429, 'too_many_unknown_keys', `too many unknown API keys from your address; retry after ${seconds} s`, [], { 'Retry-After': String(seconds) });
+  return keyedError(429, 'too_many_unknown_keys', say('api.tooManyUnknownKeys', { seconds }), [{ path: 'Authorization', say: say('api.retryAfter', { seconds }) }], { 'Retry-After': String(seconds) });
 };
 
 /**
@@ -32,7 +32,7 @@ export function requireTenant(deps: AppDeps) {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      throw new HttpError(401, 'unauthorized', 'send your API key as "Authorization: Bearer <key>"', [], { 'WWW-Authenticate': 'Bearer' });
+      throw keyedError(401, 'unauthorized', say('api.unauthorized.noKey'), [{ path: 'Authorization', say: say('api.unauthorized.header') }], { 'WWW-Authenticate': 'Bearer' });
     }
     const found = await findApiKey(deps.db, match[1]);
     if (found) {
@@ -43,19 +43,20 @@ export function requireTenant(deps: AppDeps) {
     }
     const now = deps.now();
     // Looked at and counted in one step: unknown keys sent at once cannot all pass an unlocked look.
-    const counted = await reserveAttempt(deps.db, addressKey('api', req.ip), API_KEY_ADDRESS_POLICY, now);
+    const policy = { ...API_KEY_ADDRESS_POLICY, maxFailures: deps.apiKeyGuessesPerAddress };
+    const counted = await reserveAttempt(deps.db, addressKey('api', req.ip), policy, now);
     if (!counted.allowed) throw tooMany(counted.lockedUntil, now);
     if (counted.lockedNow && counted.state.lockedUntil) {
-      await appendAudit(deps.db, { actorType: 'tenant', actorId: null, actorLabel: null, action: 'api_key.address_locked', objectType: 'address', objectId: req.ip ?? null, ip: req.ip ?? null, details: { lockedUntil: counted.state.lockedUntil.toISOString(), failures: API_KEY_ADDRESS_POLICY.maxFailures } });
+      await appendAudit(deps.db, { actorType: 'tenant', actorId: null, actorLabel: null, action: 'api_key.address_locked', objectType: 'address', objectId: req.ip ?? null, ip: req.ip ?? null, details: { lockedUntil: counted.state.lockedUntil.toISOString(), failures: policy.maxFailures } });
       throw tooMany(counted.state.lockedUntil, now);
     }
-    throw new HttpError(401, 'unauthorized', 'the API key is unknown or revoked', [], { 'WWW-Authenticate': 'Bearer' });
+    throw keyedError(401, 'unauthorized', say('api.unauthorized.unknownKey'), [{ path: 'Authorization', say: say('api.unauthorized.header') }], { 'WWW-Authenticate': 'Bearer' });
   };
 }
 
 export function tenantOf(res: Response): TenantRow {
   const tenant = res.locals.tenant;
-  if (!tenant) throw new HttpError(401, 'unauthorized', 'no tenant');
+  if (!tenant) throw keyedError(401, 'unauthorized', say('api.unauthorized.noKey'));
   return tenant;
 }
 

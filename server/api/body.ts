@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { HttpError } from '../errors.js';
+import { wordedError } from '../errors.js';
+import { translate, translateWith } from '../i18n/index.js';
 import { apiInputError, controlCharacterProblems } from '../input-guard.js';
 
 const parseJson = express.json({ limit: '256kb', type: () => true });
@@ -14,7 +15,13 @@ export function jsonBody(req: Request, res: Response, next: NextFunction): void 
     return;
   }
   if (!req.is(['application/json', 'application/*+json'])) {
-    next(new HttpError(415, 'unsupported_media_type', 'send the body as application/json', [{ path: '(body)', message: `expected application/json, got ${req.get('content-type') ?? 'no content type'}` }]));
+    const got = req.get('content-type');
+    next(
+      wordedError(415, 'unsupported_media_type', (lang) => {
+        const detail = translateWith(lang, 'api.expectedJson', { got: got ?? translate(lang, 'api.noContentType') });
+        return { message: translate(lang, 'api.unsupportedJson'), details: [{ path: '(body)', message: detail }] };
+      }),
+    );
     return;
   }
   parseJson(req, res, (err?: unknown) => {

@@ -2,14 +2,13 @@ import { Router, type Request } from 'express';
 import { and, eq } from 'drizzle-orm';
 import { enterprises } from '../../db/schema.js';
 import { currentFiles, filesOfSubject } from '../../db/stored-files.js';
-import { ENTERPRISE_FILES } from '../../domain/kinds/enterprise-qualification.js';
+import { ENTERPRISE_FILES, enterpriseQualificationKind } from '../../domain/kinds/enterprise-qualification.js';
 import { CONTENT_TYPES } from '../../files/sniff.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { tenantOf } from './auth.js';
 import { sendStoredFile } from './audio-files.js';
-
-const ENTERPRISE_ID = /^EQ[0-9A-Z]{16}$/;
+import { isSubjectId } from './ids.js';
 
 /**
  * A tenant downloads the materials it submitted for an enterprise: the file in force of a field,
@@ -19,7 +18,7 @@ export function enterpriseFileRoutes(deps: AppDeps): Router {
   const r = Router();
   r.get('/enterprises/:id/files/:field', async (req: Request<{ id: string; field: string }>, res) => {
     const { id, field } = req.params;
-    if (!ENTERPRISE_ID.test(id) || !Object.hasOwn(ENTERPRISE_FILES, field)) throw notFound('enterprise file');
+    if (!isSubjectId(enterpriseQualificationKind.subjectPrefix, id) || !Object.hasOwn(ENTERPRISE_FILES, field)) throw notFound('enterprise file');
     const [e] = await deps.db.select({ id: enterprises.id }).from(enterprises).where(and(eq(enterprises.id, id), eq(enterprises.tenantId, tenantOf(res).id)));
     const file = e ? currentFiles(await filesOfSubject(deps.db, 'enterprise_qualification', e.id)).find((f) => f.field === field) : undefined;
     if (!file) throw notFound('enterprise file');

@@ -2,8 +2,10 @@
  * The shapes of the ids in tenant API paths: one home for the routes that check them before any
  * query and for the OpenAPI document that states them.
  */
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-export const UUID = new RegExp(UUID_PATTERN);
+import { UUID_TEXT } from '../../domain/ids.js';
+
+export { UUID } from '../../domain/ids.js';
+export const UUID_PATTERN = `^${UUID_TEXT}$`;
 
 /** A submitted object's id: its kind's two-letter prefix and 16 of 0-9A-Z. */
 export const subjectIdPattern = (prefix: string) => `^${prefix}[0-9A-Z]{16}$`;
@@ -14,7 +16,7 @@ export const isSubjectId = (prefix: string, id: string) => /^[A-Z]{2}$/.test(pre
  * id. Any cursor of this shape is a place in the list, so the document can state it whole; the
  * 14 digits end in the year 5138, which PostgreSQL holds.
  */
-export const REVIEWS_CURSOR_PATTERN = `^[0-9]{1,14}_${UUID_PATTERN.slice(1, -1)}$`;
+export const REVIEWS_CURSOR_PATTERN = `^[0-9]{1,14}_${UUID_TEXT}$`;
 /** A page of numbers goes on after the number with this id. */
 export const NUMBERS_CURSOR_PATTERN = '^[0-9]{1,15}$';
 

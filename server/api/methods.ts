@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError } from '../errors.js';
+import { keyedError, say } from '../errors.js';
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
@@ -29,7 +29,7 @@ export function methodGuard(paths: Record<string, Record<string, unknown>>, extr
       res.status(204).set('Allow', allow).end();
       return;
     }
-    throw new HttpError(405, 'method_not_allowed', `${req.method} is not a method of ${req.baseUrl}${req.path}; it allows ${allow}`, [{ path: '(method)', message: `allowed: ${allow}` }], { Allow: allow });
+    throw keyedError(405, 'method_not_allowed', say('api.methodNotAllowed', { method: req.method, path: `${req.baseUrl}${req.path}`, allow }), [{ path: '(method)', say: say('api.allowed', { allow }) }], { Allow: allow });
   };
 }
 

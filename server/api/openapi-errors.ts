@@ -8,9 +8,16 @@ export const errorSchema = {
       type: 'object',
       required: ['code', 'message', 'details'],
       properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+        code: { type: 'string', description: 'What went wrong, for programs: stable, never translated' },
+        message: {
+          type: 'string',
+          description: 'What went wrong and what to do, for people, in the Accept-Language of the request: zh-CN or en; zh-CN when the header is absent or `*`, en when it names only other languages',
+        },
+        details: {
+          type: 'array',
+          description: 'One entry per problem: where (a field such as `contacts.0.name`, a header, `query.<name>`, `(path)` or `(body)`) and what is wrong there, in the language of `message`',
+          items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
     },
   },

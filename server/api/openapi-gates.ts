@@ -1,10 +1,10 @@
 import { DECLARATION_IDS, DECLARATION_VERSION_PATTERN, type DeclarationId } from '../../domain/declarations.js';
-import { ENTERPRISE_FILES } from '../../domain/kinds/enterprise-qualification.js';
+import { ENTERPRISE_FILES, enterpriseQualificationKind } from '../../domain/kinds/enterprise-qualification.js';
+import { errorResponses } from './openapi-errors.js';
+import { idParameter, subjectIdPattern } from './ids.js';
 
 /** The declarations, the unsubscribe template and the enterprise's own files, for the OpenAPI document. */
 
-const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: String(c), ...errorRef }]));
 
 export const declarationField = (id: DeclarationId) => ({
   type: 'string',
@@ -37,7 +37,7 @@ export const gatePaths = {
           description: 'service_statement (with POST/PUT /service-activations) and enterprise_authorisation (with POST/PUT /enterprises)',
           content: { 'application/json': { schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Declaration' } } } } } },
         },
-        ...errors(401),
+        ...errorResponses(),
       },
     },
   },
@@ -45,7 +45,7 @@ export const gatePaths = {
     get: {
       summary: 'The sheet to fill in: a header over the first column in the Accept-Language',
       tags: ['number_unsubscribe'],
-      responses: { '200': { description: 'An .xlsx', content: xlsx }, ...errors(401) },
+      responses: { '200': { description: 'An .xlsx', content: xlsx }, ...errorResponses() },
     },
   },
   '/enterprises/{id}/files/{field}': {
@@ -53,7 +53,7 @@ export const gatePaths = {
       summary: 'Download a file you submitted for the enterprise (the one in force of that field)',
       tags: ['enterprise_qualification'],
       parameters: [
-        { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+        idParameter(subjectIdPattern(enterpriseQualificationKind.subjectPrefix)),
         { name: 'field', in: 'path', required: true, schema: { enum: Object.keys(ENTERPRISE_FILES) } },
       ],
       responses: {
@@ -61,7 +61,7 @@ export const gatePaths = {
           description: 'The file',
           content: Object.fromEntries(['image/jpeg', 'image/png', 'application/zip', 'application/vnd.rar'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
         },
-        ...errors(401, 404),
+        ...errorResponses(404),
       },
     },
   },

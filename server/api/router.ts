@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findTenantReview, listTenantReviews } from '../../db/reviews.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
-import { databaseUnavailable, HttpError, notFound, storageFull, validationFailed } from '../errors.js';
+import { asHttpError, databaseUnavailable, HttpError, keyedError, notFound, say, storageFull, validationFailed } from '../errors.js';
 import { StorageFull } from '../../files/store.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { remindReview } from '../use-cases/remind-review.js';
@@ -108,14 +108,14 @@ export function apiRouter(deps: AppDeps): Router {
   });
 
   r.use((req, _res) => {
-    throw new HttpError(404, 'not_found', `no route ${req.method} ${req.baseUrl}${req.path}`);
+    throw keyedError(404, 'not_found', say('api.noRoute', { method: req.method, path: `${req.baseUrl}${req.path}` }), [{ path: '(path)', say: say('api.noSuchPath') }]);
   });
   r.use(apiErrorHandler(deps));
   return r;
 }
 
 function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
-  if (!REVIEWS_CURSOR.test(cursor)) throw new HttpError(400, 'bad_cursor', 'cursor is not one this API returned', [{ path: 'cursor', message: 'malformed' }]);
+  if (!REVIEWS_CURSOR.test(cursor)) throw keyedError(400, 'bad_cursor', say('api.badCursor'), [{ path: 'cursor', say: say('api.malformed') }]);
   const [at, id] = cursor.split('_') as [string, string];
   return { submittedAt: new Date(Number(at)), id: id.toLowerCase() };
 }
@@ -125,7 +125,8 @@ function decodeListCursor(cursor: string): { submittedAt: Date; id: string } {
  * errors are logged and answered as 500 without details.
  */
 export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
+  return (thrown: unknown, req, res, _next) => {
+    const err = asHttpError(thrown);
     // Already answered (a body cut off for its pace) or under way (a download): no second answer can
     // follow; one cut short ends its connection rather than leave the client waiting.
     if (res.headersSent) {
@@ -137,18 +138,29 @@ export function apiErrorHandler(deps: AppDeps): ErrorRequestHandler {
     if (err instanceof HttpError) http = err;
     else if (err instanceof StorageFull) http = storageFull(err.field);
     else if (err instanceof SubjectRefusal) http = subjectRefusalError(err, apiLanguage(req));
-    else if (e?.type === 'entity.parse.failed') http = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${e.message ?? ''}`);
-    else if (e?.type === 'entity.too.large') http = new HttpError(413, 'too_large', 'the body is too large');
-    else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) http = new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+    else if (e?.type === 'entity.parse.failed') http = malformedJson(e.message ?? '');
+    else if (e?.type === 'entity.too.large') http = keyedError(413, 'too_large', say('api.tooLarge'), [{ path: '(body)', say: say('api.atMostBytes', { size: '256 kB' }) }]);
+    else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      // The parser's own words are English; the caller gets its reason as a code it can look up.
+      const reason = e.type ?? String(e.status);
+      http = keyedError(e.status, 'bad_request', say('api.badRequest', { reason }), [{ path: '(body)', say: say('api.badRequest', { reason }) }]);
+    }
     else if (isDatabaseUnavailable(err)) {
       deps.log.warn({ err, method: req.method, path: req.path }, 'api request failed: the database is unavailable');
       http = databaseUnavailable();
     } else {
       deps.log.error({ err, method: req.method, path: req.path }, 'api request failed');
-      http = new HttpError(500, 'internal', 'something went wrong on our side; retry with the same Idempotency-Key');
+      http = keyedError(500, 'internal', say('api.internal'));
     }
     // A download refused after it set its own headers (a range outside the file) answers JSON, not a file.
     res.removeHeader('Content-Disposition');
-    res.status(http.status).set(http.headers).type('application/json').json({ error: { code: http.code, message: http.message, details: http.details } });
+    const { message, details } = http.in(apiLanguage(req));
+    res.status(http.status).set(http.headers).type('application/json').set('Content-Language', apiLanguage(req)).json({ error: { code: http.code, message, details } });
   };
+}
+
+/** A body that is not JSON: where the parser stopped, if it said. */
+function malformedJson(parserMessage: string): HttpError {
+  const position = /position (\d+)/.exec(parserMessage)?.[1];
+  return keyedError(400, 'malformed_json', position ? say('api.malformedJsonAt', { position }) : say('api.malformedJson'), [{ path: '(body)', say: say('api.unreadable') }]);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
 import { auditActionsInUse, auditObjectTypesInUse, eachAuditRow, searchAudit, type AuditFilter, type AuditRow } from '../../db/audit-search.js';
 import type { Language } from '../../domain/labels.js';
+import { actionCodes, currentAction } from '../../domain/audit-actions.js';
 import { checkPeriod, type DayRange } from '../../domain/reporting-period.js';
 import type { AppDeps } from '../deps.js';
 import { DISPLAY_TIME_ZONE, formatTime } from '../i18n/format.js';
@@ -49,7 +50,7 @@ function checkForm(f: AuditForm, lang: Language): Checked {
     ok: true,
     filter: {
       actor: f.actor || undefined,
-      action: f.action || undefined,
+      actions: f.action ? actionCodes(f.action) : undefined,
       objectType: f.type || undefined,
       objectId: f.object || undefined,
       period: period && { ...period, timeZone: DISPLAY_TIME_ZONE },
@@ -120,7 +121,7 @@ export function auditLogRouter(deps: AppDeps, csrf: Csrf): Router {
     const common = {
       title: 'insight.audit.title',
       form: f,
-      actions: choices(KNOWN_ACTIONS, actions, f.action, (c) => actionLabel(c, lang)),
+      actions: choices(KNOWN_ACTIONS.map(currentAction), actions.map(currentAction), currentAction(f.action), (c) => actionLabel(c, lang)),
       objectTypes: choices(KNOWN_TYPES, types, f.type, (c) => objectTypeLabel(c, lang)),
       exportFields: { actor: f.actor, action: f.action, type: f.type, object: f.object, from: f.from, to: f.to },
     };
@@ -166,7 +167,7 @@ export function auditLogRouter(deps: AppDeps, csrf: Csrf): Router {
         format: 'csv',
         filters: {
           actor: filter.actor ?? null,
-          action: filter.action ?? null,
+          action: f.action || null,
           objectType: filter.objectType ?? null,
           objectId: filter.objectId ?? null,
           firstDay: filter.period?.from ?? null,

@@ -9,8 +9,8 @@ import { startBulkDecision } from '../use-cases/bulk-decide.js';
 import type { Csrf } from './csrf.js';
 import { renderPage, readerLanguage } from './render.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Bulk decisions: started from the queue, followed on their own page until every item has an answer. */
 export function bulkRouter(deps: AppDeps, csrf: Csrf): Router {

@@ -10,6 +10,7 @@ import { translate, translateWith } from '../i18n/index.js';
 import { changeCalendar, type CalendarChange } from '../use-cases/change-calendar.js';
 import { previewCalendar } from '../use-cases/preview-rules.js';
 import type { Csrf } from './csrf.js';
+import { redirectWith } from './flash.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { actorOf, fieldErrors } from './rules.js';
 import { requireRole } from './session.js';
@@ -227,8 +228,7 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
   };
 
   r.get('/admin/calendar', admin, async (req, res) => {
-    const saved = req.query.saved === '1' ? { kind: 'ok', text: translate(readerLanguage(req, res), 'calendar.saved') } : undefined;
-    await page(req, res, yearOf(req.query.year), { message: saved });
+    await page(req, res, yearOf(req.query.year));
   });
 
   r.post('/admin/calendar/preview', admin, csrf.protect, async (req, res) => {
@@ -271,7 +271,7 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
       await page(req, res, year, { form, errors: fieldErrors(err, calendarField) }, 422);
       return;
     }
-    res.redirect(303, `/admin/calendar?year=${year}&saved=1`);
+    redirectWith(res, `/admin/calendar?year=${year}`, { kind: 'ok', key: 'calendar.saved' });
   });
 
   return r;

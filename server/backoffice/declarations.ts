@@ -2,9 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { isDeclarationId, type DeclarationId } from '../../domain/declarations.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { translateWith } from '../i18n/index.js';
 import { declarationHistory, declarationsInForce, publishDeclaration } from '../use-cases/declarations.js';
 import type { Csrf } from './csrf.js';
+import { redirectWith } from './flash.js';
 import { readerLanguage, renderPage } from './render.js';
 import { ALL_STAFF, requireRole, staffOf } from './session.js';
 
@@ -35,8 +35,6 @@ export function declarationsRouter(deps: AppDeps, csrf: Csrf): Router {
     const id = idOf(req);
     const versions = await declarationHistory(deps.db, id);
     const current = versions[0]!;
-    const lang = readerLanguage(req, res);
-    const published = typeof req.query.published === 'string' && /^\d{1,6}$/.test(req.query.published) ? Number(req.query.published) : null;
     renderPage(
       req,
       res,
@@ -49,9 +47,7 @@ export function declarationsRouter(deps: AppDeps, csrf: Csrf): Router {
         versions,
         current,
         canPublish: staffOf(res).role === 'admin',
-        unchanged: req.query.unchanged === '1',
         form: { titleZh: current.title['zh-CN'], titleEn: current.title.en, textZh: current.text['zh-CN'], textEn: current.text.en },
-        notice: published ? translateWith(lang, 'declarations.published', { version: String(published), title: current.title[lang] }) : null,
         ...extra,
       },
       status,
@@ -62,13 +58,16 @@ export function declarationsRouter(deps: AppDeps, csrf: Csrf): Router {
     await page(req, res);
   });
 
+  // The form's own address, opened or reloaded after a refusal, is the declaration's page.
+  r.get('/admin/declarations/:id', admin, (req: Request<{ id: string }>, res) => res.redirect(303, `/declarations/${idOf(req)}`));
+
   r.post('/admin/declarations/:id', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
     const id = idOf(req);
     const lang = readerLanguage(req, res);
     const typed = { titleZh: fieldOf(req.body, 'titleZh'), titleEn: fieldOf(req.body, 'titleEn'), textZh: fieldOf(req.body, 'textZh'), textEn: fieldOf(req.body, 'textEn') };
     try {
       const out = await publishDeclaration(deps, staffOf(res), id, typed, { ip: req.ip ?? null, lang });
-      res.redirect(303, out.published ? `/declarations/${id}?published=${out.version}` : `/declarations/${id}?unchanged=1`);
+      redirectWith(res, `/declarations/${id}`, out.published ? { kind: 'ok', key: 'declarations.published', params: { version: String(out.version), title: typed[lang === 'en' ? 'titleEn' : 'titleZh'] } } : { kind: 'info', key: 'declarations.unchanged' });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       // The form comes back with what was typed and each problem beside its field.

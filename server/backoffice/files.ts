@@ -7,8 +7,8 @@ import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { sendStoredFile } from '../api/audio-files.js';
 import { ALL_STAFF, requireRole } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INLINE: FileType[] = ['jpg', 'png', 'wav'];
 
 /**

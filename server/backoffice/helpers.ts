@@ -1,5 +1,5 @@
 import Handlebars, { type HelperOptions } from 'handlebars';
-import { sampleRendering } from '../../domain/template-sample.js';
+import { sampleRendering, templateLanguage } from '../../domain/template-sample.js';
 import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
 import { translate, translateWith } from '../i18n/index.js';
 import { formatDay, formatTime } from '../i18n/format.js';
@@ -31,8 +31,10 @@ export const helpers = {
     new Handlebars.SafeString(
       Handlebars.escapeExpression(content ?? '').replace(/\$\{([A-Z0-9_]+)\}/g, (_m, name: string) => `<mark class="var">\${${name}}</mark>`),
     ),
-  /** The content as a listener would hear it, with sample values in place of the variables. */
-  sampleText: (content: string, options: HelperOptions) => sampleRendering(content ?? '', langOf(options)),
+  /** The content as a listener would hear it, with sample values in the template's own language in place of the variables. */
+  sampleText: (content: string) => sampleRendering(content ?? '', templateLanguage(content ?? '')),
+  /** The language a template is written in, for its `lang` attribute. */
+  templateLang: (content: string) => templateLanguage(content ?? ''),
   encodingLabel: (code: string, options: HelperOptions) => encodingName(code, langOf(options)),
   noticeEvent: (event: string, options: HelperOptions) => noticeEventLabel(event, langOf(options)),
   urlencode: (v: unknown) => encodeURIComponent(String(v ?? '')),

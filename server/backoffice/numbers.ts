@@ -4,15 +4,16 @@ import { findBatch, listBatchNumbers, reasonText, outcomeText } from '../../db/s
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { translate } from '../i18n/index.js';
-import { ReviewServiceUnavailable } from '../review-client.js';
+import { ReviewServiceUnavailable } from '../../temporal/review-client.js';
 import { IssueFormRefused, issueNumbers } from '../use-cases/issue-numbers.js';
 import type { Csrf } from './csrf.js';
+import { redirectWith } from './flash.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { reviewPageData } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
 const BATCH_ID = /^NU[0-9A-Z]{16}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 200;
 
 const resultsQuery = z.object({
@@ -37,7 +38,7 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
       await issueNumbers(deps, actor, id, req.body, lang);
     } catch (err) {
       const unavailable = err instanceof ReviewServiceUnavailable;
-      if (!(err instanceof HttpError) || (err.status >= 500 && !unavailable) || err.status === 404) throw err;
+      if (!unavailable && (!(err instanceof HttpError) || err.status >= 500 || err.status === 404)) throw err;
       const form = err instanceof IssueFormRefused ? err.form : { values: Object.fromEntries(Object.entries(req.body as Record<string, string>).filter(([k]) => k.startsWith('numbers_')).map(([k, v]) => [k.slice(8), v])), problems: [] };
       const text = unavailable ? translate(lang, 'review.serviceUnavailable') : err.message;
       const data = await reviewPageData(deps, req, res, id, { kind: 'error', text }, undefined, form);
@@ -45,10 +46,16 @@ export function numbersRouter(deps: AppDeps, csrf: Csrf): Router {
       return;
     }
     if (!isHtmx(req)) {
-      res.redirect(303, `/reviews/${id}`);
+      redirectWith(res, `/reviews/${id}`, { kind: 'ok', key: 'numbers.issued' });
       return;
     }
     renderPage(req, res, csrf, 'review', null, await reviewPageData(deps, req, res, id, { kind: 'ok', text: translate(lang, 'numbers.issued') }));
+  });
+
+  // The issue form's own address, opened or reloaded after a refusal, is the review's page.
+  r.get('/reviews/:id/numbers', requireRole(...ALL_STAFF), (req: Request<{ id: string }>, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('review');
+    res.redirect(303, `/reviews/${req.params.id}`);
   });
 
   /** Every number of a batch with its outcome and reason, filtered by outcome, a page at a time. */

@@ -4,15 +4,16 @@ import { appendAudit } from '../../db/audit.js';
 import { cursorInstant, isUuid } from '../../db/cursor.js';
 import { findNotice, listNoticeAttempts, listNotices, requeueNotice } from '../../db/outbox.js';
 import { listTenantNames } from '../../db/tenants-admin.js';
-import { pickLanguage, translate } from '../i18n/index.js';
+import { translate } from '../i18n/index.js';
 import { noticeEventChoices } from '../i18n/notice-label.js';
 import type { AppDeps } from '../deps.js';
 import { conflict, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
-import { isHtmx, renderPage } from './render.js';
+import { redirectWith } from './flash.js';
+import { isHtmx, readerLanguage, renderPage } from './render.js';
 import { NOTICE_READERS, requireRole, staffOf } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATES = ['queued', 'sending', 'sent', 'delivered', 'failed'] as const;
 
 const filters = z.object({
@@ -38,7 +39,7 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({ state: f.state, channel: f.channel, event: f.event, tenant: f.tenant })) if (v) params.set(k, v);
     if (rows.length === PAGE && last) params.set('before', Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url'));
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
+    const lang = readerLanguage(req, res);
     renderPage(req, res, csrf, 'outbox', before ? 'outbox-rows' : 'outbox-table', {
       title: 'outbox.title',
       filters: f,
@@ -68,7 +69,7 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!row) {
       const existing = await findNotice(deps.db, req.params.id);
       if (!existing) throw notFound('notice');
-      const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staffOf(res).language);
+      const lang = readerLanguage(req, res);
       throw conflict(translate(lang, 'outbox.onlyFailed'));
     }
     const staff = staffOf(res);
@@ -83,7 +84,7 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
       details: { sendRound: row.sendRound, channel: row.channel, event: row.event },
     });
     if (!isHtmx(req)) {
-      res.redirect(303, `/outbox/${row.id}`);
+      redirectWith(res, `/outbox/${row.id}`, { kind: 'ok', key: 'outbox.requeued' });
       return;
     }
     renderPage(req, res, csrf, 'notice', null, await noticePage(req, { kind: 'ok', text: 'outbox.requeued' }));

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { QUEUE_DIRECTIONS, QUEUE_SORTS, type QueueFilter } from '../../db/queue.js';
 import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A day that exists (2026-13-45 matches the pattern but is no date). */
 const isDay = (v: string) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);

@@ -4,16 +4,15 @@ import { listDeciders } from '../../db/staff.js';
 import { listTenantNames } from '../../db/tenants-admin.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import type { Language } from '../../domain/labels.js';
-import { currentHolder, REVIEW_STATUSES, type ReviewKind } from '../../domain/review.js';
+import { currentHolder, isOpenStatus, REVIEW_STATUSES, type ReviewKind } from '../../domain/review.js';
 import { timeLeft } from '../../domain/time-left.js';
 import type { AppDeps } from '../deps.js';
-import { pickLanguage } from '../i18n/index.js';
 import { timeLeftText } from '../i18n/time-left-text.js';
 import type { Csrf } from './csrf.js';
 import { queueQuery, queueUrl, toQueueFilter, type QueueQuery } from './queue-filters.js';
 import { viewsWithCounts } from './queue-views.js';
 import { VIEW_NAME_MAX } from '../use-cases/queue-views.js';
-import { isHtmx, renderPage } from './render.js';
+import { isHtmx, readerLanguage, renderPage } from './render.js';
 import { ALL_STAFF, requireRole, staffOf } from './session.js';
 
 export const QUEUE_PAGE_SIZE = 50;
@@ -32,7 +31,7 @@ function sortHead(q: QueueQuery, sort: QueueQuery['sort']) {
 
 /** What a row shows beyond the stored review: time left in working hours, the holder now, the answer-by time. */
 function presentRow(row: QueueItem, now: Date, calendar: Parameters<typeof timeLeft>[2], lang: Language, claimIdleMinutes: number) {
-  const open = row.status === 'pending' || row.status === 'provisioning';
+  const open = isOpenStatus(row.status);
   const left = open ? timeLeft(now, row.dueAt, calendar) : undefined;
   const holder = currentHolder(row.assigneeId, row.assignedAt, claimIdleMinutes, now.getTime());
   return {
@@ -50,7 +49,7 @@ export function queueRouter(deps: AppDeps, csrf: Csrf): Router {
 
   const queueData = async (req: Request, res: Response, q: QueueQuery) => {
     const me = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, me.language);
+    const lang = readerLanguage(req, res);
     const filter = { ...toQueueFilter(q, me.id), claimIdleMinutes: deps.claimIdleMinutes };
     const after = q.cursor ? decodeQueueCursor(q.cursor) : undefined;
     const limit = q.shown && !after ? Math.max(q.shown, QUEUE_PAGE_SIZE) : QUEUE_PAGE_SIZE;
@@ -95,6 +94,7 @@ export function queueRouter(deps: AppDeps, csrf: Csrf): Router {
       kindNames: Object.keys(KINDS) as ReviewKind[],
       tenants: await listTenantNames(deps.db),
       deciders: await listDeciders(deps.db),
+      formerDeciders: await listDeciders(deps.db, false),
       bulkReasons: q.kind ? KINDS[q.kind].rejectionReasons : KINDS.voice_template.rejectionReasons.filter((x) => x.code === 'other'),
       canBulk: me.role !== 'auditor',
     };

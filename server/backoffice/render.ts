@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Csrf } from './csrf.js';
-import { pickLanguage } from '../i18n/index.js';
+import { pickLanguage, translateWith } from '../i18n/index.js';
+import { takeFlash } from './flash.js';
 import type { Language } from '../../domain/labels.js';
 
 /**
@@ -14,10 +15,13 @@ export const isHtmx = (req: Request) =>
  * Renders a page on a direct visit, or only its partial when htmx asks: one template for
  * both, so the fragment a page includes is the fragment the route returns.
  */
-/** The language a staff member reads: the switch's cookie, else their own setting, else Chinese. */
+/**
+ * The language a page's reader reads: the switch's cookie, else the signed-in staff member's own
+ * setting, else Chinese. Every back-office page, error page and refusal asks this one function.
+ */
 export function readerLanguage(req: Request, res: Response): Language {
   const staff = res.locals.staff as { language?: Language } | undefined;
-  return pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff?.language ?? 'zh-CN');
+  return pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang, staff?.language ?? 'zh-CN');
 }
 
 export function renderPage(
@@ -37,5 +41,6 @@ export function renderPage(
     res.status(status).render(`partials/${partial}`, { ...common, ...data, fragment: true, layout: false });
     return;
   }
-  res.status(status).render(page, { ...common, ...data });
+  const flash = takeFlash(res);
+  res.status(status).render(page, { ...common, ...(flash ? { flash: { kind: flash.kind, text: translateWith(lang, flash.key, flash.params ?? {}), secret: flash.secret } } : {}), ...data });
 }

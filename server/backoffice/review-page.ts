@@ -8,7 +8,7 @@ import { filesOfSubject } from '../../db/stored-files.js';
 import { storeOf } from '../../db/subjects/index.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import { findActiveReasons, findRejectionReason } from '../../db/rules.js';
-import { canDecide, currentHolder, mayAssign, type ReviewKind } from '../../domain/review.js';
+import { canDecide, currentHolder, isOpenStatus, mayAssign, type ReviewKind } from '../../domain/review.js';
 import { diffSnapshots } from '../../domain/snapshot-diff.js';
 import { timeLeft } from '../../domain/time-left.js';
 import type { AppDeps } from '../deps.js';
@@ -20,11 +20,11 @@ import { acceptedDeclarations } from '../use-cases/declarations.js';
 import { deadlineExplanation } from '../i18n/deadline-text.js';
 import { buildTimeline } from './timeline.js';
 import { isHtmx, readerLanguage } from './render.js';
+import { UUID } from '../../domain/ids.js';
 import { placeInQueue } from '../../db/queue.js';
 import { MAX_SHOWN, queueUrl, toQueueFilter, viewFrom, type QueueQuery } from './queue-filters.js';
 import { QUEUE_PAGE_SIZE } from './queue.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface PanelMessage {
   kind: 'ok' | 'error';
@@ -87,7 +87,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     deps.calendar(),
   ]);
   const now = deps.now();
-  const open = review.status === 'pending' || review.status === 'provisioning';
+  const open = isOpenStatus(review.status);
   const holderId = currentHolder(review.assigneeId, review.assignedAt, deps.claimIdleMinutes, now.getTime());
   const heldByOther = holderId !== null && holderId !== viewer.id;
   const decider = canDecide(viewer.role);

@@ -15,8 +15,8 @@ import { queueUrl, toQueueFilter, viewFrom } from './queue-filters.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { inPane, queueContext, reviewPageData, viewOfRequest, type FormEcho, type PanelMessage } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DONE = ['approved', 'rejected', 'claimed', 'released', 'assigned', 'replied', 'notified'] as const;
 type Done = (typeof DONE)[number];
 

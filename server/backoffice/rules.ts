@@ -6,11 +6,11 @@ import { diffRuleSets, keepRetiredReasons, type ReasonEntry, type RuleChange } f
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { translate } from '../i18n/index.js';
 import { ruleChangeText } from '../i18n/rule-change-text.js';
 import { previewRuleSet, type DeadlineImpact } from '../use-cases/preview-rules.js';
 import { restoreRuleSet, saveRuleSet } from '../use-cases/save-rule-set.js';
 import type { Csrf } from './csrf.js';
+import { redirectWith } from './flash.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { FORM_CHOICES, formFieldOf, formFromRuleSet, ruleSetFromForm, type RuleForm } from './rule-form.js';
 import { requireRole, staffOf } from './session.js';
@@ -81,9 +81,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   };
 
   r.get('/admin/rules/:kind', admin, async (req: Request<{ kind: string }>, res) => {
-    const kind = kindOf(req);
-    const saved = typeof req.query.saved === 'string' && /^\d+$/.test(req.query.saved) ? req.query.saved : undefined;
-    await editor(req, res, kind, saved ? { message: { kind: 'ok', text: `${translate(readerLanguage(req, res), 'rules.savedVersion')} ${saved}` } } : {});
+    await editor(req, res, kindOf(req));
   });
 
   /** Reads the form, or answers with it again, each refusal beside its field. */
@@ -124,11 +122,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     const { form, candidate, reasonRows } = await readForm(req, res, kind);
     try {
       const saved = await saveRuleSet(changeDeps, actorOf(res), kind, candidate, { comment: form.comment, ip: req.ip ?? null });
-      if (!saved.changed) {
-        await editor(req, res, kind, { form, message: { kind: 'ok', text: translate(readerLanguage(req, res), 'rules.nothingChanged') } });
-        return;
-      }
-      res.redirect(303, `/admin/rules/${kind}?saved=${saved.version}`);
+      redirectWith(res, `/admin/rules/${kind}`, saved.changed ? { kind: 'ok', key: 'flash.rulesSaved', params: { version: String(saved.version) } } : { kind: 'info', key: 'rules.nothingChanged' });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       await editor(req, res, kind, { form, errors: fieldErrors(err, (p) => formFieldOf(p, reasonRows)) }, 422);
@@ -190,9 +184,15 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/admin/rules/:kind/versions/:version/restore', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
     const { kind, v } = await versionOf(req);
     const comment = (req.body as Record<string, unknown>).comment;
+    // Restoring puts older rules in force at once: the form's confirmation box must be ticked, with or without a script.
+    if ((req.body as Record<string, unknown>).confirm !== '1') {
+      redirectWith(res, `/admin/rules/${kind}/versions/${v.version}`, { kind: 'error', key: 'flash.confirmFirst' });
+      return;
+    }
     try {
       const saved = await restoreRuleSet(changeDeps, actorOf(res), kind, v.version, { comment, ip: req.ip ?? null });
-      res.redirect(303, saved.changed ? `/admin/rules/${kind}?saved=${saved.version}` : `/admin/rules/${kind}`);
+      const params = { from: String(v.version), version: String(saved.version) };
+      redirectWith(res, `/admin/rules/${kind}`, saved.changed ? { kind: 'ok', key: 'flash.rulesRestored', params } : { kind: 'info', key: 'flash.rulesAlreadyInForce', params });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       await versionPage(req, res, { errors: fieldErrors(err), comment: typeof comment === 'string' ? comment : '' }, 422);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { NextFunction, Request, Response } from 'express';
-import { pickLanguage, translate } from '../i18n/index.js';
+import { translate } from '../i18n/index.js';
+import { readerLanguage } from './render.js';
 import { HttpError } from '../errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -44,7 +45,7 @@ export function listeningOrigins(host: string, port: number): string[] {
  */
 export function requireSameOrigin(publicUrl: string | undefined, listening: () => readonly string[] = () => []) {
   const fixed = originOf(publicUrl);
-  return (req: Request, _res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method) || NOT_BROWSER_PATHS.test(req.path)) {
       next();
       return;
@@ -55,7 +56,7 @@ export function requireSameOrigin(publicUrl: string | undefined, listening: () =
       next();
       return;
     }
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined> | undefined)?.vrd_lang);
+    const lang = readerLanguage(req, res);
     throw new HttpError(403, 'foreign_origin', translate(lang, 'security.foreignOrigin'));
   };
 }

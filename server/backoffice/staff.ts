@@ -1,5 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { findStaffById, listStaff } from '../../db/staff.js';
+import { findStaffById, listDeciders, listStaff } from '../../db/staff.js';
+import { listHeldReviews } from '../../db/reviews.js';
 import { REVIEW_KINDS, ROLES } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
@@ -9,8 +10,9 @@ import { renderPage, readerLanguage } from './render.js';
 import { actorOf, fieldErrors } from './rules.js';
 import { ALL_STAFF, requireRole, SESSION_COOKIE, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
+import { UUID } from '../../domain/ids.js';
+import { redirectWith } from './flash.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Body = Record<string, unknown>;
 const text = (body: Body, name: string, max = 254) => (typeof body[name] === 'string' ? clip(body[name] as string, max) : '');
 const kindsOf = (body: Body) => (Array.isArray(body.kinds) ? body.kinds.map(String) : typeof body.kinds === 'string' ? [body.kinds] : []);
@@ -53,8 +55,8 @@ export function staffRouter(deps: AppDeps, csrf: Csrf): Router {
     const form = { email: text(body, 'email'), name: text(body, 'name', 64), role: text(body, 'role', 20), language: text(body, 'language', 5), kinds: kindsOf(body) };
     try {
       const { member, password } = await inviteStaff(deps, actorOf(res), form, { ip: req.ip ?? null, lang: readerLanguage(req, res) });
-      // Shown in this answer only: the page is no-store and the password is kept nowhere but as a hash.
-      renderPage(req, res, csrf, 'staff-password', null, { title: 'staff.title', member, password, invited: true }, 201);
+      // The first password travels in the sealed flash only, kept nowhere but as a hash: a reload shows the member's page without it.
+      redirectWith(res, `/admin/staff/${member.id}`, { kind: 'ok', key: 'flash.staffInvited', params: { name: member.name, email: member.email }, secret: { id: 'initial-password', label: 'staff.firstPasswordIs', value: password } });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
       await list(req, res, { form, errors: fieldErrors(err) }, err.status);
@@ -65,12 +67,23 @@ export function staffRouter(deps: AppDeps, csrf: Csrf): Router {
     const row = UUID.test(req.params.id) ? await findStaffById(deps.db, req.params.id) : undefined;
     if (!row) throw notFound('staff member');
     const { passwordHash: _, ...member } = row;
-    renderPage(req, res, csrf, 'staff-member', null, { title: 'staff.title', member, form: member, choices, errors: {}, self: member.id === staffOf(res).id, ...extra }, status);
+    const [held, deciders] = await Promise.all([listHeldReviews(deps.db, member.id), listDeciders(deps.db)]);
+    renderPage(req, res, csrf, 'staff-member', null, {
+      title: 'staff.title',
+      member,
+      form: member,
+      choices,
+      errors: {},
+      self: member.id === staffOf(res).id,
+      held: held.length,
+      heirs: deciders.filter((d) => d.id !== member.id),
+      ...extra,
+    }, status);
   };
 
-  r.get('/admin/staff/:id', admin, async (req: Request<{ id: string }>, res) => memberPage(req, res, req.query.saved === '1' ? { message: { kind: 'ok', text: 'staff.saved' } } : {}));
+  r.get('/admin/staff/:id', admin, async (req: Request<{ id: string }>, res) => memberPage(req, res));
 
-  /** A refusal shown on the member's page: beside the field, or at the top for a conflict. */
+  /** A refusal of the member form, shown on the member's page (the form's own address): beside the field, or at the top for a conflict. */
   const refused = async (req: Request<{ id: string }>, res: Response, err: unknown, form?: Record<string, unknown>) => {
     if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
     const errors = fieldErrors(err);
@@ -86,22 +99,41 @@ export function staffRouter(deps: AppDeps, csrf: Csrf): Router {
       await refused(req, res, err, form);
       return;
     }
-    res.redirect(303, `/admin/staff/${req.params.id}?saved=1`);
+    redirectWith(res, `/admin/staff/${req.params.id}`, { kind: 'ok', key: 'staff.saved' });
   });
 
+  /**
+   * Deactivating asks first (a confirmation box, no script needed) and says what became of the
+   * member's claimed work; a refusal comes back on the member's page with its status.
+   */
   r.post('/admin/staff/:id/active', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
-    try {
-      await setStaffActive(deps, actorOf(res), req.params.id, (req.body as Body).active === '1', { ip: req.ip ?? null });
-    } catch (err) {
-      await refused(req, res, err);
+    const body = req.body as Body;
+    const active = body.active === '1';
+    if (!active && body.confirm !== '1') {
+      await memberPage(req, res, { message: { kind: 'error', text: 'flash.confirmFirst' } }, 422);
       return;
     }
-    res.redirect(303, `/admin/staff/${req.params.id}?saved=1`);
+    try {
+      const handTo = typeof body.handTo === 'string' && body.handTo !== '' ? body.handTo : undefined;
+      const done = await setStaffActive(deps, actorOf(res), req.params.id, active, { ip: req.ip ?? null, handTo, lang: readerLanguage(req, res) });
+      const params = { moved: String(done.moved), held: String(done.stillHeld), to: done.handedTo ?? '' };
+      const key = active ? 'flash.staffActivated' : done.stillHeld > 0 ? 'flash.staffDeactivatedSomeHeld' : done.handedTo ? 'flash.staffDeactivatedHanded' : 'flash.staffDeactivated';
+      redirectWith(res, `/admin/staff/${req.params.id}`, { kind: done.stillHeld > 0 ? 'info' : 'ok', key, params });
+    } catch (err) {
+      await refused(req, res, err);
+    }
   });
+  // The forms' own addresses, opened or reloaded after a refusal, are the member's page.
+  for (const form of ['active', 'password']) {
+    r.get(`/admin/staff/:id/${form}`, admin, (req: Request<{ id: string }>, res) => {
+      if (!UUID.test(req.params.id)) throw notFound('staff member');
+      res.redirect(303, `/admin/staff/${req.params.id}`);
+    });
+  }
 
   r.post('/admin/staff/:id/password', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
     const { member, password } = await resetStaffPassword(deps, actorOf(res), req.params.id, { ip: req.ip ?? null });
-    renderPage(req, res, csrf, 'staff-password', null, { title: 'staff.title', member, password, invited: false });
+    redirectWith(res, `/admin/staff/${member.id}`, { kind: 'ok', key: 'flash.staffPasswordReset', params: { name: member.name, email: member.email }, secret: { id: 'initial-password', label: 'staff.firstPasswordIs', value: password } });
   });
 
   r.use('/admin/staff', admin, (_req, _res) => {
@@ -111,7 +143,7 @@ export function staffRouter(deps: AppDeps, csrf: Csrf): Router {
   const passwordPage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) =>
     renderPage(req, res, csrf, 'account-password', null, { title: 'account.title', min: PASSWORD_MIN, errors: {}, mustChange: staffOf(res).mustChangePassword, ...extra }, status);
 
-  r.get('/account/password', requireRole(...ALL_STAFF), (req, res) => passwordPage(req, res, req.query.saved === '1' ? { message: { kind: 'ok', text: 'account.saved' } } : {}));
+  r.get('/account/password', requireRole(...ALL_STAFF), (req, res) => passwordPage(req, res));
 
   r.post('/account/password', requireRole(...ALL_STAFF), csrf.protect, async (req, res) => {
     const body = req.body as Body;
@@ -128,7 +160,7 @@ export function staffRouter(deps: AppDeps, csrf: Csrf): Router {
       passwordPage(req, res, { errors: fieldErrors(err) }, 422);
       return;
     }
-    res.redirect(303, '/account/password?saved=1');
+    redirectWith(res, '/account/password', { kind: 'ok', key: 'account.saved' });
   });
 
   return r;

@@ -1,3 +1,4 @@
+import { reasonWithExplanation } from '../i18n/reason-text.js';
 import { Router, type Request, type Response } from 'express';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -19,21 +20,22 @@ import {
   type NoticeTemplate,
 } from '../../domain/notice-templates.js';
 import type { ReviewKind } from '../../domain/review.js';
-import { noticeTime } from '../../activities/notices.js';
+import { noticeTime } from '../../notices/render.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
-import { isHtmx, readerLanguage, renderPage } from './render.js';
+import { redirectWith } from './flash.js';
+import { readerLanguage, renderPage } from './render.js';
 import { templateErrorText } from '../i18n/template-error-text.js';
 import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
+import { UUID } from '../../domain/ids.js';
 
 const keySchema = z.object({
   event: z.enum(NOTICE_EVENT_NAMES as [NoticeEvent, ...NoticeEvent[]]),
   channel: z.enum(['email', 'sms']),
   lang: z.enum(['zh-CN', 'en']),
 });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Admins edit the wording of every notice, with a live preview rendered from a real review. */
 export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
@@ -83,7 +85,7 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
         tenantName: review.tenantName,
         contactName: contact?.name ?? (language === 'en' ? 'Alex' : '张伟'),
         staffName: staffOf(res).name,
-        reason: [reason, rv.decisionReasonText].filter(Boolean).join(': ') || (language === 'en' ? 'The content is unclear' : '模板内容表述不清'),
+        reason: reasonWithExplanation(language, reason, rv.decisionReasonText) || (language === 'en' ? 'The content is unclear' : '模板内容表述不清'),
         decidedAt: noticeTime(rv.decidedAt ?? new Date(), language),
         due: noticeTime(rv.dueAt, language),
         answerBy: noticeTime(rv.reminderAnswerDueAt ?? rv.dueAt, language),
@@ -166,11 +168,7 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
         details: { before: { subject: before.subject, body: before.body }, after: t },
       });
     });
-    if (!isHtmx(req)) {
-      res.redirect(303, `/admin/templates/${key.event}/${key.channel}/${key.language}?saved=1`);
-      return;
-    }
-    await editPage(req, res, { ...t, overridden: true }, { message: { kind: 'ok', text: 'review.saved' } });
+    redirectWith(res, `/admin/templates/${key.event}/${key.channel}/${key.language}`, { kind: 'ok', key: 'flash.templateSaved' });
   });
 
   r.post('/admin/templates/:event/:channel/:lang/reset', admin, csrf.protect, async (req, res) => {
@@ -186,7 +184,7 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
       objectId: `${key.event}/${key.channel}/${key.language}`,
       ip: req.ip ?? null,
     });
-    res.redirect(303, `/admin/templates/${key.event}/${key.channel}/${key.language}`);
+    redirectWith(res, `/admin/templates/${key.event}/${key.channel}/${key.language}`, { kind: 'ok', key: 'flash.templateReset' });
   });
 
   r.use('/admin/templates', (_req, _res) => {

@@ -10,19 +10,21 @@ import { addContact, changeContact, removeContact } from '../use-cases/contacts.
 import { changeService } from '../use-cases/services.js';
 import { listServices } from '../../db/services.js';
 import { listTenantApps } from '../../db/apps.js';
-import { issueApiKey, listApiKeys, revokeApiKey } from '../../db/tenants.js';
+import { listApiKeys } from '../../db/tenants.js';
+import { issueTenantKey, revokeTenantKey } from '../use-cases/api-keys.js';
 import { listTenantEnterprises } from '../../db/subjects/enterprise-qualification.js';
 import { listTenantReviews } from '../../db/reviews.js';
 import { changeAppQuota } from '../use-cases/apps.js';
 import { shownAppStatus } from '../../domain/gates.js';
 import { isServiceAction, SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
-import { pickLanguage, translate, translateWith } from '../i18n/index.js';
 import type { Csrf } from './csrf.js';
-import { renderPage } from './render.js';
+import { readerLanguage, renderPage } from './render.js';
+import { formValues, keptForm, redirectWith } from './flash.js';
+import { actorOf, fieldErrors } from './rules.js';
 import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
+import { UUID } from '../../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Form fields → the contact shape the tenant API takes (checkbox lists arrive as a string or an array). */
 function contactFromForm(body: Record<string, unknown>) {
@@ -40,7 +42,7 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     renderPage(req, res, csrf, 'tenants', null, { title: 'tenants.title', tenants: await listTenantsWithCounts(deps.db) });
   });
 
-  const page = async (req: Request<{ id: string }>, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+  const page = async (req: Request<{ id: string }>, res: Response) => {
     if (!UUID.test(req.params.id)) throw notFound('tenant');
     const tenant = await findTenant(deps.db, req.params.id);
     if (!tenant) throw notFound('tenant');
@@ -53,106 +55,133 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       listTenantReviews(deps.db, { tenantId: tenant.id, limit: 50 }),
     ]);
     const role = staffOf(res).role;
+    const quota = keptForm(res, 'app-quota');
     renderPage(req, res, csrf, 'tenant', null, {
       title: 'tenants.title',
       tenant,
-      services: services.map((s) => ({ ...s, actions: (Object.keys(SERVICE_ACTIONS) as ServiceAction[]).filter((a) => (SERVICE_ACTIONS[a].from as readonly string[]).includes(s.state)) })),
+      services: services.map((s) => ({
+        ...s,
+        actions: (Object.keys(SERVICE_ACTIONS) as ServiceAction[])
+          .filter((a) => (SERVICE_ACTIONS[a].from as readonly string[]).includes(s.state))
+          .map((action) => ({ action, kept: keptForm(res, `service-${s.businessType}-${action}`) })),
+      })),
       canChangeServices: role === 'supervisor' || role === 'admin',
-      contacts: rows,
+      // A refused contact form comes back as it was typed, its refusals beside the fields.
+      contacts: rows.map((c) => {
+        const kept = keptForm(res, `contact-${c.id}`);
+        return { ...c, form: kept?.values ?? c, errors: kept?.errors ?? {} };
+      }),
+      newContact: keptForm(res, 'contact-new') ?? { values: { language: 'zh-CN', subscriptions: [] }, errors: {} },
       subscriptionNames: NOTICE_SUBSCRIPTIONS,
-      canEdit: staffOf(res).role === 'admin',
+      canEdit: role === 'admin',
       full: rows.length >= MAX_CONTACTS_PER_TENANT,
       // An app of a frozen business type shows as frozen (its own status comes back on resuming).
       apps: apps.map((a) => ({ ...a, status: shownAppStatus(a.status, services.find((sv) => sv.businessType === a.businessType)?.state ?? 'none') })),
+      appQuota: quota ? { value: quota.values.appQuota, error: quota.errors.appQuota } : { value: String(tenant.appQuota) },
       keys,
       enterprises,
       reviews,
-      ...extra,
-    }, status);
+    });
   };
 
   r.get('/tenants/:id', readers, async (req: Request<{ id: string }>, res) => page(req, res));
 
-  /** Runs a contact change and answers with the page: the change, or the refusal naming the field. */
-  const change = (run: (tenant: NonNullable<Awaited<ReturnType<typeof findTenant>>>, req: Request<{ id: string; contactId?: string }>) => Promise<AuditAction>) =>
-    async (req: Request<{ id: string; contactId?: string }>, res: Response) => {
-      const tenant = UUID.test(req.params.id) ? await findTenant(deps.db, req.params.id) : undefined;
-      if (!tenant) throw notFound('tenant');
-      try {
-        const action = await run(tenant, req);
-        const staff = staffOf(res);
-        await appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action, objectType: 'tenant', objectId: tenant.id, ip: req.ip ?? null });
-      } catch (err) {
-        if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
-        const text = err.details.length > 0 ? err.details.map((d) => `${d.path}: ${d.message}`).join('; ') : err.message;
-        await page(req as unknown as Request<{ id: string }>, res, { message: { kind: 'error', text } }, err.status);
-        return;
-      }
-      res.redirect(303, `/tenants/${tenant.id}`);
-    };
+  const tenantOf = async (id: string) => {
+    const tenant = UUID.test(id) ? await findTenant(deps.db, id) : undefined;
+    if (!tenant) throw notFound('tenant');
+    return tenant;
+  };
+  const body = (req: Request) => req.body as Record<string, unknown>;
+  const confirmed = (req: Request) => body(req).confirm === '1';
+  /** A refusal the tenant's page shows: the form as it was typed, the refusals beside its fields. */
+  const refusedOn = (res: Response, tenantId: string, err: unknown, form: { id: string; values: Record<string, string | string[]> }, key?: string) => {
+    if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+    // A list's refusal names its item (subscriptions.2); the page marks the list.
+    const errors = fieldErrors(err, (p) => p.split('.')[0] ?? p);
+    redirectWith(res, `/tenants/${tenantId}#${form.id}`, {
+      kind: 'error',
+      key: key ?? (Object.keys(errors).length > 0 ? 'flash.notSaved' : 'flash.refused'),
+      params: { text: err.message },
+      form: { ...form, errors },
+    });
+  };
+  const contactValues = (req: Request) => formValues(body(req), ['name', 'mobile', 'email', 'language'], ['subscriptions']);
+  const audit = (req: Request, res: Response, tenantId: string, action: AuditAction) => {
+    const staff = staffOf(res);
+    return appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action, objectType: 'tenant', objectId: tenantId, ip: req.ip ?? null });
+  };
 
-  r.post('/tenants/:id/contacts', admin, csrf.protect, change(async (tenant, req) => {
-    await addContact(deps, tenant, contactFromForm(req.body as Record<string, unknown>));
-    return 'contact.create';
-  }));
-  r.post('/tenants/:id/contacts/:contactId', admin, csrf.protect, change(async (tenant, req) => {
-    if (!UUID.test(req.params.contactId ?? '')) throw notFound('contact');
-    await changeContact(deps, tenant, req.params.contactId!, contactFromForm(req.body as Record<string, unknown>));
-    return 'contact.update';
-  }));
-  r.post('/tenants/:id/contacts/:contactId/delete', admin, csrf.protect, change(async (tenant, req) => {
-    if (!UUID.test(req.params.contactId ?? '')) throw notFound('contact');
-    await removeContact(deps, tenant, req.params.contactId!);
-    return 'contact.delete';
-  }));
+  r.post('/tenants/:id/contacts', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
+    const tenant = await tenantOf(req.params.id);
+    try {
+      const added = await addContact(deps, tenant, contactFromForm(body(req)), readerLanguage(req, res));
+      await audit(req, res, tenant.id, 'contact.create');
+      redirectWith(res, `/tenants/${tenant.id}#contact-${added.id}`, { kind: 'ok', key: 'flash.contactAdded', params: { name: added.name } });
+    } catch (err) {
+      refusedOn(res, tenant.id, err, { id: 'contact-new', values: contactValues(req) }, err instanceof HttpError && err.status === 409 ? 'flash.contactsFull' : undefined);
+    }
+  });
+  r.post('/tenants/:id/contacts/:contactId', admin, csrf.protect, async (req: Request<{ id: string; contactId: string }>, res) => {
+    const tenant = await tenantOf(req.params.id);
+    if (!UUID.test(req.params.contactId)) throw notFound('contact');
+    try {
+      const changed = await changeContact(deps, tenant, req.params.contactId, contactFromForm(body(req)), readerLanguage(req, res));
+      await audit(req, res, tenant.id, 'contact.update');
+      redirectWith(res, `/tenants/${tenant.id}#contact-${changed.id}`, { kind: 'ok', key: 'flash.contactSaved', params: { name: changed.name } });
+    } catch (err) {
+      refusedOn(res, tenant.id, err, { id: `contact-${req.params.contactId}`, values: contactValues(req) });
+    }
+  });
+  r.post('/tenants/:id/contacts/:contactId/delete', admin, csrf.protect, async (req: Request<{ id: string; contactId: string }>, res) => {
+    const tenant = await tenantOf(req.params.id);
+    if (!UUID.test(req.params.contactId)) throw notFound('contact');
+    if (!confirmed(req)) {
+      redirectWith(res, `/tenants/${tenant.id}#contact-${req.params.contactId}`, { kind: 'error', key: 'flash.confirmFirst' });
+      return;
+    }
+    await removeContact(deps, tenant, req.params.contactId);
+    await audit(req, res, tenant.id, 'contact.delete');
+    redirectWith(res, `/tenants/${tenant.id}#contacts`, { kind: 'ok', key: 'flash.contactRemoved' });
+  });
   /** Freeze, resume or cancel a business type: a reason is required; the page says what happened. */
   r.post('/tenants/:id/services/:type/:action', requireRole('supervisor', 'admin'), csrf.protect, async (req: Request<{ id: string; type: string; action: string }>, res) => {
     if (!UUID.test(req.params.id) || !isServiceAction(req.params.action)) throw notFound('page');
-    const tenant = await findTenant(deps.db, req.params.id);
-    if (!tenant) throw notFound('tenant');
-    const staff = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    const tenant = await tenantOf(req.params.id);
+    const action = req.params.action;
     try {
-      const done = await changeService(deps, { id: staff.id, name: staff.name, role: staff.role }, tenant.id, req.params.type, req.params.action, req.body, { ip: req.ip ?? null, lang });
-      await page(req, res, { message: { kind: 'ok', text: translateWith(lang, `service.done.${req.params.action}`, { told: String(done.told) }) } });
+      const done = await changeService(deps, actorOf(res), tenant.id, req.params.type, action, req.body, { ip: req.ip ?? null, lang: readerLanguage(req, res) });
+      redirectWith(res, `/tenants/${tenant.id}`, { kind: 'ok', key: `service.done.${action}`, params: { told: String(done.told) } });
     } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
-      const text = err.details.length > 0 ? err.details.map((d) => `${d.path}: ${d.message}`).join('; ') : err.message;
-      await page(req, res, { message: { kind: 'error', text }, serviceForm: { type: req.params.type, action: req.params.action, reason: (req.body as { reason?: string }).reason ?? '' } }, err.status);
+      refusedOn(res, tenant.id, err, { id: `service-${req.params.type}-${action}`, values: formValues(body(req), ['reason']) });
     }
   });
   /** An admin sets the tenant's app quota; the page says what changed, or why not. */
   r.post('/tenants/:id/app-quota', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
-    if (!UUID.test(req.params.id)) throw notFound('tenant');
-    const staff = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
+    const tenant = await tenantOf(req.params.id);
     try {
-      const done = await changeAppQuota(deps, { id: staff.id, name: staff.name, role: staff.role }, req.params.id, (req.body as { appQuota?: unknown }).appQuota, { lang, ip: req.ip ?? null });
-      await page(req, res, { message: { kind: 'ok', text: translateWith(lang, 'apps.quotaChanged', { from: String(done.from), to: String(done.to) }) } });
+      const done = await changeAppQuota(deps, actorOf(res), tenant.id, body(req).appQuota, { lang: readerLanguage(req, res), ip: req.ip ?? null });
+      redirectWith(res, `/tenants/${tenant.id}`, { kind: 'ok', key: 'apps.quotaChanged', params: { from: String(done.from), to: String(done.to) } });
     } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
-      await page(req, res, { message: { kind: 'error', text: err.message } }, err.status);
+      refusedOn(res, tenant.id, err, { id: 'app-quota', values: formValues(body(req), ['appQuota']) });
     }
   });
-  /** An admin issues a key: it is shown on this answer only, then kept as a hash. */
+  /** The new key travels to the page in the sealed flash only: a reload shows the page without it and issues nothing. */
   r.post('/tenants/:id/api-keys', admin, csrf.protect, async (req: Request<{ id: string }>, res) => {
-    const tenant = UUID.test(req.params.id) ? await findTenant(deps.db, req.params.id) : undefined;
-    if (!tenant) throw notFound('tenant');
-    const staff = staffOf(res);
-    const label = clip(String((req.body as { label?: unknown }).label ?? '').trim(), 64);
-    const issued = await issueApiKey(deps.db, tenant.id, label);
-    await appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action: 'api_key.issue', objectType: 'tenant', objectId: tenant.id, ip: req.ip ?? null, details: { keyId: issued.id, label } });
-    await page(req, res, { newKey: issued.key });
+    const tenant = await tenantOf(req.params.id);
+    const label = clip(String(body(req).label ?? '').trim(), 64);
+    const issued = await issueTenantKey(deps, actorOf(res), tenant.id, label, { ip: req.ip ?? null });
+    redirectWith(res, `/tenants/${tenant.id}#api-keys`, { kind: 'ok', key: 'flash.apiKeyIssued', secret: { id: 'new-api-key', label: 'apiKeys.shownOnce', value: issued.key } });
   });
 
   r.post('/tenants/:id/api-keys/:keyId/revoke', admin, csrf.protect, async (req: Request<{ id: string; keyId: string }>, res) => {
-    const tenant = UUID.test(req.params.id) ? await findTenant(deps.db, req.params.id) : undefined;
-    if (!tenant || !UUID.test(req.params.keyId)) throw notFound('API key');
-    const staff = staffOf(res);
-    const lang = pickLanguage((req.cookies as Record<string, string | undefined>).vrd_lang, staff.language);
-    if (!(await revokeApiKey(deps.db, tenant.id, req.params.keyId))) throw notFound('API key');
-    await appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action: 'api_key.revoke', objectType: 'tenant', objectId: tenant.id, ip: req.ip ?? null, details: { keyId: req.params.keyId } });
-    await page(req as unknown as Request<{ id: string }>, res, { message: { kind: 'ok', text: translate(lang, 'apiKeys.revoked') } });
+    const tenant = await tenantOf(req.params.id);
+    if (!UUID.test(req.params.keyId)) throw notFound('API key');
+    if (!confirmed(req)) {
+      redirectWith(res, `/tenants/${tenant.id}#api-keys`, { kind: 'error', key: 'flash.confirmFirst' });
+      return;
+    }
+    await revokeTenantKey(deps, actorOf(res), tenant.id, req.params.keyId, { ip: req.ip ?? null });
+    redirectWith(res, `/tenants/${tenant.id}#api-keys`, { kind: 'ok', key: 'flash.apiKeyRevoked' });
   });
   return r;
 }

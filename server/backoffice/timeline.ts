@@ -1,3 +1,4 @@
+import { storedBilingualReason } from '../i18n/reason-text.js';
 import type { ReviewEventRow } from '../../db/reviews.js';
 import type { OutboxRow } from '../../db/outbox.js';
 import type { Language } from '../../domain/labels.js';
@@ -47,7 +48,11 @@ export function buildTimeline(
     }
     const measured = e.type === 'rejected' && worded && data.reasonCode === worded.code ? worded.text[lang] : undefined;
     if (measured) details.push(measured);
-    else if (typeof data.reasonText === 'string' && data.reasonText) details.push(`“${data.reasonText}”`);
+    else if (typeof data.reasonText === 'string' && data.reasonText) {
+      // An automatic reason from before reasons were kept as facts was stored in both languages at once.
+      const half = e.actorType === 'system' ? storedBilingualReason(data.reasonText)?.[lang] : undefined;
+      details.push(half ?? `“${data.reasonText}”`);
+    }
     if (typeof data.message === 'string' && data.message) details.push(`“${data.message}”`);
     if (e.type === 'reminded' && typeof data.number === 'number') {
       details.push(translateWith(lang, 'event.reminderNumber', { n: String(data.number), at: typeof data.answerDueAt === 'string' ? formatTime(data.answerDueAt, lang) : '' }));

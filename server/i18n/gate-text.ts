@@ -1,9 +1,11 @@
 import { BUSINESS_TYPE_LABELS, type BusinessType } from '../../domain/business-types.js';
 import type { Language } from '../../domain/labels.js';
 import type { SubjectRefusal } from '../../domain/subject-refusal.js';
-import { HttpError } from '../errors.js';
+import { STATUS_LABELS } from '../../domain/labels.js';
+import type { ReviewStatus } from '../../domain/review.js';
+import { validationWording, wordedError, type HttpError } from '../errors.js';
 import { formatTime } from './format.js';
-import { translate, translateWith } from './index.js';
+import { hasMessage, translate, translateWith } from './index.js';
 
 const TYPE_PARAMS = ['businessType', 'enterpriseType', 'appType'] as const;
 
@@ -30,8 +32,26 @@ export function gateText(lang: Language, code: string, p: Record<string, string 
   return translateWith(lang, `gate.${code}`, gateParams(lang, p));
 }
 
-/** A subject store's refusal as the API answers it: a gate's worded by its code, others as they came. */
+/** A subject store's refusal in a language: by its message key, a gate's by its code, others as they came. */
+function subjectRefusalText(err: SubjectRefusal, lang: Language): string {
+  const params = err.params ?? {};
+  if (hasMessage(err.message)) {
+    const status = params.status ? (STATUS_LABELS[params.status as ReviewStatus]?.[lang] ?? params.status) : undefined;
+    return translateWith(lang, err.message, { ...gateParams(lang, params), ...(status ? { status } : {}) });
+  }
+  return err.params ? gateText(lang, err.code, err.params) : err.message;
+}
+
+/** A subject store's refusal as the API answers it, in the caller's language. */
 export function subjectRefusalError(err: SubjectRefusal, lang: Language): HttpError {
-  const message = err.params ? gateText(lang, err.code, err.params) : err.message;
-  return new HttpError(err.status, err.code, message, [{ path: err.path, message }]);
+  return wordedError(
+    err.status,
+    err.code,
+    (l) => {
+      const details = [{ path: err.path, message: subjectRefusalText(err, l) }];
+      return err.code === 'validation_failed' ? validationWording(l, details) : { message: details[0]!.message, details };
+    },
+    {},
+    lang,
+  );
 }

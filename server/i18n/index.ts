@@ -22,6 +22,9 @@ import { declarationMessages } from './messages/declarations.js';
 import { enterpriseMessages } from './messages/enterprise.js';
 import { unsubscribeMessages } from './messages/unsubscribe.js';
 import { scheduleMessages } from './messages/schedule.js';
+import { apiErrorMessages } from './messages/api-errors.js';
+import { reasonMessages } from './messages/reasons.js';
+import { flashMessages } from './messages/flash.js';
 import type { Messages } from './types.js';
 
 /**
@@ -54,6 +57,9 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   enterprise: enterpriseMessages,
   unsubscribe: unsubscribeMessages,
   schedule: scheduleMessages,
+  apiErrors: apiErrorMessages,
+  reasons: reasonMessages,
+  flash: flashMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

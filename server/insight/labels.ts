@@ -5,6 +5,7 @@ import type { RuleChange } from '../../domain/rule-set.js';
 import { formatTime } from '../i18n/format.js';
 import { hasMessage, translate } from '../i18n/index.js';
 import { ruleChangeText } from '../i18n/rule-change-text.js';
+import { isUuid } from '../../domain/ids.js';
 
 /**
  * Words for the codes the insight pages show: kinds, deadline states, roles, audited actions,
@@ -41,13 +42,12 @@ export function actorName(actorType: string, label: string | null, lang: Languag
 /** Where an audited object can be looked at, for the object types that have a page. */
 export function objectHref(type: string, id: string | null): string | null {
   if (!id) return null;
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (type === 'review' && uuid.test(id)) return `/reviews/${id}`;
-  if (type === 'tenant' && uuid.test(id)) return `/tenants/${id}`;
-  if (type === 'notice' && uuid.test(id)) return `/outbox/${id}`;
+  if (type === 'review' && isUuid(id)) return `/reviews/${id}`;
+  if (type === 'tenant' && isUuid(id)) return `/tenants/${id}`;
+  if (type === 'notice' && isUuid(id)) return `/outbox/${id}`;
   if (type === 'tenant_service') {
     const tenantId = id.split(':')[0] ?? '';
-    return uuid.test(tenantId) ? `/tenants/${tenantId}` : null;
+    return isUuid(tenantId) ? `/tenants/${tenantId}` : null;
   }
   return null;
 }

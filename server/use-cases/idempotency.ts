@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { idempotencyKeys } from '../../db/schema.js';
 import type { Db, Tx } from '../../db/client.js';
-import { HttpError } from '../errors.js';
+import { keyedError, say } from '../errors.js';
 
 export function requestHash(operation: string, body: unknown): string {
   return createHash('sha256').update(operation).update(JSON.stringify(body)).digest('hex');
@@ -23,9 +23,7 @@ export async function findIdempotentReview(
     .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key)));
   if (!row) return undefined;
   if (row.operation !== operation || row.requestHash !== hash) {
-    throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', [
-      { path: 'Idempotency-Key', message: 'already used for a different request' },
-    ]);
+    throw keyedError(422, 'idempotency_key_reused', say('api.idempotency.reused'), [{ path: 'Idempotency-Key', say: say('api.idempotency.reusedDetail') }]);
   }
   return row.reviewId;
 }
@@ -50,9 +48,7 @@ export function isUniqueViolation(err: unknown): boolean {
 export function validIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
-    throw new HttpError(400, 'bad_idempotency_key', 'Idempotency-Key must be 1-128 visible ASCII characters', [
-      { path: 'Idempotency-Key', message: 'must be 1-128 visible ASCII characters' },
-    ]);
+    throw keyedError(400, 'bad_idempotency_key', say('api.idempotency.bad'), [{ path: 'Idempotency-Key', say: say('api.idempotency.badDetail') }]);
   }
   return key;
 }

@@ -1,5 +1,5 @@
 import { listQueue, placeInQueue, type QueueFilter, type QueueItem } from '../../db/queue.js';
-import { currentHolder } from '../../domain/review.js';
+import { currentHolder, isOpenStatus } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 
 const PAGE = 50;
@@ -19,7 +19,7 @@ export async function nextInView(deps: AppDeps, viewerId: string, filters: View,
   const now = deps.now().getTime();
   const workable = (row: QueueItem) => {
     if (row.id === afterId) return false;
-    const open = row.status === 'pending' || row.status === 'provisioning';
+    const open = isOpenStatus(row.status);
     const holder = currentHolder(row.assigneeId, row.assignedAt, deps.claimIdleMinutes, now);
     return !open || holder === null || holder === viewerId;
   };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { noticeRenderer } from '../../activities/notices.js';
+import { noticeRenderer } from '../../notices/render.js';
 import { appendAudit } from '../../db/audit.js';
 import { findReview, type ReviewRow } from '../../db/reviews.js';
 import { contacts, notificationOutbox } from '../../db/schema.js';

@@ -9,7 +9,7 @@ import type { ReviewKind } from '../../domain/review.js';
 import type { Language } from '../../domain/labels.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { DecisionRefused } from '../review-client.js';
+import { DecisionRefused } from '../../temporal/review-client.js';
 
 /**
  * The tenant presses "remind" (催审). The policy refuses with a reason and, for a

@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/review.js';
 import { WorkingTimeError } from '../../domain/working-time.js';
 import type { Logger } from '../../runtime/logger.js';
 import { forbidden, HttpError } from '../errors.js';
-import { requestRecompute, type RecomputeTarget } from '../recompute-client.js';
+import { requestRecompute, type RecomputeTarget } from '../../temporal/recompute-client.js';
 
 /** What the admin use-cases need: the database and where to ask for the recompute. */
 export interface RuleChangeDeps {

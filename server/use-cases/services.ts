@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
 import { isBusinessType, lockService, markActivationCancelled, setServiceState } from '../../db/services.js';
-import { queueTenantNotices } from '../../activities/tenant-notices.js';
+import { queueTenantNotices } from '../../notices/tenant-notices.js';
 import { BUSINESS_TYPE_LABELS } from '../../domain/business-types.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';

@@ -3,12 +3,16 @@ import * as argon2 from '@node-rs/argon2';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
 import type { Db, Tx } from '../../db/client.js';
-import { lockActiveAdmins, createStaff, endSessionsOf, findStaffById, findStaffByEmail, updateStaff, type StaffMember } from '../../db/staff.js';
+import { findActiveStaff, lockActiveAdmins, createStaff, endSessionsOf, findStaffById, findStaffByEmail, updateStaff, type StaffMember } from '../../db/staff.js';
 import type { Language } from '../../domain/labels.js';
 import { REVIEW_KINDS, ROLES, type Actor } from '../../domain/review.js';
+import { listHeldReviews } from '../../db/reviews.js';
+import type { AppDeps } from '../deps.js';
 import { conflict, forbidden, HttpError, notFound, validationFailed } from '../errors.js';
+import { UUID } from '../../domain/ids.js';
+import { DecisionRefused } from '../../temporal/review-client.js';
+import { translate } from '../i18n/index.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PASSWORD_MIN = 10;
 
 const kindsField = z
@@ -96,17 +100,63 @@ export async function changeStaff(deps: AdminDeps, actor: Actor, id: string, bod
   });
 }
 
-/** Deactivating ends the member's sessions at once; their name stays on what they did. */
-export async function setStaffActive(deps: AdminDeps, actor: Actor, id: string, active: boolean, opts: { ip?: string | null } = {}): Promise<void> {
+/**
+ * Deactivating ends the member's sessions at once; their name stays on what they did. The reviews
+ * they held go back to the queue, each released by the admin through its round (a `released` event
+ * and a `review.release` audit row), so no work waits on someone who can no longer sign in.
+ */
+export async function setStaffActive(
+  deps: AdminDeps & Pick<AppDeps, 'reviews'>,
+  actor: Actor,
+  id: string,
+  active: boolean,
+  opts: { ip?: string | null; handTo?: string; lang?: Language } = {},
+): Promise<{ moved: number; stillHeld: number; handedTo: string | null }> {
   requireAdmin(actor);
   const row = await target(deps, id);
   if (!active && row.id === actor.id) throw conflict('you cannot deactivate yourself');
+  const heir = active || !opts.handTo ? null : await heirOf(deps, row.id, opts.handTo, opts.lang ?? 'en');
   await deps.db.transaction(async (tx) => {
     await keepAnAdmin(tx, actor, row.id, () => !active);
     await updateStaff(tx, row.id, { active });
     if (!active) await endSessionsOf(tx, row.id);
     await appendAudit(tx, { actorType: 'staff', actorId: actor.id, actorLabel: actor.name, action: active ? 'staff.activate' : 'staff.deactivate', objectType: 'staff', objectId: row.id, ip: opts.ip ?? null });
   });
+  if (active) return { moved: 0, stillHeld: 0, handedTo: null };
+  return { ...(await moveHeldReviews(deps, actor, row.id, heir)), handedTo: heir?.name ?? null };
+}
+
+/** Who takes over a deactivated member's reviews: another active member who may decide them. */
+async function heirOf(deps: AdminDeps, memberId: string, handTo: string, lang: Language): Promise<Actor> {
+  const heir = UUID.test(handTo) && handTo !== memberId ? await findActiveStaff(deps.db, handTo) : undefined;
+  if (!heir || heir.role === 'auditor') {
+    const message = translate(lang, 'form.chooseStaff');
+    throw new HttpError(422, 'validation_failed', message, [{ path: 'handTo', message }]);
+  }
+  return heir;
+}
+
+/**
+ * Each held review goes back to the queue, or to the chosen colleague, through its round: a
+ * `released` or `assigned` event and its audit row. The update id names the member and the round,
+ * so deactivating twice moves nothing twice.
+ */
+async function moveHeldReviews(deps: AdminDeps & Pick<AppDeps, 'reviews'>, actor: Actor, memberId: string, heir: Actor | null): Promise<{ moved: number; stillHeld: number }> {
+  let moved = 0;
+  let stillHeld = 0;
+  for (const held of await listHeldReviews(deps.db, memberId)) {
+    const key = `deactivated-${memberId}-${held.id}-${held.round}`;
+    try {
+      if (heir) await deps.reviews.assign(held.id, { round: held.round, actor, assignee: heir }, `assign-${key}`);
+      else await deps.reviews.release(held.id, { round: held.round, actor }, `release-${key}`);
+      moved += 1;
+    } catch (err) {
+      // A round that closed or moved on meanwhile holds nothing any more; anything else is left held and said so.
+      if (!(err instanceof DecisionRefused)) throw err;
+      if (err.reason !== 'closed' && err.refusal.code !== 'stale_round') stillHeld += 1;
+    }
+  }
+  return { moved, stillHeld };
 }
 
 /** A new first password for someone who lost theirs: shown once, their sessions end. */

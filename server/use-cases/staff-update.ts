@@ -7,7 +7,7 @@ import { AUTOMATIC_CHECK } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { refusalText } from '../i18n/refusal-text.js';
-import { DecisionRefused } from '../review-client.js';
+import { DecisionRefused } from '../../temporal/review-client.js';
 
 /** Says why a round no longer takes decisions, from the read model. */
 export async function describeClosedReview(deps: Pick<AppDeps, 'db'>, row: ReviewRow, round: number): Promise<Refusal> {

@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { loadCalendar } from '../../db/calendars.js';
 import { findReview } from '../../db/reviews.js';
 import { createCalendar, localDateOf } from '../../domain/working-time.js';
-import { recomputeWorkflowId } from '../../server/recompute-client.js';
+import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
 import { startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
@@ -63,7 +63,8 @@ describe('admin in a browser', () => {
     expect((await loadCalendar(app.database.db))!.spec.holidays).not.toContain(day);
 
     await page.click('#save-exception');
-    await page.waitForURL(/saved=1/);
+    await expect.poll(() => page.locator('#flash.ok').textContent()).toContain('已保存');
+    expect(new URL(page.url()).pathname).toBe('/admin/calendar');
     await expect.poll(() => page.locator(`td[data-date="${day}"]`).getAttribute('class')).toBe('holiday');
     await expect
       .poll(async () => (await findReview(app.database.db, submitted.body.id as string))!.dueAt.getTime(), { timeout: 30_000 })

@@ -7,6 +7,7 @@ import { launchChromium } from '../support/chromium.js';
 import { loadDemoData } from '../../scripts/demo-data.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { untranslated } from '../support/untranslated.js';
+import { UUID_TEXT } from '../../domain/ids.js';
 
 /**
  * Every page an admin can reach, found by following links from the queue and the menus, read in
@@ -43,7 +44,7 @@ const SKIP = [/^\/logout/, /^\/language\//, /^\/files\//, /^\/static\//, /^\/met
 const patternOf = (href: string) =>
   href
     .split('?')[0]!
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id')
+    .replace(new RegExp(UUID_TEXT, 'g'), ':id')
     .replace(/\/\d+(?=\/|$)/g, '/:n');
 
 async function crawl(page: Page, base: string, perPattern: number): Promise<string[]> {

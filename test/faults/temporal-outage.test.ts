@@ -8,7 +8,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { auditLog, notificationOutbox, reviewEvents, reviews } from '../../db/schema.js';
 import { startDevServer, type DevServer } from '../../scripts/temporal/dev-server.js';
 import { workflowIdFor } from '../../domain/review.js';
-import { ReviewClient, ReviewServiceUnavailable } from '../../server/review-client.js';
+import { ReviewClient, ReviewServiceUnavailable } from '../../temporal/review-client.js';
 import { BackOfficeSession, decideInBackOffice, formToken } from '../support/back-office.js';
 import { timedApi } from '../support/faults.js';
 import { addContact, startTestApp, validTemplate, type TestApp } from '../support/test-app.js';

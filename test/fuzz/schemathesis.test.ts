@@ -28,7 +28,8 @@ let workDir: string;
 
 beforeAll(async () => {
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vrd-schemathesis-'));
-  app = await startTestApp({ captureLogs: true });
+  // Its negative-auth check sends many unknown keys from this one address; the lock past 20 has its own tests.
+  app = await startTestApp({ captureLogs: true, env: { API_KEY_GUESSES_PER_ADDRESS: '1000000' } });
   tenant = await app.addTenant();
   // Objects of every kind, so lists and reads answer with real data for the response checks.
   await tenantObjects(app, tenant);

@@ -137,7 +137,7 @@ describe('creating apps', () => {
     await decideInBackOffice(reviewer, applied.body.id, { outcome: 'rejected', reasonCode: 'other', reasonText: '业务场景描述过于笼统' });
     await expect.poll(async () => (await refusal('a', 'en')).code).toBe('service_rejected');
     expect((await refusal('a', 'en')).message).toContain('业务场景描述过于笼统');
-    expect((await refusal('a', 'zh-CN')).message).toMatch(/未通过，原因：其他原因: 业务场景描述过于笼统/);
+    expect((await refusal('a', 'zh-CN')).message).toMatch(/未通过，原因：其他原因：业务场景描述过于笼统/);
 
     await app.database.db.update(tenantServices).set({ state: 'cancelled', reason: '长期未使用' }).where(eq(tenantServices.tenantId, t.tenant.id));
     expect(await refusal('a', 'en')).toMatchObject({ code: 'service_cancelled', message: expect.stringContaining('长期未使用') });
@@ -169,10 +169,11 @@ describe('the app quota', () => {
     expect(page.html).toContain('(5/5)');
     expect(page.html).toContain('app_3');
     const bad = await admin.post(`/tenants/${t.tenant.id}/app-quota`, { appQuota: '-1' });
-    expect(bad.status).toBe(422);
+    expect(bad.status).toBe(303);
+    expect((await admin.follow(bad)).html).toMatch(/data-field="appQuota">[^<]+</);
     const raised = await admin.post(`/tenants/${t.tenant.id}/app-quota`, { appQuota: '6' });
-    expect(raised.status).toBe(200);
-    expect(raised.html).toContain('应用配额已由 5 改为 6');
+    expect(raised.status).toBe(303);
+    expect((await admin.follow(raised)).html).toContain('应用配额已由 5 改为 6');
     await create(t, { name: 'app_6' });
     const audit = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'tenant.app_quota'), eq(auditLog.objectId, t.tenant.id)));
     expect(audit.map((a) => a.details)).toEqual([{ from: 5, to: 6 }]);

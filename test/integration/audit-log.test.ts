@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import { auditLog } from '../../db/schema.js';
+import { createStaff } from '../../db/staff.js';
 import { BackOfficeSession } from '../support/back-office.js';
 import { parseCsv, unescapeHtml } from '../support/insight-fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -180,6 +181,51 @@ describe('audit log access', () => {
     expect(htmx.status).toBe(401);
     expect(htmx.headers.get('hx-redirect')).toBe('/login?next=%2Faudit');
     expect((await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'audit.export'))).length).toBe(before);
+  });
+
+  it('when a person is searched by e-mail or any part of their name, then their rows are found whatever case is typed, and nobody else’s', async () => {
+    const wang = await createStaff(app.database.db, { email: 'Wang.Xiaoming@Example.test', name: '王小明 Wang Xiaoming', role: 'reviewer', passwordHash: 'x' });
+    const other = await createStaff(app.database.db, { email: 'wang.er@example.test', name: '王二 Wang Er', role: 'reviewer', passwordHash: 'x' });
+    const at = new Date('2025-06-01T02:00:00Z');
+    const [mine] = await app.database.db
+      .insert(auditLog)
+      .values({ at, actorType: 'staff', actorId: wang.id, actorLabel: wang.name, action: 'review.claim', objectType: 'review', objectId: REVIEW_ID })
+      .returning({ id: auditLog.id });
+    const [theirs] = await app.database.db
+      .insert(auditLog)
+      .values({ at, actorType: 'staff', actorId: other.id, actorLabel: other.name, action: 'review.claim', objectType: 'review', objectId: REVIEW_ID })
+      .returning({ id: auditLog.id });
+    for (const typed of ['wang.xiaoming@example.test', '小明', 'xiaoMING', 'WANG XIAO']) {
+      const ids = idsIn((await auditor.get(`/audit?actor=${encodeURIComponent(typed)}`)).html);
+      expect(ids, typed).toContain(mine!.id);
+      expect(ids, typed).not.toContain(theirs!.id);
+    }
+    const both = idsIn((await auditor.get(`/audit?actor=${encodeURIComponent('王')}`)).html);
+    expect(both).toEqual(expect.arrayContaining([mine!.id, theirs!.id]));
+    // A wildcard typed is a character, not a pattern.
+    expect(idsIn((await auditor.get('/audit?actor=%25')).html)).toEqual([]);
+  });
+
+  it('when an action has been written under an older name, then the action list shows it once and choosing it finds both', async () => {
+    const at = new Date('2025-07-01T02:00:00Z');
+    const rows = await app.database.db
+      .insert(auditLog)
+      .values([
+        { at, actorType: 'staff', actorId: null, actorLabel: 'Li Lei', action: 'staff.update', objectType: 'staff', objectId: null },
+        { at, actorType: 'staff', actorId: null, actorLabel: 'Li Lei', action: 'staff.change', objectType: 'staff', objectId: null },
+      ])
+      .returning({ id: auditLog.id });
+    for (const lang of ['zh-CN', 'en'] as const) {
+      auditor.setCookie('vrd_lang', lang);
+      const page = await auditor.get('/audit');
+      const labels = [...page.html.matchAll(/<select name="action">([\s\S]*?)<\/select>/g)].flatMap((m) => [...m[1]!.matchAll(/<option value="[^"]*"[^>]*>([^<]*)<\/option>/g)].map((o) => o[1]));
+      expect(labels.length).toBeGreaterThan(10);
+      expect(labels.length, labels.join(' | ')).toBe(new Set(labels).size);
+    }
+    auditor.setCookie('vrd_lang', 'zh-CN');
+    const found = idsIn((await auditor.get('/audit?action=staff.change&from=2025-07-01&to=2025-07-01')).html);
+    expect(found.sort()).toEqual(rows.map((r) => r.id).sort());
+    expect((await auditor.get('/audit?action=staff.update&from=2025-07-01&to=2025-07-01')).html).toMatch(/<option value="staff\.change" selected>/);
   });
 
   it('when anyone tries to change the log through the back office, then no route takes it', async () => {

@@ -9,7 +9,7 @@ import { workflowIdFor, type Actor } from '../../domain/review.js';
 import { atRiskAt, computeDueAt, createCalendar } from '../../domain/working-time.js';
 import { AT_RISK_SHARE } from '../../domain/rules.js';
 import { createLogger } from '../../runtime/logger.js';
-import { recomputeWorkflowId } from '../../server/recompute-client.js';
+import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
 import { signalDueTimers } from '../../runtime/deadline-signaller.js';
 import { changeDeadlineRule } from '../../server/use-cases/change-deadline-rule.js';
 import type { RoundState } from '../../workflows/messages.js';
@@ -278,7 +278,7 @@ describe('the platform’s gates on orders', () => {
   it('when the app’s business type is frozen, then the order is 409 service_frozen, GET /apps shows the app frozen, and resuming restores both', async () => {
     const other = await tenantApp(app, tenant.tenant.id, 'normal', 'voice_verification_code');
     const enterprise = await approvedEnterprise(app, tenant.tenant.id, 'approved', { businessType: 'voice_verification_code' });
-    expect((await freeze('voice_verification_code')).status).toBe(200);
+    expect((await freeze('voice_verification_code')).status).toBe(303);
     const en = await post(orderBody(enterprise, other));
     expect(en.status).toBe(409);
     expect(en.body.error).toMatchObject({ code: 'service_frozen', details: [{ path: 'appId' }] });
@@ -289,7 +289,7 @@ describe('the platform’s gates on orders', () => {
     expect(listed.find((a) => a.id === appId)?.status).toBe('normal');
     const page = await supervisor.get(`/tenants/${tenant.tenant.id}`);
     expect(page.html).toMatch(/app-status-frozen/);
-    expect((await resume('voice_verification_code')).status).toBe(200);
+    expect((await resume('voice_verification_code')).status).toBe(303);
     expect(((await app.api(tenant, 'GET', '/apps')).body.items as { id: string; status: string }[]).find((a) => a.id === other)?.status).toBe('normal');
     expect((await post(orderBody(enterprise, other))).status).toBe(201);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
-import { recomputeIfRulesMoved } from '../../activities/recompute.js';
+import { recomputeIfRulesMoved } from '../../deadlines/recompute.js';
 import { calendarVersion, loadCalendar } from '../../db/calendars.js';
 import { findReview } from '../../db/reviews.js';
 import { bumpRulesVersion, currentRulesVersion, currentVersions } from '../../db/rules-version.js';
@@ -12,7 +12,7 @@ import { AT_RISK_SHARE } from '../../domain/rules.js';
 import { atRiskAt, computeDueAt, createCalendar, localDateOf, type DeadlineRule } from '../../domain/working-time.js';
 import { createLogger } from '../../runtime/logger.js';
 import { signalDueTimers } from '../../runtime/deadline-signaller.js';
-import { recomputeWorkflowId } from '../../server/recompute-client.js';
+import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
 import { changeCalendar } from '../../server/use-cases/change-calendar.js';
 import { changeDeadlineRule, type RuleChangeDeps } from '../../server/use-cases/change-deadline-rule.js';
 import type { RoundState } from '../../workflows/messages.js';

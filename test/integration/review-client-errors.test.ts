@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { findReview } from '../../db/reviews.js';
 import { workflowIdFor } from '../../domain/review.js';
 import { freePort } from '../../runtime/embedded-postgres.js';
-import { DecisionRefused, ReviewClient, ReviewServiceUnavailable } from '../../server/review-client.js';
+import { DecisionRefused, ReviewClient, ReviewServiceUnavailable } from '../../temporal/review-client.js';
 import { BackOfficeSession, formToken } from '../support/back-office.js';
 import { startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
 

@@ -137,14 +137,14 @@ describe('tenant API keys under guessing', () => {
     const tenant = await app.addTenant();
     const answers: { status: number; retryAfter: string | null; body: any }[] = [];
     for (let i = 0; i < 22; i++) {
-      const res = await fetch(`${app.url}/api/v1/reviews?limit=1`, { headers: { authorization: `Bearer vrd_guess_${i}_${randomBytes(9).toString('hex')}` } });
+      const res = await fetch(`${app.url}/api/v1/reviews?limit=1`, { headers: { authorization: `Bearer vrd_guess_${i}_${randomBytes(9).toString('hex')}`, 'accept-language': 'en' } });
       answers.push({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() });
     }
     expect(answers.map((a) => a.status)).toEqual([...Array<number>(19).fill(401), 429, 429, 429]);
     const last = answers[21]!;
     expect(Number(last.retryAfter)).toBeGreaterThan(14 * 60);
     expect(Number(last.retryAfter)).toBeLessThanOrEqual(15 * 60);
-    expect(last.body).toEqual({ error: { code: 'too_many_unknown_keys', message: expect.stringMatching(/retry after \d+ s/), details: [] } });
+    expect(last.body).toEqual({ error: { code: 'too_many_unknown_keys', message: expect.stringMatching(/retry after \d+ s/), details: [{ path: 'Authorization', message: expect.stringMatching(/^retry after \d+ s$/) }] } });
 
     const started = Date.now();
     const valid = await app.api(tenant, 'GET', '/reviews?limit=1');

@@ -99,11 +99,12 @@ describe('service activation', () => {
     await decideInBackOffice(reviewer, view.id, { outcome: 'approved' });
     await supervisor.get(`/tenants/${t.tenant.id}`);
     const noReason = await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: '' });
-    expect(noReason.status).toBe(422);
+    expect(noReason.status).toBe(303);
+    expect((await supervisor.get(noReason.headers.get('location')!)).html).toMatch(/id="service-voice_notification-freeze"[\s\S]*?data-field="reason"/);
     expect(await services(t)).toMatchObject({ voice_notification: 'active' });
     const frozen = await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/freeze`, { reason: '投诉较多，暂停核查' });
-    expect(frozen.status).toBe(200);
-    expect(frozen.html).toContain('已通知 1 位联系人');
+    expect(frozen.status).toBe(303);
+    expect((await supervisor.get(frozen.headers.get('location')!)).html).toContain('已通知 1 位联系人');
     expect(await services(t)).toMatchObject({ voice_notification: 'frozen' });
     expect((await app.api(t, 'POST', '/service-activations', validActivation())).status).toBe(409);
     await supervisor.post(`/tenants/${t.tenant.id}/services/voice_notification/resume`, { reason: '核查完毕' });

@@ -98,7 +98,7 @@ describe('two admins changing each other at the same moment', () => {
 
   for (const [what, path, body] of [
     ['demote', (id: string) => `/admin/staff/${id}`, (name: string) => ({ name, role: 'reviewer', language: 'zh-CN' })],
-    ['deactivate', (id: string) => `/admin/staff/${id}/active`, () => ({ active: '0' })],
+    ['deactivate', (id: string) => `/admin/staff/${id}/active`, () => ({ active: '0', confirm: '1' })],
   ] as const) {
     it(`when the only two admins ${what} each other at once, three times over, then one change is made and one admin always remains`, async () => {
       for (let round = 0; round < 3; round++) {

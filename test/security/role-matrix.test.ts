@@ -118,26 +118,29 @@ const MATRIX: Record<string, [(c: Ctx) => Req, [Expect, Expect, Expect, Expect, 
   'POST /reviews/:id/decision':                     [(c) => ({ path: `/reviews/${c.a.review}/decision`, form: {} }), [LOGIN, 422, 422, 422, 403, 403, 403]],
   'POST /reviews/:id/reply':                        [(c) => ({ path: `/reviews/${c.a.review}/reply`, form: {} }),    [LOGIN, 422, 422, 422, 403, 403, 403]],
   'POST /reviews/:id/notify':                       [(c) => ({ path: `/reviews/${c.a.review}/notify`, form: {} }),   [LOGIN, 422, 422, 422, 403, 403, 403]],
+  'GET /reviews/:id/numbers':                       [(c) => ({ path: `/reviews/${c.a.reviewOf[c.a.NO]}/numbers` }), [LOGIN, 303, 303, 303, 303, LOGIN, LOGIN]], // the form's address: the review's page
   'POST /reviews/:id/numbers':                      [(c) => ({ path: `/reviews/${c.a.reviewOf[c.a.NO]}/numbers`, form: {} }), [LOGIN, 422, 422, 422, 403, 403, 403]],
   'POST /queue/bulk':                               [() => ({ path: '/queue/bulk', form: {} }),                  [LOGIN, 422,     422,       422,  403,    403,    403]],
   // Giving work to someone: supervisors and admins
   'POST /reviews/:id/assign':                       [(c) => ({ path: `/reviews/${c.a.review}/assign`, form: {} }),   [LOGIN, 403, 422, 422, 403, 403, 403]],
   // Freezing, resuming and cancelling a tenant's business type: supervisors and admins
-  'POST /tenants/:id/services/:type/:action':       [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/services/voice_callback/freeze`, form: {} }), [LOGIN, 403, 422, 422, 403, 403, 403]],
+  'POST /tenants/:id/services/:type/:action':       [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/services/voice_callback/freeze`, form: {} }), [LOGIN, 403, 303, 303, 403, 403, 403]], // refused: back to the tenant page, the form as typed
 
   // Admins only: tenants' contacts, keys and quotas; staff; rules, calendar and notice wording
-  'POST /tenants/:id/contacts':                     [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts`, form: {} }),  [LOGIN, 403, 403, 422, 403, 403, 403]],
-  'POST /tenants/:id/contacts/:contactId':          [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts/${c.a.contact}`, form: {} }), [LOGIN, 403, 403, 422, 403, 403, 403]],
-  'POST /tenants/:id/contacts/:contactId/delete':   [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts/${c.staffDeletableContact}/delete`, form: {} }), [LOGIN, 403, 403, 303, 403, 403, 403]],
-  'POST /tenants/:id/app-quota':                    [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/app-quota`, form: {} }), [LOGIN, 403, 403, 422, 403, 403, 403]],
-  'POST /tenants/:id/api-keys':                     [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/api-keys`, form: { label: 'matrix' } }), [LOGIN, 403, 403, 200, 403, 403, 403]],
-  'POST /tenants/:id/api-keys/:keyId/revoke':       [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/api-keys/${c.revocableKey}/revoke`, form: {} }), [LOGIN, 403, 403, 200, 403, 403, 403]],
+  'POST /tenants/:id/contacts':                     [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts`, form: {} }),  [LOGIN, 403, 403, 303, 403, 403, 403]],
+  'POST /tenants/:id/contacts/:contactId':          [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts/${c.a.contact}`, form: {} }), [LOGIN, 403, 403, 303, 403, 403, 403]],
+  'POST /tenants/:id/contacts/:contactId/delete':   [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts/${c.staffDeletableContact}/delete`, form: { confirm: '1' } }), [LOGIN, 403, 403, 303, 403, 403, 403]],
+  'POST /tenants/:id/app-quota':                    [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/app-quota`, form: {} }), [LOGIN, 403, 403, 303, 403, 403, 403]],
+  'POST /tenants/:id/api-keys':                     [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/api-keys`, form: { label: 'matrix' } }), [LOGIN, 403, 403, 303, 403, 403, 403]],
+  'POST /tenants/:id/api-keys/:keyId/revoke':       [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/api-keys/${c.revocableKey}/revoke`, form: { confirm: '1' } }), [LOGIN, 403, 403, 303, 403, 403, 403]],
   'GET /admin/staff':                               [() => ({ path: '/admin/staff' }),                           [LOGIN, 403,     403,       200,  403,    LOGIN,  LOGIN]],
   'POST /admin/staff':                              [() => ({ path: '/admin/staff', form: {} }),                 [LOGIN, 403,     403,       422,  403,    403,    403]],
   'GET /admin/staff/:id':                           [(c) => ({ path: `/admin/staff/${c.staffTarget}` }),         [LOGIN, 403,     403,       200,  403,    LOGIN,  LOGIN]],
   'POST /admin/staff/:id':                          [(c) => ({ path: `/admin/staff/${c.staffTarget}`, form: {} }), [LOGIN, 403,   403,       422,  403,    403,    403]],
   'POST /admin/staff/:id/active':                   [(c) => ({ path: `/admin/staff/${c.staffTarget}/active`, form: { active: '1' } }), [LOGIN, 403, 403, 303, 403, 403, 403]],
-  'POST /admin/staff/:id/password':                 [(c) => ({ path: `/admin/staff/${c.staffTarget}/password`, form: {} }), [LOGIN, 403, 403, 200, 403, 403, 403]],
+  'POST /admin/staff/:id/password':                 [(c) => ({ path: `/admin/staff/${c.staffTarget}/password`, form: {} }), [LOGIN, 403, 403, 303, 403, 403, 403]],
+  'GET /admin/staff/:id/active':                    [(c) => ({ path: `/admin/staff/${c.staffTarget}/active` }),  [LOGIN, 403,     403,       303,  403,    LOGIN,  LOGIN]], // the form's address: the member's page
+  'GET /admin/staff/:id/password':                  [(c) => ({ path: `/admin/staff/${c.staffTarget}/password` }), [LOGIN, 403,    403,       303,  403,    LOGIN,  LOGIN]],
   'GET /admin/rules':                               [() => ({ path: '/admin/rules' }),                           [LOGIN, 403,     403,       200,  403,    LOGIN,  LOGIN]],
   'GET /admin/rules/:kind':                         [() => ({ path: '/admin/rules/voice_template' }),             [LOGIN, 403,     403,       200,  403,    LOGIN,  LOGIN]],
   'POST /admin/rules/:kind':                        [() => ({ path: '/admin/rules/voice_template', form: {} }),  [LOGIN, 403,     403,       422,  403,    403,    403]],
@@ -150,6 +153,7 @@ const MATRIX: Record<string, [(c: Ctx) => Req, [Expect, Expect, Expect, Expect, 
   'POST /admin/calendar/preview':                   [() => ({ path: '/admin/calendar/preview', form: {} }),      [LOGIN, 403,     403,       400,  403,    403,    403]],
   'GET /declarations':                              [() => ({ path: '/declarations' }),                          [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],
   'GET /declarations/:id':                          [() => ({ path: '/declarations/service_statement' }),        [LOGIN, 200,     200,       200,  200,    LOGIN,  LOGIN]],
+  'GET /admin/declarations/:id':                    [() => ({ path: '/admin/declarations/service_statement' }), [LOGIN, 403,    403,       303,  403,    LOGIN,  LOGIN]], // the form's address: the declaration's page
   'POST /admin/declarations/:id':                   [() => ({ path: '/admin/declarations/service_statement', form: {} }), [LOGIN, 403, 403, 422, 403, 403, 403]], // an empty form comes back to be filled
   'GET /admin/templates':                           [() => ({ path: '/admin/templates' }),                       [LOGIN, 403,     403,       200,  403,    LOGIN,  LOGIN]],
   'GET /admin/templates/:event/:channel/:lang':     [() => ({ path: '/admin/templates/review.approved/email/en' }), [LOGIN, 403,  403,       200,  403,    LOGIN,  LOGIN]],

@@ -1,3 +1,5 @@
+import type { Role } from '../../domain/review.js';
+
 /** A staff member's browser session without a browser: cookies, CSRF tokens and forms over fetch. */
 export class BackOfficeSession {
   private cookies = new Map<string, string>();
@@ -61,6 +63,13 @@ export class BackOfficeSession {
     return { status: res.status, html: await res.text(), headers: res.headers };
   }
 
+  /** The page a form's 303 leads to, opened as a browser opens it next (the flash is shown there). */
+  async follow(res: { status: number; headers: Headers; html: string }): Promise<{ status: number; html: string; headers: Headers }> {
+    const location = res.headers.get('location');
+    if (res.status !== 303 || !location) throw new Error(`expected a 303 to a page, got ${res.status}: ${res.html.slice(0, 300)}`);
+    return this.get(location);
+  }
+
   /** A cookie as the browser holds it (undefined when it has none). */
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
@@ -75,6 +84,14 @@ export class BackOfficeSession {
     const res = await this.post('/login', { email, password, next: '/queue' });
     if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
   }
+}
+
+/** A member of staff of the given role, added and signed in. */
+export async function signedIn(app: { url: string; addStaff(role: Role): Promise<{ id: string; name: string; email: string; password: string }> }, role: Role) {
+  const member = await app.addStaff(role);
+  const session = new BackOfficeSession(app.url);
+  await session.login(member.email, member.password);
+  return { member, session };
 }
 
 export function formToken(html: string): string {

@@ -3,6 +3,7 @@
  * names, units and file formats); on any page, raw codes (snake_case values such as a speaker or
  * reason code) and message keys (a missing translation shows its key).
  */
+import { UUID_TEXT } from '../../domain/ids.js';
 
 /** Latin words a Chinese page may show: people's and products' names in the demo data, units, formats, keys. */
 const ALLOWED_LATIN = new Set(
@@ -33,7 +34,7 @@ function withoutData(text: string): string {
     .replace(/(?<![\w/])\/[\w-]+(\/[\w:.-]+)+/g, ' ')
     .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ')
     .replace(/\*+@[\w.-]+/g, ' ')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ' ')
+    .replace(new RegExp(UUID_TEXT, 'gi'), ' ')
     .replace(/\b[A-Z]{2}[0-9A-Z]{16}\b/g, ' ')
     .replace(/\b[0-9A-Z]{9,}\b/g, ' ')
     .replace(/\b[\w-]+\.(jpg|jpeg|png|wav|xlsx|zip|rar|csv)\b/gi, ' ');

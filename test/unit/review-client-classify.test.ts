@@ -1,6 +1,6 @@
 import { ServiceError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { classifyUpdateError, ReviewServiceUnavailable } from '../../server/review-client.js';
+import { classifyUpdateError, ReviewServiceUnavailable } from '../../temporal/review-client.js';
 
 /** A gRPC status as @grpc/grpc-js reports it (code, details, metadata), wrapped as the SDK wraps it. */
 function grpcFailure(code: number, details: string): ServiceError {

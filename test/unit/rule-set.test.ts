@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseAssignee } from '../../domain/assignment.js';
-import { bannedPhrasesIn, checkTemplate, templateViolationText } from '../../domain/checks.js';
+import { bannedPhrasesIn, checkTemplate } from '../../domain/checks.js';
+import { storedBilingualReason, templateViolationWording } from '../../server/i18n/reason-text.js';
 import { planDeadline } from '../../domain/deadline-plan.js';
 import { changesDeadlines, defaultRuleSet, diffRuleSets, keepRetiredReasons, parseRuleSet, RuleSetError } from '../../domain/rule-set.js';
 import { createCalendar } from '../../domain/working-time.js';
@@ -80,14 +81,24 @@ describe('template checks', () => {
     expect(bannedPhrasesIn('请取快递', ['免费'])).toEqual([]);
     const v = checkTemplate('免费送', 0, { bannedPhrases: ['免费'], maxVariables: 10, maxLength: 500 });
     expect(v).toEqual({ code: 'banned_words', words: ['免费'] });
-    expect(templateViolationText(v!)).toBe('包含禁用词：“免费” / Contains banned words: “免费”');
+    expect(templateViolationWording(v!, 'zh-CN')).toBe('包含禁用词：“免费”');
+    expect(templateViolationWording(v!, 'en')).toBe('Contains banned words: “免费”');
   });
 
   it('when content is too long or uses too many variables, then the limits are named with the measured values', () => {
     const v = checkTemplate('x'.repeat(30), 3, { bannedPhrases: [], maxVariables: 2, maxLength: 20 });
     expect(v).toEqual({ code: 'template_limits', length: { actual: 30, max: 20 }, variables: { actual: 3, max: 2 } });
-    expect(templateViolationText(v!)).toContain('30');
+    expect(templateViolationWording(v!, 'zh-CN')).toBe('内容30字，超过上限20字；使用3个变量，超过上限2个');
+    expect(templateViolationWording(v!, 'en')).toBe('The content has 30 characters, more than the 20 allowed; it uses 3 variables, more than the 2 allowed');
     expect(checkTemplate('ok', 1, { bannedPhrases: [], maxVariables: 2, maxLength: 20 })).toBeNull();
+  });
+
+  it('when a reason was stored in both languages at once, then each reader gets their half, and other text is left alone', () => {
+    expect(storedBilingualReason('包含禁用词：“免费” / Contains banned words: “免费”')).toEqual({ 'zh-CN': '包含禁用词：“免费”', en: 'Contains banned words: “免费”' });
+    expect(storedBilingualReason('采样率 44100 Hz；要求：8000/16000 Hz / 44100 Hz; allowed 8000/16000 Hz')).toEqual({ 'zh-CN': '采样率 44100 Hz；要求：8000/16000 Hz', en: '44100 Hz; allowed 8000/16000 Hz' });
+    expect(storedBilingualReason('描述不清 / 请补充')).toBeUndefined();
+    expect(storedBilingualReason('unclear / vague')).toBeUndefined();
+    expect(storedBilingualReason(null)).toBeUndefined();
   });
 });
 

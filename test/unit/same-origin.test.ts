@@ -13,7 +13,7 @@ function check(
   const fake = { method: req.method ?? 'POST', path: req.path ?? '/logout', protocol: req.protocol ?? 'http', cookies: {}, get: (name: string) => headers[name.toLowerCase()] } as unknown as Request;
   let outcome: 'next' | number = 'next';
   try {
-    requireSameOrigin(publicUrl, () => listening)(fake, {} as Response, () => undefined);
+    requireSameOrigin(publicUrl, () => listening)(fake, { locals: {} } as Response, () => undefined);
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     outcome = err.status;

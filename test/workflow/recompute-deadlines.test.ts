@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { RecomputePageArgs, RecomputePageResult } from '../../activities/recompute.js';
-import { recomputeWorkflowId, requestRecompute } from '../../server/recompute-client.js';
+import type { RecomputePageArgs, RecomputePageResult } from '../../deadlines/recompute.js';
+import { recomputeWorkflowId, requestRecompute } from '../../temporal/recompute-client.js';
 import { recomputeRequestedSignal, recomputeStatusQuery, type RecomputeStatus } from '../../workflows/recompute-deadlines.js';
 import { createTimeSkippingEnv } from '../../scripts/temporal/test-env.js';
 

@@ -20,6 +20,11 @@
     markCurrentRow();
   });
 
+  // A page reached by a form's redirect says what happened at its top: focus goes there, so a
+  // screen reader reads it first. With an anchor (a refused form further down), the form keeps the view.
+  const flash = $('#flash');
+  if (flash && !location.hash) flash.focus({ preventScroll: true });
+
   // Destructive buttons ask first (data-confirm on the submit button).
   document.addEventListener('click', (e) => {
     const button = e.target.closest('[data-confirm]');

@@ -1,5 +1,5 @@
 import { condition, setHandler } from '@temporalio/workflow';
-import type { SlaState } from '../../domain/review.js';
+import { slaStateAt, type SlaState } from '../../domain/review.js';
 import { deadlineChangedSignal, type Deadline } from '../messages.js';
 
 /**
@@ -19,12 +19,6 @@ export interface StageClock {
   readDeadline(): Promise<Deadline | null>;
   /** The deadline or the SLA state changed (the stage shows them in its query). */
   changed(): void;
-}
-
-export function slaOf(now: number, d: Deadline): SlaState {
-  if (now >= Date.parse(d.dueAt)) return 'breached';
-  if (now >= Date.parse(d.atRiskAt)) return 'at_risk';
-  return 'on_track';
 }
 
 /** From now on a recompute's signal moves this stage's deadline (the review round's is over). */
@@ -57,7 +51,7 @@ export async function watchStageDeadline(clock: StageClock): Promise<void> {
     const ms = Date.parse(target) - Date.now();
     if (ms > 0 && (await condition(() => !clock.isOpen() || clock.moved, ms))) {
       if (clock.moved && clock.isOpen()) {
-        const next = slaOf(Date.now(), clock.deadline);
+        const next = slaStateAt(Date.now(), clock.deadline);
         if (next === 'breached') await breached(clock);
         else if (next === 'at_risk' && clock.sla === 'on_track') await atRisk(clock);
         else clock.sla = next;
@@ -68,7 +62,7 @@ export async function watchStageDeadline(clock: StageClock): Promise<void> {
     const fresh = await clock.readDeadline();
     if (fresh && fresh.version > clock.deadline.version) {
       Object.assign(clock.deadline, fresh);
-      clock.sla = slaOf(Date.now(), clock.deadline);
+      clock.sla = slaStateAt(Date.now(), clock.deadline);
       clock.changed();
       continue;
     }

@@ -1,13 +1,8 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { acts } from '../activities.js';
-import { deadlineChangedSignal, type Deadline } from '../messages.js';
+import { deadlineChangedSignal } from '../messages.js';
+import { slaStateAt } from '../../domain/review.js';
 import { isOpen, roundKey, type RoundContext } from './context.js';
-
-export function slaAt(now: number, d: Deadline): 'on_track' | 'at_risk' | 'breached' {
-  if (now >= Date.parse(d.dueAt)) return 'breached';
-  if (now >= Date.parse(d.atRiskAt)) return 'at_risk';
-  return 'on_track';
-}
 
 /** A recompute that moved this round's deadline earlier says so; older versions are ignored. */
 export function installDeadlineHandlers(ctx: RoundContext): void {
@@ -31,7 +26,7 @@ async function markBreached(ctx: RoundContext): Promise<void> {
 
 /** A deadline moved by a recompute may already have passed its at-risk instant or the deadline itself. */
 async function followMovedDeadline(ctx: RoundContext): Promise<void> {
-  const next = slaAt(Date.now(), ctx.deadline);
+  const next = slaStateAt(Date.now(), ctx.deadline);
   if (next === 'breached' && ctx.state.sla !== 'breached') await markBreached(ctx);
   else if (next === 'at_risk' && ctx.state.sla === 'on_track') await markAtRisk(ctx);
   else ctx.state.sla = next;
@@ -54,7 +49,7 @@ export async function watchDeadline(ctx: RoundContext): Promise<void> {
     const fresh = await acts.readDeadline(roundKey(ctx));
     if (fresh && fresh.version > deadline.version) {
       Object.assign(deadline, fresh);
-      state.sla = slaAt(Date.now(), deadline);
+      state.sla = slaStateAt(Date.now(), deadline);
       continue;
     }
     if (!isOpen(ctx)) break;

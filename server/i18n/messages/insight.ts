@@ -82,7 +82,7 @@ export const insightMessages = {
   'insight.audit.title': { 'zh-CN': '审计日志', en: 'Audit log' },
   'insight.audit.readOnly': { 'zh-CN': '审计日志只能查看和导出，任何人都不能修改。', en: 'The audit log can be read and exported; nobody can change it.' },
   'insight.audit.actor': { 'zh-CN': '操作人', en: 'Actor' },
-  'insight.audit.actorHint': { 'zh-CN': '记录中的姓名或邮箱（完整匹配，不分大小写）', en: 'Name or e-mail as recorded (whole, any case)' },
+  'insight.audit.actorHint': { 'zh-CN': '员工邮箱或姓名的任一部分', en: 'A staff e-mail, or any part of a name' },
   'insight.audit.action': { 'zh-CN': '操作', en: 'Action' },
   'insight.audit.anyAction': { 'zh-CN': '全部操作', en: 'Any action' },
   'insight.audit.objectType': { 'zh-CN': '对象类型', en: 'Object type' },

@@ -13,7 +13,7 @@ export const tenantPageMessages = {
   'apiKeys.active': { 'zh-CN': '有效', en: 'Active' },
   'apiKeys.revoked': { 'zh-CN': '已吊销', en: 'Revoked' },
   'apiKeys.revoke': { 'zh-CN': '吊销', en: 'Revoke' },
-  'apiKeys.confirmRevoke': { 'zh-CN': '吊销后使用该密钥的请求将被拒绝，确定吊销？', en: 'Requests with this key will be refused. Revoke it?' },
+  'apiKeys.confirmRevokeBox': { 'zh-CN': '确认吊销（使用该密钥的请求将被拒绝）', en: 'Yes, revoke it (requests with this key will be refused)' },
   'apiKeys.issue': { 'zh-CN': '生成新密钥', en: 'Issue a new key' },
   'apiKeys.shownOnce': { 'zh-CN': '新密钥只显示这一次，请立即交给租户：', en: 'The new key is shown only this once; hand it to the tenant now:' },
 } as const satisfies Messages;

@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { appendAudit } from '../../../db/audit.js';
 import { assignmentCandidates, lockAssignment, rememberAssignee } from '../../../db/assignment.js';
 import type { Tx } from '../../../db/client.js';
 import type { ReviewRow } from '../../../db/reviews.js';
 import { findAssignmentPolicy } from '../../../db/rules.js';
-import { reviewEvents, reviews } from '../../../db/schema.js';
+import { reviews } from '../../../db/schema.js';
 import { chooseAssignee } from '../../../domain/assignment.js';
 import type { ReviewKind } from '../../../domain/review.js';
+import { recordReviewEvent } from '../../../db/review-events.js';
 
 /**
  * Gives a new round to a reviewer of its kind when the kind's rule set says so, in the intake's own
@@ -31,19 +31,10 @@ export async function autoAssign(tx: Tx, row: ReviewRow): Promise<ReviewRow> {
   if (!updated) return row;
   await rememberAssignee(tx, kind, chosen);
   const key = `${row.id}:${row.round}:assigned:${chosen}`;
-  await tx
-    .insert(reviewEvents)
-    .values({ reviewId: row.id, round: row.round, type: 'assigned', actorType: 'system', actorName: 'auto-assignment', data: { assigneeId: chosen, assigneeName: name, policy }, dedupeKey: key })
-    .onConflictDoNothing({ target: reviewEvents.dedupeKey });
-  await appendAudit(tx, {
-    actorType: 'system',
-    actorId: null,
-    actorLabel: `auto-assignment (${policy})`,
-    action: 'review.assign',
-    objectType: 'review',
-    objectId: row.id,
-    details: { round: row.round, assigneeId: chosen, policy },
-    dedupeKey: key,
-  });
+  await recordReviewEvent(
+    tx,
+    { reviewId: row.id, round: row.round, type: 'assigned', actorType: 'system', actorName: 'auto-assignment', data: { assigneeId: chosen, assigneeName: name, policy }, dedupeKey: key },
+    { actorLabel: `auto-assignment (${policy})`, action: 'review.assign', details: { round: row.round, assigneeId: chosen, policy } },
+  );
   return updated;
 }

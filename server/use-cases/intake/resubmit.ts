@@ -1,19 +1,20 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { findReview, type ReviewRow } from '../../../db/reviews.js';
-import { reviewEvents, reviews } from '../../../db/schema.js';
+import { findReview, newRoundColumns, type ReviewRow } from '../../../db/reviews.js';
+import { reviews } from '../../../db/schema.js';
 import { storeOf } from '../../../db/subjects/index.js';
 import type { TenantRow } from '../../../db/tenants.js';
-import { recomputeIfRulesMoved } from '../../../activities/recompute.js';
+import { recomputeIfRulesMoved } from '../../../deadlines/recompute.js';
 import { KINDS } from '../../../domain/kinds/index.js';
-import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
+import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
-import { conflict, notFound } from '../../errors.js';
-import { startOrLeaveForSweeper } from '../start-round.js';
+import { keyedConflict, notFound, say } from '../../errors.js';
+import { startOrLeaveForSweeper } from '../../../temporal/start-round.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
 import { acceptDeclaration, splitDeclaration } from '../declarations.js';
 import { recordAcceptance } from '../../../db/declarations.js';
+import { recordReviewEvent } from '../../../db/review-events.js';
 
 /**
  * The tenant edits a submission: a new round starts with a fresh deadline and reminder state,
@@ -47,7 +48,7 @@ async function resubmit(
 ): Promise<ReviewRow> {
   const def = KINDS[kind];
   const store = storeOf(kind);
-  if (!store.resubmit) throw conflict(`a ${kind} cannot be edited`);
+  if (!store.resubmit) throw keyedConflict(say('api.cannotEdit'));
   const partial = def.editInput !== undefined && submission.json;
   const declaration = def.declaration ? splitDeclaration(submission.body) : undefined;
   const input = parseSubmission(def, partial && def.editInput ? def.editInput : def.input, declaration ? { ...submission, body: declaration.body } : submission, lang);
@@ -64,7 +65,7 @@ async function resubmit(
     committed = await deps.db.transaction(async (tx) => {
       const [current] = await tx.select().from(reviews).where(eq(reviews.id, reviewId)).for('update');
       if (!current) throw notFound(kind.replace(/_/g, ' '));
-      if (current.status === 'withdrawn') throw conflict('this submission was deleted');
+      if (current.status === 'withdrawn') throw keyedConflict(say('api.submissionWithdrawn'));
       const round = current.round + 1;
       const edit = await store.resubmit!(tx, deps, { tenant, subjectId, review: current, input, partial, files: kept.map((k) => k.file.field), fileDigests: fileDigests(submission.files) });
       if (def.declaration && declared !== undefined) {
@@ -73,36 +74,16 @@ async function resubmit(
       const [updated] = await tx
         .update(reviews)
         .set({
-          round,
-          status: 'pending',
           title: edit.title ?? current.title,
           summary: partial ? current.summary : oneLine(def.summary?.(input) ?? current.summary),
-          submittedAt,
-          dueAt: deadline.dueAt,
-          atRiskAt: deadline.riskAt,
-          reminderAnswerDueAt: null,
-          dueRule: deadline.rule,
-          rulesVersion: deadline.versions.rules,
-          slaState: 'on_track',
-          assigneeId: null,
-          reminderStatus: 'none',
-          reminderCount: 0,
-          reminderLastAt: null,
-          queueBucket: 1,
-          decisionOutcome: null,
-          decisionReasonCode: null,
-          decisionReasonText: null,
-          decidedAt: null,
-          decidedBy: null,
-          workflowId: workflowIdFor(current.id, round),
-          workflowStartedAt: null,
+          ...newRoundColumns({ reviewId: current.id, round, status: def.stages.review ? 'pending' : 'checking', submittedAt, deadline }),
           updatedAt: sql`now()`,
         })
         .where(and(eq(reviews.id, current.id), eq(reviews.round, current.round)))
         .returning();
-      if (!updated) throw conflict('the submission changed meanwhile; try again');
+      if (!updated) throw keyedConflict(say('api.changedMeanwhile'));
       const files = await recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round });
-      await tx.insert(reviewEvents).values({
+      await recordReviewEvent(tx, {
         reviewId: current.id,
         round,
         type: 'resubmitted',

@@ -5,7 +5,9 @@ import type { Tx } from '../../../db/client.js';
 import type { AnyKindDefinition } from '../../../domain/kinds/index.js';
 import type { StagedFile } from '../../../files/store.js';
 import type { AppDeps } from '../../deps.js';
-import { HttpError, validationFailed, type ErrorDetail } from '../../errors.js';
+import type { Language } from '../../../domain/labels.js';
+import { issueDetails, validationWording, wordedError } from '../../errors.js';
+import { translateWith } from '../../i18n/index.js';
 
 /** What a tenant handed in: the body (JSON, or a multipart form's text fields) and any files. */
 export interface Submission {
@@ -24,16 +26,27 @@ export function newSubjectId(prefix: string): string {
 /** Validates the fields and, for multipart kinds, that every required file is there: all problems in one answer. */
 export function parseSubmission<T>(def: AnyKindDefinition, schema: ZodType<T>, submission: Submission, lang: 'zh-CN' | 'en'): T {
   const parsed = schema.safeParse(submission.body);
-  const details: ErrorDetail[] = parsed.success ? [] : validationFailed(parsed.error, lang).details;
+  const missing: { path: string; label: Record<Language, string> }[] = [];
   if (def.intake.type === 'multipart' && !submission.json) {
     const fields = (submission.body ?? {}) as Record<string, unknown>;
     for (const [name, rule] of Object.entries(def.intake.files)) {
       const required = typeof rule.required === 'function' ? rule.required(fields) : rule.required;
-      if (required && !submission.files[name]) details.push({ path: name, message: lang === 'zh-CN' ? `请上传${rule.label['zh-CN']}` : `${rule.label.en} is required` });
+      if (required && !submission.files[name]) missing.push({ path: name, label: rule.label });
     }
   }
-  if (details.length > 0 || !parsed.success) {
-    throw new HttpError(422, 'validation_failed', `invalid input: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  if (missing.length > 0 || !parsed.success) {
+    const error = parsed.success ? undefined : parsed.error;
+    throw wordedError(
+      422,
+      'validation_failed',
+      (l) =>
+        validationWording(l, [
+          ...(error ? issueDetails(error, l) : []),
+          ...missing.map((m) => ({ path: m.path, message: translateWith(l, 'api.multipart.fileRequired', { label: m.label[l] }) })),
+        ]),
+      {},
+      lang,
+    );
   }
   return parsed.data;
 }

@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { findReview, type ReviewRow } from '../../../db/reviews.js';
-import { reviewEvents, reviews } from '../../../db/schema.js';
+import { findReview, newRoundColumns, type ReviewRow } from '../../../db/reviews.js';
+import { reviews } from '../../../db/schema.js';
 import { storeOf } from '../../../db/subjects/index.js';
 import type { TenantRow } from '../../../db/tenants.js';
-import { recomputeIfRulesMoved } from '../../../activities/recompute.js';
+import { recomputeIfRulesMoved } from '../../../deadlines/recompute.js';
 import { KINDS } from '../../../domain/kinds/index.js';
-import { workflowIdFor, type ReviewKind } from '../../../domain/review.js';
+import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
-import { HttpError } from '../../errors.js';
+import { keyedError, say } from '../../errors.js';
 import { findIdempotentReview, isUniqueViolation, rememberIdempotentReview, requestHash } from '../idempotency.js';
-import { startOrLeaveForSweeper } from '../start-round.js';
+import { startOrLeaveForSweeper } from '../../../temporal/start-round.js';
 import { acceptDeclaration, splitDeclaration } from '../declarations.js';
 import { recordAcceptance } from '../../../db/declarations.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
+import { recordReviewEvent } from '../../../db/review-events.js';
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -51,7 +52,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
     const row = await ensureStarted(deps, earlier);
     // What the key made has since been deleted: a 201 would name something that is gone.
     if (!(await store.reviewOf(deps.db, tenant.id, row.subjectId))) {
-      throw new HttpError(409, 'submission_deleted', 'the submission made with this Idempotency-Key has since been deleted; submit again with a new key', [{ path: 'Idempotency-Key', message: 'its submission was deleted' }]);
+      throw keyedError(409, 'submission_deleted', say('api.submissionDeleted'), [{ path: 'Idempotency-Key', say: say('api.submissionDeletedDetail') }]);
     }
     return row;
   }
@@ -79,15 +80,8 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
           subjectId,
           title: def.title(input),
           summary: oneLine(def.summary?.(input) ?? ''),
-          round: 1,
-          status: def.stages.review ? 'pending' : 'checking',
-          submittedAt,
           firstSubmittedAt: submittedAt,
-          dueAt: deadline.dueAt,
-          atRiskAt: deadline.riskAt,
-          dueRule: deadline.rule,
-          rulesVersion: deadline.versions.rules,
-          workflowId: workflowIdFor(reviewId, 1),
+          ...newRoundColumns({ reviewId, round: 1, status: def.stages.review ? 'pending' : 'checking', submittedAt, deadline }),
         })
         .returning()
         .execute();
@@ -99,19 +93,16 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
           ? recordAcceptance(tx, { tenantId: tenant.id, declarationId: def.declaration, version: declared, reviewId, subjectId, round: 1, apiKeyId: opts.caller?.apiKeyId ?? null, ip: opts.caller?.ip ?? null })
           : undefined,
         recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round: 1 }),
-        tx
-          .insert(reviewEvents)
-          .values({
-            reviewId,
-            round: 1,
-            type: 'submitted',
-            actorType: 'tenant',
-            actorId: tenant.id,
-            actorName: tenant.name,
-            data: { subjectId, snapshot: def.snapshot ? def.snapshot(input) : input, ...(files.length > 0 ? { files } : {}) },
-            at: submittedAt,
-          })
-          .execute(),
+        recordReviewEvent(tx, {
+          reviewId,
+          round: 1,
+          type: 'submitted',
+          actorType: 'tenant',
+          actorId: tenant.id,
+          actorName: tenant.name,
+          data: { subjectId, snapshot: def.snapshot ? def.snapshot(input) : input, ...(files.length > 0 ? { files } : {}) },
+          at: submittedAt,
+        }),
         rememberIdempotentReview(tx, tenant.id, opts.idempotencyKey, operation, hash, reviewId),
       ]);
       if (!created) throw new Error('review insert returned nothing');

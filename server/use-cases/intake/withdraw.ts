@@ -1,12 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import type { ReviewRow } from '../../../db/reviews.js';
-import { reviewEvents, reviews } from '../../../db/schema.js';
+import { reviews } from '../../../db/schema.js';
 import { storeOf } from '../../../db/subjects/index.js';
 import type { TenantRow } from '../../../db/tenants.js';
 import type { ReviewKind } from '../../../domain/review.js';
-import { queueTenantNotices } from '../../../activities/tenant-notices.js';
+import { queueTenantNotices } from '../../../notices/tenant-notices.js';
 import type { AppDeps } from '../../deps.js';
-import { conflict, notFound } from '../../errors.js';
+import { keyedConflict, notFound, say } from '../../errors.js';
+import { recordReviewEvent } from '../../../db/review-events.js';
 
 /**
  * The tenant deletes a submission. A pending review is withdrawn (its lifecycle ends); a decided
@@ -14,7 +15,7 @@ import { conflict, notFound } from '../../errors.js';
  */
 export async function withdrawReview(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, subjectId: string): Promise<ReviewRow> {
   const store = storeOf(kind);
-  if (!store.withdraw) throw conflict(`a ${kind} cannot be deleted`);
+  if (!store.withdraw) throw keyedConflict(say('api.cannotDelete'));
   const { row, withdrawnRound } = await deps.db.transaction(async (tx) => {
     const reviewId = await store.reviewOf(tx, tenant.id, subjectId);
     if (!reviewId) throw notFound(kind.replace(/_/g, ' '));
@@ -27,14 +28,7 @@ export async function withdrawReview(deps: AppDeps, tenant: TenantRow, kind: Rev
       .set({ status: 'withdrawn', queueBucket: 1, updatedAt: sql`now()` })
       .where(eq(reviews.id, current.id))
       .returning();
-    await tx.insert(reviewEvents).values({
-      reviewId: current.id,
-      round: current.round,
-      type: 'withdrawn',
-      actorType: 'tenant',
-      actorId: tenant.id,
-      actorName: tenant.name,
-    });
+    await recordReviewEvent(tx, { reviewId: current.id, round: current.round, type: 'withdrawn', actorType: 'tenant', actorId: tenant.id, actorName: tenant.name });
     return { row: updated ?? current, withdrawnRound: current.round };
   });
   // The withdrawal is committed: a round not told now (Temporal away) refuses any decision as withdrawn when it writes.

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { notificationOutbox, staff } from '../db/schema.js';
 import type { Language } from '../domain/labels.js';
-import { noticeRenderer, noticeTime } from './notices.js';
+import { noticeRenderer, noticeTime } from './render.js';
 import type { ReviewRow } from '../db/reviews.js';
 import { PUBLIC_URL_SETTING, readSetting } from '../db/settings.js';
 

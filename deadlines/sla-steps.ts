@@ -1,8 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { reviewEvents, reviews } from '../db/schema.js';
+import { reviews } from '../db/schema.js';
 import type { Deadline } from '../workflows/messages.js';
-import { queueStaffNotices } from './staff-notices.js';
+import { queueStaffNotices } from '../notices/staff-notices.js';
+import { recordReviewEvent } from '../db/review-events.js';
 
 /** Which stage's deadline passed a mark: the review round, or the fulfilment after approval (provisioning). */
 export type SlaStage = 'review' | 'fulfilment';
@@ -35,13 +36,9 @@ async function recordSlaChange(
       .returning();
     if (!row) return;
     const key = `${args.reviewId}:${args.round}:${stage === 'review' ? '' : 'fulfilment:'}${to === 'at_risk' ? 'at_risk' : 'breached'}`;
-    const inserted = await tx
-      .insert(reviewEvents)
-      .values({ reviewId: args.reviewId, round: args.round, type: stage === 'review' ? to : `fulfilment_${to}`, actorType: 'system', data: { dueAt: args.dueAt }, dedupeKey: key })
-      .onConflictDoNothing({ target: reviewEvents.dedupeKey })
-      .returning({ id: reviewEvents.id });
+    const recorded = await recordReviewEvent(tx, { reviewId: args.reviewId, round: args.round, type: stage === 'review' ? to : `fulfilment_${to}`, actorType: 'system', data: { dueAt: args.dueAt }, dedupeKey: key });
     // A round hears about each SLA step once, even if a recompute moves it back and forth.
-    if (inserted.length === 0) return;
+    if (!recorded) return;
     if (to === 'at_risk') await queueStaffNotices(tx, row, STAGE_NOTICES[stage].at_risk, 'assignee_or_reviewers', key, { due: args.dueAt });
     else await queueStaffNotices(tx, row, STAGE_NOTICES[stage].breached, 'supervisors', key, { due: args.dueAt });
   });

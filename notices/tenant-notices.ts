@@ -4,7 +4,7 @@ import { contacts, notificationOutbox, tenants } from '../db/schema.js';
 import type { NoticeSubscription } from '../domain/contacts.js';
 import type { Language } from '../domain/labels.js';
 import type { NoticeEvent, NoticeFacts } from '../domain/notice-templates.js';
-import { noticeRenderer } from './notices.js';
+import { noticeRenderer } from './render.js';
 
 export interface TenantNotice {
   tenantId: string;

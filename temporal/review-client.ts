@@ -10,7 +10,6 @@ import {
 } from '@temporalio/client';
 import { defineSearchAttributeKey, NamespaceNotFoundError, SearchAttributeType, TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor, type Decision } from '../domain/review.js';
-import { HttpError } from './errors.js';
 import {
   assignUpdate,
   claimUpdate,
@@ -48,11 +47,16 @@ export class DecisionRefused extends Error {
 /**
  * Temporal could not take the request: down, unreachable, overloaded, or this app's namespace
  * is missing. Not the review's fault, so never a refusal: a 503 that says to try again (the
- * Update id makes a retried decision the same decision).
+ * Update id makes a retried decision the same decision). The server answers with the status,
+ * code and headers it carries (`asHttpError` in server/errors.ts).
  */
-export class ReviewServiceUnavailable extends HttpError {
+export class ReviewServiceUnavailable extends Error {
+  readonly status = 503;
+  readonly code = 'review_service_unavailable';
+  readonly headers: Record<string, string> = { 'Retry-After': '5' };
+
   constructor(override readonly cause: unknown) {
-    super(503, 'review_service_unavailable', 'the review service is unavailable; try again', [], { 'Retry-After': '5' });
+    super('the review service is unavailable; try again');
     this.name = 'ReviewServiceUnavailable';
   }
 }

@@ -1,14 +1,22 @@
-import { markWorkflowStarted, type ReviewRow } from '../../db/reviews.js';
-import { KINDS } from '../../domain/kinds/index.js';
-import type { ReviewKind } from '../../domain/review.js';
-import type { AppDeps } from '../deps.js';
-import { ReviewServiceUnavailable } from '../review-client.js';
+import { markWorkflowStarted, type ReviewRow } from '../db/reviews.js';
+import { KINDS } from '../domain/kinds/index.js';
+import type { ReviewKind } from '../domain/review.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../runtime/logger.js';
+import { ReviewServiceUnavailable, type ReviewClient } from './review-client.js';
+
+/** What starting a round needs, in the web (after a submission) and in the worker (its sweeper). */
+export interface RoundStarter {
+  db: Db;
+  reviews: ReviewClient;
+  log: Logger;
+}
 
 /**
  * Starts the lifecycle of a review's current round after its row is committed. If this
  * fails, the row stays marked unstarted and the worker's sweeper starts it later.
  */
-export async function startCurrentRound(deps: Pick<AppDeps, 'db' | 'reviews' | 'log'>, row: ReviewRow): Promise<void> {
+export async function startCurrentRound(deps: RoundStarter, row: ReviewRow): Promise<void> {
   await deps.reviews.startRound({
     reviewId: row.id,
     tenantId: row.tenantId,
@@ -28,7 +36,7 @@ export async function startCurrentRound(deps: Pick<AppDeps, 'db' | 'reviews' | '
  * the submission is still accepted (it is durable and readable) and the worker's sweeper starts it
  * once Temporal is back; anything else is an error to report.
  */
-export async function startOrLeaveForSweeper(deps: Pick<AppDeps, 'db' | 'reviews' | 'log'>, row: ReviewRow): Promise<void> {
+export async function startOrLeaveForSweeper(deps: RoundStarter, row: ReviewRow): Promise<void> {
   try {
     await startCurrentRound(deps, row);
   } catch (err) {

@@ -43,12 +43,12 @@ import { reviews } from '../db/schema.js';
 import { planDeadline, type PlannedDeadline } from '../domain/deadline-plan.js';
 import { DEFAULT_AT_RISK_SHARE } from '../domain/rule-set.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
-import { REVIEW_KINDS, type SlaState } from '../domain/review.js';
+import { OPEN_STATUSES, REVIEW_KINDS, type OpenStatus, type SlaState } from '../domain/review.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
 import { deadlineChangedSignal, reminderRuleChangedSignal, type Deadline } from '../workflows/messages.js';
-import { markAtRisk, markDeadlineReached, markStageSla } from './deadlines.js';
+import { markAtRisk, markDeadlineReached, markStageSla } from './sla-steps.js';
 
 export interface RecomputePageArgs {
   /** Bring pending rows up to (at least) this rules version. */
@@ -137,9 +137,6 @@ async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext
   return { version, rules, calendar };
 }
 
-/** The statuses whose deadlines run: a review round, and the provisioning stage after approval. */
-const OPEN_STATUSES = ['pending', 'provisioning'] as const;
-type OpenStatus = (typeof OPEN_STATUSES)[number];
 
 interface PlannedRow {
   id: string;

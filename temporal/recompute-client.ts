@@ -3,6 +3,7 @@ import { and, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { currentRulesVersion } from '../db/rules-version.js';
 import { reviews } from '../db/schema.js';
+import { OPEN_STATUSES } from '../domain/review.js';
 import { recomputeRequestedSignal, type RecomputeInput } from '../workflows/recompute-deadlines.js';
 
 /** The singleton recompute workflow. */
@@ -51,7 +52,7 @@ export async function ensureRecomputeRequested(db: Db, target: RecomputeTarget):
   const [behind] = await db
     .select({ id: reviews.id })
     .from(reviews)
-    .where(and(inArray(reviews.status, ['pending', 'provisioning']), lt(reviews.rulesVersion, version)))
+    .where(and(inArray(reviews.status, [...OPEN_STATUSES]), lt(reviews.rulesVersion, version)))
     .limit(1);
   if (!behind) return false;
   await requestRecompute(target.client, target.taskQueue, 'pending reviews behind the rules version', version);

@@ -1,0 +1,32 @@
+import type { Messages } from '../types.js';
+
+/** What the page a form redirects to says happened, and the confirmations destructive forms ask for. */
+export const flashMessages = {
+  'flash.notSaved': { 'zh-CN': '未保存：请按标出的字段修改后重新提交。', en: 'Not saved: correct the marked fields and send it again.' },
+  'flash.refused': { 'zh-CN': '未完成：{text}', en: 'Not done: {text}' },
+  'flash.confirmFirst': { 'zh-CN': '未执行：请先勾选确认框。', en: 'Nothing was done: tick the confirmation box first.' },
+  'flash.contactAdded': { 'zh-CN': '已添加联系人 {name}。', en: 'Contact {name} added.' },
+  'flash.contactSaved': { 'zh-CN': '已保存联系人 {name}。', en: 'Contact {name} saved.' },
+  'flash.contactRemoved': { 'zh-CN': '已删除该联系人。', en: 'The contact was removed.' },
+  'flash.contactsFull': { 'zh-CN': '未添加：每个租户最多 10 位联系人，请先删除一位。', en: 'Not added: a tenant has at most 10 contacts; remove one first.' },
+  'flash.apiKeyIssued': { 'zh-CN': '已生成新的 API 密钥。', en: 'A new API key was issued.' },
+  'flash.apiKeyRevoked': { 'zh-CN': '已吊销该 API 密钥，使用它的请求将被拒绝。', en: 'The API key was revoked; requests with it are refused from now on.' },
+  'contacts.confirmDelete': { 'zh-CN': '确认删除 {name}', en: 'Yes, remove {name}' },
+  'flash.staffInvited': { 'zh-CN': '已邀请 {name}（{email}）。初始密码只显示这一次，请现在通过安全渠道交给对方。', en: 'Invited {name} ({email}). The first password is shown this once only: hand it over now, through a safe channel.' },
+  'flash.staffPasswordReset': { 'zh-CN': '已为 {name}（{email}）重置密码，其登录已结束。新密码只显示这一次，请现在通过安全渠道交给对方。', en: 'Password of {name} ({email}) reset; their sessions ended. The new password is shown this once only: hand it over now, through a safe channel.' },
+  'flash.staffActivated': { 'zh-CN': '已重新启用该账号。', en: 'The account is active again.' },
+  'flash.staffDeactivated': { 'zh-CN': '已停用该账号，其登录已结束；其持有的 {moved} 条审核已退回队列。', en: 'Deactivated; their sessions ended, and the {moved} reviews they held went back to the queue.' },
+  'flash.staffDeactivatedHanded': { 'zh-CN': '已停用该账号，其登录已结束；其持有的 {moved} 条审核已转交给 {to}。', en: 'Deactivated; their sessions ended, and the {moved} reviews they held went to {to}.' },
+  'flash.staffDeactivatedSomeHeld': { 'zh-CN': '已停用该账号；{moved} 条审核已移交，{held} 条未能移交，请在队列中按此人筛选后处理。', en: 'Deactivated; {moved} reviews were moved, {held} could not be: filter the queue by this person to handle them.' },
+  'staff.holds': { 'zh-CN': '此人目前持有 {count} 条未完成的审核。', en: 'They hold {count} open reviews.' },
+  'staff.handTo': { 'zh-CN': '停用后这些审核交给', en: 'On deactivation, their reviews go' },
+  'staff.handToQueue': { 'zh-CN': '退回队列', en: 'back to the queue' },
+  'staff.confirmDeactivate': { 'zh-CN': '确认停用 {name}（其登录会立即结束）', en: 'Yes, deactivate {name} (their sessions end at once)' },
+  'queue.formerStaff': { 'zh-CN': '已停用人员', en: 'Former staff' },
+  'flash.templateSaved': { 'zh-CN': '模板已保存，之后发出的通知将使用此措辞。', en: 'Template saved; notices sent from now on use this wording.' },
+  'flash.templateReset': { 'zh-CN': '已恢复默认措辞。', en: 'The default wording is back in force.' },
+  'flash.rulesSaved': { 'zh-CN': '已保存，第 {version} 版规则现已生效。', en: 'Saved; version {version} of the rules is now in force.' },
+  'flash.rulesRestored': { 'zh-CN': '已恢复：第 {from} 版的规则作为第 {version} 版生效。', en: 'Restored: the rules of version {from} are in force as version {version}.' },
+  'flash.rulesAlreadyInForce': { 'zh-CN': '未改变：第 {from} 版的规则与当前生效的规则相同。', en: 'Nothing changed: the rules of version {from} are the ones in force.' },
+  'rules.confirmRestore': { 'zh-CN': '确认恢复此版本（将作为新版本立即生效）', en: 'Yes, restore this version (it takes effect at once, as a new version)' },
+} as const satisfies Messages;
