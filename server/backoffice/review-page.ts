@@ -19,7 +19,7 @@ import { staffOf } from './session.js';
 import { acceptedDeclarations } from '../use-cases/declarations.js';
 import { deadlineExplanation } from '../i18n/deadline-text.js';
 import { buildTimeline } from './timeline.js';
-import { readerLanguage } from './render.js';
+import { isHtmx, readerLanguage } from './render.js';
 import { UUID } from '../../domain/ids.js';
 import { placeInQueue } from '../../db/queue.js';
 import { MAX_SHOWN, queueUrl, toQueueFilter, viewFrom, type QueueQuery } from './queue-filters.js';
@@ -38,6 +38,9 @@ export interface FormEcho {
   errors: Record<string, string>;
 }
 
+
+/** Asked for the review beside the queue (the split view), not as a page of its own. */
+export const inPane = (req: Request) => isHtmx(req) && (req.query.pane === '1' || (req.body as { pane?: unknown } | undefined)?.pane === '1');
 
 /** The view a reviewer came from (for "back" and "next"), as the form or the link carried it. */
 export function viewOfRequest(req: Request): QueueQuery {
@@ -145,6 +148,8 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     token: randomBytes(18).toString('base64url'),
     from: queueUrl(view),
     backUrl: await backToView(deps, view, viewer.id, review.id),
+    // Shown beside the queue: the panel's forms say so, and a decision moves the pane on.
+    pane: inPane(req),
     message,
     echo,
   };

@@ -13,7 +13,7 @@ import type { Csrf } from './csrf.js';
 import { nextInView } from '../use-cases/next-in-view.js';
 import { queueUrl, toQueueFilter, viewFrom } from './queue-filters.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
-import { queueContext, reviewPageData, type FormEcho, type PanelMessage } from './review-page.js';
+import { inPane, queueContext, reviewPageData, viewOfRequest, type FormEcho, type PanelMessage } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 import { UUID } from '../../domain/ids.js';
 
@@ -36,7 +36,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
 
   const show = async (req: Request<{ id: string }>, res: Response, message?: PanelMessage, echo?: FormEcho, status = 200) => {
     const data = await reviewPageData(deps, req, res, req.params.id, message, echo);
-    renderPage(req, res, csrf, 'review', 'review-update', data, status);
+    renderPage(req, res, csrf, 'review', req.method === 'GET' && inPane(req) ? 'review-pane' : 'review-update', data, status);
   };
 
   /** Where "next" leads: the review after this one in the view the reviewer came from, that they can work on. */
@@ -46,11 +46,16 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     const after = typeof req.query.after === 'string' && UUID.test(req.query.after) ? req.query.after : undefined;
     const me = staffOf(res).id;
     const next = await nextInView(deps, me, toQueueFilter(view, me), after);
+    const pane = inPane(req);
+    if (!next && pane) {
+      renderPage(req, res, csrf, 'queue', 'review-pane-empty', { from });
+      return;
+    }
     if (!next) {
       res.redirect(303, `${from}${from.includes('?') ? '&' : '?'}empty=1`);
       return;
     }
-    res.redirect(303, `/reviews/${next}?from=${encodeURIComponent(from)}`);
+    res.redirect(303, `/reviews/${next}?from=${encodeURIComponent(from)}${pane ? '&pane=1' : ''}`);
   });
 
   r.get('/reviews/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
@@ -86,7 +91,29 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
       res.redirect(303, `/reviews/${id}?done=${what}&told=${told}&from=${encodeURIComponent(queueContext(req))}`);
       return;
     }
-    await show(req, res, { kind: 'ok', text: translateWith(lang, `review.done.${what}`, { told: String(told) }) });
+    const text = translateWith(lang, `review.done.${what}`, { told: String(told) });
+    if (inPane(req) && (what === 'approved' || what === 'rejected')) {
+      await showNextInPane(req, res, text);
+      return;
+    }
+    await show(req, res, { kind: 'ok', text });
+  };
+
+  /**
+   * Decided beside the queue: the pane moves on to the next review of the view, saying what was
+   * done, and the queue beside it is told to refresh (the decided row leaves an open view).
+   */
+  const showNextInPane = async (req: Request<{ id: string }>, res: Response, doneText: string) => {
+    const me = staffOf(res).id;
+    const view = viewOfRequest(req);
+    const next = await nextInView(deps, me, toQueueFilter(view, me), req.params.id);
+    res.set({ 'HX-Retarget': '#review-pane', 'HX-Reswap': 'outerHTML', 'HX-Trigger': 'queue-changed' });
+    if (!next) {
+      renderPage(req, res, csrf, 'queue', 'review-pane-empty', { from: queueUrl(view), message: { kind: 'ok', text: doneText } });
+      return;
+    }
+    const text = `${doneText} ${translate(readerLanguage(req, res), 'pane.nextOpened')}`;
+    renderPage(req, res, csrf, 'review', 'review-pane', await reviewPageData(deps, req, res, next, { kind: 'ok', text }));
   };
 
   const outcome = (b: Record<string, unknown>): Done => (b.outcome === 'rejected' ? 'rejected' : 'approved');

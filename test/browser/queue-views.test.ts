@@ -63,7 +63,7 @@ describe('working a filtered queue by keyboard', () => {
     await page.context().close();
   });
 
-  it('when a column header is clicked, then the queue sorts by it in place, aria-sort follows, and the order stays in the view n walks', async () => {
+  it('when a column header is clicked (in English), then the queue sorts by it in place, aria-sort follows, and the order stays in the view n and q keep', async () => {
     const { page, errors } = await loggedIn({ language: 'en' });
     await page.goto(`${app.url}/queue?kind=voice_template&tenant=${east.tenant.id}`);
     const submitted = page.locator('th', { hasText: 'Submitted' });
@@ -81,6 +81,10 @@ describe('working a filtered queue by keyboard', () => {
     expect(await page.locator('a[data-key-back]').textContent()).toContain('Back to the queue');
     await page.keyboard.press('n');
     await page.waitForURL((u) => reviewIdOf(u.toString()) === eastIds[2]);
+    await page.keyboard.press('q');
+    await page.waitForURL((u) => u.pathname === '/queue' && u.hash === `#r-${eastIds[2]}`);
+    expect(new URL(page.url()).searchParams.get('dir')).toBe('desc');
+    expect(await page.locator(`#r-${eastIds[2]}`).getAttribute('class')).toContain('current');
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -116,6 +120,30 @@ describe('working a filtered queue by keyboard', () => {
     await page.locator('a[data-key-back]').click();
     await page.waitForURL((u) => u.pathname === '/queue' && u.hash === `#r-${eastIds[2]}`);
     expect(`${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe(view);
+    await page.context().close();
+  });
+
+  // Last: it decides the first of east's templates, which the tests above still count on.
+  it('when a review is opened beside the queue, then a decides it, the pane moves on to the next review of the view, the queue drops the decided row, and q closes the pane at its row', async () => {
+    const { page, errors } = await loggedIn();
+    const view = `/queue?kind=voice_template&tenant=${east.tenant.id}&sort=submitted`;
+    await page.goto(`${app.url}${view}`);
+    await page.locator(`#r-${eastIds[0]} a.open-beside`).click();
+    await expect.poll(() => page.locator('#review-pane.open').getAttribute('data-review-id')).toBe(eastIds[0]);
+    expect(`${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe(view);
+    expect(await page.locator('#queue-rows tr[data-review-id]').count()).toBe(3);
+
+    await page.keyboard.press('a');
+    await expect.poll(() => page.locator('#review-pane.open').getAttribute('data-review-id'), { timeout: 20_000 }).toBe(eastIds[2]);
+    expect(await page.locator('#review-pane .message.ok').textContent()).toContain('已打开这个视图的下一条。');
+    await expect.poll(() => page.locator(`#r-${eastIds[0]}`).count(), { timeout: 20_000 }).toBe(0);
+    expect(await page.locator(`#r-${eastIds[2]}`).getAttribute('class')).toContain('current');
+
+    await page.keyboard.press('q');
+    expect(await page.locator('#review-pane.open').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.id)).toBe(`r-${eastIds[2]}`);
+    expect(`${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe(view);
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 });

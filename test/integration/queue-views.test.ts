@@ -223,3 +223,52 @@ describe('named views', () => {
     expect(again.headers.get('location')).toMatch(/^\/queue\?sla=at_risk&saved=/);
   });
 });
+
+describe('the review beside the queue', () => {
+  const view = () => `/queue?kind=voice_template&tenant=${north.tenant.id}&sort=submitted`;
+  const htmx = { 'HX-Request': 'true' };
+
+  it('when a review is asked for beside the queue, then only the pane comes, with its decision forms marked for the pane; without htmx it is the whole page', async () => {
+    const reviewer = await signedIn();
+    const queue = decode((await reviewer.get(view())).html);
+    expect(queue).toContain(`hx-get="/reviews/${northIds[0]}?from=${encodeURIComponent(view())}&pane=1" hx-target="#review-pane"`);
+    const pane = await reviewer.get(`/reviews/${northIds[0]}?from=${encodeURIComponent(view())}&pane=1`, htmx);
+    expect(pane.status).toBe(200);
+    expect(pane.html.trimStart()).toMatch(/^<section id="review-pane" class="review-pane open"/);
+    expect(pane.html).not.toContain('<html');
+    expect(pane.html).toContain('name="pane" value="1"');
+    expect(pane.html).toContain('id="approve"');
+    const page = await reviewer.get(`/reviews/${northIds[0]}?from=${encodeURIComponent(view())}&pane=1`);
+    expect(page.html).toContain('<html');
+    expect(page.html).not.toContain('name="pane" value="1"');
+  });
+
+  it('when a review is decided beside the queue, then the pane moves on to the next review of the view and the queue is told to refresh', async () => {
+    const reviewer = await signedIn();
+    const target = northIds[2]!;
+    const pane = await reviewer.get(`/reviews/${target}?from=${encodeURIComponent(view())}&pane=1`, htmx);
+    const round = /name="round" value="(\d+)"/.exec(pane.html)![1]!;
+    const token = /name="token" value="([^"]+)"/.exec(pane.html)![1]!;
+    const decided = await reviewer.post(`/reviews/${target}/decision`, { round, token, outcome: 'approved', from: view(), pane: '1' }, htmx);
+    expect(decided.status).toBe(200);
+    expect(decided.headers.get('hx-retarget')).toBe('#review-pane');
+    expect(decided.headers.get('hx-reswap')).toBe('outerHTML');
+    expect(decided.headers.get('hx-trigger')).toBe('queue-changed');
+    expect(decided.html).toContain(`data-review-id="${northIds[3]}"`);
+    expect(decided.html).toContain('已打开这个视图的下一条。');
+    expect(rowIds((await reviewer.get(view())).html)).not.toContain(target);
+  });
+
+  it('when next beside the queue finds nothing more, then the pane says so instead of loading the queue into itself', async () => {
+    const reviewer = await signedIn();
+    const only = `/queue?kind=service_activation&tenant=${north.tenant.id}`;
+    const [id] = rowIds((await reviewer.get(only)).html);
+    const next = await reviewer.get(`/reviews/next?from=${encodeURIComponent(only)}&after=${id}&pane=1`, htmx);
+    expect(next.status).toBe(200);
+    expect(next.html).toContain('id="review-pane"');
+    expect(next.html).toContain('这个视图中没有下一条可处理的审核了。');
+    expect(next.html).not.toContain('id="queue-rows"');
+    const found = await reviewer.get(`/reviews/next?from=${encodeURIComponent(view())}&after=${northIds[0]}&pane=1`, htmx);
+    expect(found.headers.get('location')).toMatch(/&pane=1$/);
+  });
+});

@@ -13,6 +13,10 @@
       target.removeAttribute('data-focus');
       target.focus({ preventScroll: false });
     }
+    // The row of the review shown beside the queue is the current one, so j/k carry on from it.
+    const shown = $('#review-pane.open')?.dataset.reviewId;
+    const at = shown ? rows().findIndex((row) => row.id === `r-${shown}`) : -1;
+    if (at >= 0) current = at;
     markCurrentRow();
   });
 
@@ -114,12 +118,39 @@
       case 'n': click('a[data-key-next]'); break;
       case '/': { const search = $('input[name=q]'); if (search) { e.preventDefault(); search.focus(); } break; }
       case '?': { const help = $('#keys-help'); if (help) { e.preventDefault(); help.showModal(); } break; }
-      case 'q': { const back = $('a[data-key-back]'); e.preventDefault(); location.href = back ? back.getAttribute('href') : '/queue'; break; }
+      case 'q': {
+        e.preventDefault();
+        if ($('#review-pane.open')) { closePane(); break; }
+        const back = $('a[data-key-back]');
+        location.href = back ? back.getAttribute('href') : '/queue';
+        break;
+      }
       default: break;
     }
   });
   document.addEventListener('click', (e) => {
     if (e.target.closest('[data-help]')) $('#keys-help')?.showModal();
+  });
+
+  // The split view closes in place, back to the queue row it showed; the link itself is the queue at that row.
+  function closePane() {
+    const pane = $('#review-pane.open');
+    if (!pane) return;
+    const row = pane.dataset.reviewId && document.getElementById(`r-${pane.dataset.reviewId}`);
+    pane.replaceChildren();
+    pane.classList.remove('open');
+    delete pane.dataset.reviewId;
+    if (row) {
+      current = rows().indexOf(row);
+      markCurrentRow();
+      $('a.title', row)?.focus();
+    }
+  }
+  document.addEventListener('click', (e) => {
+    const close = e.target.closest('#review-pane [data-pane-close]');
+    if (!close || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    closePane();
   });
 
   // Header menus: one open at a time, closed by a click elsewhere or Escape.
