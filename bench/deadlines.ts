@@ -8,7 +8,7 @@
  * Then "recompute 100,000 open reviews after a calendar change" (the goal: within a
  * minute), in two separately measured parts:
  * 1. the database part: embedded PostgreSQL, 100,000 pending review rows, a holiday added
- *    through the real use-case, then recomputePage (activities/recompute.ts) called in a loop
+ *    through the real use-case, then recomputePage (deadlines/recompute.ts) called in a loop
  *    exactly as the recompute workflow calls it, minus Temporal;
  * 2. the signal part: a real Temporal dev server and worker with 2,000 running review-round
  *    workflows whose deadline a shorter rule moved earlier, recomputed with signals.

@@ -1,9 +1,8 @@
 /**
  * Reminder policy (催审): whether a tenant may remind a review now, and if not, why and when.
  *
- * Pure and deterministic: no I/O, no Node built-ins, no clock (the caller passes `now`).
- * Only `Intl.DateTimeFormat` is used, to write times in the calendar's zone. Safe to import
- * from Temporal workflow code.
+ * Pure and deterministic: no I/O, no Node built-ins, no clock (the caller passes `now`). Safe
+ * to import from Temporal workflow code.
  *
  * Checks, in this order:
  * 1. `not_pending` (409): only a `pending` review may be reminded.
@@ -15,11 +14,9 @@
  *    time; `retryAt = lastReminderAt + coolDownMinutes`. Exactly at it is allowed.
  * Allowed: the reminder must be answered by `computeDueAt(now, answerWithin)`.
  *
- * Messages are for the tenant, in zh-CN and English. Times are written as "YYYY-MM-DD HH:mm"
- * in the calendar's zone; a `retryAt` with seconds is written rounded UP to the next minute,
- * so a tenant who retries at the written minute is never refused again.
+ * A refusal carries its facts (codes, counts, instants, the calendar's zone); the tenant reads
+ * them worded by server/i18n/reminder-refusal-text.ts.
  */
-import type { ReviewStatus } from './review.js';
 import {
   computeDueAt,
   MAX_RULE_MINUTES,
@@ -117,10 +114,16 @@ export interface ReminderContext {
 
 export type ReminderRefusalCode = 'not_pending' | 'too_early' | 'cool_down' | 'limit_reached';
 
-export interface ReminderMessage {
-  'zh-CN': string;
-  en: string;
-}
+/**
+ * Why a reminder was refused, as facts for server/i18n/reminder-refusal-text.ts to word. Times are
+ * instants; `timeZone` is the calendar's, in which the tenant reads them.
+ */
+export type ReminderRefusalFacts = { timeZone: string } & (
+  | { code: 'not_pending'; status: string }
+  | { code: 'limit_reached'; count: number; max: number; answerWithin: DeadlineRule; answerBy: Date | null }
+  | { code: 'too_early'; waitWorkingMinutes: number; opens: string; closes: string; retryAt: Date }
+  | { code: 'cool_down'; lastAt: Date; coolDownMinutes: number; retryAt: Date; answerWithin: DeadlineRule; answerBy: Date | null }
+);
 
 export type ReminderVerdict =
   | { allowed: true; answerDueAt: Date }
@@ -130,107 +133,16 @@ export type ReminderVerdict =
       httpStatus: 409 | 429;
       /** When the same reminder may be sent (null: not by waiting). */
       retryAt: Date | null;
-      message: ReminderMessage;
+      facts: ReminderRefusalFacts;
     };
 
-// ---------------------------------------------------------------------------------------
-// Words for tenants.
-
 const MINUTE_MS = 60_000;
-
-/** What happened to a review that is no longer pending, as a clause. */
-const STATUS_WORDS: Record<Exclude<ReviewStatus, 'pending'>, ReminderMessage> = {
-  approved: { 'zh-CN': '已审核通过', en: 'it has already been approved' },
-  rejected: { 'zh-CN': '已被驳回（驳回原因见审核结果，修改后可重新提交）', en: 'it has already been rejected (see the decision for the reason; you can correct it and submit again)' },
-  cancelled: { 'zh-CN': '已取消', en: 'it has been cancelled' },
-  withdrawn: { 'zh-CN': '已由您撤回', en: 'you have withdrawn it' },
-  provisioning: { 'zh-CN': '已审核通过，号码正在开通中', en: 'it has been approved and the numbers are being provisioned' },
-  issued: { 'zh-CN': '已审核通过，号码已下发', en: 'it has been approved and the numbers have been issued' },
-  checking: { 'zh-CN': '正在自动检查号码，尚未进入人工审核', en: 'its numbers are still being checked automatically and it has not reached a reviewer yet' },
-  completed: { 'zh-CN': '已处理完成', en: 'it has already been completed' },
-  partially_succeeded: { 'zh-CN': '已处理完成（部分号码成功，详见处理结果）', en: 'it has already been processed (some numbers succeeded; see the results)' },
-  check_failed: { 'zh-CN': '号码检查未通过（详见检查结果）', en: 'its number check failed (see the check results)' },
-};
-
-function statusWords(status: string): ReminderMessage {
-  const known = (STATUS_WORDS as Record<string, ReminderMessage | undefined>)[status];
-  return known ?? { 'zh-CN': `当前状态为“${status}”`, en: `its status is now "${status}"` };
-}
-
-/** "2 working hours" / "90 working minutes". */
-function workingDuration(minutes: number): ReminderMessage {
-  if (minutes > 0 && minutes % 60 === 0) {
-    const h = minutes / 60;
-    return { 'zh-CN': `${h}个工作小时`, en: `${h} working hour${h === 1 ? '' : 's'}` };
-  }
-  return { 'zh-CN': `${minutes}个工作分钟`, en: `${minutes} working minute${minutes === 1 ? '' : 's'}` };
-}
-
-/** "4 hours" / "90 minutes" of wall-clock time. */
-function wallDuration(minutes: number): ReminderMessage {
-  if (minutes > 0 && minutes % 60 === 0) {
-    const h = minutes / 60;
-    return { 'zh-CN': `${h}小时`, en: `${h} hour${h === 1 ? '' : 's'}` };
-  }
-  return { 'zh-CN': `${minutes}分钟`, en: `${minutes} minute${minutes === 1 ? '' : 's'}` };
-}
-
-/** When reminders are answered, e.g. "within 2 working hours of your last reminder". */
-function answerWords(rule: DeadlineRule): ReminderMessage {
-  if (rule.type === 'working_minutes') {
-    const d = workingDuration(rule.minutes);
-    return { 'zh-CN': `在最近一次催审后${d['zh-CN']}内`, en: `within ${d.en} of your last reminder` };
-  }
-  if (rule.days === 0) return { 'zh-CN': '在最近一次催审的当个工作日下班前', en: 'by the end of the working day of your last reminder' };
-  if (rule.days === 1) return { 'zh-CN': '在最近一次催审后的下一个工作日下班前', en: 'by the end of the next working day after your last reminder' };
-  return { 'zh-CN': `在最近一次催审后${rule.days}个工作日内`, en: `within ${rule.days} working days of your last reminder` };
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** "YYYY-MM-DD HH:mm" in `timeZone`; seconds are dropped (round the instant first if needed). */
-export function formatLocalMinute(at: Date, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(at)) parts[p.type] = p.value;
-  const hour = (parts.hour ?? '00') === '24' ? '00' : (parts.hour ?? '00');
-  return `${(parts.year ?? '').padStart(4, '0')}-${parts.month ?? ''}-${parts.day ?? ''} ${hour}:${parts.minute ?? ''}`;
-}
-
-/** The instant rounded up to a whole minute, so the written time is never before it. */
-function ceilToMinute(at: Date): Date {
-  return new Date(Math.ceil(at.getTime() / MINUTE_MS) * MINUTE_MS);
-}
-
-/** A time as a tenant reads it: "北京时间2026-10-08 10:00" / "2026-10-08 10:00 Beijing time". */
-function timeWords(at: Date, calendar: WorkingCalendar, roundUp: boolean): ReminderMessage {
-  const zone = calendar.spec.timeZone;
-  const text = formatLocalMinute(roundUp ? ceilToMinute(at) : at, zone);
-  if (zone === 'Asia/Shanghai') return { 'zh-CN': `北京时间${text}`, en: `${text} Beijing time` };
-  return { 'zh-CN': `${zone}时间${text}`, en: `${text} ${zone} time` };
-}
 
 // ---------------------------------------------------------------------------------------
 // The verdict.
 
-function refuse(code: ReminderRefusalCode, httpStatus: 409 | 429, retryAt: Date | null, message: ReminderMessage): ReminderVerdict {
-  return { allowed: false, code, httpStatus, retryAt, message };
+function refuse(httpStatus: 409 | 429, retryAt: Date | null, facts: ReminderRefusalFacts): ReminderVerdict {
+  return { allowed: false, code: facts.code, httpStatus, retryAt, facts };
 }
 
 function checkDate(value: unknown, field: string): Date {
@@ -248,57 +160,32 @@ export function evaluateReminder(ctx: ReminderContext, policy: ReminderPolicy, c
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
     throw new Error(`remindersThisRound: must be a whole number >= 0, got ${describe(count)}`);
   }
-  const answer = answerWords(p.answerWithin);
+  const timeZone = calendar.spec.timeZone;
 
-  if (ctx.status !== 'pending') {
-    const what = statusWords(ctx.status);
-    return refuse('not_pending', 409, null, {
-      'zh-CN': `该审核已不在待审状态：${what['zh-CN']}，无需催审。`,
-      en: `This review is no longer pending: ${what.en}, so there is nothing to remind.`,
-    });
-  }
+  if (ctx.status !== 'pending') return refuse(409, null, { timeZone, code: 'not_pending', status: ctx.status });
 
-  /** "…will answer within 2 working hours of your last reminder (by 2026-10-08 11:00)"; the time only while it is ahead. */
-  const answerBy = (): ReminderMessage => {
-    if (last === null) return { 'zh-CN': '', en: '' };
+  /** When the last reminder will be answered, while that is still ahead. */
+  const answerBy = (): Date | null => {
+    if (last === null) return null;
     const due = computeDueAt(last, p.answerWithin, calendar);
-    if (due.getTime() < now.getTime()) return { 'zh-CN': '', en: '' };
-    const t = timeWords(due, calendar, true);
-    return { 'zh-CN': `（${t['zh-CN']}前）`, en: ` (by ${t.en})` };
+    return due.getTime() < now.getTime() ? null : due;
   };
 
   if (count >= p.maxPerRound) {
-    const n = p.maxPerRound;
-    const by = answerBy();
-    return refuse('limit_reached', 409, null, {
-      'zh-CN': `本次提交您已催审${count}次，每次提交最多可催审${n}次，不能再催审。审核人员已收到您的催审，会${answer['zh-CN']}答复${by['zh-CN']}。`,
-      en: `You have already sent ${count} reminder${count === 1 ? '' : 's'} for this submission, and at most ${n} ${n === 1 ? 'is' : 'are'} allowed per submission, so no more can be sent. Our reviewers have been told and will answer ${answer.en}${by.en}.`,
-    });
+    return refuse(409, null, { timeZone, code: 'limit_reached', count, max: p.maxPerRound, answerWithin: p.answerWithin, answerBy: answerBy() });
   }
 
   const pendingMinutes = workingMinutesBetween(submittedAt, now, calendar);
   if (pendingMinutes < p.minPendingWorkingMinutes) {
     const retryAt = computeDueAt(submittedAt, { type: 'working_minutes', minutes: p.minPendingWorkingMinutes }, calendar);
-    const need = workingDuration(p.minPendingWorkingMinutes);
-    const t = timeWords(retryAt, calendar, true);
     const { opens, closes } = calendar.spec;
-    return refuse('too_early', 429, retryAt, {
-      'zh-CN': `提交后需等待满${need['zh-CN']}才能催审（工作时间为工作日${opens}-${closes}），自${t['zh-CN']}起可以催审。`,
-      en: `A reminder can be sent once a submission has waited ${need.en} (working hours are ${opens}-${closes} on working days). Please try again from ${t.en}.`,
-    });
+    return refuse(429, retryAt, { timeZone, code: 'too_early', waitWorkingMinutes: p.minPendingWorkingMinutes, opens, closes, retryAt });
   }
 
   if (last !== null) {
     const retryAt = new Date(last.getTime() + p.coolDownMinutes * MINUTE_MS);
     if (now.getTime() < retryAt.getTime()) {
-      const gap = wallDuration(p.coolDownMinutes);
-      const sent = timeWords(last, calendar, false);
-      const t = timeWords(retryAt, calendar, true);
-      const by = answerBy();
-      return refuse('cool_down', 429, retryAt, {
-        'zh-CN': `您已于${sent['zh-CN']}催审过，同一审核每${gap['zh-CN']}最多催审一次，自${t['zh-CN']}起可再次催审。审核人员已收到上次催审，会${answer['zh-CN']}答复${by['zh-CN']}。`,
-        en: `You sent a reminder for this review at ${sent.en}; a review can be reminded at most once every ${gap.en}. Please try again from ${t.en}. Our reviewers have been told and will answer ${answer.en}${by.en}.`,
-      });
+      return refuse(429, retryAt, { timeZone, code: 'cool_down', lastAt: last, coolDownMinutes: p.coolDownMinutes, retryAt, answerWithin: p.answerWithin, answerBy: answerBy() });
     }
   }
 

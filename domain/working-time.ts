@@ -628,128 +628,75 @@ export function localDateOf(at: Date, calendar: WorkingCalendar): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// Explanations for people.
+// How a deadline was reached, as facts: server/i18n/due-explanation-text.ts words them.
 
-const EN_WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const ZH_WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
-
-interface Words {
-  date(day: number): string;
-  at(day: number, minutes: number): string;
-  range(from: number, to: number): string;
+/** A calendar day in the calendar's zone; `index` counts days since 1970-01-01, so neighbours differ by one. */
+export interface LocalDay {
+  index: number;
+  year: number;
+  month: number;
+  day: number;
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+  /** YYYY-MM-DD. */
+  iso: string;
 }
 
-const EN: Words = {
-  date(day) {
-    const { year, month, day: dd } = civilFromDays(day);
-    return `${EN_WEEKDAYS[weekdayOf(day)]} ${dd} ${EN_MONTHS[month - 1]} ${year}`;
-  },
-  at(day, minutes) {
-    return `${EN.date(day)} ${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
-  },
-  range(from, to) {
-    const a = civilFromDays(from);
-    const b = civilFromDays(to);
-    if (from === to) return `${b.day} ${EN_MONTHS[b.month - 1]} ${b.year}`;
-    if (a.year === b.year && a.month === b.month) return `${a.day}-${b.day} ${EN_MONTHS[b.month - 1]} ${b.year}`;
-    if (a.year === b.year) return `${a.day} ${EN_MONTHS[a.month - 1]} - ${b.day} ${EN_MONTHS[b.month - 1]} ${b.year}`;
-    return `${a.day} ${EN_MONTHS[a.month - 1]} ${a.year} - ${b.day} ${EN_MONTHS[b.month - 1]} ${b.year}`;
-  },
-};
+/** A local day and its minutes since midnight. */
+export interface LocalTime extends LocalDay {
+  minutes: number;
+}
 
-const ZH: Words = {
-  date(day) {
-    const { year, month, day: dd } = civilFromDays(day);
-    return `${year}年${month}月${dd}日（${ZH_WEEKDAYS[weekdayOf(day)]}）`;
-  },
-  at(day, minutes) {
-    return `${ZH.date(day)}${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
-  },
-  range(from, to) {
-    const a = civilFromDays(from);
-    const b = civilFromDays(to);
-    const head = `${a.year}年${a.month}月${a.day}日`;
-    if (from === to) return head;
-    if (a.year === b.year && a.month === b.month) return `${head}至${b.day}日`;
-    if (a.year === b.year) return `${head}至${b.month}月${b.day}日`;
-    return `${head}至${b.year}年${b.month}月${b.day}日`;
-  },
-};
+export interface DueExplanation {
+  rule: DeadlineRule;
+  timeZone: string;
+  submitted: LocalTime;
+  due: LocalTime;
+  /** Working minutes submitted outside working hours: when counting started. */
+  countingStarts: LocalTime | null;
+  /** End of working day: day 0, when it is not the submission's own date (after the close, or a non-working day). */
+  dayZero: LocalDay | null;
+  /** The holidays from the submission's date to the due date, in date order. */
+  holidays: LocalDay[];
+  /** Weekend days in that span that are working days (make-up days), in date order. */
+  makeUpDays: LocalDay[];
+}
+
+function localDay(index: number): LocalDay {
+  const { year, month, day } = civilFromDays(index);
+  return { index, year, month, day, weekday: weekdayOf(index), iso: isoDate(index) };
+}
 
 /**
- * Words for people: the rule, the start, the due instant (local time of the calendar's
- * zone), the holiday ranges skipped and the make-up working days met between the
- * submission's date and the due date. `holidayNames` maps "YYYY-MM-DD" to a name in the
- * wanted language (e.g. from `chinaHolidayNames()` in holidays-cn.ts).
+ * The facts behind a deadline: the rule, the start, the due instant (local time of the calendar's
+ * zone), and the holidays and make-up working days met between the submission's date and the due date.
  */
-export function explainDueAt(
-  submittedAt: Date,
-  rule: DeadlineRule,
-  calendar: WorkingCalendar,
-  lang: 'zh-CN' | 'en',
-  holidayNames?: Record<string, string>,
-): string {
+export function dueExplanation(submittedAt: Date, rule: DeadlineRule, calendar: WorkingCalendar): DueExplanation {
   const cal = impl(calendar);
   const clean = validateDeadlineRule(rule);
   const t = instant(submittedAt, 'submittedAt', cal);
   const due = computeDueAt(submittedAt, clean, cal).getTime();
-  const zh = lang === 'zh-CN';
-  const w = zh ? ZH : EN;
-  const localAt = (x: number): string => {
+  const localAt = (x: number): LocalTime => {
     const day = cal.dayOf(x);
     const minutes = Math.floor((x + cal.zone.offsetAt(x) - day * DAY_MS) / MINUTE_MS);
-    return w.at(day, Math.min(Math.max(minutes, 0), 24 * 60 - 1));
+    return { ...localDay(day), minutes: Math.min(Math.max(minutes, 0), 24 * 60 - 1) };
   };
-  const parts: string[] = [];
-  const zone = cal.spec.timeZone;
   const firstDay = cal.dayOf(t);
+  let countingStarts: LocalTime | null = null;
+  let dayZero: LocalDay | null = null;
   if (clean.type === 'working_minutes') {
     const start = cal.advance(t, 0);
-    parts.push(
-      zh
-        ? `自${localAt(t)}起计${clean.minutes}个工作分钟，截止${localAt(due)}（${zone}）`
-        : `+${clean.minutes} working minutes from ${localAt(t)}, due ${localAt(due)} (${zone})`,
-    );
-    if (start !== t) parts.push(zh ? `非工作时间提交，从${localAt(start)}开始计时` : `submitted outside working hours, counting starts ${localAt(start)}`);
+    if (start !== t) countingStarts = localAt(start);
   } else {
     const d0 = cal.firstDay(t);
-    parts.push(
-      zh
-        ? `${localAt(t)}提交，${clean.days === 0 ? '起算日当天' : `起算日后第${clean.days}个工作日`}下班截止：${localAt(due)}（${zone}）`
-        : `end of working day +${clean.days} from ${localAt(t)}, due ${localAt(due)} (${zone})`,
-    );
-    if (d0 !== firstDay) {
-      parts.push(zh ? `起算日为${w.date(d0)}（提交日已下班或非工作日）` : `day 0 is ${w.date(d0)} (submitted after the close or on a non-working day)`);
-    }
+    if (d0 !== firstDay) dayZero = localDay(d0);
   }
-  // Holidays and make-up days between the submission's date and the due date.
   const lastDay = cal.dayOf(due);
-  let runFrom = Number.NaN;
-  let runName: string | undefined;
-  const flush = (to: number): void => {
-    if (Number.isNaN(runFrom)) return;
-    const name = runName ?? (zh ? '法定节假日' : 'public holiday');
-    parts.push(zh ? `跳过${w.range(runFrom, to)}（${name}）` : `skipped ${w.range(runFrom, to)} (${name})`);
-    runFrom = Number.NaN;
-  };
-  const makeUps: number[] = [];
+  const holidays: LocalDay[] = [];
+  const makeUpDays: LocalDay[] = [];
   for (let d = firstDay; d <= lastDay; d++) {
-    if (cal.isHoliday(d)) {
-      const name = holidayNames?.[isoDate(d)];
-      if (Number.isNaN(runFrom) || name !== runName) {
-        flush(d - 1);
-        runFrom = d;
-        runName = name;
-      }
-    } else {
-      flush(d - 1);
-      const wd = weekdayOf(d);
-      if (cal.isMakeUp(d) && (wd === 0 || wd === 6)) makeUps.push(d);
-    }
+    if (cal.isHoliday(d)) holidays.push(localDay(d));
+    else if (cal.isMakeUp(d) && (weekdayOf(d) === 0 || weekdayOf(d) === 6)) makeUpDays.push(localDay(d));
   }
-  flush(lastDay);
-  // Make-up days after the holidays, in date order.
-  for (const d of makeUps) parts.push(zh ? `${w.date(d)}为调休工作日` : `${w.date(d)} is a working day`);
-  return parts.join(zh ? '；' : '; ');
+  return { rule: clean, timeZone: cal.spec.timeZone, submitted: localAt(t), due: localAt(due), countingStarts, dayZero, holidays, makeUpDays };
 }

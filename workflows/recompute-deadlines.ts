@@ -3,7 +3,7 @@ import type { createActivities } from '../activities/index.js';
 
 /**
  * The one recompute of open deadlines per deployment (workflow id 'recompute-deadlines', see
- * server/recompute-client.ts). Rule and calendar changes bump the global rules version and
+ * temporal/recompute-client.ts). Rule and calendar changes bump the global rules version and
  * signal it here with signalWithStart; it keeps the highest version requested and, while that is
  * above the version done, runs passes of `recomputePage` until a page reports nothing left.
  *

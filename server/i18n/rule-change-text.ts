@@ -1,4 +1,4 @@
-import { encodingName } from '../../domain/audio-format.js';
+import { encodingName } from './audio-check-text.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import type { Language } from '../../domain/labels.js';
 import type { ReviewKind } from '../../domain/review.js';

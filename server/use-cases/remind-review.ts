@@ -4,6 +4,7 @@ import { reviewEvents } from '../../db/schema.js';
 import { findTenantReview, type ReviewRow } from '../../db/reviews.js';
 import type { TenantRow } from '../../db/tenants.js';
 import { evaluateReminder, retryAfterSeconds } from '../../domain/reminder-policy.js';
+import { reminderRefusalText } from '../i18n/reminder-refusal-text.js';
 import { findReminderPolicy } from '../../db/rules.js';
 import type { ReviewKind } from '../../domain/review.js';
 import type { Language } from '../../domain/labels.js';
@@ -37,7 +38,8 @@ export async function remindReview(
     );
     if (verdict.allowed) return undefined;
     const retry = retryAfterSeconds(verdict, now);
-    return new HttpError(verdict.httpStatus, verdict.code, verdict.message[lang], [{ path: 'reminder', message: verdict.message[lang] }], retry ? { 'Retry-After': String(retry) } : {});
+    const message = reminderRefusalText(verdict.facts, lang);
+    return new HttpError(verdict.httpStatus, verdict.code, message, [{ path: 'reminder', message }], retry ? { 'Retry-After': String(retry) } : {});
   };
   const refused = refuse(row);
   if (refused) throw refused;

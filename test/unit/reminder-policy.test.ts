@@ -13,6 +13,7 @@ import {
 import { defaultCalendarSpec } from '../../domain/holidays-cn.js';
 import { REVIEW_STATUSES } from '../../domain/review.js';
 import { computeDueAt, createCalendar, workingMinutesBetween, type WorkingCalendar } from '../../domain/working-time.js';
+import { reminderRefusalText } from '../../server/i18n/reminder-refusal-text.js';
 
 // The default China calendar (Asia/Shanghai, 09:00-18:00, official schedule). 2026: 1-7 Oct
 // and 15-23 Feb are holidays, Sat 10 Oct and Sat 14 Feb are make-up working days.
@@ -40,6 +41,8 @@ const refused = (v: ReminderVerdict): Refusal => {
   if (v.allowed) throw new Error(`expected a refusal, got allowed (answer due ${v.answerDueAt.toISOString()})`);
   return v;
 };
+/** What the tenant reads of a refusal, in one language. */
+const said = (v: Refusal, lang: 'zh-CN' | 'en'): string => reminderRefusalText(v.facts, lang);
 
 describe('DEFAULT_REMINDER_POLICY', () => {
   it('when the defaults are read, then they are 60 working minutes, 4 hours, 3 per round and 120 working minutes to answer', () => {
@@ -83,8 +86,8 @@ describe('too early: the round must have been pending 60 working minutes (defaul
         expect(v.code).toBe('too_early');
         expect(v.httpStatus).toBe(429);
         expect(v.retryAt?.toISOString()).toBe(sh(c.at60).toISOString());
-        expect(v.message['zh-CN']).toContain(c.at60);
-        expect(v.message.en).toContain(c.at60);
+        expect(said(v, 'zh-CN')).toContain(c.at60);
+        expect(said(v, 'en')).toContain(c.at60);
       });
 
       it(`when it is 1 ms before ${c.at60}, then the reminder is still too_early`, () => {
@@ -112,8 +115,8 @@ describe('too early: the round must have been pending 60 working minutes (defaul
     const v = refused(evaluate({ roundSubmittedAt: submitted, now: sh('2026-11-10 09:00') }, policy));
     expect(v.code).toBe('too_early');
     expect(v.retryAt?.toISOString()).toBe(sh('2026-11-10 09:45:20.123').toISOString());
-    expect(v.message.en).toContain('90 working minutes');
-    expect(v.message['zh-CN']).toContain('90个工作分钟');
+    expect(said(v, 'en')).toContain('90 working minutes');
+    expect(said(v, 'zh-CN')).toContain('90个工作分钟');
   });
 });
 
@@ -146,17 +149,17 @@ describe('cool-down: one reminder per review every 4 hours of wall-clock time', 
     const now = sh('2026-11-09 11:00');
     const v = refused(evaluate({ roundSubmittedAt: submitted, remindersThisRound: 1, lastReminderAt: last, now }));
     expect(v.retryAt?.toISOString()).toBe(sh('2026-11-09 14:00:30.250').toISOString());
-    expect(v.message['zh-CN']).toContain('2026-11-09 14:01');
-    expect(v.message.en).toContain('2026-11-09 14:01');
+    expect(said(v, 'zh-CN')).toContain('2026-11-09 14:01');
+    expect(said(v, 'en')).toContain('2026-11-09 14:01');
     expect(retryAfterSeconds(v, now)).toBe(3 * 3600 + 31);
   });
 
   it('when the message is read, then it names the last reminder, the 4-hour rule and the retry time in both languages', () => {
     const v = refused(evaluate({ roundSubmittedAt: submitted, remindersThisRound: 1, lastReminderAt: sh('2026-11-09 10:00'), now: sh('2026-11-09 11:00') }));
-    expect(v.message['zh-CN']).toBe(
+    expect(said(v, 'zh-CN')).toBe(
       '您已于北京时间2026-11-09 10:00催审过，同一审核每4小时最多催审一次，自北京时间2026-11-09 14:00起可再次催审。审核人员已收到上次催审，会在最近一次催审后2个工作小时内答复（北京时间2026-11-09 12:00前）。',
     );
-    expect(v.message.en).toBe(
+    expect(said(v, 'en')).toBe(
       'You sent a reminder for this review at 2026-11-09 10:00 Beijing time; a review can be reminded at most once every 4 hours. Please try again from 2026-11-09 14:00 Beijing time. Our reviewers have been told and will answer within 2 working hours of your last reminder (by 2026-11-09 12:00 Beijing time).',
     );
   });
@@ -186,23 +189,23 @@ describe('limit: 3 reminders per round', () => {
   it('when 3 reminders were sent this round, then the 4th is refused as limit_reached (409, no retryAt)', () => {
     const v = refused(evaluate({ roundSubmittedAt: submitted, remindersThisRound: 3, lastReminderAt: last, now }));
     expect(v).toMatchObject({ code: 'limit_reached', httpStatus: 409, retryAt: null });
-    expect(v.message.en).toContain('already sent 3 reminders for this submission');
-    expect(v.message.en).toContain('at most 3 are allowed');
-    expect(v.message['zh-CN']).toContain('已催审3次');
-    expect(v.message['zh-CN']).toContain('最多可催审3次');
+    expect(said(v, 'en')).toContain('already sent 3 reminders for this submission');
+    expect(said(v, 'en')).toContain('at most 3 are allowed');
+    expect(said(v, 'zh-CN')).toContain('已催审3次');
+    expect(said(v, 'zh-CN')).toContain('最多可催审3次');
   });
 
   it('when the answer to the last reminder is still ahead, then the limit message says by when it will be answered', () => {
     const v = refused(evaluate({ roundSubmittedAt: submitted, remindersThisRound: 3, lastReminderAt: sh('2026-11-09 17:00'), now: sh('2026-11-09 17:30') }));
     // 120 working minutes from 17:00: 60 today, 60 tomorrow.
-    expect(v.message.en).toContain('within 2 working hours of your last reminder (by 2026-11-10 10:00 Beijing time)');
-    expect(v.message['zh-CN']).toContain('北京时间2026-11-10 10:00前');
+    expect(said(v, 'en')).toContain('within 2 working hours of your last reminder (by 2026-11-10 10:00 Beijing time)');
+    expect(said(v, 'zh-CN')).toContain('北京时间2026-11-10 10:00前');
   });
 
   it('when the answer time has passed, then the limit message gives no time', () => {
     const v = refused(evaluate({ roundSubmittedAt: submitted, remindersThisRound: 3, lastReminderAt: last, now: sh('2026-11-10 12:00') }));
-    expect(v.message.en).not.toMatch(/\d{4}-\d{2}-\d{2}/);
-    expect(v.message['zh-CN']).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(said(v, 'en')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(said(v, 'zh-CN')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
   it('when the policy allows 1 per round, then the 2nd is refused and the message says so in the singular', () => {
@@ -210,7 +213,7 @@ describe('limit: 3 reminders per round', () => {
     expect(evaluate({ roundSubmittedAt: submitted, now }, policy).allowed).toBe(true);
     const v = refused(evaluate({ roundSubmittedAt: submitted, remindersThisRound: 1, lastReminderAt: last, now }, policy));
     expect(v.code).toBe('limit_reached');
-    expect(v.message.en).toContain('already sent 1 reminder for this submission, and at most 1 is allowed');
+    expect(said(v, 'en')).toContain('already sent 1 reminder for this submission, and at most 1 is allowed');
   });
 
   it('when more reminders than the limit are recorded (the limit was lowered), then it is still limit_reached', () => {
@@ -237,17 +240,17 @@ describe('not pending', () => {
     it(`when the review is ${status}, then the reminder is refused as not_pending (409) and the message says what happened`, () => {
       const v = refused(evaluate({ status }));
       expect(v).toMatchObject({ code: 'not_pending', httpStatus: 409, retryAt: null });
-      expect(v.message.en).toMatch(/^This review is no longer pending: /);
-      expect(v.message['zh-CN']).toMatch(/^该审核已不在待审状态：/);
+      expect(said(v, 'en')).toMatch(/^This review is no longer pending: /);
+      expect(said(v, 'zh-CN')).toMatch(/^该审核已不在待审状态：/);
       const [en, zh] = words[status] ?? [/$^/, '\u0000'];
-      expect(v.message.en).toMatch(en);
-      expect(v.message['zh-CN']).toContain(zh);
-      expect(v.message.en).not.toContain(`"${status}"`); // words, not the code
+      expect(said(v, 'en')).toMatch(en);
+      expect(said(v, 'zh-CN')).toContain(zh);
+      expect(said(v, 'en')).not.toContain(`"${status}"`); // words, not the code
     });
   }
 
   it('when the statuses are compared, then each has its own message', () => {
-    const messages = notPending.map((status) => refused(evaluate({ status })).message);
+    const messages = notPending.map((status) => refused(evaluate({ status }))).map((v) => ({ en: said(v, 'en'), 'zh-CN': said(v, 'zh-CN') }));
     expect(new Set(messages.map((m) => m.en)).size).toBe(notPending.length);
     expect(new Set(messages.map((m) => m['zh-CN'])).size).toBe(notPending.length);
   });
@@ -255,8 +258,8 @@ describe('not pending', () => {
   it('when the status is unknown, then it is refused as not_pending and the message quotes it', () => {
     const v = refused(evaluate({ status: 'frozen' }));
     expect(v.code).toBe('not_pending');
-    expect(v.message.en).toContain('"frozen"');
-    expect(v.message['zh-CN']).toContain('frozen');
+    expect(said(v, 'en')).toContain('"frozen"');
+    expect(said(v, 'zh-CN')).toContain('frozen');
   });
 });
 
@@ -292,7 +295,7 @@ describe('allowed: the answer deadline', () => {
     const policy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, answerWithin: { type: 'end_of_working_day', days: 1 } };
     expect(evaluate({ now: sh('2026-11-09 12:00') }, policy)).toEqual({ allowed: true, answerDueAt: sh('2026-11-10 18:00') });
     const v = refused(evaluate({ remindersThisRound: 1, lastReminderAt: sh('2026-11-09 11:00'), now: sh('2026-11-09 12:00') }, policy));
-    expect(v.message.en).toContain('by the end of the next working day after your last reminder (by 2026-11-10 18:00 Beijing time)');
+    expect(said(v, 'en')).toContain('by the end of the next working day after your last reminder (by 2026-11-10 18:00 Beijing time)');
   });
 });
 
@@ -302,14 +305,14 @@ describe('messages in another time zone', () => {
     // Mon 9 Nov 2026, EST (UTC-5).
     const v = refused(evaluateReminder(ctx({ roundSubmittedAt: new Date('2026-11-09T09:00:00-05:00'), now: new Date('2026-11-09T09:30:00-05:00') }), DEFAULT_REMINDER_POLICY, ny));
     expect(v.retryAt?.toISOString()).toBe('2026-11-09T15:00:00.000Z');
-    expect(v.message.en).toContain('2026-11-09 10:00 America/New_York time');
-    expect(v.message['zh-CN']).toContain('America/New_York时间2026-11-09 10:00');
+    expect(said(v, 'en')).toContain('2026-11-09 10:00 America/New_York time');
+    expect(said(v, 'zh-CN')).toContain('America/New_York时间2026-11-09 10:00');
   });
 });
 
 describe('retryAfterSeconds', () => {
   const now = sh('2026-11-09 11:00');
-  const refusal = (retryAt: Date | null): ReminderVerdict => ({ allowed: false, code: 'cool_down', httpStatus: 429, retryAt, message: { 'zh-CN': '', en: '' } });
+  const refusal = (retryAt: Date | null): ReminderVerdict => ({ allowed: false, code: 'too_early', httpStatus: 429, retryAt, facts: { timeZone: 'Asia/Shanghai', code: 'too_early', waitWorkingMinutes: 60, opens: '09:00', closes: '18:00', retryAt: retryAt ?? now } });
 
   it('when the reminder is allowed, then there is no Retry-After', () => {
     expect(retryAfterSeconds({ allowed: true, answerDueAt: now }, now)).toBeNull();
