@@ -1,10 +1,11 @@
 import { DECLARATION_IDS, DECLARATION_VERSION_PATTERN, type DeclarationId } from '../../domain/declarations.js';
 import { ENTERPRISE_FILES } from '../../domain/kinds/enterprise-qualification.js';
+import { errorResponses } from './openapi-errors.js';
 
 /** The declarations, the unsubscribe template and the enterprise's own files, for the OpenAPI document. */
 
-const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: String(c), ...errorRef }]));
+/** Every error these operations may answer, the ones any operation may (a control character in the path: 400) included. */
+const errors = (...codes: number[]) => errorResponses(...codes);
 
 export const declarationField = (id: DeclarationId) => ({
   type: 'string',
