@@ -81,6 +81,24 @@ export function lastDays(today: string, days: number): DayRange {
   return { from: addDays(today, -(days - 1)), to: today };
 }
 
+export const PERIOD_PRESETS = ['today', 'yesterday', 'last7', 'last30', 'thisMonth', 'lastMonth'] as const;
+export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
+
+/** The periods people ask for most, as seen on `today`: each a whole-day range, both ends included. */
+export function presetPeriods(today: string): { preset: PeriodPreset; range: DayRange }[] {
+  const monthStart = `${today.slice(0, 8)}01`;
+  const lastMonthEnd = addDays(monthStart, -1);
+  const ranges: Record<PeriodPreset, DayRange> = {
+    today: { from: today, to: today },
+    yesterday: { from: addDays(today, -1), to: addDays(today, -1) },
+    last7: lastDays(today, 7),
+    last30: lastDays(today, 30),
+    thisMonth: { from: monthStart, to: today },
+    lastMonth: { from: `${lastMonthEnd.slice(0, 8)}01`, to: lastMonthEnd },
+  };
+  return PERIOD_PRESETS.map((preset) => ({ preset, range: ranges[preset] }));
+}
+
 export type PeriodCheck = { ok: true; range: DayRange } | { ok: false; problems: PeriodProblem[] };
 
 /**

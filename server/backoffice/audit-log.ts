@@ -4,7 +4,8 @@ import { appendAudit } from '../../db/audit.js';
 import { auditActionsInUse, auditObjectTypesInUse, eachAuditRow, searchAudit, type AuditFilter, type AuditRow } from '../../db/audit-search.js';
 import type { Language } from '../../domain/labels.js';
 import { actionCodes, currentAction } from '../../domain/audit-actions.js';
-import { checkPeriod, type DayRange } from '../../domain/reporting-period.js';
+import { checkPeriod, dayIn, type DayRange } from '../../domain/reporting-period.js';
+import { presetLinks } from '../insight/period-presets.js';
 import type { AppDeps } from '../deps.js';
 import { DISPLAY_TIME_ZONE, formatTime } from '../i18n/format.js';
 import { translate } from '../i18n/index.js';
@@ -124,6 +125,7 @@ export function auditLogRouter(deps: AppDeps, csrf: Csrf): Router {
       actions: choices(KNOWN_ACTIONS.map(currentAction), actions.map(currentAction), currentAction(f.action), (c) => actionLabel(c, lang)),
       objectTypes: choices(KNOWN_TYPES, types, f.type, (c) => objectTypeLabel(c, lang)),
       exportFields: { actor: f.actor, action: f.action, type: f.type, object: f.object, from: f.from, to: f.to },
+      presets: presetLinks(dayIn(deps.now(), DISPLAY_TIME_ZONE), lang, f, (range) => `/audit?${searchParams(f, { from: range.from, to: range.to })}`),
     };
     if (!checked.ok) {
       renderPage(req, res, csrf, 'audit', 'audit-body', { ...common, errors: checked.errors, rows: [] }, 422);

@@ -13,6 +13,7 @@ import { HttpError } from '../errors.js';
 import { DISPLAY_TIME_ZONE, formatDay } from '../i18n/format.js';
 import { translate, translateWith } from '../i18n/index.js';
 import { CSV_CONTENT_TYPE, csvDocument } from '../insight/csv.js';
+import { presetLinks } from '../insight/period-presets.js';
 import { dailyCharts, dayRows, kindRows, reviewerRows, share, throughputChart } from '../insight/figures-view.js';
 import { kindLabel } from '../insight/labels.js';
 import { dailyTable, reviewerTable, statisticsWorkbook, type StatisticsData } from '../insight/statistics-export.js';
@@ -88,6 +89,11 @@ export function statisticsRouter(deps: AppDeps, csrf: Csrf): Router {
       title: 'insight.statistics.title',
       kinds: REVIEW_KINDS.map((k) => ({ value: k, label: kindLabel(k, lang), selected: k === f.kind })),
       tenantNames: await tenantNames(deps),
+      presets: presetLinks(dayIn(deps.now(), DISPLAY_TIME_ZONE), lang, checked.ok ? checked.applied.range : f, (range) => {
+        const p = new URLSearchParams();
+        for (const [k, v] of Object.entries({ kind: f.kind, tenant: f.tenant, ...range })) if (v) p.set(k, v);
+        return `/statistics?${p.toString()}`;
+      }),
     };
     if (!checked.ok) {
       renderPage(req, res, csrf, 'statistics', 'statistics-body', { ...common, form: f, errors: checked.errors }, 422);

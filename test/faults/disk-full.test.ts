@@ -90,7 +90,7 @@ describe('the disk holding uploads fills up', () => {
   it('when the disk fills while an audio file streams in, then 507 storage_full naming the field and nothing is left; with space again the same upload is accepted', async () => {
     const tenant = await app.addTenant();
     await leaveBytes(256 * 1024);
-    const res = await timedApi(app, tenant, 'POST', '/audio-files', recording());
+    const res = await timedApi(app, tenant, 'POST', '/audio-files', recording(), { 'accept-language': 'en' });
     expect(res.status).toBe(507);
     expect(isErrorShape(res.body, 'storage_full')).toBe(true);
     expect(res.body.error.details).toEqual([{ path: 'file', message: 'not stored' }]);
@@ -109,7 +109,7 @@ describe('the disk holding uploads fills up', () => {
     const tenant = await app.addTenant();
     const keptBefore = await filesUnder('objects');
     await leaveBytes(1000 * 1024);
-    const res = await timedApi(app, tenant, 'POST', '/enterprises', heavyEnterpriseForm());
+    const res = await timedApi(app, tenant, 'POST', '/enterprises', heavyEnterpriseForm(), { 'accept-language': 'en' });
     expect(res.status).toBe(507);
     expect(isErrorShape(res.body, 'storage_full')).toBe(true);
     expect(res.body.error.details).toEqual([{ path: 'handlerIdBack', message: 'not stored' }]);

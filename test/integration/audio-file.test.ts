@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, notificationOutbox, reviewEvents, storedFiles } from '../../db/schema.js';
+import { auditLog, notificationOutbox, reviewEvents, reviews, storedFiles } from '../../db/schema.js';
 import { BackOfficeSession, decideInBackOffice } from '../support/back-office.js';
 import { editWav, mp3File, wavFile } from '../support/audio.js';
 import { form } from '../support/files.js';
@@ -97,10 +97,13 @@ describe('audio file intake and the automatic check', () => {
     const zh = await read(view.subjectId, 'zh-CN');
     expect(zh.decision.reasonText).toBe('44100 Hz，立体声；要求：8000/16000 Hz，单声道');
     expect((await app.api(tenant, 'GET', `/reviews/${view.id}`, undefined, { 'accept-language': 'zh-CN' })).body.decision.reasonText).toBe(zh.decision.reasonText);
+    // Kept as the code and the measurements on the file, never as text in both languages.
+    const [row] = await app.database.db.select().from(reviews).where(eq(reviews.id, view.id));
+    expect(row!.decisionReasonText).toBeNull();
 
     const notices = await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.reviewId, view.id));
     const sms = Object.fromEntries(notices.filter((n) => n.channel === 'sms').map((n) => [n.language, n.body]));
-    expect(sms['zh-CN']).toContain('音频格式不符合要求: 44100 Hz，立体声；要求：8000/16000 Hz，单声道');
+    expect(sms['zh-CN']).toContain('音频格式不符合要求：44100 Hz，立体声；要求：8000/16000 Hz，单声道');
     expect(sms.en).toContain('The audio format does not meet the requirements: 44100 Hz, stereo; allowed 8000/16000 Hz, mono');
     expect(notices.map((n) => n.event)).toEqual(Array(4).fill('audio_file.rejected'));
 

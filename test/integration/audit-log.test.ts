@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import { auditLog } from '../../db/schema.js';
 import { createStaff } from '../../db/staff.js';
+import { dayIn, presetPeriods } from '../../domain/reporting-period.js';
 import { BackOfficeSession } from '../support/back-office.js';
 import { parseCsv, unescapeHtml } from '../support/insight-fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -226,6 +227,35 @@ describe('audit log access', () => {
     const found = idsIn((await auditor.get('/audit?action=staff.change&from=2025-07-01&to=2025-07-01')).html);
     expect(found.sort()).toEqual(rows.map((r) => r.id).sort());
     expect((await auditor.get('/audit?action=staff.update&from=2025-07-01&to=2025-07-01')).html).toMatch(/<option value="staff\.change" selected>/);
+  });
+
+  it('when a date preset is followed on the audit log or the statistics, then it fills the period, keeps the other filters and is marked as the period shown', async () => {
+    const today = dayIn(new Date(), 'Asia/Shanghai');
+    const presets = Object.fromEntries(presetPeriods(today).map((p) => [p.preset, p.range]));
+    const links = (html: string) => [...unescapeHtml(html).matchAll(/<a href="([^"]+)" hx-get="[^"]+" hx-target="[^"]+" hx-swap="outerHTML" hx-push-url="true"( aria-current="true")?[^>]*>([^<]+)<\/a>/g)].map((m) => ({ href: m[1]!, current: !!m[2], label: m[3]! }));
+    auditor.setCookie('vrd_lang', 'zh-CN');
+    const audit = links((await auditor.get('/audit?actor=li+lei')).html);
+    expect(audit.map((l) => l.label)).toEqual(['今天', '昨天', '近 7 天', '近 30 天', '本月', '上月']);
+    const lastMonth = audit.find((l) => l.label === '上月')!;
+    expect(lastMonth.href).toBe(`/audit?actor=li+lei&from=${presets.lastMonth!.from}&to=${presets.lastMonth!.to}`);
+    const followed = await auditor.get(lastMonth.href);
+    expect(followed.html).toContain(`name="from" value="${presets.lastMonth!.from}"`);
+    expect(followed.html).toContain(`name="to" value="${presets.lastMonth!.to}"`);
+    expect(links(followed.html).filter((l) => l.current).map((l) => l.label)).toEqual(['上月']);
+
+    auditor.setCookie('vrd_lang', 'en');
+    const stats = links((await auditor.get('/statistics?kind=voice_template')).html);
+    expect(stats.map((l) => l.label)).toEqual(['Today', 'Yesterday', 'Last 7 days', 'Last 30 days', 'This month', 'Last month']);
+    const week = stats.find((l) => l.label === 'Last 7 days')!;
+    expect(week.href).toBe(`/statistics?kind=voice_template&from=${presets.last7!.from}&to=${presets.last7!.to}`);
+    const shown = await auditor.get(week.href);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain(`name="from" value="${presets.last7!.from}"`);
+    // On the 7th of a month the last 7 days are this month too: every preset naming the period shown is marked.
+    const same = (r: { from: string; to: string }) => r.from === presets.last7!.from && r.to === presets.last7!.to;
+    const names: Record<string, string> = { today: 'Today', yesterday: 'Yesterday', last7: 'Last 7 days', last30: 'Last 30 days', thisMonth: 'This month', lastMonth: 'Last month' };
+    expect(links(shown.html).filter((l) => l.current).map((l) => l.label)).toEqual(presetPeriods(today).filter((p) => same(p.range)).map((p) => names[p.preset]));
+    auditor.setCookie('vrd_lang', 'zh-CN');
   });
 
   it('when anyone tries to change the log through the back office, then no route takes it', async () => {

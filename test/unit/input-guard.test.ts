@@ -4,7 +4,8 @@ import { clip, controlCharacterProblems } from '../../server/input-guard.js';
 describe('control characters in parsed input', () => {
   it('when a nested field holds NUL, then the problem names its path and the code point', () => {
     const problems = controlCharacterProblems({ name: 'ok', contacts: [{ email: 'a@b.c' }, { email: 'x\u0000@y.z' }] }, 'body');
-    expect(problems).toEqual([{ place: 'body', path: 'contacts.1.email', message: expect.stringContaining('U+0000') }]);
+    expect(problems).toEqual([{ place: 'body', path: 'contacts.1.email', message: expect.stringContaining('U+0000'), say: expect.any(Function) }]);
+    expect(problems[0]!.say('zh-CN')).toBe('含有控制字符 U+0000（文本中不允许出现）');
   });
 
   it('when text holds tab, line feed or carriage return, then nothing is refused', () => {
@@ -20,7 +21,7 @@ describe('control characters in parsed input', () => {
 
   it('when text holds half a surrogate pair (JSON "\\udfff"), then it is refused naming the code unit; whole pairs (emoji, rare CJK) pass', () => {
     for (const v of ['\udfff', 'a\ud800', '\ud83d\ud83d\ude00'.slice(0, 1), 'x\udc00\ud800y']) {
-      expect(controlCharacterProblems({ scenario: v }, 'body'), JSON.stringify(v)).toEqual([{ place: 'body', path: 'scenario', message: expect.stringMatching(/unpaired surrogate U\+D[89A-F][0-9A-F]{2}/) }]);
+      expect(controlCharacterProblems({ scenario: v }, 'body'), JSON.stringify(v)).toEqual([{ place: 'body', path: 'scenario', message: expect.stringMatching(/unpaired surrogate U\+D[89A-F][0-9A-F]{2}/), say: expect.any(Function) }]);
     }
     expect(controlCharacterProblems({ scenario: '😀 𠀀𪚥 👩‍👩‍👧‍👦' }, 'body')).toEqual([]);
     expect(controlCharacterProblems({ ['k\ud800']: 'x' }, 'body')[0]?.message).toMatch(/field name contains an unpaired surrogate/);

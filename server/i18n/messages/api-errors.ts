@@ -26,6 +26,7 @@ export const apiErrorMessages = {
   'api.thing.quality_check_opt_out': { 'zh-CN': '质检豁免申请', en: 'quality check opt out' },
   'api.thing.service': { 'zh-CN': '业务', en: 'service' },
   'api.thing.declaration': { 'zh-CN': '声明', en: 'declaration' },
+  'api.thing.enterprise_file': { 'zh-CN': '企业资质文件', en: 'enterprise file' },
   'api.noRoute': { 'zh-CN': '没有这个接口：{method} {path}', en: 'no route {method} {path}' },
   'api.noSuchPath': { 'zh-CN': '没有这个路径', en: 'no such path' },
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, checkPeriod, dayCount, dayIn, daysOf, lastAllowedDay, lastDays, parseDay } from '../../../domain/reporting-period.js';
+import { addDays, checkPeriod, dayCount, dayIn, daysOf, lastAllowedDay, lastDays, parseDay, presetPeriods } from '../../../domain/reporting-period.js';
 
 const fallback = { from: '2026-01-01', to: '2026-01-30' };
 
@@ -71,5 +71,23 @@ describe('reporting periods', () => {
   it('when an instant is read in Beijing time, then 16:30 UTC is already the next day', () => {
     expect(dayIn(new Date('2026-05-01T16:30:00Z'), 'Asia/Shanghai')).toBe('2026-05-02');
     expect(dayIn(new Date('2026-05-01T15:59:59Z'), 'Asia/Shanghai')).toBe('2026-05-01');
+  });
+
+  it('when presets are asked for on 1 March of a leap year, then yesterday and last month are in February, and this month is one day', () => {
+    const presets = Object.fromEntries(presetPeriods('2028-03-01').map((p) => [p.preset, p.range]));
+    expect(presets).toEqual({
+      today: { from: '2028-03-01', to: '2028-03-01' },
+      yesterday: { from: '2028-02-29', to: '2028-02-29' },
+      last7: { from: '2028-02-24', to: '2028-03-01' },
+      last30: { from: '2028-02-01', to: '2028-03-01' },
+      thisMonth: { from: '2028-03-01', to: '2028-03-01' },
+      lastMonth: { from: '2028-02-01', to: '2028-02-29' },
+    });
+  });
+
+  it('when presets are asked for in January, then last month is December of the year before', () => {
+    const lastMonth = presetPeriods('2027-01-15').find((p) => p.preset === 'lastMonth')!.range;
+    expect(lastMonth).toEqual({ from: '2026-12-01', to: '2026-12-31' });
+    for (const p of presetPeriods('2027-01-15')) expect(checkPeriod(p.range, { maxMonths: 6 }).ok, p.preset).toBe(true);
   });
 });
