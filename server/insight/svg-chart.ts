@@ -177,7 +177,7 @@ export function barChartSvg(spec: BarChartSpec): string {
   const labelled = spec.description ? `${id}-title ${id}-desc` : `${id}-title`;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="${labelled}" viewBox="0 0 ${g.width} ${g.height}" width="100%" preserveAspectRatio="xMinYMin meet" font-size="${FONT}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${spec.orientation}" role="img" aria-labelledby="${labelled}" viewBox="0 0 ${g.width} ${g.height}" width="100%" preserveAspectRatio="xMinYMin meet" font-size="${FONT}">`,
   );
   out.push(`<title id="${id}-title">${escapeXml(spec.title)}</title>`);
   if (spec.description) out.push(`<desc id="${id}-desc">${escapeXml(spec.description)}</desc>`);
