@@ -126,6 +126,8 @@ beforeAll(async () => {
   expect((await submitPageForm(admin, '/admin/rules/voice_template', '/admin/rules/voice_template', { atRiskPercent: '80', comment: 'fuzz fixture' })).status).toBe(303);
   expect((await submitPageForm(admin, '/admin/templates/review.approved/email/en', '/admin/templates/review.approved/email/en', { body: 'Hello {{contactName}}, {{title}} was approved.' })).status).toBe(303);
   expect((await submitPageForm(admin, `/reviews/${objects.review}`, `/reviews/${objects.review}/claim`, {})).status).toBe(303);
+  // A named view, so the page that asks before deleting one (and its form) is reachable.
+  expect((await submitPageForm(admin, '/queue?kind=voice_template', '/queue/views', { name: 'fuzz fixture' })).status).toBe(303);
 
   routes = servedRoutes(app.web.app).filter(backOffice);
   const getRoutes = routes.filter((r) => r.method === 'GET');
