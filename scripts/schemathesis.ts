@@ -38,10 +38,8 @@ export async function findSchemathesis(): Promise<string> {
 }
 
 /**
- * Python 3.11 before 3.11.8 can fail an `ast.parse` with "SystemError: AST constructor recursion
- * depth mismatch" when threads parse at once (CPython issue 106905), which schemathesis's two workers
- * do: a run then ends in a runtime error that is the interpreter's, not the app's. So the newest
- * interpreter of 3.12 or later found is taken (on PATH or under pyenv), and python3 only without one.
+ * The newest Python of 3.12 or later found (on PATH or under pyenv), python3 only without one: older
+ * interpreters can end schemathesis's threaded run with an error of their own (docs/testing.md).
  */
 async function choosePython(): Promise<string> {
   const pyenv = path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions');
