@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { createFieldCipher } from '../../db/sealed-field.js';
 
 export const FLASH_COOKIE = 'vrd_flash';
 /** Long enough for a slow redirect, short enough that a message never greets a later visit. */
@@ -39,27 +40,19 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * The flash travels in a cookie sealed with AES-256-GCM under a key derived from the cookie secret:
- * it may hold a secret shown once, which neither the browser's cookie store nor a log of headers
- * may read, and a forged or altered one is dropped.
+ * The flash travels in a cookie sealed as personal data is at rest (AES-256-GCM), under a key derived
+ * from the cookie secret: it may hold a secret shown once, which neither the browser's cookie store
+ * nor a log of headers may read, and a forged or altered one is dropped.
  */
 export function flashCookies(cookieSecret: string, secure: boolean) {
-  const key = createHash('sha256').update(`vrd-flash\0${cookieSecret}`).digest();
+  const cipher = createFieldCipher(createHash('sha256').update(`vrd-flash\0${cookieSecret}`).digest());
   const options = { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' };
 
-  const seal = (flash: Flash) => {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(flash), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
-  };
+  const seal = (flash: Flash) => cipher.seal(JSON.stringify(flash));
   const open = (sealed: string | undefined): Flash | undefined => {
     if (!sealed || sealed.length > 8192) return undefined;
     try {
-      const raw = Buffer.from(sealed, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      const flash = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Flash;
+      const flash = JSON.parse(cipher.open(sealed)) as Flash;
       return typeof flash?.key === 'string' ? flash : undefined;
     } catch {
       return undefined;
