@@ -11,15 +11,14 @@ export interface WorkerSetup extends ActivityDeps {
   taskQueue: string;
   /** Pre-built bundle (tests bundle once per file); otherwise bundled from workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  maxCachedWorkflows?: number;
 }
 
 /**
- * Measured with `npm run bench` (README, Benchmarks). A workflow in the worker's cache holds about
- * 0.5-0.8 MB (the SDK gives each its own instances of the bundle's modules); the SDK's default
- * cache size follows the V8 heap limit (2,310 on a 4 GB heap), which kept the worker near 1.4-2 GB
- * with thousands of reviews open. Open reviews sleep for hours between events, so past a few
- * hundred the cache barely saves a replay (of a short history) while costing memory: 1,000 keeps
- * the worker near 1 GB however many reviews are open.
+ * How many workflows a worker keeps in memory between their tasks (WORKER_CACHED_WORKFLOWS; the
+ * reasoning behind the default is in docs/benchmarks.md, "Worker memory"). Open reviews sleep for
+ * hours between events, so a review evicted from the cache costs one replay of a short history when
+ * it wakes, while a cached one costs memory all the time it sleeps.
  */
 export const WORKER_TUNING = { maxCachedWorkflows: 1000 } satisfies Partial<WorkerOptions>;
 
@@ -32,5 +31,6 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
     bundlerOptions: { ignoreModules: [] },
     ...WORKER_TUNING,
+    ...(setup.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: setup.maxCachedWorkflows } : {}),
   });
 }

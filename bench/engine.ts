@@ -41,11 +41,20 @@ export interface EngineRates {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-export async function measureEngine(target: TemporalTarget, opts: { seconds?: number; repeats?: number; inFlight?: number; log?: (line: string) => void } = {}): Promise<EngineRates> {
-  const seconds = opts.seconds ?? 10;
-  const repeats = opts.repeats ?? 2;
-  const inFlight = opts.inFlight ?? 64;
-  const say = opts.log ?? (() => undefined);
+/** A worker of the engine's own workflows on a queue of its own, and the calls the engine figures are made of. */
+export interface EngineWorker {
+  /** Starts a workflow that parks on a timer after its first task. */
+  start(): Promise<void>;
+  /** Waits until the worker has run the first task of every workflow started; returns the seconds waited. */
+  drained(): Promise<number>;
+  /** Starts a trivial workflow and waits for its result. */
+  complete(): Promise<void>;
+  started(): number;
+  completed(): number;
+  stop(): Promise<void>;
+}
+
+export async function startEngineWorker(target: TemporalTarget): Promise<EngineWorker> {
   const taskQueue = `bench-engine-${randomUUID()}`;
   const native = await NativeConnection.connect(target.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
   const connection = await Connection.connect(target.connectionOptions as Parameters<typeof Connection.connect>[0]);
@@ -64,21 +73,39 @@ export async function measureEngine(target: TemporalTarget, opts: { seconds?: nu
     workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
   });
   const running = worker.run();
-  try {
-    const start = async () => {
+  return {
+    start: async () => {
       await client.workflow.start('parkedOnTimer', { taskQueue, workflowId: `engine-parked-${randomUUID()}` });
       started++;
-    };
-    /** The worker has run the first task of every workflow started. */
-    const drained = async () => {
+    },
+    drained: async () => {
       const t0 = performance.now();
       while (parked < started) await sleep(20);
       return (performance.now() - t0) / 1000;
-    };
-    const complete = async () => {
+    },
+    complete: async () => {
       await client.workflow.execute('startAndComplete', { taskQueue, workflowId: `engine-trivial-${randomUUID()}` });
       completed++;
-    };
+    },
+    started: () => started,
+    completed: () => completed,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await native.close();
+    },
+  };
+}
+
+export async function measureEngine(target: TemporalTarget, opts: { seconds?: number; repeats?: number; inFlight?: number; log?: (line: string) => void } = {}): Promise<EngineRates> {
+  const seconds = opts.seconds ?? 10;
+  const repeats = opts.repeats ?? 2;
+  const inFlight = opts.inFlight ?? 64;
+  const say = opts.log ?? (() => undefined);
+  const engine = await startEngineWorker(target);
+  const { start, drained, complete } = engine;
+  try {
     // Warm-up: connections, the worker's first tasks, the server's caches.
     await Promise.all(Array.from({ length: inFlight }, () => start()));
     await Promise.all(Array.from({ length: inFlight }, () => complete()));
@@ -109,12 +136,9 @@ export async function measureEngine(target: TemporalTarget, opts: { seconds?: nu
       load: load.join(' / '),
       inFlight,
       seconds,
-      workflows: started + completed,
+      workflows: engine.started() + engine.completed(),
     };
   } finally {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await native.close();
+    await engine.stop();
   }
 }

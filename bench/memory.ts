@@ -3,15 +3,20 @@
  * worker`, its own task queue) and `count` real review lifecycles started on it, each parked on
  * its at-risk timer, as open reviews are. The rows are written by SQL first (kinds without an
  * automatic check, deadlines days away), then each round is started as intake starts it
- * (ReviewClient.startRound with the same search attributes, 64 starts in flight), and the
- * worker's resident set size (VmRSS) is read as the count grows and once every round has run its
- * first task.
+ * (ReviewClient.startRound with the same search attributes, 64 starts in flight), in ten steps.
+ * After each step, once every round started so far has run its first task, the worker collects its
+ * garbage (it runs with --expose-gc and bench/support/memory-probe.ts) and reports its resident set
+ * and V8 heap: the curve of what a worker keeps per open review, not a high-water mark. Then the
+ * cost of the cache is weighed: a query answered by a cached review against one that must be
+ * replayed from its history first.
  *
- * Part of `npm run bench` (bench/run.ts); BENCH_MEMORY_REVIEWS sets the count (default 20,000: on
- * two shared cores 100,000 take most of an hour, mostly the worker catching up with the starts).
+ * Part of `npm run bench` (bench/run.ts); BENCH_MEMORY_REVIEWS sets the count (default 20,000),
+ * BENCH_MEMORY_CACHE the worker's cache (default: the worker's own), BENCH_MEMORY_SNAPSHOTS=1 writes
+ * heap snapshots at the second and the last step into data/bench/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { markWorkflowStarted } from '../db/reviews.js';
 import { freePort } from '../runtime/embedded-postgres.js';
@@ -30,6 +35,25 @@ export interface MemoryPoint {
   rssMiB: number;
 }
 
+/** The worker's memory after a forced garbage collection, with every round started so far parked. */
+export interface ParkedPoint {
+  started: number;
+  seconds: number;
+  rssMiB: number;
+  heapMiB: number;
+  externalMiB: number;
+  contexts: number;
+  gcMs: number;
+  snapshot?: string;
+}
+
+/** What a query costs on a review in the worker's cache and on one that must be replayed first. */
+export interface ReplayCost {
+  cached: { p50: number; p95: number; cpuMs: number };
+  evicted: { p50: number; p95: number; cpuMs: number };
+  n: number;
+}
+
 export interface MemoryFigures {
   count: number;
   started: number;
@@ -40,6 +64,8 @@ export interface MemoryFigures {
   finalMiB: number;
   peakMiB: number;
   points: MemoryPoint[];
+  parked: ParkedPoint[];
+  replay: ReplayCost | undefined;
   cachedWorkflows: number | undefined;
   /** CPU ms the worker process used per round, from the first start until all had parked. */
   workerCpuMsPerRound: number;
@@ -60,10 +86,12 @@ async function rssMiB(pid: number): Promise<number> {
 }
 
 /** `npm run worker` on the bench's queue, with its SDK metrics served (to count the tasks it ran). */
-async function spawnWorker(stack: Stack, metricsAddress: string): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+async function spawnWorker(stack: Stack, metricsAddress: string, probeFile: string, cache: number | undefined): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', './bench/support/memory-probe.ts', 'scripts/worker.ts'], {
     env: {
       ...process.env,
+      BENCH_MEMORY_PROBE_FILE: probeFile,
+      ...(cache !== undefined ? { WORKER_CACHED_WORKFLOWS: String(cache) } : {}),
       DATABASE_URL: stack.databaseUrl,
       TEMPORAL_ADDRESS: stack.temporal.address,
       TEMPORAL_NAMESPACE: stack.temporal.namespace,
@@ -90,6 +118,48 @@ async function spawnWorker(stack: Stack, metricsAddress: string): Promise<ChildP
   proc.stdout?.resume();
   proc.stderr?.resume();
   return proc;
+}
+
+/** Asks the worker to collect its garbage and report its memory (and write a heap snapshot to `snapshot`). */
+async function probe(pid: number, file: string, snapshot?: string): Promise<Omit<ParkedPoint, 'started' | 'seconds'>> {
+  await fs.rm(file, { force: true });
+  if (snapshot) await fs.writeFile(`${file}.snapshot`, snapshot);
+  process.kill(pid, 'SIGUSR2');
+  const until = Date.now() + 300_000;
+  while (Date.now() < until) {
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (text) {
+      const r = JSON.parse(text) as { rss: number; heapUsed: number; external: number; contexts: number; gcMs: number; snapshot?: string };
+      const mib = (x: number) => x / 2 ** 20;
+      return { rssMiB: mib(r.rss), heapMiB: mib(r.heapUsed), externalMiB: mib(r.external), contexts: r.contexts, gcMs: r.gcMs, ...(r.snapshot ? { snapshot: r.snapshot } : {}) };
+    }
+    await sleep(200);
+  }
+  throw new Error('the worker did not answer the memory probe within 5 minutes');
+}
+
+/**
+ * Built-in `__stack_trace` queries, one at a time: on a review the worker still caches it is answered
+ * at once; on an evicted one the worker first replays the review's history. The difference is what
+ * evicting a review costs when it wakes.
+ */
+async function replayCost(stack: Stack, pid: number, evicted: string[], cached: string[]): Promise<ReplayCost> {
+  const time = async (ids: string[]) => {
+    const cpu0 = await cpuMs(pid);
+    const times: number[] = [];
+    for (const id of ids) {
+      const t0 = performance.now();
+      await stack.client.workflow.getHandle(id).query('__stack_trace');
+      times.push(performance.now() - t0);
+    }
+    const cpu = ((await cpuMs(pid)) - cpu0) / ids.length;
+    times.sort((a, b) => a - b);
+    return { p50: times[Math.floor(times.length / 2)]!, p95: times[Math.floor(times.length * 0.95)]!, cpuMs: cpu };
+  };
+  // The cached ones first: querying evicted reviews brings them into the cache and pushes others out.
+  const c = await time(cached);
+  const e = await time(evicted);
+  return { cached: c, evicted: e, n: cached.length };
 }
 
 /** Workflow tasks the worker has completed, from its SDK metrics. */
@@ -119,15 +189,19 @@ async function seedRows(stack: Stack, count: number): Promise<{ id: string; kind
   return rows.map((r) => ({ id: r.id, kind: r.kind, tenantId: r.tenant_id, submittedAt: new Date(r.submitted_at), dueAt: new Date(r.due_at), atRiskAt: new Date(r.at_risk_at) }));
 }
 
-export async function measureMemory(stack: Stack, opts: { count: number; maxMinutes?: number; say?: (line: string) => void }): Promise<MemoryFigures> {
+export async function measureMemory(stack: Stack, opts: { count: number; maxMinutes?: number; cache?: number; snapshots?: boolean; say?: (line: string) => void }): Promise<MemoryFigures> {
   const say = opts.say ?? (() => undefined);
   const maxMs = (opts.maxMinutes ?? 30) * 60_000;
   const metricsAddress = `127.0.0.1:${await freePort()}`;
-  const worker = await spawnWorker(stack, metricsAddress);
+  const probeFile = path.join(stack.dir, 'memory-probe.json');
+  const worker = await spawnWorker(stack, metricsAddress, probeFile, opts.cache);
   const pid = worker.pid!;
   try {
     await sleep(3000);
-    const baselineMiB = await rssMiB(pid);
+    const idle = await probe(pid, probeFile);
+    const baselineMiB = idle.rssMiB;
+    const parked: ParkedPoint[] = [{ started: 0, seconds: 0, ...idle }];
+    say(`  idle worker: RSS ${idle.rssMiB.toFixed(0)} MiB, heap ${idle.heapMiB.toFixed(0)} MiB after GC`);
     const cpu0 = await cpuMs(pid);
     const rows = await seedRows(stack, opts.count);
     const reviews = new ReviewClient(stack.client, TASK_QUEUE);
@@ -135,53 +209,69 @@ export async function measureMemory(stack: Stack, opts: { count: number; maxMinu
     let peakMiB = baselineMiB;
     let next = 0;
     let started = 0;
+    let done = { tasks: 0, cached: undefined as number | undefined };
     const t0 = performance.now();
+    const seconds = () => (performance.now() - t0) / 1000;
     const sampler = setInterval(() => {
       void rssMiB(pid).then((mib) => {
         peakMiB = Math.max(peakMiB, mib);
-        points.push({ started, seconds: (performance.now() - t0) / 1000, rssMiB: mib });
+        points.push({ started, seconds: seconds(), rssMiB: mib });
       });
     }, 5000);
+    const step = Math.ceil(opts.count / 10);
+    const snapshotDir = path.resolve('data', 'bench');
+    let startSeconds = 0;
     try {
-      let lastSaid = 0;
-      await Promise.all(
-        Array.from({ length: 64 }, async () => {
-          while (next < rows.length && performance.now() - t0 < maxMs) {
-            const r = rows[next++]!;
-            await reviews.startRound({
-              reviewId: r.id,
-              tenantId: r.tenantId,
-              kind: r.kind,
-              round: 1,
-              submittedAt: r.submittedAt.toISOString(),
-              dueAt: r.dueAt.toISOString(),
-              atRiskAt: r.atRiskAt.toISOString(),
-              assigneeId: null,
-              stages: KINDS[r.kind].stages,
-            });
-            await markWorkflowStarted(stack.db.db, r.id, 1);
-            started++;
-            if (started - lastSaid >= opts.count / 10) {
-              lastSaid = started;
-              say(`  ${started} rounds started in ${((performance.now() - t0) / 1000).toFixed(0)} s; worker RSS ${(await rssMiB(pid)).toFixed(0)} MiB (load ${loadAverage()})`);
+      for (let s = 1; next < rows.length && performance.now() - t0 < maxMs; s++) {
+        const stepEnd = Math.min(rows.length, s * step);
+        await Promise.all(
+          Array.from({ length: 64 }, async () => {
+            while (next < stepEnd && performance.now() - t0 < maxMs) {
+              const r = rows[next++]!;
+              await reviews.startRound({
+                reviewId: r.id,
+                tenantId: r.tenantId,
+                kind: r.kind,
+                round: 1,
+                submittedAt: r.submittedAt.toISOString(),
+                dueAt: r.dueAt.toISOString(),
+                atRiskAt: r.atRiskAt.toISOString(),
+                assigneeId: null,
+                stages: KINDS[r.kind].stages,
+              });
+              await markWorkflowStarted(stack.db.db, r.id, 1);
+              started++;
             }
-          }
-        }),
-      );
-      const startSeconds = (performance.now() - t0) / 1000;
-      // Every started round has run its first task and sleeps on its timer.
-      let done = await tasksDone(metricsAddress);
-      while (done.tasks < started && performance.now() - t0 < maxMs + 600_000) {
-        await sleep(1000);
+          }),
+        );
+        startSeconds = seconds();
+        // Every started round has run its first task and sleeps on its timer.
         done = await tasksDone(metricsAddress);
+        while (done.tasks < started && performance.now() - t0 < maxMs + 600_000) {
+          await sleep(1000);
+          done = await tasksDone(metricsAddress);
+        }
+        const last = next >= rows.length;
+        let snapshot: string | undefined;
+        if (opts.snapshots && (s === 2 || last)) {
+          await fs.mkdir(snapshotDir, { recursive: true });
+          snapshot = path.join(snapshotDir, `worker-${started}-open.heapsnapshot`);
+        }
+        const p = { started, seconds: seconds(), ...(await probe(pid, probeFile, snapshot)) };
+        parked.push(p);
+        say(
+          `  ${started} parked after ${p.seconds.toFixed(0)} s: RSS ${p.rssMiB.toFixed(0)} MiB, heap ${p.heapMiB.toFixed(0)} MiB, external ${p.externalMiB.toFixed(0)} MiB after GC (${p.gcMs.toFixed(0)} ms), ${p.contexts} V8 contexts, ${done.cached ?? '?'} cached${p.snapshot ? `; snapshot ${p.snapshot}` : ''} (load ${loadAverage()})`,
+        );
       }
-      const parkedSeconds = (performance.now() - t0) / 1000;
+      const parkedSeconds = seconds();
       const workerCpuMsPerRound = ((await cpuMs(pid)) - cpu0) / Math.max(started, 1);
-      await sleep(10_000);
-      const finalMiB = await rssMiB(pid);
+      const finalMiB = parked.at(-1)!.rssMiB;
       peakMiB = Math.max(peakMiB, finalMiB);
-      points.push({ started, seconds: (performance.now() - t0) / 1000, rssMiB: finalMiB });
-      return { count: opts.count, started, startSeconds, parkedSeconds, baselineMiB, finalMiB, peakMiB, points, cachedWorkflows: done.cached, workerCpuMsPerRound, load: loadAverage() };
+      const n = Math.min(100, Math.floor(started / 4));
+      const workflowId = (r: { id: string }) => `review-${r.id}-round-1`;
+      const replay = n > 0 ? await replayCost(stack, pid, rows.slice(0, n).map(workflowId), rows.slice(started - n, started).map(workflowId)) : undefined;
+      if (replay) say(`  query on a cached review p50 ${replay.cached.p50.toFixed(1)} ms (worker CPU ${replay.cached.cpuMs.toFixed(1)} ms); on an evicted one p50 ${replay.evicted.p50.toFixed(1)} ms (worker CPU ${replay.evicted.cpuMs.toFixed(1)} ms), ${n} each`);
+      return { count: opts.count, started, startSeconds, parkedSeconds, baselineMiB, finalMiB, peakMiB, points, parked, replay, cachedWorkflows: done.cached, workerCpuMsPerRound, load: loadAverage() };
     } finally {
       clearInterval(sampler);
     }

@@ -9,7 +9,7 @@
  * BENCH_PROFILE_FILE (default data/bench/profile-<time>.txt).
  *
  *   npm run bench
- *   BENCH_ONLY=engine,intake npm run bench        (parts: engine, intake, decisions, notices, queue, memory, deadlines, unsubscribe, insight)
+ *   BENCH_ONLY=engine,intake npm run bench        (parts: engine, cost, intake, decisions, notices, queue, memory, deadlines, unsubscribe, insight)
  *   BENCH_MEMORY_REVIEWS=100000 BENCH_QUEUE_REVIEWS=100000 BENCH_STEP_SECONDS=10 BENCH_ENGINE_REPEATS=3 npm run bench
  */
 import fs from 'node:fs/promises';
@@ -20,13 +20,14 @@ import { measureDecisions, type DecisionFigures } from './decisions.js';
 import { measureNotices, type NoticeFigures } from './notify.js';
 import { measureQueue, type QueueFigures } from './queue.js';
 import { measureMemory, type MemoryFigures } from './memory.js';
+import { measureCost, type CostFigures, type UnitCost } from './cost.js';
 import { startApp, startStack, type App, type Stack } from './support/stack.js';
-import { cpuBetween, cpuSample, loadAverage, machine, metricGrowth, resetStatements, scrapeMetrics, statementTotals, topStatements } from './support/measure.js';
+import { cpuBetween, cpuSample, loadAverage, machine, metricGrowth, resetStatements, scrapeMetrics, statementTotals, topStatements, workflowTasksDone } from './support/measure.js';
 import { deadlineFigures } from './deadlines.js';
 import { unsubscribeFigures } from './unsubscribe.js';
 import { insightFigures } from './insight.js';
 
-const PARTS = ['engine', 'intake', 'decisions', 'notices', 'queue', 'memory', 'deadlines', 'unsubscribe', 'insight'] as const;
+const PARTS = ['engine', 'cost', 'intake', 'decisions', 'notices', 'queue', 'memory', 'deadlines', 'unsubscribe', 'insight'] as const;
 type Part = (typeof PARTS)[number];
 const only = new Set((process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim()) as Part[]);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`BENCH_ONLY: unknown part "${p}" (parts: ${PARTS.join(', ')})`);
@@ -41,6 +42,7 @@ const ENGINE_REPEATS = num('BENCH_ENGINE_REPEATS', 3);
 const QUEUE_REVIEWS = num('BENCH_QUEUE_REVIEWS', 100_000);
 const MEMORY_REVIEWS = num('BENCH_MEMORY_REVIEWS', 20_000);
 const MEMORY_MINUTES = num('BENCH_MEMORY_MINUTES', 30);
+const MEMORY_CACHE = process.env.BENCH_MEMORY_CACHE ? num('BENCH_MEMORY_CACHE', 1000) : undefined;
 const DECISION_RATE = num('BENCH_DECISION_RATE', 5);
 const NOTICE_RATE = num('BENCH_NOTICE_RATE', 20);
 
@@ -124,7 +126,7 @@ function intakeRowsOf(steps: IntakeStep[], e: EngineRates, shares: number[]): vo
     rows.push({
       bench: 'intake',
       figure: loop ? `submit → visible, ${loop} in flight (most sustained)` : `submit → visible at ${String(s.offered)}/s offered (${share} × engine start-only)`,
-      value: `sustained ${rate(s.sustained)}; p50 ${ms(s.p50)} / p95 ${ms(s.p95)} / p99 ${ms(s.p99)} ms; ${s.failed} failed${s.catchUpSeconds !== undefined ? `; checks done ${s.catchUpSeconds.toFixed(0)} s after` : ''}`,
+      value: `sustained ${rate(s.sustained)}; p50 ${ms(s.p50)} / p95 ${ms(s.p95)} / p99 ${ms(s.p99)} ms; ${s.failed} failed${s.catchUpSeconds !== undefined ? `; worker caught up ${s.catchUpSeconds.toFixed(0)} s after` : ''}`,
       goal: at80 ? 'p95 < 150 ms' : loop ? 'sustains ≥ 0.90 × engine' : '',
       engine,
       ratio: (s.sustained / e.startOnlyMedian).toFixed(2),
@@ -172,6 +174,35 @@ function noticeRows(n: NoticeFigures, e: EngineRates | undefined): void {
   });
 }
 
+function costRows(c: CostFigures): void {
+  const cpu = (u: UnitCost) => `Node ${ms(u.nodeMs)} ms, Temporal server ${ms(u.temporalMs)} ms, PostgreSQL ${ms(u.postgresMs)} ms of CPU`;
+  const st = (u: UnitCost) => (u.statements === undefined ? 'statements not counted (no pg_stat_statements)' : `${u.statements.toFixed(1)} statements`);
+  const e = c.engine;
+  rows.push({ bench: 'cost', figure: `per engine start (its own workflow, parked on a timer; ${e.n} at 20/s)`, value: `${cpu(e)}`, goal: '', engine: '', ratio: '1.00', met: '', load: c.load });
+  const s = c.submission;
+  rows.push({
+    bench: 'cost',
+    figure: `per submission (voice template through the API until its check has run and its round parked; ${s.n} at 20/s)`,
+    value: `${cpu(s)}; ${st(s)}`,
+    goal: 'Node ≤ 2 × engine; ≤ 8 statements',
+    engine: `Node ${ms(e.nodeMs)} ms`,
+    ratio: (s.nodeMs / e.nodeMs).toFixed(2),
+    met: mark(s.nodeMs <= 2 * e.nodeMs && (s.statements ?? Infinity) <= 8),
+    load: c.load,
+  });
+  const d = c.decision;
+  rows.push({
+    bench: 'cost',
+    figure: `per back-office decision (POST, Update, transaction, panel; no notice; ${d.n} at 5/s)`,
+    value: `${cpu(d)}; ${st(d)}`,
+    goal: '≤ 25 statements',
+    engine: `Node ${ms(e.nodeMs)} ms`,
+    ratio: (d.nodeMs / e.nodeMs).toFixed(2),
+    met: mark((d.statements ?? Infinity) <= 25),
+    load: c.load,
+  });
+}
+
 function queueRows(q: QueueFigures): void {
   for (const f of q.figures) {
     rows.push({
@@ -189,36 +220,54 @@ function queueRows(q: QueueFigures): void {
 
 function memoryRows(m: MemoryFigures, e: EngineRates | undefined): void {
   const startRate = m.started / m.startSeconds;
-  const extrapolated = m.started < 100_000;
+  const last = m.parked.at(-1)!;
+  const full = m.started >= 100_000;
+  const mib = (x: number) => `${x.toFixed(0)} MiB`;
   rows.push({
     bench: 'memory',
-    figure: `worker RSS with ${m.started.toLocaleString('en-US')} open reviews on timers`,
-    value: `${m.finalMiB.toFixed(0)} MiB once all had parked (idle worker ${m.baselineMiB.toFixed(0)} MiB, highest while starting ${m.peakMiB.toFixed(0)} MiB; ${m.cachedWorkflows ?? '?'} workflows cached)`,
-    goal: extrapolated ? '' : 'RSS < 1.5 GB',
+    figure: `worker with ${m.started.toLocaleString('en-US')} open reviews parked on timers, after a forced GC`,
+    value: `RSS ${mib(last.rssMiB)}, V8 heap ${mib(last.heapMiB)}, external ${mib(last.externalMiB)} (idle worker RSS ${mib(m.baselineMiB)}; highest RSS while starting ${mib(m.peakMiB)}; ${m.cachedWorkflows ?? '?'} workflows cached)`,
+    goal: full ? 'RSS < 1.5 GB' : '',
     engine: '',
     ratio: '',
-    met: extrapolated ? '' : mark(Math.max(m.finalMiB, m.peakMiB) * 2 ** 20 < 1.5e9),
+    met: full ? mark(last.rssMiB * 2 ** 20 < 1.5e9) : '',
     load: m.load,
   });
-  if (extrapolated) {
-    // The cache is bounded: past it, an open review costs the worker only what the samples show growing.
-    const after = m.points.find((p) => p.started >= Math.max(2 * (m.cachedWorkflows ?? 0), m.started / 2));
-    const slopeKiB = after && m.started > after.started ? Math.max(0, ((m.finalMiB - after.rssMiB) * 1024) / (m.started - after.started)) : 0;
-    const at100k = Math.max(m.finalMiB, m.peakMiB) + (slopeKiB * (100_000 - m.started)) / 1024;
+  // Flat once the cache is full: what an open review costs the worker past it is what grows.
+  const from = m.parked.find((p) => p.started >= Math.min(20_000, m.started / 5) && p.started > 0);
+  if (from && from !== last) {
+    const growth = (last.rssMiB - from.rssMiB) / from.rssMiB;
+    const perReviewKiB = ((last.rssMiB - from.rssMiB) * 1024) / (last.started - from.started);
     rows.push({
       bench: 'memory',
-      figure: 'worker RSS extrapolated to 100,000 open reviews',
-      value: `${at100k.toFixed(0)} MiB (the highest measured plus ${slopeKiB.toFixed(2)} KiB per further review, the growth measured after the cache was full${after ? ` from ${after.started.toLocaleString('en-US')} on` : ''})`,
-      goal: 'RSS < 1.5 GB',
+      figure: `the curve after GC (open reviews: RSS / heap)`,
+      value: `${m.parked
+        .filter((p) => p.started > 0)
+        .map((p) => `${(p.started / 1000).toFixed(0)}k: ${p.rssMiB.toFixed(0)} / ${p.heapMiB.toFixed(0)}`)
+        .join('; ')} MiB; ${(growth * 100).toFixed(1)} % from ${from.started.toLocaleString('en-US')} to ${last.started.toLocaleString('en-US')} (${perReviewKiB.toFixed(2)} KiB per further review)`,
+      goal: full ? 'flat (±10 %) from 20,000 to 100,000' : '',
       engine: '',
       ratio: '',
-      met: mark(at100k * 2 ** 20 < 1.5e9),
+      met: full ? mark(Math.abs(growth) <= 0.1) : '',
+      load: m.load,
+    });
+  }
+  if (m.replay) {
+    const r = m.replay;
+    rows.push({
+      bench: 'memory',
+      figure: `what eviction costs: a query on a cached review vs on an evicted one (replayed from history), ${r.n} each`,
+      value: `cached p50 ${ms(r.cached.p50)} / p95 ${ms(r.cached.p95)} ms, worker CPU ${ms(r.cached.cpuMs)} ms; evicted p50 ${ms(r.evicted.p50)} / p95 ${ms(r.evicted.p95)} ms, worker CPU ${ms(r.evicted.cpuMs)} ms`,
+      goal: '',
+      engine: '',
+      ratio: '',
+      met: '',
       load: m.load,
     });
   }
   rows.push({
     bench: 'memory',
-    figure: `starting those review lifecycles (64 in flight)`,
+    figure: `starting those review lifecycles (64 in flight, in ten steps)`,
     value: `${m.started.toLocaleString('en-US')} in ${m.startSeconds.toFixed(0)} s = ${rate(startRate)}; all parked after ${m.parkedSeconds.toFixed(0)} s; worker CPU ${m.workerCpuMsPerRound.toFixed(1)} ms per round`,
     goal: '',
     engine: e ? rate(e.startOnlyMedian) : '',
@@ -246,7 +295,7 @@ function printTable(): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const needsStack = ['engine', 'intake', 'decisions', 'notices', 'queue', 'memory'].some((p) => only.has(p as Part));
+  const needsStack = ['engine', 'cost', 'intake', 'decisions', 'notices', 'queue', 'memory'].some((p) => only.has(p as Part));
   if (needsStack) {
     const stack = await startStack();
     let app: App | undefined;
@@ -259,13 +308,21 @@ async function main(): Promise<void> {
         say(engineLine(engine));
         engineRows(engine);
       }
+      if (only.has('cost')) {
+        const c = await part(stack, 'cost', () => measureCost(stack, app!, { say }));
+        for (const [name, u] of [['engine start', c.engine], ['submission', c.submission], ['decision', c.decision]] as const) {
+          say(`-- cost: statements per ${name}, by calls`);
+          for (const l of u.breakdown) say(`   ${l}`);
+        }
+        costRows(c);
+      }
       if (only.has('intake') && engine) {
         const { shares, rates } = intakeRates(engine);
         const e = engine;
         const steps = await part(
           stack,
           'intake',
-          () => measureIntake(app!.web.url, app!.apiKey, { rates, seconds: STEP_SECONDS, db: stack.db, say }),
+          () => measureIntake(app!.web.url, app!.apiKey, { rates, seconds: STEP_SECONDS, db: stack.db, workflowTasks: () => workflowTasksDone(stack.sdkMetricsAddress, 'voice-review-desk'), say }),
           (s) => s.reduce((n, x) => n + x.count, 0),
         );
         intakeRowsOf(steps, e, shares);
@@ -285,7 +342,7 @@ async function main(): Promise<void> {
       }
       if (only.has('memory')) {
         // The app's own worker stays idle meanwhile; the memory worker is a process of its own.
-        const m = await part(stack, 'memory', () => measureMemory(stack, { count: MEMORY_REVIEWS, maxMinutes: MEMORY_MINUTES, say }), (x) => x.started);
+        const m = await part(stack, 'memory', () => measureMemory(stack, { count: MEMORY_REVIEWS, maxMinutes: MEMORY_MINUTES, cache: MEMORY_CACHE, snapshots: process.env.BENCH_MEMORY_SNAPSHOTS === '1', say }), (x) => x.started);
         for (const p of m.points) say(`   ${p.seconds.toFixed(0)} s: ${p.started} started, RSS ${p.rssMiB.toFixed(0)} MiB`);
         memoryRows(m, engine);
       }

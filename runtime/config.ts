@@ -31,6 +31,13 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('voice-review-desk'),
+  WORKER_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(1000)
+    .describe('workflows a worker keeps in memory between their tasks; the others are replayed from history when they wake'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   COOKIE_SECURE: z
     .enum(['auto', 'true', 'false'])
@@ -70,7 +77,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The operator's own application role; unset, one is created (db/app-role.ts). */
   databaseAppUrl: string | undefined;
-  temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  temporal: { address: string | undefined; namespace: string; taskQueue: string; maxCachedWorkflows: number };
   logLevel: Env['LOG_LEVEL'];
   /** A claim nobody renews lapses after this many minutes (0: never). */
   claimIdleMinutes: number;
@@ -137,7 +144,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     fieldKey: e.FIELD_ENCRYPTION_KEY ? Buffer.from(e.FIELD_ENCRYPTION_KEY, 'base64') : undefined,
     databaseUrl: e.DATABASE_URL,
     databaseAppUrl: e.DATABASE_APP_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, maxCachedWorkflows: e.WORKER_CACHED_WORKFLOWS },
     logLevel: e.LOG_LEVEL,
     claimIdleMinutes: e.CLAIM_IDLE_MINUTES,
     apiKeyGuessesPerAddress: e.API_KEY_GUESSES_PER_ADDRESS,

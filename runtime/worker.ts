@@ -47,6 +47,7 @@ export async function startWorker(
     connection,
     namespace: temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     db: database.db,
     log,
     calendar: createCalendarCache(database.db),

@@ -164,3 +164,12 @@ export async function closedLoop(concurrency: number, seconds: number, fn: (i: n
   );
   return { done, failed, elapsedMs: performance.now() - start, latencies };
 }
+
+/** Workflow tasks a worker has completed on `taskQueue`, from its SDK metrics. */
+export async function workflowTasksDone(metricsAddress: string, taskQueue: string): Promise<number> {
+  let tasks = 0;
+  for (const [k, v] of await scrapeMetrics(metricsAddress)) {
+    if (k.startsWith('temporal_workflow_task_execution_latency_count') && k.includes(`task_queue="${taskQueue}"`)) tasks += v;
+  }
+  return tasks;
+}

@@ -1,0 +1,162 @@
+/**
+ * What one unit of work costs, measured on its own at a rate far below saturation so nothing queues:
+ * CPU milliseconds in this process (web, worker and the load generator, as `npm run bench` runs them),
+ * in PostgreSQL and in the Temporal server, and PostgreSQL statements, per
+ *
+ * - engine start: the engine's own workflow started and parked on its timer (its worker in this
+ *   process too), the reference a submission is read against;
+ * - submission: a voice template through the tenant API, until its round has run its first
+ *   workflow task (the automatic check, where the worker runs it) and parked;
+ * - decision: a back-office decision POST (the Update, the decision's transaction, the panel) on
+ *   a tenant with no contacts, so no notice is written; notices have a part of their own.
+ *
+ * Each window starts after the machine has been idle for a moment, and what the idle app does by
+ * itself (the notice dispatcher's poll, the sweeper) over the same time is measured first and taken
+ * out. The statements each unit ran, by calls, go to the profile.
+ *
+ * Part of `npm run bench` (bench/run.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ensureTenantWithKey } from '../db/tenants.js';
+import { BackOfficeSession, formToken } from '../test/support/back-office.js';
+import { pendingReviews } from './decisions.js';
+import { startEngineWorker } from './engine.js';
+import { submitter } from './intake.js';
+import { atRate, cpuSample, loadAverage, resetStatements, sleep, workflowTasksDone, type CpuSample } from './support/measure.js';
+import type { App, Stack } from './support/stack.js';
+
+export interface UnitCost {
+  n: number;
+  nodeMs: number;
+  postgresMs: number;
+  temporalMs: number;
+  /** PostgreSQL statements sent per unit (undefined without pg_stat_statements). */
+  statements: number | undefined;
+  /** The statements behind that figure, most called first, per unit. */
+  breakdown: string[];
+}
+
+export interface CostFigures {
+  engine: UnitCost;
+  submission: UnitCost;
+  decision: UnitCost;
+  load: string;
+}
+
+interface Idle {
+  perSecond: { node: number; postgres: number; temporal: number; statements: number };
+}
+
+async function idleFor(stack: Stack, seconds: number): Promise<Idle> {
+  await resetStatements(stack.db, stack.statements);
+  const a = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  await sleep(seconds * 1000);
+  const b = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  const calls = (await sentStatements(stack)) ?? 0;
+  const s = (b.at - a.at) / 1000;
+  return { perSecond: { node: (b.node - a.node) / s, postgres: (b.postgres - a.postgres) / s, temporal: (b.temporal - a.temporal) / s, statements: calls / s } };
+}
+
+/** Statements by calls since the last reset, per unit, ignoring the bench's own reads. */
+async function breakdown(stack: Stack, n: number): Promise<string[]> {
+  if (!stack.statements) return [];
+  const rows = (await stack.db.sql`
+    select calls::int, toplevel, left(regexp_replace(query, '\\s+', ' ', 'g'), 150) as query
+    from pg_stat_statements
+    where query not ilike '%pg_stat_statements%' and query not ilike '%precheck_passed%' and calls >= ${Math.max(1, Math.floor(n / 10))}
+    order by toplevel desc, calls desc limit 40`) as unknown as { calls: number; toplevel: boolean; query: string }[];
+  return rows.map((r) => `${(r.calls / n).toFixed(2).padStart(6)} per unit ${r.toplevel ? 'sent  ' : 'nested'}  ${r.query}`);
+}
+
+/** Statements sent by a client since the last reset (not those a trigger or a foreign key ran inside them). */
+async function sentStatements(stack: Stack): Promise<number | undefined> {
+  if (!stack.statements) return undefined;
+  const [row] = (await stack.db.sql`
+    select coalesce(sum(calls), 0)::float as calls from pg_stat_statements
+    where toplevel and query not ilike '%pg_stat_statements%' and query not ilike '%precheck_passed%'`) as unknown as [{ calls: number }];
+  return row.calls;
+}
+
+async function measured(stack: Stack, idle: Idle, n: number, fn: () => Promise<void>): Promise<UnitCost> {
+  await sleep(2000);
+  await resetStatements(stack.db, stack.statements);
+  const a: CpuSample = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  await fn();
+  const b = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  const calls = await sentStatements(stack);
+  const s = (b.at - a.at) / 1000;
+  const per = (x: number, idlePerSecond: number) => Math.max(0, x - idlePerSecond * s) / n;
+  return {
+    n,
+    nodeMs: per(b.node - a.node, idle.perSecond.node),
+    postgresMs: per(b.postgres - a.postgres, idle.perSecond.postgres),
+    temporalMs: per(b.temporal - a.temporal, idle.perSecond.temporal),
+    statements: calls === undefined ? undefined : per(calls, idle.perSecond.statements),
+    breakdown: await breakdown(stack, n),
+  };
+}
+
+/** Workflow tasks the app's worker has run: a submission is done when its round has run its first task and parked. */
+const tasksDone = (stack: Stack) => workflowTasksDone(stack.sdkMetricsAddress, 'voice-review-desk');
+
+export async function measureCost(stack: Stack, app: App, opts: { count?: number; rate?: number; say?: (line: string) => void } = {}): Promise<CostFigures> {
+  const say = opts.say ?? (() => undefined);
+  const n = opts.count ?? 300;
+  const rate = opts.rate ?? 20;
+  const seconds = n / rate;
+  const idle = await idleFor(stack, 5);
+  say(`  idle app per second: node ${idle.perSecond.node.toFixed(1)} ms, postgres ${idle.perSecond.postgres.toFixed(1)} ms, temporal ${idle.perSecond.temporal.toFixed(1)} ms, ${idle.perSecond.statements.toFixed(1)} statements`);
+
+  const engine = await startEngineWorker(stack.temporal);
+  let engineCost: UnitCost;
+  try {
+    for (let i = 0; i < 40; i++) await engine.start();
+    await engine.drained();
+    engineCost = await measured(stack, idle, n, async () => {
+      await atRate(rate, seconds, () => engine.start());
+      await engine.drained();
+    });
+  } finally {
+    await engine.stop();
+  }
+
+  const submit = submitter(app.web.url, app.apiKey, { lookAfter: false });
+  const base = await tasksDone(stack);
+  for (let i = 0; i < 40; i++) await submit(2_000_000 + i);
+  while ((await tasksDone(stack)) - base < 40) await sleep(100);
+  await sleep(1000);
+  const before = await tasksDone(stack);
+  const submission = await measured(stack, idle, n, async () => {
+    const { results } = await atRate(rate, seconds, (i) => submit(3_000_000 + i));
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    if (failed > 0) throw new Error(`${failed} submissions failed`);
+    const until = performance.now() + 300_000;
+    while ((await tasksDone(stack)) - before < n && performance.now() < until) await sleep(100);
+  });
+
+  // A tenant nobody is subscribed for: the decision writes no notice.
+  const quiet = await ensureTenantWithKey(stack.db.db, 'bench quiet tenant', `vrd_bench_${randomBytes(16).toString('hex')}`);
+  const ids = await pendingReviews(stack, app, quiet, n + 10);
+  const session = new BackOfficeSession(app.web.url);
+  await session.login(app.reviewer.email, app.reviewer.password);
+  const forms: { id: string; token: string; round: string }[] = [];
+  for (const id of ids) {
+    const page = await session.get(`/reviews/${id}`);
+    forms.push({ id, token: formToken(page.html), round: /name="round" value="(\d+)"/.exec(page.html)?.[1] ?? '1' });
+  }
+  const decide = async (f: { id: string; token: string; round: string }) => {
+    const res = await session.post(`/reviews/${f.id}/decision`, { round: f.round, token: f.token, outcome: 'approved' }, { 'HX-Request': 'true' });
+    if (res.status !== 200) throw new Error(`decision answered ${res.status}`);
+  };
+  for (const f of forms.slice(0, 10)) await decide(f);
+  const rest = forms.slice(10);
+  const decision = await measured(stack, idle, rest.length, async () => {
+    const { results } = await atRate(5, rest.length / 5, (i) => decide(rest[i]!));
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    if (failed > 0) throw new Error(`${failed} decisions failed`);
+    // What the workflow does after the Update has answered (its last task) belongs to the decision.
+    await sleep(2000);
+  });
+  return { engine: engineCost, submission, decision, load: loadAverage() };
+}
