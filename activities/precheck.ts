@@ -8,7 +8,7 @@ import { AUTOMATIC_CHECK, type ReviewKind } from '../domain/review.js';
 import type { FileStore } from '../files/store.js';
 import { storableText } from '../domain/storable.js';
 import type { Logger } from '../runtime/logger.js';
-import { recordReviewEvent } from '../db/review-events.js';
+import { recordPrecheckPassed, recordReviewEvent } from '../db/review-events.js';
 
 /**
  * The kind's automatic check of a submission, before any person looks. The kind's store may keep
@@ -34,7 +34,7 @@ export async function precheckSubmission(db: Db, files: FileStore | undefined, a
   };
   const verdict = await store.precheck({ db, readFile }, review, await filesOfSubject(db, args.kind, review.subjectId));
   if (verdict.passed) {
-    await recordReviewEvent(db, { reviewId: review.id, round: review.round, type: 'precheck_passed', actorType: 'system', actorName: AUTOMATIC_CHECK.name, dedupeKey: `${review.id}:${review.round}:precheck_passed` });
+    await recordPrecheckPassed(db, { reviewId: review.id, round: review.round });
   }
   return verdict;
 }

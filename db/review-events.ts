@@ -1,6 +1,7 @@
 import { appendAudit, type AuditEntry } from './audit.js';
 import type { Db, Tx } from './client.js';
 import { reviewEvents } from './schema.js';
+import { AUTOMATIC_CHECK } from '../domain/review.js';
 
 export type ReviewEventInput = Omit<typeof reviewEvents.$inferInsert, 'id'>;
 
@@ -32,4 +33,17 @@ export async function recordReviewEvent(db: Db | Tx, event: ReviewEventInput, au
       : undefined,
   ]);
   return inserted.length > 0;
+}
+
+/** The automatic check passed: once per round, whoever records it (intake, or the worker's check). */
+export function recordPrecheckPassed(db: Db | Tx, r: { reviewId: string; round: number; at?: Date }): Promise<boolean> {
+  return recordReviewEvent(db, {
+    reviewId: r.reviewId,
+    round: r.round,
+    type: 'precheck_passed',
+    actorType: 'system',
+    actorName: AUTOMATIC_CHECK.name,
+    dedupeKey: `${r.reviewId}:${r.round}:precheck_passed`,
+    ...(r.at ? { at: r.at } : {}),
+  });
 }

@@ -32,6 +32,21 @@ function fromRow(row: Row): RuleSetVersion {
   };
 }
 
+/** A row as `row_to_json` gives it (snake_case, times as text), from a query that reads more than rules. */
+export function ruleSetFromJson(kind: ReviewKind, json: Record<string, unknown> | null): RuleSetVersion {
+  if (!json) return defaults(kind);
+  return fromRow({
+    kind: json.kind as string,
+    version: Number(json.version),
+    rules: json.rules,
+    comment: (json.comment as string | null) ?? '',
+    authorId: (json.author_id as string | null) ?? null,
+    authorName: (json.author_name as string | null) ?? null,
+    restoredFrom: json.restored_from == null ? null : Number(json.restored_from),
+    createdAt: json.created_at ? new Date(json.created_at as string) : null,
+  } as Row);
+}
+
 const defaults = (kind: ReviewKind): RuleSetVersion => ({
   kind,
   version: 0,

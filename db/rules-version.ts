@@ -2,6 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { appSettings } from './schema.js';
 import type { Db, Tx } from './client.js';
 import { DEFAULT_CALENDAR_ID } from './calendars.js';
+import { ruleSetFromJson, type RuleSetVersion } from './rule-sets.js';
+import type { ReviewKind } from '../domain/review.js';
 
 /**
  * The global rules version (app_settings 'rules_version', 0 until the first change).
@@ -42,4 +44,17 @@ export async function currentVersions(db: Db | Tx, calendarId = DEFAULT_CALENDAR
   const row = rows[0];
   // A missing calendar counts as version 0, as runtime/calendar-cache.ts does.
   return { rules: row?.rules == null ? 0 : Number(row.rules), calendar: row?.calendar == null ? 0 : Number(row.calendar) };
+}
+
+/**
+ * What a new round is computed under, in one round trip: the rules and calendar versions (as
+ * currentVersions reads them) and the kind's rule set in force.
+ */
+export async function versionsAndRuleSet(db: Db | Tx, kind: ReviewKind, calendarId = DEFAULT_CALENDAR_ID): Promise<{ rules: number; calendar: number; ruleSet: RuleSetVersion }> {
+  const rows = await db.execute<{ rules: string | null; calendar: number | null; rule_set: Record<string, unknown> | null }>(sql`
+    select (select value from app_settings where key = ${RULES_VERSION_KEY}) as rules,
+           (select version from calendars where id = ${calendarId}) as calendar,
+           (select row_to_json(v) from (select * from rule_set_versions where kind = ${kind} order by version desc limit 1) v) as rule_set`);
+  const row = rows[0];
+  return { rules: row?.rules == null ? 0 : Number(row.rules), calendar: row?.calendar == null ? 0 : Number(row.calendar), ruleSet: ruleSetFromJson(kind, row?.rule_set ?? null) };
 }

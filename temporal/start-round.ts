@@ -12,11 +12,18 @@ export interface RoundStarter {
   log: Logger;
 }
 
+/** What intake already did for the round: `checked`, its automatic check passed and is recorded. */
+export interface StartedAs {
+  checked?: boolean;
+}
+
 /**
  * Starts the lifecycle of a review's current round after its row is committed. If this
- * fails, the row stays marked unstarted and the worker's sweeper starts it later.
+ * fails, the row stays marked unstarted and the worker's sweeper starts it later (with every
+ * stage of its kind: a check intake recorded is not recorded twice).
  */
-export async function startCurrentRound(deps: RoundStarter, row: ReviewRow): Promise<void> {
+export async function startCurrentRound(deps: RoundStarter, row: ReviewRow, done: StartedAs = {}): Promise<void> {
+  const stages = KINDS[row.kind as ReviewKind].stages;
   await deps.reviews.startRound({
     reviewId: row.id,
     tenantId: row.tenantId,
@@ -26,7 +33,7 @@ export async function startCurrentRound(deps: RoundStarter, row: ReviewRow): Pro
     dueAt: row.dueAt.toISOString(),
     atRiskAt: row.atRiskAt?.toISOString(),
     assigneeId: row.assigneeId,
-    stages: KINDS[row.kind as ReviewKind].stages,
+    stages: done.checked ? { ...stages, precheck: false } : stages,
   });
   await markWorkflowStarted(deps.db, row.id, row.round);
 }
@@ -36,9 +43,9 @@ export async function startCurrentRound(deps: RoundStarter, row: ReviewRow): Pro
  * the submission is still accepted (it is durable and readable) and the worker's sweeper starts it
  * once Temporal is back; anything else is an error to report.
  */
-export async function startOrLeaveForSweeper(deps: RoundStarter, row: ReviewRow): Promise<void> {
+export async function startOrLeaveForSweeper(deps: RoundStarter, row: ReviewRow, done: StartedAs = {}): Promise<void> {
   try {
-    await startCurrentRound(deps, row);
+    await startCurrentRound(deps, row, done);
   } catch (err) {
     if (!(err instanceof ReviewServiceUnavailable)) throw err;
     deps.log.warn({ reviewId: row.id, round: row.round }, 'Temporal is unavailable: the lifecycle will be started by the sweeper');

@@ -1,3 +1,4 @@
+import type { RuleSet } from '../../domain/rule-set.js';
 import type { Db, Tx } from '../client.js';
 import type { ReviewRow } from '../reviews.js';
 import type { TenantRow } from '../tenants.js';
@@ -81,6 +82,8 @@ export interface SubjectStore<Input = any> { // eslint-disable-line @typescript-
   withdraw?(tx: Tx, subjectId: string, effects: WithdrawEffects): Promise<void>;
   /** What the tenant API adds to the review view for this subject. */
   tenantView?(deps: SubjectDeps, subjectId: string): Promise<Record<string, unknown>>;
+  /** The same, from the input intake has just written (so the answer to a submission reads nothing back). */
+  tenantViewOfInput?(subjectId: string, input: Input): Record<string, unknown>;
   /** Plain data for the kind's review-page partial. */
   staffView(deps: SubjectDeps, review: ReviewRow, files: StoredFileRow[]): Promise<Record<string, unknown>>;
   /**
@@ -94,6 +97,13 @@ export interface SubjectStore<Input = any> { // eslint-disable-line @typescript-
   onDecision?(tx: Tx, review: ReviewRow, decision: Decision): Promise<void>;
   /** The automatic check before people look (kinds whose definition has a pre-check stage). */
   precheck?(ctx: PrecheckContext, review: ReviewRow, files: StoredFileRow[]): Promise<PrecheckVerdict>;
+  /**
+   * The same check, for a kind whose check needs only what was submitted and the rule set in force:
+   * intake runs it, and a submission that passes is recorded as checked in its own transaction, so
+   * its round needs no worker for the check. A failure is left to \`precheck\` in the worker, which
+   * rejects through the decision path as always.
+   */
+  precheckInput?(input: Input, rules: RuleSet): PrecheckVerdict;
   /**
    * A decision's explanation worded in each language from facts the store kept (an automatic
    * check's measurements), or undefined to show the stored reasonText as it is. Notices, the

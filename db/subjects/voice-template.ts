@@ -1,12 +1,23 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { reviewEvents, voiceTemplates } from '../schema.js';
-import { checkTemplate, type TemplateViolation } from '../../domain/checks.js';
+import { checkTemplate, type TemplateChecks, type TemplateViolation } from '../../domain/checks.js';
 import { storedBilingualReason, templateViolationWording } from '../../server/i18n/reason-text.js';
 import { templateVariables, type VoiceTemplateInput } from '../../domain/kinds/voice-template.js';
 import { findTemplateChecks } from '../rules.js';
-import type { SubjectStore } from './store.js';
+import type { PrecheckVerdict, SubjectStore } from './store.js';
 
 export type VoiceTemplateRow = typeof voiceTemplates.$inferSelect;
+
+function templateView(id: string, t: Pick<VoiceTemplateRow, 'name' | 'speed' | 'speaker' | 'content' | 'scenario'>): Record<string, unknown> {
+  return { templateId: id, name: t.name, speed: t.speed, speaker: t.speaker, content: t.content, scenario: t.scenario };
+}
+
+function templateVerdict(content: string, checks: TemplateChecks | undefined): PrecheckVerdict {
+  const violation = checks ? checkTemplate(content, templateVariables(content).length, checks) : undefined;
+  if (!violation) return { passed: true };
+  const { code, ...found } = violation;
+  return { passed: false, reasonCode: code, reasonText: null, reasonParams: found };
+}
 
 export const voiceTemplateStore: SubjectStore<VoiceTemplateInput> = {
   async insert(tx, _deps, s) {
@@ -33,7 +44,11 @@ export const voiceTemplateStore: SubjectStore<VoiceTemplateInput> = {
 
   async tenantView(deps, subjectId) {
     const [t] = await deps.db.select().from(voiceTemplates).where(eq(voiceTemplates.id, subjectId));
-    return t ? { templateId: t.id, name: t.name, speed: t.speed, speaker: t.speaker, content: t.content, scenario: t.scenario } : {};
+    return t ? templateView(t.id, t) : {};
+  },
+
+  tenantViewOfInput(subjectId, input) {
+    return templateView(subjectId, input);
   },
 
   async staffView(deps, review) {
@@ -44,12 +59,12 @@ export const voiceTemplateStore: SubjectStore<VoiceTemplateInput> = {
   /** The rule set's banned words and limits, checked the moment the round starts: a failure names what it found. */
   async precheck(ctx, review) {
     const [t] = await ctx.db.select({ content: voiceTemplates.content }).from(voiceTemplates).where(eq(voiceTemplates.reviewId, review.id));
-    const checks = await findTemplateChecks(ctx.db, 'voice_template');
-    if (!t || !checks) return { passed: true };
-    const violation = checkTemplate(t.content, templateVariables(t.content).length, checks);
-    if (!violation) return { passed: true };
-    const { code, ...found } = violation;
-    return { passed: false, reasonCode: code, reasonText: null, reasonParams: found };
+    if (!t) return { passed: true };
+    return templateVerdict(t.content, await findTemplateChecks(ctx.db, 'voice_template'));
+  },
+
+  precheckInput(input, rules) {
+    return templateVerdict(input.content, rules.checks.template);
   },
 
   /**

@@ -7,7 +7,7 @@ import type { ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { resubmitReview } from '../use-cases/intake/resubmit.js';
-import { submitReview } from '../use-cases/intake/submit.js';
+import { submitAndView } from '../use-cases/intake/submit.js';
 import type { Submission } from '../use-cases/intake/submission.js';
 import { withdrawReview } from '../use-cases/intake/withdraw.js';
 import { validIdempotencyKey } from '../use-cases/idempotency.js';
@@ -20,10 +20,10 @@ import { isSubjectId } from './ids.js';
 
 
 /** The review view plus the submitted object's id and what its kind shows the tenant. */
-export async function subjectAnswer(deps: AppDeps, row: ReviewRow, lang: 'zh-CN' | 'en' = 'en') {
+export async function subjectAnswer(deps: AppDeps, row: ReviewRow, lang: 'zh-CN' | 'en' = 'en', subjectView?: Record<string, unknown>) {
   const def = KINDS[row.kind as ReviewKind];
   const store = storeOf(def.kind);
-  const extra = (await store.tenantView?.(deps, row.subjectId)) ?? {};
+  const extra = subjectView ?? (await store.tenantView?.(deps, row.subjectId)) ?? {};
   const view = toReviewView(row, await deps.calendar(), lang);
   const worded = view.decision ? await store.reasonWording?.(deps.db, row.subjectId, view.decision.reasonCode) : undefined;
   if (view.decision && worded) view.decision.reasonText = worded[lang];
@@ -66,8 +66,8 @@ export function kindRoutes(deps: AppDeps): Router {
       const lang = apiLanguage(req);
       const idempotencyKey = validIdempotencyKey(req.get('idempotency-key'));
       const submission = await readSubmission(deps, req, res, def, false);
-      const row = await submitReview(deps, tenantOf(res), def.kind, submission, { idempotencyKey, lang, caller: callerOf(req, res) });
-      res.status(201).location(`/api/v1/reviews/${row.id}`).json(await subjectAnswer(deps, row, lang));
+      const { row, subjectView } = await submitAndView(deps, tenantOf(res), def.kind, submission, { idempotencyKey, lang, caller: callerOf(req, res) });
+      res.status(201).location(`/api/v1/reviews/${row.id}`).json(await subjectAnswer(deps, row, lang, subjectView));
     });
 
     r.get(`${base}/:id`, async (req: Request<{ id: string }>, res) => {

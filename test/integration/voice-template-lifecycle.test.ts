@@ -57,6 +57,25 @@ describe('voice template submission', () => {
     expect(again.body.dueExplanation).toMatch(/540/);
   });
 
+  it('when a template passes its automatic check, then intake records the check with the submission, the 201 shows what was written, and the worker runs no check of its own', async () => {
+    const view = await submit({ name: 'checked_at_intake' });
+    // In the submission's transaction: there before any worker could have run.
+    const events = await app.database.db.select({ type: reviewEvents.type }).from(reviewEvents).where(eq(reviewEvents.reviewId, view.id)).orderBy(reviewEvents.id);
+    expect(events.map((e) => e.type)).toEqual(['submitted', 'precheck_passed']);
+    expect(view).toMatchObject({ name: 'checked_at_intake', content: validTemplate().content, speed: validTemplate().speed });
+    const handle = temporal.workflow.getHandle(workflowIdFor(view.id, 1));
+    let history = await handle.fetchHistory();
+    for (let i = 0; i < 100 && !history.events?.some((e) => e.workflowTaskCompletedEventAttributes); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      history = await handle.fetchHistory();
+    }
+    expect(history.events?.some((e) => e.workflowTaskCompletedEventAttributes)).toBe(true);
+    // Neither the check as a local activity (a marker) nor as an activity task.
+    expect(history.events?.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity' || e.activityTaskScheduledEventAttributes)).toBe(false);
+    const passed = await app.database.db.select().from(reviewEvents).where(and(eq(reviewEvents.reviewId, view.id), eq(reviewEvents.type, 'precheck_passed')));
+    expect(passed).toHaveLength(1);
+  });
+
   it('when the same Idempotency-Key is retried, then the same review comes back and a different body under it is refused', async () => {
     const key = `k-${Date.now()}`;
     const a = await app.api(tenant, 'POST', '/voice-templates', validTemplate({ name: 'idem' }), { 'idempotency-key': key });

@@ -2,20 +2,20 @@ import { and, eq, sql } from 'drizzle-orm';
 import { assignmentCandidates, lockAssignment, rememberAssignee } from '../../../db/assignment.js';
 import type { Tx } from '../../../db/client.js';
 import type { ReviewRow } from '../../../db/reviews.js';
-import { findAssignmentPolicy } from '../../../db/rules.js';
 import { reviews } from '../../../db/schema.js';
 import { chooseAssignee } from '../../../domain/assignment.js';
+import type { AssignmentPolicy } from '../../../domain/rule-set.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import { recordReviewEvent } from '../../../db/review-events.js';
 
 /**
  * Gives a new round to a reviewer of its kind when the kind's rule set says so, in the intake's own
  * transaction: the row commits with its assignee, so the round's workflow starts with it and a
- * retried submission (same Idempotency-Key) finds it already assigned. Returns the row as written.
+ * retried submission (same Idempotency-Key) finds it already assigned. The policy is the one in the
+ * rule set the round's deadline was computed under. Returns the row as written.
  */
-export async function autoAssign(tx: Tx, row: ReviewRow): Promise<ReviewRow> {
+export async function autoAssign(tx: Tx, row: ReviewRow, policy: AssignmentPolicy): Promise<ReviewRow> {
   const kind = row.kind as ReviewKind;
-  const policy = await findAssignmentPolicy(tx, kind);
   if (policy === 'none' || row.assigneeId !== null) return row;
   const last = await lockAssignment(tx, kind);
   const candidates = await assignmentCandidates(tx, kind);

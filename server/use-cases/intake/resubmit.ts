@@ -99,7 +99,7 @@ async function resubmit(
         },
         at: submittedAt,
       });
-      return { row: def.stages.review ? await autoAssign(tx, updated) : updated, previousRound: current.status === 'pending' ? current.round : null };
+      return { row: def.stages.review ? await autoAssign(tx, updated, deadline.rules.assignment) : updated, previousRound: current.status === 'pending' ? current.round : null };
     });
   } catch (err) {
     await deps.files.forget(kept.map((k) => k.path));

@@ -15,7 +15,7 @@ import { recordAcceptance } from '../../../db/declarations.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
-import { recordReviewEvent } from '../../../db/review-events.js';
+import { recordPrecheckPassed, recordReviewEvent } from '../../../db/review-events.js';
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -30,6 +30,20 @@ export interface SubmitOptions {
  * A retry with the same Idempotency-Key returns the first review.
  */
 export async function submitReview(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submission: Submission, opts: SubmitOptions = {}): Promise<ReviewRow> {
+  return (await submitAndView(deps, tenant, kind, submission, opts)).row;
+}
+
+/**
+ * The same, with what the tenant API shows of the subject when intake wrote it just now (the
+ * kind's store words it from the input, so the 201 reads nothing back); undefined on a retry.
+ */
+export async function submitAndView(
+  deps: AppDeps,
+  tenant: TenantRow,
+  kind: ReviewKind,
+  submission: Submission,
+  opts: SubmitOptions = {},
+): Promise<{ row: ReviewRow; subjectView: Record<string, unknown> | undefined }> {
   try {
     return await submit(deps, tenant, kind, submission, opts);
   } finally {
@@ -38,7 +52,7 @@ export async function submitReview(deps: AppDeps, tenant: TenantRow, kind: Revie
   }
 }
 
-async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submission: Submission, opts: SubmitOptions): Promise<ReviewRow> {
+async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submission: Submission, opts: SubmitOptions): Promise<{ row: ReviewRow; subjectView: Record<string, unknown> | undefined }> {
   const def = KINDS[kind];
   const store = storeOf(kind);
   const lang = opts.lang ?? 'en';
@@ -54,7 +68,7 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
     if (!(await store.reviewOf(deps.db, tenant.id, row.subjectId))) {
       throw keyedError(409, 'submission_deleted', say('api.submissionDeleted'), [{ path: 'Idempotency-Key', say: say('api.submissionDeletedDetail') }]);
     }
-    return row;
+    return { row, subjectView: undefined };
   }
   const declared = def.declaration ? await acceptDeclaration(deps.db, def.declaration, declaration?.given, lang) : undefined;
 
@@ -62,6 +76,8 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
   const submittedAt = deps.now();
   const deadline = await roundDeadline(deps, kind, submittedAt);
   const subjectId = newSubjectId(def.subjectPrefix);
+  // A check that needs only the input runs here; one that fails is left to the worker, which rejects through the decision path.
+  const checkedHere = def.stages.precheck && store.precheckInput?.(input, deadline.rules).passed === true;
   const kept = await keepFiles(deps, submission.files);
   let row: ReviewRow;
   try {
@@ -103,25 +119,26 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
           data: { subjectId, snapshot: def.snapshot ? def.snapshot(input) : input, ...(files.length > 0 ? { files } : {}) },
           at: submittedAt,
         }),
+        checkedHere ? recordPrecheckPassed(tx, { reviewId, round: 1, at: submittedAt }) : undefined,
         rememberIdempotentReview(tx, tenant.id, opts.idempotencyKey, operation, hash, reviewId),
       ]);
       if (!created) throw new Error('review insert returned nothing');
-      return def.stages.review ? autoAssign(tx, created) : created;
+      return def.stages.review ? autoAssign(tx, created, deadline.rules.assignment) : created;
     });
   } catch (err) {
     await deps.files.forget(kept.map((k) => k.path));
     // Two concurrent retries with one key: the loser returns the winner's review.
     if (opts.idempotencyKey && isUniqueViolation(err)) {
       const winner = await findIdempotentReview(deps.db, tenant.id, opts.idempotencyKey, operation, hash);
-      if (winner) return ensureStarted(deps, winner);
+      if (winner) return { row: await ensureStarted(deps, winner), subjectView: undefined };
     }
     throw err;
   }
   // A rule or calendar change that committed meanwhile may have run its recompute before this row
   // was visible: then this row is recomputed here, before its lifecycle starts with the deadline.
   row = await recomputeIfRulesMoved(deps.db, row, deadline.versions, deps.log);
-  await startOrLeaveForSweeper(deps, row);
-  return row;
+  await startOrLeaveForSweeper(deps, row, { checked: checkedHere });
+  return { row, subjectView: store.tenantViewOfInput?.(subjectId, input) };
 }
 
 export async function ensureStarted(deps: Pick<AppDeps, 'db' | 'reviews' | 'log'>, reviewId: string): Promise<ReviewRow> {
