@@ -5,7 +5,7 @@
  * automatic check, deadlines days away), then each round is started as intake starts it
  * (ReviewClient.startRound with the same search attributes, 64 starts in flight), in ten steps.
  * After each step, once every round started so far has run its first task, the worker collects its
- * garbage (it runs with --expose-gc and bench/support/memory-probe.ts) and reports its resident set
+ * garbage (it runs with --expose-gc and bench/support/memory-probe.mjs) and reports its resident set
  * and V8 heap: the curve of what a worker keeps per open review, not a high-water mark. Then the
  * cost of the cache is weighed: a query answered by a cached review against one that must be
  * replayed from its history first.
@@ -87,7 +87,7 @@ async function rssMiB(pid: number): Promise<number> {
 
 /** `npm run worker` on the bench's queue, with its SDK metrics served (to count the tasks it ran). */
 async function spawnWorker(stack: Stack, metricsAddress: string, probeFile: string, cache: number | undefined): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', './bench/support/memory-probe.ts', 'scripts/worker.ts'], {
+  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', './bench/support/memory-probe.mjs', 'scripts/worker.ts'], {
     env: {
       ...process.env,
       BENCH_MEMORY_PROBE_FILE: probeFile,

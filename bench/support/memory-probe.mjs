@@ -1,22 +1,24 @@
 /**
- * Loaded into the memory bench's worker (`--expose-gc --import ./bench/support/memory-probe.ts`):
+ * Loaded into the memory bench's worker (`--expose-gc --import ./bench/support/memory-probe.mjs`;
+ * plain JavaScript, as the SDK's workflow thread inherits the flag without tsx's loader):
  * on SIGUSR2 it collects garbage twice, so what is left is what the worker really keeps, and writes
  * the process's memory to BENCH_MEMORY_PROBE_FILE; when `<that file>.snapshot` names a path, it also
  * writes a heap snapshot there. Only the bench loads it; the worker itself knows nothing of it.
  */
 import fs from 'node:fs';
 import v8 from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 
 const out = process.env.BENCH_MEMORY_PROBE_FILE;
-const gc = (globalThis as { gc?: () => void }).gc;
+const gc = globalThis.gc;
 
-if (out && gc) {
+if (out && gc && isMainThread) {
   process.on('SIGUSR2', () => {
     const t0 = performance.now();
     gc();
     gc();
     const gcMs = performance.now() - t0;
-    let snapshot: string | undefined;
+    let snapshot;
     try {
       const wanted = fs.readFileSync(`${out}.snapshot`, 'utf8').trim();
       if (wanted) {
