@@ -179,7 +179,7 @@ async function seedRows(stack: Stack, count: number): Promise<{ id: string; kind
   const [tenant] = (await stack.db.sql`insert into tenants (name) values ('memory bench tenant') returning id`) as unknown as [{ id: string }];
   const rows = (await stack.db.sql`
     insert into reviews (kind, tenant_id, subject_id, title, round, status, submitted_at, first_submitted_at, due_at, at_risk_at, due_rule, sla_state, workflow_id)
-    select k.kinds[1 + g % 3], ${tenant.id}::uuid, 'M' || g, 'memory bench ' || g, 1, 'pending', now(), now(),
+    select k.kinds[1 + g % cardinality(k.kinds)], ${tenant.id}::uuid, 'M' || g, 'memory bench ' || g, 1, 'pending', now(), now(),
            now() + interval '3 days' + (g % 1000) * interval '10 minutes', now() + interval '2 days' + (g % 1000) * interval '8 minutes',
            '{"type":"working_minutes","minutes":2700}'::jsonb, 'on_track', 'pending-start'
     from generate_series(1, ${count}) g, (select ${KINDS_WITHOUT_CHECK}::text[] as kinds) k
