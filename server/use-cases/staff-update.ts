@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { staff } from '../../db/schema.js';
-import { findReview, type ReviewRow } from '../../db/reviews.js';
+import { findReview, findReviewForStaff, type QueueItem, type ReviewRow } from '../../db/reviews.js';
 import type { Language } from '../../domain/labels.js';
 import type { Refusal } from '../../domain/refusals.js';
 import { AUTOMATIC_CHECK } from '../../domain/review.js';
@@ -28,8 +28,9 @@ export function refusalError(refusal: Refusal, lang: Language): HttpError {
 
 /**
  * Sends a staff member's Update (decide, claim, reply) to a review round and answers with the
- * review as it now stands; a refusal becomes a 409 that says why, in the workflow's terms or,
- * for a closed round, from the read model.
+ * review as it now stands, as the review page shows it (so the page after an action reads it
+ * no more); a refusal becomes a 409 that says why, in the workflow's terms or, for a closed
+ * round, from the read model.
  */
 export async function sendStaffUpdate(
   deps: Pick<AppDeps, 'db'>,
@@ -37,7 +38,7 @@ export async function sendStaffUpdate(
   round: number,
   lang: Language,
   send: () => Promise<unknown>,
-): Promise<ReviewRow> {
+): Promise<QueueItem> {
   try {
     await sendOncePrecheckDone(send);
   } catch (err) {
@@ -45,7 +46,7 @@ export async function sendStaffUpdate(
     const fresh = (await findReview(deps.db, row.id)) ?? row;
     throw refusalError(err.reason === 'closed' ? await describeClosedReview(deps, fresh, round) : err.refusal, lang);
   }
-  return (await findReview(deps.db, row.id)) ?? row;
+  return (await findReviewForStaff(deps.db, row.id)) ?? { ...row, assigneeName: null, tenantName: '' };
 }
 
 /** A round's automatic pre-check takes a moment: a person acting meanwhile waits for it rather than being refused. */
