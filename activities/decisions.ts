@@ -10,7 +10,7 @@ import { OPEN_STATUSES, type Actor, type Decision, type ReviewKind } from '../do
 import { noticeTime } from '../notices/render.js';
 import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
-import { reasonWithExplanation } from '../server/i18n/reason-text.js';
+import { reasonWithExplanation } from '../i18n/reason-text.js';
 
 /** `decidedAt` is the stored instant when the decision was already written by an earlier attempt. */
 export type ApplyDecisionResult =

@@ -33,7 +33,7 @@ import { flashCookies } from './backoffice/flash.js';
 import type { AppDeps } from './deps.js';
 import { asHttpError, databaseUnavailable, HttpError } from './errors.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import { translate, translateWith } from './i18n/index.js';
+import { translate, translateWith } from '../i18n/index.js';
 import { apiLanguage } from './api/language.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';

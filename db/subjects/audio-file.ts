@@ -6,7 +6,7 @@ import { apps, audioFiles, reviews } from '../schema.js';
 import { storable } from '../../domain/storable.js';
 import { currentFiles, type StoredFileRow } from '../stored-files.js';
 import { checkAudio, WAV_HEADER_BYTES, type AudioCheck } from '../../domain/audio-format.js';
-import { bytesText, channelsName, describeAudioCheck, encodingName, secondsText } from '../../server/i18n/audio-check-text.js';
+import { bytesText, channelsName, describeAudioCheck, encodingName, secondsText } from '../../i18n/audio-check-text.js';
 import type { AudioFileInput } from '../../domain/kinds/audio-file.js';
 import type { Language } from '../../domain/labels.js';
 import type { SubjectStore } from './store.js';

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { reviewEvents, voiceTemplates } from '../schema.js';
 import { checkTemplate, type TemplateViolation } from '../../domain/checks.js';
-import { storedBilingualReason, templateViolationWording } from '../../server/i18n/reason-text.js';
+import { storedBilingualReason, templateViolationWording } from '../../i18n/reason-text.js';
 import { templateVariables, type VoiceTemplateInput } from '../../domain/kinds/voice-template.js';
 import { findTemplateChecks } from '../rules.js';
 import type { SubjectStore } from './store.js';

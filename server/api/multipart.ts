@@ -4,7 +4,7 @@ import type { FileRule } from '../../domain/kinds/index.js';
 import { FileTooLarge, StorageFull, type FileStore, type StagedFile } from '../../files/store.js';
 import { sniffFile } from '../../files/sniff.js';
 import { HttpError, keyedError, listedDetails, say, storageFull, wordedError, type Say } from '../errors.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import { apiInputError, controlCharacterProblems } from '../input-guard.js';
 import { boundariesOf, PartCounter } from './multipart-parts.js';
 

@@ -1,10 +1,10 @@
 import Handlebars, { type HelperOptions } from 'handlebars';
 import { sampleRendering, templateLanguage } from '../../domain/template-sample.js';
 import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
-import { translate, translateWith } from '../i18n/index.js';
-import { formatDay, formatTime } from '../i18n/format.js';
-import { noticeEventLabel } from '../i18n/notice-label.js';
-import { encodingName } from '../i18n/audio-check-text.js';
+import { translate, translateWith } from '../../i18n/index.js';
+import { formatDay, formatTime } from '../../i18n/format.js';
+import { noticeEventLabel } from '../../i18n/notice-label.js';
+import { encodingName } from '../../i18n/audio-check-text.js';
 
 const langOf = (options: HelperOptions): Language => ((options.data as { root?: { lang?: Language } }).root?.lang ?? 'zh-CN');
 

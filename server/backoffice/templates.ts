@@ -1,4 +1,4 @@
-import { reasonWithExplanation } from '../i18n/reason-text.js';
+import { reasonWithExplanation } from '../../i18n/reason-text.js';
 import { Router, type Request, type Response } from 'express';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -26,7 +26,7 @@ import { HttpError, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
 import { redirectWith } from './flash.js';
 import { readerLanguage, renderPage } from './render.js';
-import { templateErrorText } from '../i18n/template-error-text.js';
+import { templateErrorText } from '../../i18n/template-error-text.js';
 import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
 import { UUID } from '../../domain/ids.js';

@@ -2,9 +2,9 @@ import { BUSINESS_TYPE_LABELS, SERVICE_STATE_LABELS } from '../../domain/busines
 import { kindOf } from '../../domain/kinds/index.js';
 import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
 import type { RuleChange } from '../../domain/rule-set.js';
-import { formatTime } from '../i18n/format.js';
-import { hasMessage, translate } from '../i18n/index.js';
-import { ruleChangeText } from '../i18n/rule-change-text.js';
+import { formatTime } from '../../i18n/format.js';
+import { hasMessage, translate } from '../../i18n/index.js';
+import { ruleChangeText } from '../../i18n/rule-change-text.js';
 import { isUuid } from '../../domain/ids.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { AudioCheck, AudioProblem, WavIssue } from '../../domain/audio-format.js';
-import type { Language } from '../../domain/labels.js';
+import type { AudioCheck, AudioProblem, WavIssue } from '../domain/audio-format.js';
+import type { Language } from '../domain/labels.js';
 
 /**
  * The automatic audio check's findings in the reader's language: encodings, channels, durations

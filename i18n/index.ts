@@ -1,4 +1,4 @@
-import type { Language } from '../../domain/labels.js';
+import type { Language } from '../domain/labels.js';
 import { coreMessages } from './messages/core.js';
 import { refusalMessages } from './messages/refusals.js';
 import { subjectMessages } from './messages/subjects.js';

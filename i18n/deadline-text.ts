@@ -1,8 +1,8 @@
-import type { Language } from '../../domain/labels.js';
-import { unscheduledYears } from '../../domain/schedule-coverage.js';
-import { validateDeadlineRule } from '../../domain/working-time.js';
+import type { Language } from '../domain/labels.js';
+import { unscheduledYears } from '../domain/schedule-coverage.js';
+import { validateDeadlineRule } from '../domain/working-time.js';
 import { explainDueAt } from './due-explanation-text.js';
-import type { CalendarContext } from '../../runtime/calendar-cache.js';
+import type { CalendarContext } from '../runtime/calendar-cache.js';
 import { translate, translateWith } from './index.js';
 
 /**

@@ -1,9 +1,9 @@
-import { BUSINESS_TYPE_LABELS, type BusinessType } from '../../domain/business-types.js';
-import type { Language } from '../../domain/labels.js';
-import type { SubjectRefusal } from '../../domain/subject-refusal.js';
-import { STATUS_LABELS } from '../../domain/labels.js';
-import type { ReviewStatus } from '../../domain/review.js';
-import { validationWording, wordedError, type HttpError } from '../errors.js';
+import { BUSINESS_TYPE_LABELS, type BusinessType } from '../domain/business-types.js';
+import type { Language } from '../domain/labels.js';
+import type { SubjectRefusal } from '../domain/subject-refusal.js';
+import { STATUS_LABELS } from '../domain/labels.js';
+import type { ReviewStatus } from '../domain/review.js';
+import { validationWording, wordedError, type HttpError } from '../server/errors.js';
 import { formatTime } from './format.js';
 import { hasMessage, translate, translateWith } from './index.js';
 

@@ -1,6 +1,6 @@
-import { KINDS } from '../../domain/kinds/index.js';
-import { STATUS_LABELS, type Language } from '../../domain/labels.js';
-import { NOTICE_EVENT_NAMES } from '../../domain/notice-templates.js';
+import { KINDS } from '../domain/kinds/index.js';
+import { STATUS_LABELS, type Language } from '../domain/labels.js';
+import { NOTICE_EVENT_NAMES } from '../domain/notice-templates.js';
 import { hasMessage, translate } from './index.js';
 
 /**
