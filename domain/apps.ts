@@ -135,7 +135,7 @@ export function planAppChange(app: AppState, input: ChangeAppInput): AppChangePl
   return { changes, optOut };
 }
 
-/** The HTTP status of each app refusal; the wording is `apps.refusal.<code>` in server/i18n/messages. */
+/** The HTTP status of each app refusal; the wording is `apps.refusal.<code>` in i18n/messages. */
 export const APP_REFUSAL_STATUS = {
   business_type_fixed: 422,
   recording_irreversible: 422,
