@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Tx } from '../db/client.js';
 import { batchCounts } from '../db/subjects/number-unsubscribe.js';
 import { numbers, reviews, unsubscribeBatches } from '../db/schema.js';
-import { STATUS_LABELS } from '../domain/labels.js';
+import { statusLabel } from '../i18n/labels.js';
 import { batchStatus, rentUntil, type BatchStatus, type UnsubscribeFailure } from '../domain/numbers.js';
 import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
@@ -181,7 +181,7 @@ export async function finishBatch(db: Db, args: { reviewId: string; round: numbe
       outboxEvent: `number_unsubscribe.${status}`,
       reviewId: review.id,
       cause: key,
-      facts: (language) => ({ kind: review.kind, subjectId: review.subjectId, statusLabel: STATUS_LABELS[status][language], ...counts }),
+      facts: (language) => ({ kind: review.kind, subjectId: review.subjectId, statusLabel: statusLabel(status, language), ...counts }),
     });
     return { status, counts };
   });

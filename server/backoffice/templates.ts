@@ -6,7 +6,9 @@ import { appendAudit } from '../../db/audit.js';
 import { contacts, reviews, tenants } from '../../db/schema.js';
 import { resetTemplate, saveTemplate, templateInForce } from '../../db/notice-templates.js';
 import { findRejectionReason } from '../../db/rules.js';
-import { KIND_LABELS, type Language } from '../../domain/labels.js';
+import type { Language } from '../../domain/labels.js';
+import { translate } from '../../i18n/index.js';
+import { kindLabel } from '../../i18n/labels.js';
 import {
   channelsFor,
   NOTICE_EVENT_NAMES,
@@ -79,18 +81,18 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
       review: rv,
       recent,
       facts: {
-        kindLabel: KIND_LABELS[rv.kind as ReviewKind]?.[language] ?? rv.kind,
+        kindLabel: kindLabel(rv.kind, language),
         title: rv.title,
         subjectId: rv.subjectId,
         tenantName: review.tenantName,
-        contactName: contact?.name ?? (language === 'en' ? 'Alex' : '张伟'),
+        contactName: contact?.name ?? translate(language, 'templates.sample.contactName'),
         staffName: staffOf(res).name,
-        reason: reasonWithExplanation(language, reason, rv.decisionReasonText) || (language === 'en' ? 'The content is unclear' : '模板内容表述不清'),
+        reason: reasonWithExplanation(language, reason, rv.decisionReasonText) || translate(language, 'templates.sample.reason'),
         decidedAt: noticeTime(rv.decidedAt ?? new Date(), language),
         due: noticeTime(rv.dueAt, language),
         answerBy: noticeTime(rv.reminderAnswerDueAt ?? rv.dueAt, language),
         n: Math.max(1, rv.reminderCount),
-        message: language === 'en' ? 'We are on it and will answer today.' : '我们正在加急处理，今天内给出结果。',
+        message: translate(language, 'templates.sample.message'),
         link: `/reviews/${rv.id}`,
       },
     };
