@@ -1,14 +1,12 @@
-import { reasonWithExplanation } from '../../i18n/reason-text.js';
 import { Router, type Request, type Response } from 'express';
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
 import { contacts, reviews, tenants } from '../../db/schema.js';
 import { resetTemplate, saveTemplate, templateInForce } from '../../db/notice-templates.js';
-import { findRejectionReason } from '../../db/rules.js';
+import { PUBLIC_URL_SETTING, readSetting } from '../../db/settings.js';
 import type { Language } from '../../domain/labels.js';
 import { translate } from '../../i18n/index.js';
-import { kindLabel } from '../../i18n/labels.js';
 import {
   channelsFor,
   NOTICE_EVENT_NAMES,
@@ -21,8 +19,8 @@ import {
   type NoticeEvent,
   type NoticeTemplate,
 } from '../../domain/notice-templates.js';
-import type { ReviewKind } from '../../domain/review.js';
-import { noticeTime } from '../../notices/render.js';
+import { noticeTime, templateFacts } from '../../notices/render.js';
+import { decisionNoticeFacts, staffNoticeFacts, storedDecisionWording } from '../../notices/review-facts.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Csrf } from './csrf.js';
@@ -75,26 +73,24 @@ export function templatesRouter(deps: AppDeps, csrf: Csrf): Router {
     const recent = await deps.db.select({ id: reviews.id, title: reviews.title }).from(reviews).orderBy(desc(reviews.submittedAt)).limit(20);
     if (!review) return { facts: {} as Partial<Record<string, string | number>>, review: undefined, recent };
     const rv = review.review;
-    const [contact] = await deps.db.select({ name: contacts.name }).from(contacts).where(eq(contacts.tenantId, rv.tenantId)).limit(1);
-    const reason = rv.decisionReasonCode ? (await findRejectionReason(deps.db, rv.kind as ReviewKind, rv.decisionReasonCode))?.tenant[language] : undefined;
+    // A contact who reads the template's language, as the notice would reach them; else any contact.
+    const people = await deps.db.select({ name: contacts.name, language: contacts.language }).from(contacts).where(eq(contacts.tenantId, rv.tenantId));
+    const contact = people.find((c) => c.language === language) ?? people[0];
+    const decision = decisionNoticeFacts(rv, await storedDecisionWording(deps.db, rv), language);
+    const base = (await readSetting(deps.db, PUBLIC_URL_SETTING)) ?? '';
+    const staffFacts = staffNoticeFacts(rv, staffOf(res).name, language, base, { due: rv.dueAt, n: Math.max(1, rv.reminderCount), answerBy: rv.reminderAnswerDueAt ?? rv.dueAt });
     return {
       review: rv,
       recent,
-      facts: {
-        kindLabel: kindLabel(rv.kind, language),
-        title: rv.title,
-        subjectId: rv.subjectId,
+      facts: templateFacts(language, {
+        ...staffFacts,
         tenantName: review.tenantName,
         contactName: contact?.name ?? translate(language, 'templates.sample.contactName'),
-        staffName: staffOf(res).name,
-        reason: reasonWithExplanation(language, reason, rv.decisionReasonText) || translate(language, 'templates.sample.reason'),
-        decidedAt: noticeTime(rv.decidedAt ?? new Date(), language),
-        due: noticeTime(rv.dueAt, language),
-        answerBy: noticeTime(rv.reminderAnswerDueAt ?? rv.dueAt, language),
-        n: Math.max(1, rv.reminderCount),
+        ...decision,
+        reason: decision.reason || translate(language, 'templates.sample.reason'),
+        decidedAt: decision.decidedAt || noticeTime(new Date(), language),
         message: translate(language, 'templates.sample.message'),
-        link: `/reviews/${rv.id}`,
-      },
+      }),
     };
   };
 
