@@ -1,7 +1,7 @@
 import Handlebars, { type HelperOptions } from 'handlebars';
 import { sampleRendering, templateLanguage } from '../../domain/template-sample.js';
 import type { Language } from '../../domain/labels.js';
-import { kindLabel, slaLabel, statusLabel } from '../../i18n/labels.js';
+import { kindLabel, slaLabel, statusLabel, subscriptionLabel } from '../../i18n/labels.js';
 import { translate, translateWith } from '../../i18n/index.js';
 import { formatDay, formatTime } from '../../i18n/format.js';
 import { noticeEventLabel } from '../../i18n/notice-label.js';
@@ -18,6 +18,7 @@ export const helpers = {
   kindLabel: (kind: string, options: HelperOptions) => kindLabel(kind, langOf(options)),
   statusLabel: (s: string, options: HelperOptions) => statusLabel(s, langOf(options)),
   slaLabel: (s: string, options: HelperOptions) => slaLabel(s, langOf(options)),
+  subscriptionLabel: (s: string, options: HelperOptions) => subscriptionLabel(s, langOf(options)),
   time: (d: Date | string | null | undefined, options: HelperOptions) => (d ? formatTime(new Date(d), langOf(options)) : ''),
   /** A calendar day (YYYY-MM-DD) in the reader's one day format. */
   calendarDay: (d: string | null | undefined, options: HelperOptions) => (d ? formatDay(d, langOf(options)) : ''),
