@@ -1,3 +1,5 @@
+import { KINDS } from '../domain/kinds/index.js';
+import type { ReviewKind } from '../domain/review.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Tx } from '../db/client.js';
@@ -176,9 +178,9 @@ export async function finishBatch(db: Db, args: { reviewId: string; round: numbe
     );
     await queueTenantNotices(tx, {
       tenantId: review.tenantId,
-      subscription: 'number_order',
+      subscription: KINDS[review.kind as ReviewKind].subscription,
       event: 'unsubscribe.finished',
-      outboxEvent: `number_unsubscribe.${status}`,
+      outboxEvent: `${review.kind}.${status}`,
       reviewId: review.id,
       cause: key,
       facts: (language) => ({ kind: review.kind, subjectId: review.subjectId, statusLabel: statusLabel(status, language), ...counts }),
