@@ -6,8 +6,6 @@ import { templateVariables, type VoiceTemplateInput } from '../../domain/kinds/v
 import { findTemplateChecks } from '../rules.js';
 import type { SubjectStore } from './store.js';
 
-export type VoiceTemplateRow = typeof voiceTemplates.$inferSelect;
-
 export const voiceTemplateStore: SubjectStore<VoiceTemplateInput> = {
   async insert(tx, _deps, s) {
     await tx.insert(voiceTemplates).values({ id: s.subjectId, tenantId: s.tenant.id, reviewId: s.reviewId, ...s.input });

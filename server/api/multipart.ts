@@ -171,9 +171,3 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
   return form;
 }
 
-/** Required files that are missing, per the kind's rules and the text fields. */
-export function missingFiles(rules: Record<string, FileRule>, form: MultipartForm): string[] {
-  return Object.entries(rules)
-    .filter(([name, rule]) => !(name in form.files) && (typeof rule.required === 'function' ? rule.required(form.fields) : rule.required))
-    .map(([name]) => name);
-}

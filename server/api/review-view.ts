@@ -29,5 +29,3 @@ export function toReviewView(row: ReviewRow, cal: CalendarContext, lang: 'zh-CN'
     },
   };
 }
-
-export type ReviewView = ReturnType<typeof toReviewView>;
