@@ -49,14 +49,13 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  layer(['domain/**/*.ts'], [...dirs('db', 'server', 'activities', 'temporal', 'notices', 'deadlines', 'runtime', 'files', 'notifications', 'workflows', 'scripts'), ...IO_PACKAGES], 'domain/ is pure rules: it imports only domain/ and pure packages.'),
-  // db/subjects still word two refusals through server/i18n (a known debt: the domain's codes should carry them).
-  layer(['db/**/*.ts'], [...dirs('activities', 'temporal', 'deadlines', 'runtime', 'notifications', 'workflows', 'scripts'), ], 'db/ is data access: it imports domain/, files/ and drizzle, never the layers that use it.', { typeOnly: dirs('notices'), regex: '(^|/)server/(?!i18n/)' }),
+  layer(['domain/**/*.ts'], [...dirs('db', 'i18n', 'server', 'activities', 'temporal', 'notices', 'deadlines', 'runtime', 'files', 'notifications', 'workflows', 'scripts'), ...IO_PACKAGES], 'domain/ is pure rules: it imports only domain/ and pure packages.'),
+  layer(['i18n/**/*.ts'], [...dirs('db', 'server', 'activities', 'temporal', 'notices', 'deadlines', 'runtime', 'files', 'notifications', 'workflows', 'scripts'), ...IO_PACKAGES], 'i18n/ is the translations and their composers: every layer may import it, and it imports only domain/.'),
+  layer(['db/**/*.ts'], dirs('server', 'activities', 'temporal', 'deadlines', 'runtime', 'notifications', 'workflows', 'scripts'), 'db/ is data access: it imports domain/, i18n/, files/ and drizzle, never the layers that use it.', { typeOnly: dirs('notices') }),
   layer(['notices/**/*.ts'], dirs('server', 'activities', 'temporal', 'deadlines', 'runtime', 'files', 'notifications', 'workflows', 'scripts'), 'notices/ renders and writes the outbox: it imports db/ and domain/ only.'),
   layer(['temporal/**/*.ts'], dirs('server', 'activities', 'notices', 'deadlines', 'files', 'notifications', 'scripts'), 'temporal/ is the door to workflows: it imports workflows/ (their messages), db/ and domain/, never its callers.', { typeOnly: dirs('runtime') }),
   layer(['deadlines/**/*.ts'], dirs('server', 'activities', 'temporal', 'files', 'notifications', 'scripts'), 'deadlines/ recomputes and steps deadlines: it imports db/, notices/, domain/ and workflow messages, never its callers.', { typeOnly: dirs('runtime') }),
-  // Decisions word a rejection's reason through server/i18n (the same debt as db/subjects').
-  layer(['activities/**/*.ts'], [...dirs('scripts'), '**/runtime/web*', '**/runtime/worker*'], 'activities/ serve workflows: they reach workflows through temporal/ and never import the web server.', { regex: '(^|/)server/(?!i18n/)' }),
+  layer(['activities/**/*.ts'], [...dirs('server', 'scripts'), '**/runtime/web*', '**/runtime/worker*'], 'activities/ serve workflows: they reach workflows through temporal/ and never import the web server.'),
   layer(['server/**/*.ts'], [...dirs('activities', 'scripts'), '**/runtime/web*', '**/runtime/worker*'], 'server/ reaches workflows through temporal/ and notices through notices/, never through activities/.', { typeOnly: dirs('workflows') }),
   layer(['runtime/**/*.ts'], dirs('server'), 'Only runtime/web.ts starts the web server; the worker and the rest of runtime/ never import server/.', { ignores: ['runtime/web.ts'] }),
   layer(['files/**/*.ts', 'notifications/**/*.ts'], dirs('db', 'server', 'activities', 'temporal', 'notices', 'deadlines', 'runtime', 'workflows', 'scripts'), 'files/ and notifications/ are adapters: they import domain/ at most.'),

@@ -1,9 +1,11 @@
+import { KINDS } from '../domain/kinds/index.js';
+import type { ReviewKind } from '../domain/review.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Tx } from '../db/client.js';
 import { batchCounts } from '../db/subjects/number-unsubscribe.js';
 import { numbers, reviews, unsubscribeBatches } from '../db/schema.js';
-import { STATUS_LABELS } from '../domain/labels.js';
+import { statusLabel } from '../i18n/labels.js';
 import { batchStatus, rentUntil, type BatchStatus, type UnsubscribeFailure } from '../domain/numbers.js';
 import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { recordReviewEvent } from '../db/review-events.js';
@@ -176,12 +178,12 @@ export async function finishBatch(db: Db, args: { reviewId: string; round: numbe
     );
     await queueTenantNotices(tx, {
       tenantId: review.tenantId,
-      subscription: 'number_order',
+      subscription: KINDS[review.kind as ReviewKind].subscription,
       event: 'unsubscribe.finished',
-      outboxEvent: `number_unsubscribe.${status}`,
+      outboxEvent: `${review.kind}.${status}`,
       reviewId: review.id,
       cause: key,
-      facts: (language) => ({ kind: review.kind, subjectId: review.subjectId, statusLabel: STATUS_LABELS[status][language], ...counts }),
+      facts: (language) => ({ kind: review.kind, subjectId: review.subjectId, statusLabel: statusLabel(status, language), ...counts }),
     });
     return { status, counts };
   });

@@ -7,10 +7,9 @@ import { findRejectionReason } from '../db/rules.js';
 import { storeOf } from '../db/subjects/index.js';
 import type { Refusal } from '../domain/refusals.js';
 import { OPEN_STATUSES, type Actor, type Decision, type ReviewKind } from '../domain/review.js';
-import { noticeTime } from '../notices/render.js';
 import { queueTenantNotices } from '../notices/tenant-notices.js';
+import { decisionNoticeFacts } from '../notices/review-facts.js';
 import { recordReviewEvent } from '../db/review-events.js';
-import { reasonWithExplanation } from '../server/i18n/reason-text.js';
 
 /** `decidedAt` is the stored instant when the decision was already written by an earlier attempt. */
 export type ApplyDecisionResult =
@@ -99,13 +98,8 @@ export async function applyDecision(
       reviewId,
       cause: key,
       alsoTo: await store.noticeContacts?.(tx, row.subjectId),
-      facts: (language) => ({
-        kind,
-        title: row.title,
-        subjectId: row.subjectId,
-        reason: decision.outcome === 'rejected' ? reasonWithExplanation(language, reason?.tenant[language], worded?.[language] ?? decision.reasonText) : '',
-        decidedAt: noticeTime(decision.decidedAt, language),
-      }),
+      facts: (language) =>
+        decisionNoticeFacts(row, { outcome: decision.outcome, decidedAt: decision.decidedAt, reason: reason?.tenant, explanation: worded, reasonText: decision.reasonText }, language),
     });
     return { applied: true } as const;
   });

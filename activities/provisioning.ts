@@ -9,6 +9,7 @@ import { numberOrders, numbers, reviews } from '../db/schema.js';
 import { beijingDate, checkIssue, isComplete, type CityProgress, type IssueRequestCity } from '../domain/numbers.js';
 import type { Refusal } from '../domain/refusals.js';
 import type { Actor, ReviewKind } from '../domain/review.js';
+import { KINDS } from '../domain/kinds/index.js';
 import { atRiskAt, computeDueAt } from '../domain/working-time.js';
 import type { CalendarContext } from '../runtime/calendar-cache.js';
 import type { Logger } from '../runtime/logger.js';
@@ -175,9 +176,9 @@ async function issue(tx: Tx, args: IssueNumbersArgs): Promise<IssueNumbersResult
   const issued = cities.reduce((n, c) => n + c.issued, 0);
   await queueTenantNotices(tx, {
     tenantId: review.tenantId,
-    subscription: 'number_order',
+    subscription: KINDS[review.kind as ReviewKind].subscription,
     event: 'numbers.issued',
-    outboxEvent: 'number_order.issued',
+    outboxEvent: `${review.kind}.issued`,
     reviewId: review.id,
     cause: key,
     alsoTo: order.contactId ? [order.contactId] : [],

@@ -30,11 +30,6 @@ async function withMigrationLock<T>(url: string, work: (sql: postgres.Sql) => Pr
   }
 }
 
-/** Applies pending migrations (as the owner, under the migration lock). */
-export async function runMigrations(url: string): Promise<void> {
-  await withMigrationLock(url, (sql) => migrate(drizzle(sql), { migrationsFolder }));
-}
-
 export interface PreparedDatabase {
   /** Where the web and worker processes connect: the restricted application role, never the owner. */
   appUrl: string;

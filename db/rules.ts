@@ -11,10 +11,6 @@ import type { DeadlineRule } from '../domain/working-time.js';
  * in force (db/rule-sets.ts): the latest version an admin saved, or the kind's defaults.
  */
 
-export async function findDeadlineRule(db: Db | Tx, kind: ReviewKind): Promise<DeadlineRule> {
-  return (await ruleSetInForce(db, kind)).rules.deadlines.review;
-}
-
 /** The deadline of the stage after approval (number provisioning), when the kind has one. */
 export async function findFulfilmentRule(db: Db | Tx, kind: ReviewKind): Promise<DeadlineRule | undefined> {
   return (await ruleSetInForce(db, kind)).rules.deadlines.fulfilment;

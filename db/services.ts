@@ -1,4 +1,4 @@
-import { reasonWithExplanation } from '../server/i18n/reason-text.js';
+import { reasonWithExplanation } from '../i18n/reason-text.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { reviews, serviceActivations, tenantServices } from './schema.js';

@@ -9,10 +9,6 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-export async function findTenantByApiKey(db: Db, key: string): Promise<TenantRow | undefined> {
-  return (await findApiKey(db, key))?.tenant;
-}
-
 /** The tenant a key belongs to and the key's id (what a submission records it came with). */
 export async function findApiKey(db: Db, key: string): Promise<{ tenant: TenantRow; keyId: string } | undefined> {
   const [row] = await db

@@ -7,9 +7,8 @@
  *   (reviews.rules_version). Work left = pending rows with rules_version < target, read through
  *   the index (status, rules_version, id): no cursor to lose, a retried or interrupted page just
  *   finds the same rows again, and a row is never counted done before its new deadline is written.
- * - One page = one SELECT, pure arithmetic, ONE bulk UPDATE ... FROM jsonb_to_recordset($page) (one
- *   parameter however many rows; drizzle's postgres.js driver does not pass JS arrays as
- *   Postgres arrays). The update is guarded by the
+ * - One page = one SELECT, pure arithmetic, ONE bulk UPDATE ... FROM jsonb_to_recordset($page); the
+ *   page's reads and writes are db/deadline-recompute.ts, this file the story. The update is guarded by the
  *   row's round and deadline_version, so a concurrent resubmission, decision or recompute is never
  *   overwritten: such a row is simply picked up again, or has left the pending set).
  * - The rules and calendar are read fresh for every page, AFTER the rules version: rows are labelled
@@ -33,17 +32,16 @@
  *   for deadlineChanged) is as for review rounds.
  */
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { calendarVersion, loadCalendar } from '../db/calendars.js';
 import { findReview, type ReviewRow } from '../db/reviews.js';
 import { currentRulesVersion, currentVersions } from '../db/rules-version.js';
 import { ruleSetsInForce } from '../db/rule-sets.js';
-import { reviews } from '../db/schema.js';
+import { labelSignalled, labelUncomputable, readRecomputePage, roundsNotStarted, roundsStarted, writeRecomputedDeadlines, type RecomputedDeadline, type RecomputeFilter, type RecomputeRow } from '../db/deadline-recompute.js';
 import { planDeadline, type PlannedDeadline } from '../domain/deadline-plan.js';
 import { DEFAULT_AT_RISK_SHARE } from '../domain/rule-set.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
-import { OPEN_STATUSES, REVIEW_KINDS, type OpenStatus, type SlaState } from '../domain/review.js';
+import { REVIEW_KINDS } from '../domain/review.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
@@ -138,24 +136,10 @@ async function loadDeadlineContext(deps: RecomputeDeps): Promise<DeadlineContext
 }
 
 
-interface PlannedRow {
-  id: string;
-  status: OpenStatus;
-  round: number;
+interface PlannedRow extends RecomputedDeadline {
   workflowId: string;
-  oldVersion: number;
-  dueAt: Date;
-  atRiskAt: Date;
-  rule: DeadlineRule;
-  /** The SLA state the bulk update writes, or null to leave it (forward moves go through the markers). */
-  writeState: SlaState | null;
   /** Forward move to record with its event and notice. */
   forward: 'at_risk' | 'breached' | null;
-  moved: boolean;
-  /** Must be signalled (and marked) before it counts as done. */
-  hold: boolean;
-  /** Its timer moved earlier but not soon: the deadline signaller tells the workflow before this instant. */
-  signalBy: Date | null;
   /** An open reminder must now be answered at another time: the round is told to read its reminders again. */
   reminderMoved: boolean;
 }
@@ -167,23 +151,7 @@ interface PlannedRow {
  */
 export const SIGNAL_HORIZON_MS = 60 * 60_000;
 
-type PageRow = Pick<
-  ReviewRow,
-  | 'id'
-  | 'kind'
-  | 'status'
-  | 'round'
-  | 'submittedAt'
-  | 'stageStartedAt'
-  | 'dueAt'
-  | 'atRiskAt'
-  | 'dueRule'
-  | 'slaState'
-  | 'deadlineVersion'
-  | 'workflowId'
-  | 'reminderLastAt'
-  | 'reminderAnswerDueAt'
->;
+type PageRow = RecomputeRow;
 
 function plan(row: PageRow, ctx: DeadlineContext, now: number, retry: boolean, log?: Logger): PlannedRow | null {
   const provisioning = row.status === 'provisioning';
@@ -249,12 +217,7 @@ export async function recomputePage(deps: RecomputeDeps, args: RecomputePageArgs
   return recomputeRows(deps, args, {});
 }
 
-interface RowFilter {
-  /** Only this review (a submission that raced a change). */
-  onlyId?: string;
-  /** Also redo a row already labelled with the current version (its deadline used a stale calendar). */
-  force?: boolean;
-}
+type RowFilter = RecomputeFilter;
 
 async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filter: RowFilter): Promise<RecomputePageResult> {
   const { db } = deps;
@@ -270,40 +233,7 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
   const ctx = await loadDeadlineContext(deps);
   const label = Math.max(args.targetVersion, ctx.version);
   const limit = Math.max(1, Math.floor(args.limit));
-  const readStatus = (status: OpenStatus, n: number): Promise<PageRow[]> =>
-    db
-      .select({
-        id: reviews.id,
-        kind: reviews.kind,
-        status: reviews.status,
-        round: reviews.round,
-        submittedAt: reviews.submittedAt,
-        stageStartedAt: reviews.stageStartedAt,
-        dueAt: reviews.dueAt,
-        atRiskAt: reviews.atRiskAt,
-        dueRule: reviews.dueRule,
-        slaState: reviews.slaState,
-        deadlineVersion: reviews.deadlineVersion,
-        workflowId: reviews.workflowId,
-        reminderLastAt: reviews.reminderLastAt,
-        reminderAnswerDueAt: reviews.reminderAnswerDueAt,
-      })
-      .from(reviews)
-      .where(
-        and(
-          eq(reviews.status, status),
-          filter.force ? lte(reviews.rulesVersion, label) : lt(reviews.rulesVersion, label),
-          filter.onlyId ? eq(reviews.id, filter.onlyId) : undefined,
-        ),
-      )
-      // The index is (status, rules_version, id): this order reads it in place and stops at the limit.
-      .orderBy(asc(reviews.rulesVersion), asc(reviews.id))
-      .limit(n);
-  // One status at a time, each an index range: pending rounds first, then stages in provisioning.
-  const rows: PageRow[] = [];
-  for (const status of OPEN_STATUSES) {
-    if (rows.length < limit) rows.push(...(await readStatus(status, limit - rows.length)));
-  }
+  const rows = await readRecomputePage(db, label, limit, filter);
   lap('read');
 
   const now = (deps.now?.() ?? new Date()).getTime();
@@ -317,48 +247,9 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
   }
   lap('compute');
 
-  const written = new Map<string, number>();
-  if (planned.length > 0) {
-    const result = await db.execute<{ id: string; deadline_version: number }>(sql`
-      update reviews as r set
-        due_at = n.due_at,
-        at_risk_at = n.at_risk_at,
-        due_rule = n.due_rule,
-        sla_state = case when r.sla_state = 'breached' or n.sla_state is null then r.sla_state else n.sla_state end,
-        rules_version = case when n.hold then r.rules_version else ${label}::int end,
-        deadline_version = r.deadline_version + case when n.moved then 1 else 0 end,
-        timer_signal_due_at = case when n.signal_by is not null then n.signal_by else r.timer_signal_due_at end,
-        updated_at = case when n.moved then now() else r.updated_at end
-      from jsonb_to_recordset(${JSON.stringify(
-        planned.map((p) => ({
-          id: p.id,
-          status: p.status,
-          round: p.round,
-          old_version: p.oldVersion,
-          due_at: p.dueAt.toISOString(),
-          at_risk_at: p.atRiskAt.toISOString(),
-          due_rule: p.rule,
-          sla_state: p.writeState,
-          moved: p.moved,
-          hold: p.hold,
-          signal_by: p.signalBy?.toISOString() ?? null,
-        })),
-      )}::jsonb) as n(id uuid, status text, round int, old_version int, due_at timestamptz, at_risk_at timestamptz, due_rule jsonb, sla_state text, moved bool, hold bool, signal_by timestamptz)
-      where r.id = n.id
-        and r.status = n.status
-        and r.round = n.round
-        and r.deadline_version = n.old_version
-        and r.rules_version ${filter.force ? sql`<=` : sql`<`} ${label}::int
-      returning r.id, r.deadline_version`);
-    for (const w of result) written.set(w.id, Number(w.deadline_version));
-  }
-  if (unplannable.length > 0) {
-    // Nothing to compute them with: label them so the recompute does not spin on them (logged above).
-    await db
-      .update(reviews)
-      .set({ rulesVersion: label })
-      .where(and(inArray(reviews.id, unplannable.map((r) => r.id)), lt(reviews.rulesVersion, label)));
-  }
+  const written = await writeRecomputedDeadlines(db, planned, label, !!filter.force);
+  // Nothing to compute them with: labelled so the recompute does not spin on them (logged above).
+  await labelUncomputable(db, unplannable.map((r) => r.id), label);
   lap('write');
   heartbeat({ label, written: written.size });
 
@@ -382,11 +273,7 @@ async function recomputeRows(deps: RecomputeDeps, args: RecomputePageArgs, filte
   lap('signal');
 
   if (held.length > 0) {
-    await db.execute(sql`
-      update reviews as r set rules_version = ${label}::int
-      from jsonb_to_recordset(${JSON.stringify(held.map((p) => ({ id: p.id, round: p.round, deadline_version: written.get(p.id)! })))}::jsonb)
-        as n(id uuid, round int, deadline_version int)
-      where r.id = n.id and r.round = n.round and r.deadline_version = n.deadline_version and r.rules_version < ${label}::int`);
+    await labelSignalled(db, held.map((p) => ({ id: p.id, round: p.round, deadlineVersion: written.get(p.id)! })), label);
     lap('write');
   }
 
@@ -427,19 +314,13 @@ async function signalRounds(deps: RecomputeDeps, items: { p: PlannedRow; deadlin
 
   if (notFound.length === 0) return signalled;
   // Not found: decided and closed meanwhile (fine), or committed but not started yet (wait for the start, then signal).
-  const unstarted = await deps.db
-    .select({ id: reviews.id })
-    .from(reviews)
-    .where(and(inArray(reviews.id, notFound.map((i) => i.p.id)), eq(reviews.status, 'pending'), isNull(reviews.workflowStartedAt)));
-  const waiting = new Map(notFound.filter((i) => unstarted.some((u) => u.id === i.p.id)).map((i) => [i.p.id, i]));
+  const unstarted = new Set(await roundsNotStarted(deps.db, notFound.map((i) => i.p.id)));
+  const waiting = new Map(notFound.filter((i) => unstarted.has(i.p.id)).map((i) => [i.p.id, i]));
   const until = Date.now() + (deps.startWaitMs ?? 10_000);
   while (waiting.size > 0 && Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     heartbeat({ signalled, waitingForStart: waiting.size });
-    const started = await deps.db
-      .select({ id: reviews.id, round: reviews.round, status: reviews.status })
-      .from(reviews)
-      .where(and(inArray(reviews.id, [...waiting.keys()]), isNotNull(reviews.workflowStartedAt)));
+    const started = await roundsStarted(deps.db, [...waiting.keys()]);
     for (const s of started) {
       const item = waiting.get(s.id);
       waiting.delete(s.id);

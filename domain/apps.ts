@@ -9,7 +9,6 @@ import { CONTROL, TRIMMED } from './text.js';
  */
 
 export const MAX_APP_QUOTA = 1000;
-export const APP_NAME_MAX = 64;
 export const CALLBACK_URL_MAX = 2048;
 export const APP_STATUSES = ['normal', 'disabled'] as const;
 /** What the tenant reads: an app is shown `frozen` while its business type is (domain/gates.ts). */
@@ -68,7 +67,6 @@ export const createAppInput = z
     cdrCallbackUrl: callbackUrl.optional().transform((v) => v ?? null),
   })
   .strict();
-export type CreateAppInput = z.infer<typeof createAppInput>;
 
 export const changeAppInput = z
   .object({
@@ -135,7 +133,7 @@ export function planAppChange(app: AppState, input: ChangeAppInput): AppChangePl
   return { changes, optOut };
 }
 
-/** The HTTP status of each app refusal; the wording is `apps.refusal.<code>` in server/i18n/messages. */
+/** The HTTP status of each app refusal; the wording is `apps.refusal.<code>` in i18n/messages. */
 export const APP_REFUSAL_STATUS = {
   business_type_fixed: 422,
   recording_irreversible: 422,

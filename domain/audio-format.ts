@@ -5,7 +5,7 @@ import { z } from 'zod';
  * the first bytes of the file and the file's real size, and never trusts a size the header
  * claims without comparing it with what is there. Every way a header can lie ends in a named
  * issue, never in an exception or a loop that depends on the claimed sizes. It answers in codes
- * (issues, problems with their figures); server/i18n/audio-check-text.ts words them.
+ * (issues, problems with their figures); i18n/audio-check-text.ts words them.
  */
 
 /** How many bytes of a file the reader needs: the audio data must start within them. */

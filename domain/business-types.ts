@@ -27,7 +27,3 @@ export const SERVICE_STATE_LABELS: Record<ServiceState, Record<Language, string>
   frozen: { 'zh-CN': '已冻结', en: 'Frozen' },
 };
 
-/** A new application is refused while one is pending or the type is granted (active or frozen). */
-export function mayApply(state: ServiceState): boolean {
-  return state === 'none' || state === 'cancelled' || state === 'rejected';
-}

@@ -1,17 +1,11 @@
 import { z } from 'zod';
+import { KINDS } from './kinds/index.js';
+import type { ReviewKind } from './review.js';
 import { INTERNATIONAL_MOBILE_PATTERN, text } from './text.js';
 
-/** What a tenant's contact can subscribe to (the platform's four result notices, plus this system's own). */
-export const NOTICE_SUBSCRIPTIONS = [
-  'number_order',
-  'enterprise_qualification',
-  'audio_file',
-  'voice_template',
-  'service_activation',
-  'quality_check_opt_out',
-  'reminder_reply',
-] as const;
-export type NoticeSubscription = (typeof NOTICE_SUBSCRIPTIONS)[number];
+/** What a tenant's contact can subscribe to: a kind's results (each kind names whose it sends), and replies to reminders. */
+export type NoticeSubscription = ReviewKind | 'reminder_reply';
+export const NOTICE_SUBSCRIPTIONS: readonly [NoticeSubscription, ...NoticeSubscription[]] = ['reminder_reply', ...new Set(Object.values(KINDS).map((k) => k.subscription))];
 
 export const MAX_CONTACTS_PER_TENANT = 10;
 

@@ -97,7 +97,7 @@ export const isComplete = (cities: readonly CityProgress[]): boolean => cities.l
  * Why a number of an unsubscribe batch was not released, and at which step: the check (not a
  * fixed-line number, listed twice, not this account's, already released) or the release itself
  * (released by another request between the check and the release). Worded in
- * server/i18n/messages (unsubscribe.failure.<code>).
+ * i18n/messages (unsubscribe.failure.<code>).
  */
 export const UNSUBSCRIBE_FAILURES = {
   invalid_format: 'check',

@@ -1,6 +1,6 @@
 /**
  * Why a review refused a staff action or a tenant's reminder. Workflows refuse with a code and
- * the facts; people read it in their own language (server/i18n), so no English leaks into a
+ * the facts; people read it in their own language (i18n), so no English leaks into a
  * Chinese page.
  */
 export const REFUSAL_CODES = [

@@ -15,7 +15,7 @@
  * Allowed: the reminder must be answered by `computeDueAt(now, answerWithin)`.
  *
  * A refusal carries its facts (codes, counts, instants, the calendar's zone); the tenant reads
- * them worded by server/i18n/reminder-refusal-text.ts.
+ * them worded by i18n/reminder-refusal-text.ts.
  */
 import {
   computeDueAt,
@@ -115,7 +115,7 @@ export interface ReminderContext {
 export type ReminderRefusalCode = 'not_pending' | 'too_early' | 'cool_down' | 'limit_reached';
 
 /**
- * Why a reminder was refused, as facts for server/i18n/reminder-refusal-text.ts to word. Times are
+ * Why a reminder was refused, as facts for i18n/reminder-refusal-text.ts to word. Times are
  * instants; `timeZone` is the calendar's, in which the tenant reads them.
  */
 export type ReminderRefusalFacts = { timeZone: string } & (

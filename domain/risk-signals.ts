@@ -28,8 +28,6 @@ export type RiskSignal =
   | { code: 'name_differs'; other: OtherEnterprise }
   | { code: 'image_elsewhere'; field: string; other: OtherEnterprise };
 
-export const RISK_SIGNAL_CODES = ['license_elsewhere', 'handler_elsewhere', 'handler_many', 'name_differs', 'image_elsewhere'] as const;
-
 export interface RiskFacts {
   tenantId: string;
   companyName: string;

@@ -113,6 +113,3 @@ export function translateIssue(issue: IssueLike, lang: Language): string {
   return (MESSAGES[key]?.[lang] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => vars[name] ?? '');
 }
 
-export function isValidationKey(key: string): boolean {
-  return key in MESSAGES;
-}

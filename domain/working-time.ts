@@ -628,7 +628,7 @@ export function localDateOf(at: Date, calendar: WorkingCalendar): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// How a deadline was reached, as facts: server/i18n/due-explanation-text.ts words them.
+// How a deadline was reached, as facts: i18n/due-explanation-text.ts words them.
 
 /** A calendar day in the calendar's zone; `index` counts days since 1970-01-01, so neighbours differ by one. */
 export interface LocalDay {

@@ -1,8 +1,8 @@
 import type { Tx } from '../db/client.js';
 import { templateInForce } from '../db/notice-templates.js';
-import { KIND_LABELS, type Language } from '../domain/labels.js';
+import type { Language } from '../domain/labels.js';
+import { kindLabel } from '../i18n/labels.js';
 import { renderTemplate, type NoticeChannel, type NoticeEvent, type NoticeFacts, type NoticeTemplate } from '../domain/notice-templates.js';
-import type { ReviewKind } from '../domain/review.js';
 import { formatTime } from '../domain/time-format.js';
 
 export type RenderNotice = (
@@ -26,12 +26,17 @@ export function noticeRenderer(tx: Tx): RenderNotice {
       template = templateInForce(tx, event, channel, language);
       templates.set(key, template);
     }
-    const kindLabel = facts.kind ? (KIND_LABELS[facts.kind as ReviewKind]?.[language] ?? String(facts.kind)) : '';
-    // Templates end the reason's sentence themselves: a reason typed with its own full stop would end twice.
-    const reason = typeof facts.reason === 'string' ? facts.reason.replace(/[。．.!！]+\s*$/u, '') : facts.reason;
-    const { subject, text } = renderTemplate(await template, { kindLabel, ...facts, reason });
+    const { subject, text } = renderTemplate(await template, templateFacts(language, facts));
     return { subject, text };
   };
+}
+
+/** A notice's facts as its template reads them: the kind by its name, a reason without its own full stop. */
+export function templateFacts(language: Language, facts: NoticeFacts & { kind?: string }): NoticeFacts {
+  const kind = facts.kind ? kindLabel(String(facts.kind), language) : '';
+  // Templates end the reason's sentence themselves: a reason typed with its own full stop would end twice.
+  const reason = typeof facts.reason === 'string' ? facts.reason.replace(/[。．.!！]+\s*$/u, '') : facts.reason;
+  return { kindLabel: kind, ...facts, reason };
 }
 
 /** Times in notices are read in Beijing time, in the reader's language's one format. */

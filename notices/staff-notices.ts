@@ -2,7 +2,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { notificationOutbox, staff } from '../db/schema.js';
 import type { Language } from '../domain/labels.js';
-import { noticeRenderer, noticeTime } from './render.js';
+import { noticeRenderer } from './render.js';
+import { staffNoticeFacts } from './review-facts.js';
 import type { ReviewRow } from '../db/reviews.js';
 import { PUBLIC_URL_SETTING, readSetting } from '../db/settings.js';
 
@@ -37,16 +38,7 @@ export async function queueStaffNotices(
   const rows = [];
   for (const s of recipients) {
     const lang = s.language as Language;
-    const { subject, text } = await render(event, 'email', lang, {
-      kind: review.kind,
-      staffName: s.name,
-      title: review.title,
-      subjectId: review.subjectId,
-      due: noticeTime(facts.due, lang),
-      n: facts.n ?? '',
-      answerBy: noticeTime(facts.answerBy, lang),
-      link: `${base}/reviews/${review.id}`,
-    });
+    const { subject, text } = await render(event, 'email', lang, staffNoticeFacts(review, s.name, lang, base, facts));
     rows.push({
       event,
       channel: 'email' as const,

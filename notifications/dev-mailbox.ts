@@ -208,8 +208,6 @@ export async function startDevMailbox(options: DevMailboxOptions = {}): Promise<
   };
 }
 
-export { startDevMailbox as start };
-
 type ReadFields = Pick<MailboxMessage, 'from' | 'subject' | 'text' | 'html' | 'messageId' | 'headers' | 'attachments'>;
 
 async function readMessage(raw: Buffer): Promise<ReadFields> {

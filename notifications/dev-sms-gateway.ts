@@ -291,7 +291,6 @@ export async function startDevSmsGateway(options: DevSmsGatewayOptions): Promise
   };
 }
 
-export { startDevSmsGateway as start };
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

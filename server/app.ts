@@ -7,7 +7,7 @@ import { engine } from 'express-handlebars';
 import helmet from 'helmet';
 import { apiErrorHandler, apiRouter } from './api/router.js';
 import { callbackRouter } from './callbacks.js';
-import { createCsrf } from './backoffice/csrf.js';
+import { createCsrf, type Csrf } from './backoffice/csrf.js';
 import { helpers } from './backoffice/helpers.js';
 import { loginRouter } from './backoffice/login.js';
 import { queueRouter } from './backoffice/queue.js';
@@ -33,7 +33,7 @@ import { flashCookies } from './backoffice/flash.js';
 import type { AppDeps } from './deps.js';
 import { asHttpError, databaseUnavailable, HttpError } from './errors.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import { translate, translateWith } from './i18n/index.js';
+import { translate, translateWith } from '../i18n/index.js';
 import { apiLanguage } from './api/language.js';
 import { mayScrape, type WebMetrics } from '../runtime/metrics.js';
 import { apiInputError, refuseControlCharacters, type InputProblem } from './input-guard.js';
@@ -60,6 +60,20 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   if (opts.trustProxy) app.set('trust proxy', 1);
+  useViews(app);
+  useSecurityHeaders(app, opts);
+  if (opts.metrics) mountMetrics(app, opts.metrics, opts.metricsToken);
+  useRequestGuards(app, deps);
+  mountHealth(app, deps);
+  mountMachineDoors(app, deps);
+  const back = useBackOfficeSession(app, deps, opts);
+  mountBackOffice(app, deps, back.csrf, opts);
+  useErrorPages(app, deps, back);
+  return app;
+}
+
+/** Pages are Handlebars views, compiled once per process. */
+function useViews(app: Express): void {
   app.engine(
     'hbs',
     engine({
@@ -78,7 +92,9 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   // it every render found, read and compiled each template and partial again, most of a page's CPU.
   // Templates change only with a new build, and every process starts afresh with one.
   app.enable('view cache');
+}
 
+function useSecurityHeaders(app: Express, opts: WebOptions): void {
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -99,28 +115,31 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+}
 
-  if (opts.metrics) {
-    const metrics = opts.metrics;
-    app.use(metrics.middleware);
-    app.get('/metrics', async (req, res) => {
-      if (!mayScrape(req, opts.metricsToken)) {
-        res.status(403).type('text/plain').send('metrics are served to loopback callers or with the bearer token\n');
-        return;
-      }
-      res.set('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.render());
-    });
-  }
+function mountMetrics(app: Express, metrics: WebMetrics, token: string | undefined): void {
+  app.use(metrics.middleware);
+  app.get('/metrics', async (req, res) => {
+    if (!mayScrape(req, token)) {
+      res.status(403).type('text/plain').send('metrics are served to loopback callers or with the bearer token\n');
+      return;
+    }
+    res.set('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.render());
+  });
+}
 
+function useRequestGuards(app: Express, deps: AppDeps): void {
   app.use(bodyDeadline(BODY_PACE, answerTooSlow));
   // A response stream that fails (written after its client went away) fails that request only.
   app.use((req, res, next) => {
     res.on('error', (err) => deps.log.warn({ err, method: req.method, path: req.path }, 'the answer could not be written'));
     next();
   });
+}
 
-  // 503 when this process cannot serve (PostgreSQL or Temporal away); a fellow process being
-  // restarted by the supervisor makes the status "degraded" but this process still serves.
+// 503 when this process cannot serve (PostgreSQL or Temporal away); a fellow process being
+// restarted by the supervisor makes the status "degraded" but this process still serves.
+function mountHealth(app: Express, deps: AppDeps): void {
   app.get('/healthz', async (_req, res) => {
     const h = await deps.health();
     const processes = deps.processes?.();
@@ -132,14 +151,19 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
       ...(processes ? { processes: processes.map((p) => ({ name: p.name, role: p.role, state: p.state, pid: p.pid, restarts: p.restarts, lastExit: p.lastExit, lastExitAt: p.lastExitAt, since: p.since })) } : {}),
     });
   });
+}
 
+/** What programs call (the tenant API, the SMS gateway's reports) and the static files: before cookies and sessions. */
+function mountMachineDoors(app: Express, deps: AppDeps): void {
   // Path and query are checked here; bodies where the router parses them (JSON or multipart fields).
   app.use('/api/v1', noStore, refuseControlCharacters(refuseApiInput), apiRouter(deps), apiErrorHandler(deps));
   app.use(callbackRouter(deps));
-
   app.get('/static/htmx.js', (_req, res) => res.sendFile(htmxFile, { maxAge: '1d' }));
   app.use('/static', express.static(path.join(root, 'views/static'), { maxAge: '1h' }));
+}
 
+/** Cookies, flash, same-origin, form bodies and the staff session every back-office page reads. */
+function useBackOfficeSession(app: Express, deps: AppDeps, opts: WebOptions): { csrf: Csrf; parseCookies: RequestHandler } {
   const csrf = createCsrf(opts.cookieSecret, opts.secureCookies);
   const parseCookies = cookieParser();
   app.use(parseCookies);
@@ -161,6 +185,10 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     ),
   );
   app.use(requireOwnPassword);
+  return { csrf, parseCookies };
+}
+
+function mountBackOffice(app: Express, deps: AppDeps, csrf: Csrf, opts: WebOptions): void {
   app.use(loginRouter(deps, csrf, opts.secureCookies));
   app.use(queueRouter(deps, csrf));
   app.use(queueViewsRouter(deps, csrf));
@@ -177,7 +205,11 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
   app.use(insightRouter(deps, csrf));
   app.use(numbersRouter(deps, csrf));
   app.use(declarationsRouter(deps, csrf));
+}
 
+/** Unknown pages and every error end in an error page in the reader's language, never Express's own. */
+function useErrorPages(app: Express, deps: AppDeps, back: { csrf: Csrf; parseCookies: RequestHandler }): void {
+  const { csrf, parseCookies } = back;
   app.use((req, _res) => {
     throw new HttpError(404, 'not_found', `no page at ${req.path}`);
   });
@@ -222,8 +254,8 @@ export function createApp(deps: AppDeps, opts: WebOptions): Express {
     res.status(500).type('text/plain').send('something went wrong on our side');
   };
   app.use(lastResort);
-  return app;
 }
+
 
 /** Error pages whose wording comes from their code or status rather than from the error's own text. */
 const ERROR_KEYS: Record<string, string> = {

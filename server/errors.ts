@@ -1,7 +1,7 @@
 import type { ZodError } from 'zod';
 import type { Language } from '../domain/labels.js';
 import { translateIssue, type IssueLike } from '../domain/validation-messages.js';
-import { hasMessage, translate, translateWith } from './i18n/index.js';
+import { hasMessage, translate, translateWith } from '../i18n/index.js';
 import { ReviewServiceUnavailable } from '../temporal/review-client.js';
 
 export interface ErrorDetail {

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Language } from '../domain/labels.js';
 import { HttpError, wordedError, listedDetails, type ErrorDetail } from './errors.js';
-import { translate, translateWith } from './i18n/index.js';
+import { translate, translateWith } from '../i18n/index.js';
 
 /**
  * Refuses text no person types and PostgreSQL cannot store: NUL and the other C0 control

@@ -67,5 +67,8 @@ export async function reviewLifecycle(input: ReviewRoundInput): Promise<ReviewRo
   return result;
 }
 
-/** Rounds started before lifecycles had stages ran under this name; they replay through the same code. */
+/**
+ * Rounds started before lifecycles had stages ran under this name; they replay through the same code.
+ * @alias
+ */
 export const reviewRound = reviewLifecycle;

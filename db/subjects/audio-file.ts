@@ -6,9 +6,8 @@ import { apps, audioFiles, reviews } from '../schema.js';
 import { storable } from '../../domain/storable.js';
 import { currentFiles, type StoredFileRow } from '../stored-files.js';
 import { checkAudio, WAV_HEADER_BYTES, type AudioCheck } from '../../domain/audio-format.js';
-import { bytesText, channelsName, describeAudioCheck, encodingName, secondsText } from '../../server/i18n/audio-check-text.js';
+import { audioLimitsText, describeAudioCheck, measuredAudioFacts } from '../../i18n/audio-check-text.js';
 import type { AudioFileInput } from '../../domain/kinds/audio-file.js';
-import type { Language } from '../../domain/labels.js';
 import type { SubjectStore } from './store.js';
 
 export type AudioFileRow = typeof audioFiles.$inferSelect;
@@ -45,36 +44,6 @@ const checkOf = (row: AudioFileRow): AudioCheck | null => (row.formatCheck as Au
 
 /** Where the check stands, as the tenant reads it. */
 const checkState = (check: AudioCheck | null) => (check === null ? 'pending' : check.passed ? 'passed' : 'failed');
-
-/** Each measured property, worded, and whether it is within the limits (for the review page). */
-function measuredFacts(check: AudioCheck) {
-  const p = check.properties;
-  if (!p) return [];
-  const failing = new Set(check.problems.map((x) => x.code));
-  const both = (f: (lang: Language) => string) => ({ 'zh-CN': f('zh-CN'), en: f('en') });
-  return [
-    { label: 'audio.container', value: both(() => 'WAV (RIFF)'), ok: true },
-    { label: 'audio.encoding', value: both((l) => encodingName(p.encoding, l)), ok: !failing.has('encoding') },
-    { label: 'audio.sampleRate', value: both(() => `${p.sampleRate} Hz`), ok: !failing.has('sample_rate') },
-    { label: 'audio.channels', value: both((l) => channelsName(p.channels, l)), ok: !failing.has('channels') },
-    { label: 'audio.duration', value: both((l) => secondsText(p.durationSeconds, l, check.limits.maxDurationSeconds)), ok: !failing.has('duration') },
-    { label: 'audio.size', value: both((l) => bytesText(p.fileBytes, l, check.limits.maxBytes)), ok: !failing.has('size') },
-  ];
-}
-
-/** The limits the check applied, worded (so staff judge against what the tenant was held to). */
-function limitsText(check: AudioCheck, lang: Language): string {
-  const l = check.limits;
-  const or = lang === 'en' ? ' or ' : ' 或 ';
-  const parts = [
-    l.encodings.map((e) => encodingName(e, lang)).join(or),
-    `${l.sampleRates.join('/')} Hz`,
-    l.channels.map((c) => channelsName(c, lang)).join(or),
-    lang === 'en' ? `at most ${l.maxDurationSeconds} s` : `不超过 ${l.maxDurationSeconds} 秒`,
-    lang === 'en' ? `at most ${bytesText(l.maxBytes, lang)}` : `不超过 ${bytesText(l.maxBytes, lang)}`,
-  ];
-  return parts.join(lang === 'en' ? ', ' : '，');
-}
 
 export const audioFileStore: SubjectStore<AudioFileInput> = {
   async insert(tx, _deps, s) {
@@ -145,9 +114,9 @@ export const audioFileStore: SubjectStore<AudioFileInput> = {
       audio: a,
       file: audioOf(files) ?? null,
       checkState: checkState(check),
-      facts: check ? measuredFacts(check) : [],
+      facts: check ? measuredAudioFacts(check) : [],
       problem: check && !check.passed ? { 'zh-CN': describeAudioCheck(check, 'zh-CN'), en: describeAudioCheck(check, 'en') } : null,
-      limits: check ? { 'zh-CN': limitsText(check, 'zh-CN'), en: limitsText(check, 'en') } : null,
+      limits: check ? { 'zh-CN': audioLimitsText(check.limits, 'zh-CN'), en: audioLimitsText(check.limits, 'en') } : null,
     };
   },
 

@@ -9,7 +9,7 @@ import { ENTERPRISE_FILES, IMAGE_LEGIBILITY_REASON, type EnterpriseEditInput, ty
 import type { Language } from '../../domain/labels.js';
 import type { RiskSignal } from '../../domain/risk-signals.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
-import { translate, translateWith } from '../../server/i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import type { FieldCipher } from '../sealed-field.js';
 import type { Db, Tx } from '../client.js';
 import type { SubjectStore } from './store.js';

@@ -23,4 +23,4 @@ export function storeOf(kind: ReviewKind): SubjectStore {
   return SUBJECT_STORES[kind];
 }
 
-export type { SubjectDeps, SubjectStore } from './store.js';
+export type { SubjectStore } from './store.js';

@@ -3,7 +3,7 @@ import { batchNumbers, unsubscribeBatches } from '../schema.js';
 import type { Db, Tx } from '../client.js';
 import { MAX_UNSUBSCRIBE_NUMBERS, type NumberUnsubscribeInput } from '../../domain/kinds/number-unsubscribe.js';
 import { MAX_NUMBER_TEXT, normaliseFixedLine, unsubscribeOutcome } from '../../domain/numbers.js';
-import { translate } from '../../server/i18n/index.js';
+import { translate } from '../../i18n/index.js';
 import { sheetProblemStatus, sheetProblemText } from '../../domain/sheet-problems.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
 import type { Language } from '../../domain/labels.js';

@@ -1,12 +1,12 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { reviewEvents, voiceTemplates } from '../schema.js';
 import { checkTemplate, type TemplateChecks, type TemplateViolation } from '../../domain/checks.js';
-import { storedBilingualReason, templateViolationWording } from '../../server/i18n/reason-text.js';
+import { storedBilingualReason, templateViolationWording } from '../../i18n/reason-text.js';
 import { templateVariables, type VoiceTemplateInput } from '../../domain/kinds/voice-template.js';
 import { findTemplateChecks } from '../rules.js';
 import type { PrecheckVerdict, SubjectStore } from './store.js';
 
-export type VoiceTemplateRow = typeof voiceTemplates.$inferSelect;
+type VoiceTemplateRow = typeof voiceTemplates.$inferSelect;
 
 function templateView(id: string, t: Pick<VoiceTemplateRow, 'name' | 'speed' | 'speaker' | 'content' | 'scenario'>): Record<string, unknown> {
   return { templateId: id, name: t.name, speed: t.speed, speaker: t.speaker, content: t.content, scenario: t.scenario };

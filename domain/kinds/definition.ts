@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { KindChecks } from '../checks.js';
-import type { NoticeSubscription } from '../contacts.js';
 import type { DeclarationId } from '../declarations.js';
 import type { Language } from '../labels.js';
 import type { RejectionReason } from '../rejection-reasons.js';
@@ -73,7 +72,7 @@ export interface KindDefinition<Input = unknown> {
   deadlines: { review: DeadlineRule; fulfilment?: DeadlineRule };
   rejectionReasons: RejectionReason[];
   /** Contacts subscribed to this hear the outcome. */
-  subscription: NoticeSubscription;
+  subscription: ReviewKind;
   /** The declaration the tenant must accept, in its version in force, with every submission and edit. */
   declaration?: DeclarationId;
   stages: Stages;

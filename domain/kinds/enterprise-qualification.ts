@@ -25,7 +25,6 @@ export const ENTERPRISE_FILES = {
   commitmentLetter: jpg('固话号码承诺函（盖章）', 'Signed fixed-line commitment letter', needsLetters),
   otherMaterials: { types: ['jpg', 'png', 'rar', 'zip'], maxBytes: 20 * MB, required: false, label: { 'zh-CN': '其他材料', en: 'Other materials' } },
 } as const satisfies Record<string, FileRule>;
-export type EnterpriseFileField = keyof typeof ENTERPRISE_FILES;
 
 const idNumber = z
   .string()
@@ -43,9 +42,6 @@ export const CONTACT_PHONE_PATTERN = /^\+?[0-9()][0-9() -]{4,23}$/;
 const CONTACT_PHONE_DOC = trimmedPattern('(?:\\+[0-9()][0-9() -]{3,21}[0-9()-]|[0-9()][0-9() -]{3,22}[0-9()-])');
 const contactPhone = z.string().meta({ pattern: CONTACT_PHONE_DOC }).trim().max(24).regex(CONTACT_PHONE_PATTERN, { error: 'v.phone' });
 const legalRepresentativeName = text({ trim: true, min: 1, max: 64 });
-
-/** What the tenant may change on an approved enterprise (reviewed before it takes effect). */
-export const ENTERPRISE_EDITABLE = ['scenario', 'script', 'contactPhone', 'legalRepresentativeName', 'legalRepresentativeIdNumber'] as const;
 
 export const enterpriseInput = z
   .object({

@@ -23,4 +23,4 @@ export function kindOf(kind: string): AnyKindDefinition | undefined {
   return (KINDS as Record<string, AnyKindDefinition>)[kind];
 }
 
-export type { AnyKindDefinition, FileRule, FileType, KindDefinition, Stages } from './definition.js';
+export type { AnyKindDefinition, FileRule, FileType } from './definition.js';

@@ -11,7 +11,6 @@ export const TEMPLATE_CONTENT_MAX = 500;
 
 /** Latin letters, digits, underscore and Chinese characters; no spaces. */
 export const NAME_CHARS = 'A-Za-z0-9_\\p{Script=Han}';
-export const NAME_PATTERN = new RegExp(`^[${NAME_CHARS}]+$`, 'u');
 /** A name of templates, audio files and apps: 1-64 of those characters. */
 export const nameText = (trim: boolean) => text({ trim, min: 1, max: TEMPLATE_NAME_MAX, chars: NAME_CHARS, charsMessage: 'v.name_chars' });
 

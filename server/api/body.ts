@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { wordedError } from '../errors.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import { apiInputError, controlCharacterProblems } from '../input-guard.js';
 
 const parseJson = express.json({ limit: '256kb', type: () => true });

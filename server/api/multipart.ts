@@ -4,7 +4,7 @@ import type { FileRule } from '../../domain/kinds/index.js';
 import { FileTooLarge, StorageFull, type FileStore, type StagedFile } from '../../files/store.js';
 import { sniffFile } from '../../files/sniff.js';
 import { HttpError, keyedError, listedDetails, say, storageFull, wordedError, type Say } from '../errors.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import { apiInputError, controlCharacterProblems } from '../input-guard.js';
 import { boundariesOf, PartCounter } from './multipart-parts.js';
 
@@ -171,9 +171,3 @@ export async function readMultipart(req: Request, store: FileStore, rules: Recor
   return form;
 }
 
-/** Required files that are missing, per the kind's rules and the text fields. */
-export function missingFiles(rules: Record<string, FileRule>, form: MultipartForm): string[] {
-  return Object.entries(rules)
-    .filter(([name, rule]) => !(name in form.files) && (typeof rule.required === 'function' ? rule.required(form.fields) : rule.required))
-    .map(([name]) => name);
-}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { listTenantNumbers } from '../../db/numbers.js';
 import { findBatch, listBatchNumbers, outcomeText, reasonText } from '../../db/subjects/number-unsubscribe.js';
 import { unsubscribeOutcome } from '../../domain/numbers.js';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 import { CONTENT_TYPES } from '../../files/sniff.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';

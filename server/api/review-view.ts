@@ -1,5 +1,5 @@
 import type { ReviewRow } from '../../db/reviews.js';
-import { deadlineExplanation } from '../i18n/deadline-text.js';
+import { deadlineExplanation } from '../../i18n/deadline-text.js';
 import type { CalendarContext } from '../../runtime/calendar-cache.js';
 
 /** The review's public view in the tenant API. */
@@ -29,5 +29,3 @@ export function toReviewView(row: ReviewRow, cal: CalendarContext, lang: 'zh-CN'
     },
   };
 }
-
-export type ReviewView = ReturnType<typeof toReviewView>;

@@ -13,7 +13,7 @@ import { listServices } from '../../db/services.js';
 import { validIdempotencyKey } from '../use-cases/idempotency.js';
 import { requireTenant, tenantOf } from './auth.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
-import { subjectRefusalError } from '../i18n/gate-text.js';
+import { subjectRefusalError } from './subject-refusal.js';
 import { jsonBody } from './body.js';
 import { kindRoutes, subjectAnswer } from './kind-routes.js';
 import { appRoutes } from './apps.js';

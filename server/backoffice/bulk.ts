@@ -4,7 +4,7 @@ import { isRefusal } from '../../domain/refusals.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { refusalText } from '../i18n/refusal-text.js';
+import { refusalText } from '../../i18n/refusal-text.js';
 import { startBulkDecision } from '../use-cases/bulk-decide.js';
 import type { Csrf } from './csrf.js';
 import { renderPage, readerLanguage } from './render.js';

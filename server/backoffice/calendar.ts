@@ -6,7 +6,7 @@ import { chinaHolidayData } from '../../domain/holidays-cn.js';
 import type { Language } from '../../domain/labels.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import { changeCalendar, type CalendarChange } from '../use-cases/change-calendar.js';
 import { previewCalendar } from '../use-cases/preview-rules.js';
 import type { Csrf } from './csrf.js';

@@ -1,10 +1,11 @@
 import Handlebars, { type HelperOptions } from 'handlebars';
 import { sampleRendering, templateLanguage } from '../../domain/template-sample.js';
-import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
-import { translate, translateWith } from '../i18n/index.js';
-import { formatDay, formatTime } from '../i18n/format.js';
-import { noticeEventLabel } from '../i18n/notice-label.js';
-import { encodingName } from '../i18n/audio-check-text.js';
+import type { Language } from '../../domain/labels.js';
+import { kindLabel, slaLabel, statusLabel, subscriptionLabel } from '../../i18n/labels.js';
+import { translate, translateWith } from '../../i18n/index.js';
+import { formatDay, formatTime } from '../../i18n/format.js';
+import { noticeEventLabel } from '../../i18n/notice-label.js';
+import { encodingName } from '../../i18n/audio-check-text.js';
 
 const langOf = (options: HelperOptions): Language => ((options.data as { root?: { lang?: Language } }).root?.lang ?? 'zh-CN');
 
@@ -14,9 +15,10 @@ export const helpers = {
   /** A message with {placeholders} filled from the helper's hash: {{tw "key" name=x}}. */
   tw: (key: string, options: HelperOptions) => translateWith(langOf(options), key, Object.fromEntries(Object.entries(options.hash as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]))),
   eventLabel: (type: string, options: HelperOptions) => translate(langOf(options), `event.${type}`),
-  kindLabel: (kind: keyof typeof KIND_LABELS, options: HelperOptions) => KIND_LABELS[kind]?.[langOf(options)] ?? kind,
-  statusLabel: (s: keyof typeof STATUS_LABELS, options: HelperOptions) => STATUS_LABELS[s]?.[langOf(options)] ?? s,
-  slaLabel: (s: keyof typeof SLA_LABELS, options: HelperOptions) => SLA_LABELS[s]?.[langOf(options)] ?? s,
+  kindLabel: (kind: string, options: HelperOptions) => kindLabel(kind, langOf(options)),
+  statusLabel: (s: string, options: HelperOptions) => statusLabel(s, langOf(options)),
+  slaLabel: (s: string, options: HelperOptions) => slaLabel(s, langOf(options)),
+  subscriptionLabel: (s: string, options: HelperOptions) => subscriptionLabel(s, langOf(options)),
   time: (d: Date | string | null | undefined, options: HelperOptions) => (d ? formatTime(new Date(d), langOf(options)) : ''),
   /** A calendar day (YYYY-MM-DD) in the reader's one day format. */
   calendarDay: (d: string | null | undefined, options: HelperOptions) => (d ? formatDay(d, langOf(options)) : ''),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findBatch, listBatchNumbers, reasonText, outcomeText } from '../../db/subjects/number-unsubscribe.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 import { ReviewServiceUnavailable } from '../../temporal/review-client.js';
 import { IssueFormRefused, issueNumbers } from '../use-cases/issue-numbers.js';
 import type { Csrf } from './csrf.js';

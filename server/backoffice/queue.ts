@@ -7,7 +7,7 @@ import type { Language } from '../../domain/labels.js';
 import { currentHolder, isOpenStatus, REVIEW_STATUSES, type ReviewKind } from '../../domain/review.js';
 import { timeLeft } from '../../domain/time-left.js';
 import type { AppDeps } from '../deps.js';
-import { timeLeftText } from '../i18n/time-left-text.js';
+import { timeLeftText } from '../../i18n/time-left-text.js';
 import type { Csrf } from './csrf.js';
 import { queueQuery, queueUrl, toQueueFilter, type QueueQuery } from './queue-filters.js';
 import { viewsWithCounts } from './queue-views.js';

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Csrf } from './csrf.js';
-import { pickLanguage, translateWith } from '../i18n/index.js';
+import { pickLanguage, translateWith } from '../../i18n/index.js';
 import { takeFlash } from './flash.js';
 import type { Language } from '../../domain/labels.js';
 

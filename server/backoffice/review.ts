@@ -4,7 +4,7 @@ import { findReview } from '../../db/reviews.js';
 import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import { assignReview, claimReview, releaseReview } from '../use-cases/claim-review.js';
 import { decideReview } from '../use-cases/decide-review.js';
 import { notifyContacts } from '../use-cases/notify-contacts.js';

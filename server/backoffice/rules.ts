@@ -6,7 +6,7 @@ import { diffRuleSets, keepRetiredReasons, type ReasonEntry, type RuleChange } f
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
-import { ruleChangeText } from '../i18n/rule-change-text.js';
+import { ruleChangeText } from '../../i18n/rule-change-text.js';
 import { previewRuleSet, type DeadlineImpact } from '../use-cases/preview-rules.js';
 import { restoreRuleSet, saveRuleSet } from '../use-cases/save-rule-set.js';
 import type { Csrf } from './csrf.js';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { NextFunction, Request, Response } from 'express';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 import { readerLanguage } from './render.js';
 import { HttpError } from '../errors.js';
 

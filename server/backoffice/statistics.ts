@@ -10,8 +10,8 @@ import { checkPeriod, dayIn, daysOf, lastAllowedDay, lastDays, MAX_PERIOD_MONTHS
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { DISPLAY_TIME_ZONE, formatDay } from '../i18n/format.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { DISPLAY_TIME_ZONE, formatDay } from '../../i18n/format.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import { CSV_CONTENT_TYPE, csvDocument } from '../insight/csv.js';
 import { presetLinks } from '../insight/period-presets.js';
 import { dailyCharts, dayRows, kindRows, reviewerRows, share, throughputChart } from '../insight/figures-view.js';

@@ -1,9 +1,9 @@
-import { storedBilingualReason } from '../i18n/reason-text.js';
+import { storedBilingualReason } from '../../i18n/reason-text.js';
 import type { ReviewEventRow } from '../../db/reviews.js';
 import type { OutboxRow } from '../../db/outbox.js';
 import type { Language } from '../../domain/labels.js';
-import { formatTime } from '../i18n/format.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { formatTime } from '../../i18n/format.js';
+import { translate, translateWith } from '../../i18n/index.js';
 
 export interface TimelineItem {
   at: Date;

@@ -1,8 +1,8 @@
 import type { DayKindFigures, Figures, ReviewerFigures } from '../../db/review-figures.js';
 import { sumFigures } from '../../db/review-figures.js';
 import type { Language } from '../../domain/labels.js';
-import { formatDay } from '../i18n/format.js';
-import { translate } from '../i18n/index.js';
+import { formatDay } from '../../i18n/format.js';
+import { translate } from '../../i18n/index.js';
 import { kindLabel } from './labels.js';
 import { barChartSvg } from './svg-chart.js';
 

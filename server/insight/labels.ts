@@ -1,10 +1,11 @@
 import { BUSINESS_TYPE_LABELS, SERVICE_STATE_LABELS } from '../../domain/business-types.js';
 import { kindOf } from '../../domain/kinds/index.js';
-import { KIND_LABELS, SLA_LABELS, STATUS_LABELS, type Language } from '../../domain/labels.js';
+import type { Language } from '../../domain/labels.js';
+import { kindLabel, slaLabel, statusLabel } from '../../i18n/labels.js';
 import type { RuleChange } from '../../domain/rule-set.js';
-import { formatTime } from '../i18n/format.js';
-import { hasMessage, translate } from '../i18n/index.js';
-import { ruleChangeText } from '../i18n/rule-change-text.js';
+import { formatTime } from '../../i18n/format.js';
+import { hasMessage, translate } from '../../i18n/index.js';
+import { ruleChangeText } from '../../i18n/rule-change-text.js';
 import { isUuid } from '../../domain/ids.js';
 
 /**
@@ -19,8 +20,7 @@ export interface CodeLabel {
   unknownCode?: string;
 }
 
-export const kindLabel = (kind: string, lang: Language): string => KIND_LABELS[kind as keyof typeof KIND_LABELS]?.[lang] ?? kind;
-export const slaLabel = (sla: string, lang: Language): string => SLA_LABELS[sla as keyof typeof SLA_LABELS]?.[lang] ?? sla;
+export { kindLabel, slaLabel };
 
 function coded(prefix: string, code: string, generic: string, lang: Language): CodeLabel {
   const key = `${prefix}.${code}`;
@@ -54,7 +54,7 @@ export function objectHref(type: string, id: string | null): string | null {
 
 /** A readable name for objects whose id is itself a code (a deadline rule is named by its kind). */
 export function objectName(type: string, id: string | null, lang: Language): string | null {
-  if (type === 'deadline_rule' && id && id in KIND_LABELS) return kindLabel(id, lang);
+  if (type === 'deadline_rule' && id && kindOf(id)) return kindLabel(id, lang);
   if (type === 'tenant_service' && id) {
     const businessType = id.split(':')[1] ?? '';
     return BUSINESS_TYPE_LABELS[businessType as keyof typeof BUSINESS_TYPE_LABELS]?.[lang] ?? null;
@@ -99,7 +99,7 @@ function scalarText(key: string, value: unknown, lang: Language, context: Record
     case 'kinds':
       return kindLabel(text, lang);
     case 'status':
-      return STATUS_LABELS[text as keyof typeof STATUS_LABELS]?.[lang] ?? (hasMessage(`option.appStatus.${text}`) ? translate(lang, `option.appStatus.${text}`) : text);
+      return hasMessage(`status.${text}`) ? statusLabel(text, lang) : hasMessage(`option.appStatus.${text}`) ? translate(lang, `option.appStatus.${text}`) : text;
     case 'businessType':
       return BUSINESS_TYPE_LABELS[text as keyof typeof BUSINESS_TYPE_LABELS]?.[lang] ?? text;
     case 'from':

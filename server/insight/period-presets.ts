@@ -1,6 +1,6 @@
 import type { Language } from '../../domain/labels.js';
 import { presetPeriods, type DayRange } from '../../domain/reporting-period.js';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 
 export interface PresetLink {
   label: string;

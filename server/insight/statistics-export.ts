@@ -3,7 +3,7 @@ import type { DayKindFigures, ReviewerFigures } from '../../db/review-figures.js
 import { EMPTY_FIGURES } from '../../db/review-figures.js';
 import type { Language } from '../../domain/labels.js';
 import { daysOf, type DayRange } from '../../domain/reporting-period.js';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 import type { CsvValue } from './csv.js';
 import { kindLabel } from './labels.js';
 import { reviewerName } from './figures-view.js';

@@ -28,13 +28,13 @@ import { appChangeRefusal, serviceRefusal } from '../../domain/gates.js';
 import { serviceFacts } from '../../db/services.js';
 import { serviceState } from '../../db/gates.js';
 import { findApprovedAudio } from '../../db/subjects/audio-file.js';
-import { gateText } from '../i18n/gate-text.js';
+import { gateText } from '../../i18n/gate-text.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
 import { SubjectRefusal } from '../../domain/subject-refusal.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import { isUniqueViolation } from './idempotency.js';
 import { submitJson } from './intake/submit.js';
 

@@ -7,7 +7,7 @@ import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, validationFailed } from '../errors.js';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 import { queueQuery, toQueueFilter } from '../backoffice/queue-filters.js';
 
 /** The most one bulk action takes at once. */

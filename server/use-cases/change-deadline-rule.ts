@@ -7,7 +7,7 @@ import { KINDS } from '../../domain/kinds/index.js';
 import { askForRecompute, requireAdmin, workingTimeRefusal, type RuleChangeDeps } from './rule-change.js';
 import { saveRuleSet } from './save-rule-set.js';
 
-export { askForRecompute, requireAdmin, workingTimeRefusal, type RuleChangeDeps } from './rule-change.js';
+export type { RuleChangeDeps } from './rule-change.js';
 
 export interface RuleChangeResult {
   kind: ReviewKind;

@@ -6,7 +6,7 @@ import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
 import { sendStaffUpdate } from './staff-update.js';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 
 const form = z.object({
   round: z.coerce.number().int().min(1),

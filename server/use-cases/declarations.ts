@@ -8,7 +8,7 @@ import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 
 /** Version 1 of each declaration is the wording the product ships with; admins publish 2, 3, … */
 export const FIRST_VERSION = 1;

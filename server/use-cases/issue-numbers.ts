@@ -6,7 +6,7 @@ import { MAX_NUMBER_TEXT, pastedLines, type IssueRequestCity } from '../../domai
 import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
-import { translate, translateWith } from '../i18n/index.js';
+import { translate, translateWith } from '../../i18n/index.js';
 import { sendStaffUpdate } from './staff-update.js';
 
 /** What the issue form showed when it was refused: the text as typed per city, and what is wrong, line by line. */

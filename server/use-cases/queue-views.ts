@@ -3,7 +3,7 @@ import { deleteQueueView, saveQueueView, type QueueViewRow } from '../../db/queu
 import type { Language } from '../../domain/labels.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound, validationFailed } from '../errors.js';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 import { queueUrl, viewFrom } from '../backoffice/queue-filters.js';
 
 /** Enough for every way one person works the queue, few enough that the tab row and its counts stay small. */

@@ -4,7 +4,7 @@ import { reviewEvents } from '../../db/schema.js';
 import { findTenantReview, type ReviewRow } from '../../db/reviews.js';
 import type { TenantRow } from '../../db/tenants.js';
 import { evaluateReminder, retryAfterSeconds } from '../../domain/reminder-policy.js';
-import { reminderRefusalText } from '../i18n/reminder-refusal-text.js';
+import { reminderRefusalText } from '../../i18n/reminder-refusal-text.js';
 import { findReminderPolicy } from '../../db/rules.js';
 import type { ReviewKind } from '../../domain/review.js';
 import type { Language } from '../../domain/labels.js';

@@ -11,7 +11,7 @@ import type { AppDeps } from '../deps.js';
 import { conflict, forbidden, HttpError, notFound, validationFailed } from '../errors.js';
 import { UUID } from '../../domain/ids.js';
 import { DecisionRefused } from '../../temporal/review-client.js';
-import { translate } from '../i18n/index.js';
+import { translate } from '../../i18n/index.js';
 
 export const PASSWORD_MIN = 10;
 

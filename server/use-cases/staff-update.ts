@@ -6,7 +6,7 @@ import type { Refusal } from '../../domain/refusals.js';
 import { AUTOMATIC_CHECK } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { refusalText } from '../i18n/refusal-text.js';
+import { refusalText } from '../../i18n/refusal-text.js';
 import { DecisionRefused } from '../../temporal/review-client.js';
 
 /** Says why a round no longer takes decisions, from the read model. */

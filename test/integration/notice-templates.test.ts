@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, notificationOutbox } from '../../db/schema.js';
-import { BackOfficeSession, formToken } from '../support/back-office.js';
+import { templateInForce } from '../../db/notice-templates.js';
+import { BackOfficeSession, decideInBackOffice, formToken } from '../support/back-office.js';
 import { addContact, startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
@@ -52,6 +53,32 @@ describe('editing notice templates', () => {
     await admin.post(`/reviews/${submitted.body.id}/decision`, { round: '1', token: formToken(page.html), outcome: 'approved' }, { 'HX-Request': 'true' });
     const sms = (await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.reviewId, submitted.body.id))).find((n) => n.channel === 'sms');
     expect(sms?.body).toBe('【新措辞】新措辞测试 通过');
+  });
+
+  it('when an admin previews a template for a rejected review, then the preview is exactly the notice sent for it, in each language', async () => {
+    const tenant = await app.addTenant();
+    await addContact(app, tenant.tenant.id, { name: '李娜', email: 'li@example.com', mobile: '+8613800138001', language: 'zh-CN', subscriptions: ['voice_template'] });
+    await addContact(app, tenant.tenant.id, { name: 'Dana', email: 'dana@example.com', mobile: '+8613800138002', language: 'en', subscriptions: ['voice_template'] });
+    const submitted = await app.api(tenant, 'POST', '/voice-templates', validTemplate({ name: '预览即通知' }));
+    // A typed explanation ending in its own full stop: the notice drops it, so must the preview.
+    await decideInBackOffice(admin, submitted.body.id, { outcome: 'rejected', reasonCode: 'other', reasonText: '业务场景描述过于笼统。' });
+    const sent = await app.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.reviewId, submitted.body.id));
+    const decode = (html: string) => html.replace(/&(amp|lt|gt|quot|#x27|#x60|#x3D);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x60': '`', '#x3D': '=' })[e]!);
+
+    for (const lang of ['zh-CN', 'en'] as const) {
+      for (const channel of ['email', 'sms'] as const) {
+        const row = sent.find((n) => n.language === lang && n.channel === channel);
+        expect(row, `${lang} ${channel} notice`).toBeDefined();
+        const template = await templateInForce(app.database.db, 'review.rejected', channel, lang);
+        const at = `/admin/templates/review.rejected/${channel}/${lang}`;
+        await admin.get(at);
+        const preview = await admin.post(`${at}/preview`, { review: submitted.body.id, subject: template.subject ?? '', body: template.body }, { 'HX-Request': 'true' });
+        expect(preview.status).toBe(200);
+        const text = /<pre class="content" lang="[^"]+">([\s\S]*?)<\/pre>/.exec(preview.html)?.[1];
+        expect(decode(text ?? '')).toBe(row!.body);
+        if (channel === 'email') expect(decode(/<strong>([\s\S]*?)<\/strong>/.exec(preview.html)?.[1] ?? '')).toBe(row!.subject);
+      }
+    }
   });
 
   it('when a reviewer opens the template editor, then it is forbidden', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { audioLimitsSchema, checkAudio, DEFAULT_AUDIO_LIMITS, readWav, WAV_HEADER_BYTES, type AudioLimits } from '../../domain/audio-format.js';
-import { describeAudioCheck } from '../../server/i18n/audio-check-text.js';
+import { describeAudioCheck } from '../../i18n/audio-check-text.js';
 import { editWav, mp3File, wavFile } from '../support/audio.js';
 
 const check = (wav: Buffer, limits: AudioLimits = DEFAULT_AUDIO_LIMITS, size = wav.length) => checkAudio(wav.subarray(0, WAV_HEADER_BYTES), size, limits);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { chinaHolidayData, chinaHolidayNames, defaultCalendarSpec } from '../../domain/holidays-cn.js';
 import { computeDueAt, createCalendar, isWorkingDate } from '../../domain/working-time.js';
-import { explainDueAt } from '../../server/i18n/due-explanation-text.js';
+import { explainDueAt } from '../../i18n/due-explanation-text.js';
 
 const dates = (from: string, to: string): string[] => {
   const out: string[] = [];

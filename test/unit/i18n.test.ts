@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_SOURCES } from '../../server/i18n/index.js';
+import { MESSAGE_SOURCES } from '../../i18n/index.js';
 
 describe('back-office wording', () => {
   it('when the message files are merged, then no key is defined twice and every key has both languages', () => {

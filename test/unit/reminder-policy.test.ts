@@ -13,7 +13,7 @@ import {
 import { defaultCalendarSpec } from '../../domain/holidays-cn.js';
 import { REVIEW_STATUSES } from '../../domain/review.js';
 import { computeDueAt, createCalendar, workingMinutesBetween, type WorkingCalendar } from '../../domain/working-time.js';
-import { reminderRefusalText } from '../../server/i18n/reminder-refusal-text.js';
+import { reminderRefusalText } from '../../i18n/reminder-refusal-text.js';
 
 // The default China calendar (Asia/Shanghai, 09:00-18:00, official schedule). 2026: 1-7 Oct
 // and 15-23 Feb are holidays, Sat 10 Oct and Sat 14 Feb are make-up working days.

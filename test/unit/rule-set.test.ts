@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseAssignee } from '../../domain/assignment.js';
 import { bannedPhrasesIn, checkTemplate } from '../../domain/checks.js';
-import { storedBilingualReason, templateViolationWording } from '../../server/i18n/reason-text.js';
+import { storedBilingualReason, templateViolationWording } from '../../i18n/reason-text.js';
 import { planDeadline } from '../../domain/deadline-plan.js';
 import { changesDeadlines, defaultRuleSet, diffRuleSets, keepRetiredReasons, parseRuleSet, RuleSetError } from '../../domain/rule-set.js';
 import { createCalendar } from '../../domain/working-time.js';

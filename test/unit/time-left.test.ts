@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultCalendarSpec } from '../../domain/holidays-cn.js';
 import { timeLeft } from '../../domain/time-left.js';
 import { createCalendar } from '../../domain/working-time.js';
-import { timeLeftText } from '../../server/i18n/time-left-text.js';
+import { timeLeftText } from '../../i18n/time-left-text.js';
 
 const calendar = createCalendar(defaultCalendarSpec());
 const bj = (s: string) => new Date(`${s}:00+08:00`);

@@ -13,7 +13,7 @@ import {
   type CalendarSpec,
   type DeadlineRule,
 } from '../../domain/working-time.js';
-import { explainDueAt } from '../../server/i18n/due-explanation-text.js';
+import { explainDueAt } from '../../i18n/due-explanation-text.js';
 
 // Mainland China 2026 (State Council notice): kept literal here so these
 // tests do not depend on the holiday package (holidays-cn.test.ts checks that one).

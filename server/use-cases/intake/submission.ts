@@ -7,7 +7,7 @@ import type { StagedFile } from '../../../files/store.js';
 import type { AppDeps } from '../../deps.js';
 import type { Language } from '../../../domain/labels.js';
 import { issueDetails, validationWording, wordedError } from '../../errors.js';
-import { translateWith } from '../../i18n/index.js';
+import { translateWith } from '../../../i18n/index.js';
 
 /** What a tenant handed in: the body (JSON, or a multipart form's text fields) and any files. */
 export interface Submission {

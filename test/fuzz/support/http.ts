@@ -40,9 +40,6 @@ export function percentEncode(text: string): string {
 /** What node:http accepts in a request target: latin-1 without spaces or controls (latin-1 above 0x7f goes as raw bytes). */
 export const requestTarget = (path: string) => path.replace(/[^\u0021-\u00ff]/gu, (c) => percentEncode(c));
 
-/** Header values node:http accepts: latin-1 without control characters. */
-export const headerValue = (value: string) => value.replace(/[^\t\u0020-\u007e\u0080-\u00ff]/gu, '?');
-
 export function send(baseUrl: string, req: RawRequest, timeoutMs = 60_000): Promise<RawAnswer> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionLabel, detailItems, detailsText, objectHref, objectTypeLabel } from '../../../server/insight/labels.js';
 import { localIso } from '../../../server/insight/time.js';
-import { formatDay } from '../../../server/i18n/format.js';
+import { formatDay } from '../../../i18n/format.js';
 
 describe('audit wording', () => {
   it('when an action is worded, then its label is given in each language; an unworded one keeps its code beside a generic label', () => {

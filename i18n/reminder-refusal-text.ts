@@ -1,7 +1,7 @@
-import type { Language } from '../../domain/labels.js';
-import type { ReminderRefusalFacts } from '../../domain/reminder-policy.js';
-import type { ReviewStatus } from '../../domain/review.js';
-import type { DeadlineRule } from '../../domain/working-time.js';
+import type { Language } from '../domain/labels.js';
+import type { ReminderRefusalFacts } from '../domain/reminder-policy.js';
+import type { ReviewStatus } from '../domain/review.js';
+import type { DeadlineRule } from '../domain/working-time.js';
 
 /**
  * A refused reminder in the tenant's words. Times are written as "YYYY-MM-DD HH:mm" in the

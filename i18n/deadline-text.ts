@@ -1,9 +1,15 @@
-import type { Language } from '../../domain/labels.js';
-import { unscheduledYears } from '../../domain/schedule-coverage.js';
-import { validateDeadlineRule } from '../../domain/working-time.js';
+import type { Language } from '../domain/labels.js';
+import { unscheduledYears } from '../domain/schedule-coverage.js';
+import { validateDeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import { explainDueAt } from './due-explanation-text.js';
-import type { CalendarContext } from '../../runtime/calendar-cache.js';
 import { translate, translateWith } from './index.js';
+
+/** What wording a deadline needs of the calendar in force (runtime/calendar-cache.ts keeps one). */
+export interface CalendarFacts {
+  calendar: WorkingCalendar;
+  names: Record<Language, Record<string, string>>;
+  scheduledYears: ReadonlySet<number>;
+}
 
 /**
  * How a review's deadline was computed, in the reader's words, saying so when it reaches a year
@@ -12,7 +18,7 @@ import { translate, translateWith } from './index.js';
  */
 export function deadlineExplanation(
   row: { stageStartedAt: Date | null; submittedAt: Date; dueRule: unknown; dueAt: Date },
-  cal: CalendarContext,
+  cal: CalendarFacts,
   lang: Language,
 ): string {
   const start = row.stageStartedAt ?? row.submittedAt;

@@ -32,4 +32,8 @@ export const noticeMessages = {
   'outbox.created': { 'zh-CN': '生成时间', en: 'Created' },
   'outbox.openReview': { 'zh-CN': '打开审核', en: 'Open the review' },
   'outbox.attempt': { 'zh-CN': '第 {n} 次', en: 'Attempt {n}' },
+  // What a template's preview shows where the chosen review has no such fact (no contact, no reason, no message).
+  'templates.sample.contactName': { 'zh-CN': '张伟', en: 'Alex' },
+  'templates.sample.reason': { 'zh-CN': '模板内容表述不清', en: 'The content is unclear' },
+  'templates.sample.message': { 'zh-CN': '我们正在加急处理，今天内给出结果。', en: 'We are on it and will answer today.' },
 } as const satisfies Messages;

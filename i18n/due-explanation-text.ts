@@ -1,5 +1,5 @@
-import type { Language } from '../../domain/labels.js';
-import { dueExplanation, type DeadlineRule, type DueExplanation, type LocalDay, type LocalTime, type WorkingCalendar } from '../../domain/working-time.js';
+import type { Language } from '../domain/labels.js';
+import { dueExplanation, type DeadlineRule, type DueExplanation, type LocalDay, type LocalTime, type WorkingCalendar } from '../domain/working-time.js';
 
 /**
  * How a deadline was reached, in the reader's words: the rule, the start, the due time (local time

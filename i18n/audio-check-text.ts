@@ -1,5 +1,5 @@
-import type { AudioCheck, AudioProblem, WavIssue } from '../../domain/audio-format.js';
-import type { Language } from '../../domain/labels.js';
+import type { AudioCheck, AudioProblem, WavIssue } from '../domain/audio-format.js';
+import type { Language } from '../domain/labels.js';
 
 /**
  * The automatic audio check's findings in the reader's language: encodings, channels, durations
@@ -153,4 +153,33 @@ export function describeAudioCheck(check: AudioCheck, lang: Language): string {
   const what = check.problems.map((p) => measured(p, lang)).join(list(lang));
   const limits = check.problems.map((p) => allowed(p, lang)).join(list(lang));
   return lang === 'en' ? `${what}; allowed ${limits}` : `${what}；要求：${limits}`;
+}
+
+/** Each measured property, worded, and whether it is within the limits (for the review page). */
+export function measuredAudioFacts(check: AudioCheck) {
+  const p = check.properties;
+  if (!p) return [];
+  const failing = new Set(check.problems.map((x) => x.code));
+  const both = (f: (lang: Language) => string) => ({ 'zh-CN': f('zh-CN'), en: f('en') });
+  return [
+    { label: 'audio.container', value: both(() => 'WAV (RIFF)'), ok: true },
+    { label: 'audio.encoding', value: both((l) => encodingName(p.encoding, l)), ok: !failing.has('encoding') },
+    { label: 'audio.sampleRate', value: both(() => `${p.sampleRate} Hz`), ok: !failing.has('sample_rate') },
+    { label: 'audio.channels', value: both((l) => channelsName(p.channels, l)), ok: !failing.has('channels') },
+    { label: 'audio.duration', value: both((l) => secondsText(p.durationSeconds, l, check.limits.maxDurationSeconds)), ok: !failing.has('duration') },
+    { label: 'audio.size', value: both((l) => bytesText(p.fileBytes, l, check.limits.maxBytes)), ok: !failing.has('size') },
+  ];
+}
+
+/** The limits the check applied, worded (so staff judge against what the tenant was held to). */
+export function audioLimitsText(l: AudioCheck['limits'], lang: Language): string {
+  const atMost = (text: string) => (lang === 'en' ? `at most ${text}` : `不超过 ${text}`);
+  const parts = [
+    l.encodings.map((e) => encodingName(e, lang)).join(or(lang)),
+    `${l.sampleRates.join('/')} Hz`,
+    l.channels.map((c) => channelsName(c, lang)).join(or(lang)),
+    atMost(limitSeconds(l.maxDurationSeconds, lang)),
+    atMost(bytesText(l.maxBytes, lang)),
+  ];
+  return parts.join(list(lang));
 }

@@ -1,11 +1,9 @@
-import { BUSINESS_TYPE_LABELS, type BusinessType } from '../../domain/business-types.js';
-import type { Language } from '../../domain/labels.js';
-import type { SubjectRefusal } from '../../domain/subject-refusal.js';
-import { STATUS_LABELS } from '../../domain/labels.js';
-import type { ReviewStatus } from '../../domain/review.js';
-import { validationWording, wordedError, type HttpError } from '../errors.js';
+import { BUSINESS_TYPE_LABELS, type BusinessType } from '../domain/business-types.js';
+import type { Language } from '../domain/labels.js';
+import type { SubjectRefusal } from '../domain/subject-refusal.js';
 import { formatTime } from './format.js';
 import { hasMessage, translate, translateWith } from './index.js';
+import { statusLabel } from './labels.js';
 
 const TYPE_PARAMS = ['businessType', 'enterpriseType', 'appType'] as const;
 
@@ -33,25 +31,11 @@ export function gateText(lang: Language, code: string, p: Record<string, string 
 }
 
 /** A subject store's refusal in a language: by its message key, a gate's by its code, others as they came. */
-function subjectRefusalText(err: SubjectRefusal, lang: Language): string {
+export function subjectRefusalText(err: SubjectRefusal, lang: Language): string {
   const params = err.params ?? {};
   if (hasMessage(err.message)) {
-    const status = params.status ? (STATUS_LABELS[params.status as ReviewStatus]?.[lang] ?? params.status) : undefined;
+    const status = params.status ? statusLabel(params.status, lang) : undefined;
     return translateWith(lang, err.message, { ...gateParams(lang, params), ...(status ? { status } : {}) });
   }
   return err.params ? gateText(lang, err.code, err.params) : err.message;
-}
-
-/** A subject store's refusal as the API answers it, in the caller's language. */
-export function subjectRefusalError(err: SubjectRefusal, lang: Language): HttpError {
-  return wordedError(
-    err.status,
-    err.code,
-    (l) => {
-      const details = [{ path: err.path, message: subjectRefusalText(err, l) }];
-      return err.code === 'validation_failed' ? validationWording(l, details) : { message: details[0]!.message, details };
-    },
-    {},
-    lang,
-  );
 }

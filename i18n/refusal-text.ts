@@ -1,6 +1,6 @@
-import type { Language } from '../../domain/labels.js';
-import type { Refusal } from '../../domain/refusals.js';
-import { AUTOMATIC_CHECK } from '../../domain/review.js';
+import type { Language } from '../domain/labels.js';
+import type { Refusal } from '../domain/refusals.js';
+import { AUTOMATIC_CHECK } from '../domain/review.js';
 import { formatTime } from './format.js';
 import { gateParams } from './gate-text.js';
 import { translate, translateWith } from './index.js';

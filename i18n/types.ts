@@ -1,4 +1,4 @@
-import type { Language } from '../../domain/labels.js';
+import type { Language } from '../domain/labels.js';
 
 /** One key's wording in every language the back office speaks. */
 export type Messages = Record<string, Record<Language, string>>;

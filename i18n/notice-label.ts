@@ -1,6 +1,6 @@
-import { KINDS } from '../../domain/kinds/index.js';
-import { STATUS_LABELS, type Language } from '../../domain/labels.js';
-import { NOTICE_EVENT_NAMES } from '../../domain/notice-templates.js';
+import { KINDS } from '../domain/kinds/index.js';
+import type { Language } from '../domain/labels.js';
+import { NOTICE_EVENT_NAMES } from '../domain/notice-templates.js';
 import { hasMessage, translate } from './index.js';
 
 /**
@@ -14,8 +14,7 @@ export function noticeEventLabel(event: string, lang: Language): string {
   const def = kind ? (KINDS as Record<string, (typeof KINDS)[keyof typeof KINDS] | undefined>)[kind] : undefined;
   if (def && (outcome === 'approved' || outcome === 'rejected')) return `${def.label[lang]} · ${translate(lang, `noticeEvent.review.${outcome}`)}`;
   if (def && outcome === 'issued') return `${def.label[lang]} · ${translate(lang, 'noticeEvent.numbers.issued')}`;
-  const status = outcome ? STATUS_LABELS[outcome as keyof typeof STATUS_LABELS] : undefined;
-  if (def && status) return `${def.label[lang]} · ${status[lang]}`;
+  if (def && outcome && hasMessage(`status.${outcome}`)) return `${def.label[lang]} · ${translate(lang, `status.${outcome}`)}`;
   return event;
 }
 

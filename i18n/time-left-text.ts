@@ -1,5 +1,5 @@
-import type { Language } from '../../domain/labels.js';
-import type { TimeLeft } from '../../domain/time-left.js';
+import type { Language } from '../domain/labels.js';
+import type { TimeLeft } from '../domain/time-left.js';
 
 /**
  * "剩 5 小时 40 分" / "超时 2 个工作日", and "5 h 40 min left" / "overdue by 2 working days":

@@ -1,8 +1,8 @@
 import { encodingName } from './audio-check-text.js';
-import { KINDS } from '../../domain/kinds/index.js';
-import type { Language } from '../../domain/labels.js';
-import type { ReviewKind } from '../../domain/review.js';
-import type { ReasonEntry, RuleChange } from '../../domain/rule-set.js';
+import { KINDS } from '../domain/kinds/index.js';
+import type { Language } from '../domain/labels.js';
+import type { ReviewKind } from '../domain/review.js';
+import type { ReasonEntry, RuleChange } from '../domain/rule-set.js';
 import { translate } from './index.js';
 
 /**

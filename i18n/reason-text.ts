@@ -1,5 +1,5 @@
-import type { TemplateViolation } from '../../domain/checks.js';
-import type { Language } from '../../domain/labels.js';
+import type { TemplateViolation } from '../domain/checks.js';
+import type { Language } from '../domain/labels.js';
 import { translate, translateWith } from './index.js';
 
 /** A rejection's reason and its explanation as one phrase, with the punctuation of the language. */

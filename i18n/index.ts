@@ -1,4 +1,4 @@
-import type { Language } from '../../domain/labels.js';
+import type { Language } from '../domain/labels.js';
 import { coreMessages } from './messages/core.js';
 import { refusalMessages } from './messages/refusals.js';
 import { subjectMessages } from './messages/subjects.js';
@@ -25,6 +25,7 @@ import { scheduleMessages } from './messages/schedule.js';
 import { apiErrorMessages } from './messages/api-errors.js';
 import { reasonMessages } from './messages/reasons.js';
 import { flashMessages } from './messages/flash.js';
+import { labelMessages } from './messages/labels.js';
 import type { Messages } from './types.js';
 
 /**
@@ -60,6 +61,7 @@ export const MESSAGE_SOURCES: Record<string, Messages> = {
   apiErrors: apiErrorMessages,
   reasons: reasonMessages,
   flash: flashMessages,
+  labels: labelMessages,
 };
 
 const messages: Messages = Object.assign({}, ...Object.values(MESSAGE_SOURCES));

@@ -1,5 +1,5 @@
-import type { Language } from '../../domain/labels.js';
-import type { TemplateError } from '../../domain/notice-templates.js';
+import type { Language } from '../domain/labels.js';
+import type { TemplateError } from '../domain/notice-templates.js';
 import { translate, translateWith } from './index.js';
 
 /** A refused notice template in the reader's words, naming the field and, for a variable, the ones allowed. */

@@ -1,0 +1,1 @@
+export { DISPLAY_TIME_ZONE, formatDay, formatTime } from '../domain/time-format.js';

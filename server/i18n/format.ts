@@ -1,1 +1,0 @@
-export { DISPLAY_TIME_ZONE, formatDay, formatTime } from '../../domain/time-format.js';
