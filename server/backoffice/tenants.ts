@@ -2,7 +2,8 @@ import type { AuditAction } from '../../domain/audit-actions.js';
 import { Router, type Request, type Response } from 'express';
 import { appendAudit } from '../../db/audit.js';
 import { listContacts } from '../../db/contacts.js';
-import { findTenant, listTenantsWithCounts } from '../../db/tenants-admin.js';
+import { findTenant, searchTenants } from '../../db/tenants-admin.js';
+import { instantCursor, readInstantCursor } from '../../db/cursor.js';
 import { MAX_CONTACTS_PER_TENANT, NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
@@ -26,6 +27,10 @@ import { clip } from '../input-guard.js';
 import { UUID } from '../../domain/ids.js';
 
 
+/** Tenants on a page of the list, and reviews on a page of a tenant's. */
+const TENANTS_PAGE = 25;
+const REVIEWS_PAGE = 20;
+
 /** Form fields → the contact shape the tenant API takes (checkbox lists arrive as a string or an array). */
 function contactFromForm(body: Record<string, unknown>) {
   const subs = body.subscriptions === undefined ? [] : Array.isArray(body.subscriptions) ? body.subscriptions : [body.subscriptions];
@@ -38,25 +43,46 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
   const readers = requireRole('supervisor', 'admin', 'auditor', 'reviewer');
   const admin = requireRole('admin');
 
+  /** The list, searched and a page at a time; the same GET serves the page, its links and htmx's swap of the results. */
   r.get('/tenants', readers, async (req, res) => {
-    renderPage(req, res, csrf, 'tenants', null, { title: 'tenants.title', tenants: await listTenantsWithCounts(deps.db) });
+    const q = clip(typeof req.query.q === 'string' ? req.query.q.trim() : '', 100);
+    const pageNo = Math.min(Math.max(Number.parseInt(String(req.query.page ?? '1'), 10) || 1, 1), 100_000);
+    const found = await searchTenants(deps.db, { q: q || undefined, offset: (pageNo - 1) * TENANTS_PAGE, limit: TENANTS_PAGE });
+    const pages = Math.max(Math.ceil(found.total / TENANTS_PAGE), 1);
+    const at = (n: number) => `/tenants?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) }).toString()}`.replace(/\?$/, '');
+    renderPage(req, res, csrf, 'tenants', 'tenant-results', {
+      title: 'tenants.title',
+      q,
+      tenants: found.rows,
+      total: found.total,
+      pageNo: Math.min(pageNo, pages),
+      pages,
+      paged: pages > 1,
+      prevUrl: pageNo > 1 ? at(Math.min(pageNo - 1, pages)) : null,
+      nextUrl: pageNo < pages ? at(pageNo + 1) : null,
+      canRegister: staffOf(res).role === 'admin',
+    });
   });
 
   const page = async (req: Request<{ id: string }>, res: Response) => {
     if (!UUID.test(req.params.id)) throw notFound('tenant');
     const tenant = await findTenant(deps.db, req.params.id);
     if (!tenant) throw notFound('tenant');
+    // A page of reviews further down names where it starts; htmx asks for the same page and takes the reviews alone.
+    const reviewsAfter = typeof req.query.reviews === 'string' ? readInstantCursor(req.query.reviews) : undefined;
     const [rows, services, apps, keys, enterprises, reviews] = await Promise.all([
       listContacts(deps.db, tenant.id),
       listServices(deps.db, tenant.id),
       listTenantApps(deps.db, tenant.id),
       listApiKeys(deps.db, tenant.id),
       listTenantEnterprises(deps.db, tenant.id),
-      listTenantReviews(deps.db, { tenantId: tenant.id, limit: 50 }),
+      listTenantReviews(deps.db, { tenantId: tenant.id, after: reviewsAfter && { submittedAt: reviewsAfter.at, id: reviewsAfter.id }, limit: REVIEWS_PAGE + 1 }),
     ]);
+    const last = reviews[REVIEWS_PAGE - 1];
+    const olderUrl = reviews.length > REVIEWS_PAGE && last ? `/tenants/${tenant.id}?reviews=${instantCursor(last.submittedAt, last.id)}#tenant-reviews` : null;
     const role = staffOf(res).role;
     const quota = keptForm(res, 'app-quota');
-    renderPage(req, res, csrf, 'tenant', null, {
+    renderPage(req, res, csrf, 'tenant', typeof req.query.reviews === 'string' ? 'tenant-reviews' : null, {
       title: 'tenants.title',
       tenant,
       services: services.map((s) => ({
@@ -80,7 +106,9 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       appQuota: quota ? { value: quota.values.appQuota, error: quota.errors.appQuota } : { value: String(tenant.appQuota) },
       keys,
       enterprises,
-      reviews,
+      reviews: reviews.slice(0, REVIEWS_PAGE),
+      reviewsOlderUrl: olderUrl,
+      reviewsNewestUrl: reviewsAfter ? `/tenants/${tenant.id}?reviews=#tenant-reviews` : null,
     });
   };
 
