@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   'template.change',
   'template.reset',
   'tenant.app_quota',
+  'tenant.create',
   'createVoiceCallService',
   'freezeVoiceCallService',
   'resumeVoiceCallService',

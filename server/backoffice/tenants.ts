@@ -16,6 +16,7 @@ import { issueTenantKey, revokeTenantKey } from '../use-cases/api-keys.js';
 import { listTenantEnterprises } from '../../db/subjects/enterprise-qualification.js';
 import { listTenantReviews } from '../../db/reviews.js';
 import { changeAppQuota } from '../use-cases/apps.js';
+import { registerTenant } from '../use-cases/register-tenant.js';
 import { shownAppStatus } from '../../domain/gates.js';
 import { isServiceAction, SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
 import type { Csrf } from './csrf.js';
@@ -42,6 +43,8 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
   const readers = requireRole('supervisor', 'admin', 'auditor', 'reviewer');
   const admin = requireRole('admin');
+  const body = (req: Request) => req.body as Record<string, unknown>;
+  const contactValues = (req: Request) => formValues(body(req), ['name', 'mobile', 'email', 'language'], ['subscriptions']);
 
   /** The list, searched and a page at a time; the same GET serves the page, its links and htmx's swap of the results. */
   r.get('/tenants', readers, async (req, res) => {
@@ -62,6 +65,24 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       nextUrl: pageNo < pages ? at(pageNo + 1) : null,
       canRegister: staffOf(res).role === 'admin',
     });
+  });
+
+  /** The registration form, empty or as it was typed with each refusal beside its field. */
+  const registrationForm = (req: Request, res: Response, kept: { values: Record<string, unknown>; errors: Record<string, string> }, status = 200) =>
+    renderPage(req, res, csrf, 'tenant-new', null, { title: 'tenants.new', form: kept.values, errors: kept.errors, subscriptionNames: NOTICE_SUBSCRIPTIONS }, status);
+
+  r.get('/tenants/new', admin, (req, res) => registrationForm(req, res, { values: { language: 'zh-CN', subscriptions: [] }, errors: {} }));
+
+  /** The first key travels to the tenant's page in the sealed flash only, as when a key is issued there. */
+  r.post('/tenants', admin, csrf.protect, async (req, res) => {
+    const values = formValues(body(req), ['tenantName', 'name', 'mobile', 'email', 'language'], ['subscriptions']);
+    try {
+      const done = await registerTenant(deps, actorOf(res), { tenantName: values.tenantName, contact: contactFromForm(body(req)) }, { ip: req.ip ?? null, lang: readerLanguage(req, res) });
+      redirectWith(res, `/tenants/${done.tenantId}#api-keys`, { kind: 'ok', key: 'flash.tenantRegistered', params: { name: done.name }, secret: { id: 'new-api-key', label: 'apiKeys.shownOnce', value: done.key } });
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+      registrationForm(req, res, { values, errors: fieldErrors(err, (p) => p.split('.')[0] ?? p) }, err.status);
+    }
   });
 
   const page = async (req: Request<{ id: string }>, res: Response) => {
@@ -119,7 +140,6 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!tenant) throw notFound('tenant');
     return tenant;
   };
-  const body = (req: Request) => req.body as Record<string, unknown>;
   const confirmed = (req: Request) => body(req).confirm === '1';
   /** A refusal the tenant's page shows: the form as it was typed, the refusals beside its fields. */
   const refusedOn = (res: Response, tenantId: string, err: unknown, form: { id: string; values: Record<string, string | string[]> }, key?: string) => {
@@ -133,7 +153,6 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       form: { ...form, errors },
     });
   };
-  const contactValues = (req: Request) => formValues(body(req), ['name', 'mobile', 'email', 'language'], ['subscriptions']);
   const audit = (req: Request, res: Response, tenantId: string, action: AuditAction) => {
     const staff = staffOf(res);
     return appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action, objectType: 'tenant', objectId: tenantId, ip: req.ip ?? null });

@@ -11,8 +11,8 @@ beforeAll(async () => void ([app, browser] = await Promise.all([startTestApp(), 
 afterAll(async () => void (await Promise.all([browser?.close(), app?.stop()])));
 
 const WORDING = {
-  'zh-CN': { page: (n: number, of: number) => `第 ${n} 页，共 ${of} 页`, older: '更早的审核', newest: '回到最新', next: '下一页' },
-  en: { page: (n: number, of: number) => `Page ${n} of ${of}`, older: 'Older reviews', newest: 'Back to the newest', next: 'Next' },
+  'zh-CN': { page: (n: number, of: number) => `第 ${n} 页，共 ${of} 页`, older: '更早的审核', newest: '回到最新', next: '下一页', mobile: /国家码/, registered: '已登记租户' },
+  en: { page: (n: number, of: number) => `Page ${n} of ${of}`, older: 'Older reviews', newest: 'Back to the newest', next: 'Next', mobile: /country code/, registered: 'Tenant ' },
 } as const;
 
 describe('the tenant list and a tenant’s reviews in a browser', () => {
@@ -85,4 +85,39 @@ describe('the tenant list and a tenant’s reviews in a browser', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`when an admin reading ${lang} registers a tenant with a mistyped mobile, then the form comes back as typed, and once corrected the tenant page shows the first key once`, async () => {
+      const name = `浏览器登记-${randomBytes(3).toString('hex')}`;
+      const { page, errors } = await signedInPage(app, browser, 'admin');
+      await page.goto(`${app.url}/language/${lang}?next=/tenants`);
+      await page.click('#new-tenant');
+      await page.waitForURL(`${app.url}/tenants/new`);
+      const form = page.locator('#tenant-new');
+      await form.locator('input[name=tenantName]').fill(name);
+      await form.locator('input[name=name]').fill('Li Lei');
+      await form.locator('input[name=mobile]').fill('12345');
+      await form.locator('input[name=email]').fill('lilei@example.com');
+      await form.locator('select[name=language]').selectOption('en');
+      await form.locator('input[value=voice_template]').check();
+      await page.click('#register-tenant');
+      await page.waitForURL(`${app.url}/tenants`);
+      expect(await form.locator('[data-field=mobile]').textContent()).toMatch(WORDING[lang].mobile);
+      expect(await form.locator('input[name=tenantName]').inputValue()).toBe(name);
+      expect(await form.locator('select[name=language]').inputValue()).toBe('en');
+      expect(await form.locator('input[value=voice_template]').isChecked()).toBe(true);
+
+      await form.locator('input[name=mobile]').fill('+8613800138999');
+      await page.click('#register-tenant');
+      await page.waitForURL(/\/tenants\/[0-9a-f-]{36}#api-keys$/);
+      expect(await page.locator('h1').textContent()).toBe(name);
+      expect(await page.locator('#flash p').first().textContent()).toContain(WORDING[lang].registered);
+      expect(await page.locator('#new-api-key').textContent()).toMatch(/^vrd_/);
+      expect(await page.locator('#contacts').textContent()).toContain('(1/10)');
+      await page.reload();
+      expect(await page.locator('#new-api-key').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
 });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeys, auditLog, tenants } from '../../db/schema.js';
 import { BackOfficeSession, signedIn } from '../support/back-office.js';
 import { addContact, startTestApp, submitTemplate, type TestApp } from '../support/test-app.js';
 
-/** The tenant list searched and paged, and a tenant's reviews a page at a time. */
+/** The tenant list searched and paged, a tenant's reviews a page at a time, and registering a tenant. */
 
 let app: TestApp;
 let reviewer: BackOfficeSession;
@@ -109,5 +111,87 @@ describe("a tenant's reviews", () => {
 
     // A cursor this page did not write starts at the newest.
     expect(reviewLinks((await reviewer.get(`/tenants/${t.tenant.id}?reviews=bm9uc2Vuc2U`)).html)).toEqual(newestFirst.slice(0, 20));
+  });
+});
+
+describe('registering a tenant', () => {
+  const registration = (over: Record<string, string> = {}) =>
+    new URLSearchParams({ tenantName: `登记租户-${randomBytes(3).toString('hex')}`, name: '王五', mobile: '13800138123', email: 'wang@example.com', language: 'en', subscriptions: 'voice_template', ...over });
+
+  it('when an admin registers a tenant, then the tenant, its first contact and its first key exist, one audit row says so, and the key is shown once and works', async () => {
+    const { session: admin } = await signedIn(app, 'admin');
+    const form = await admin.get('/tenants/new');
+    expect(form.status).toBe(200);
+    const body = registration();
+    body.append('subscriptions', 'reminder_reply');
+    body.set('_csrf', admin.csrf);
+    const posted = await admin.postRaw('/tenants', body);
+    expect(posted.status).toBe(303);
+    const location = posted.headers.get('location')!;
+    const tenantId = /^\/tenants\/([0-9a-f-]{36})#api-keys$/.exec(location)?.[1];
+    expect(tenantId).toBeDefined();
+
+    const landed = await admin.get(location);
+    expect(landed.html).toContain(`已登记租户 ${body.get('tenantName')}`);
+    const key = /<code id="new-api-key" lang="zxx">([^<]+)<\/code>/.exec(landed.html)?.[1];
+    expect(key).toMatch(/^vrd_/);
+    expect((await admin.get(location)).html).not.toContain('new-api-key');
+
+    const contacts = await app.api({ tenant: { id: tenantId! } as never, apiKey: key! }, 'GET', '/contacts');
+    expect(contacts.status).toBe(200);
+    expect(contacts.body.items).toEqual([expect.objectContaining({ name: '王五', mobile: '+8613800138123', email: 'wang@example.com', language: 'en', subscriptions: ['voice_template', 'reminder_reply'] })]);
+    const audit = await app.database.db.select().from(auditLog).where(and(eq(auditLog.objectId, tenantId!), eq(auditLog.action, 'tenant.create')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorType: 'staff', objectType: 'tenant', details: expect.objectContaining({ name: body.get('tenantName') }) });
+    expect(JSON.stringify(audit[0]!.details)).not.toContain(key!);
+    expect(await app.database.db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId!))).toHaveLength(1);
+  });
+
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`when the form is refused for a reader of ${lang}, then it comes back as typed with each refusal beside its field, and nothing is created`, async () => {
+      const { session: admin } = await signedIn(app, 'admin');
+      admin.setCookie('vrd_lang', lang);
+      const taken = await app.addTenant();
+      const before = (await app.database.db.select().from(tenants)).length;
+      await admin.get('/tenants/new');
+
+      const bad = registration({ tenantName: '', mobile: '12345', email: 'not-mail', name: '赵六' });
+      bad.set('_csrf', admin.csrf);
+      const refused = await admin.postRaw('/tenants', bad);
+      expect(refused.status).toBe(422);
+      expect(refused.html).toMatch(/name="name" value="赵六"/);
+      expect(refused.html).toMatch(/name="mobile" value="12345"/);
+      expect(refused.html).toMatch(/<option value="en" selected>/);
+      expect(refused.html).toMatch(/value="voice_template" checked/);
+      expect(refused.html).toContain('data-field="tenantName"');
+      expect(refused.html).toMatch(lang === 'en' ? /data-field="mobile">[^<]*country code/ : /data-field="mobile">[^<]*国家码/);
+      expect(refused.html).toContain('data-field="email"');
+
+      const dup = registration({ tenantName: taken.tenant.name });
+      dup.set('_csrf', admin.csrf);
+      const conflict = await admin.postRaw('/tenants', dup);
+      expect(conflict.status).toBe(409);
+      expect(conflict.html).toContain(`value="${taken.tenant.name}"`);
+      expect(conflict.html).toContain(lang === 'en' ? 'A tenant already has this name' : '已有同名租户');
+      expect((await app.database.db.select().from(tenants)).length).toBe(before);
+    });
+  }
+
+  it('when someone who is not an admin asks for the form or posts it, or the CSRF token is missing, then nothing is created', async () => {
+    for (const role of ['reviewer', 'supervisor', 'auditor'] as const) {
+      const { session } = await signedIn(app, role);
+      expect((await session.get('/tenants/new')).status).toBe(403);
+      expect((await session.get('/tenants')).html).not.toContain('href="/tenants/new"');
+      const body = registration();
+      body.set('_csrf', session.csrf);
+      expect((await session.postRaw('/tenants', body)).status).toBe(403);
+      expect(await app.database.db.select().from(tenants).where(eq(tenants.name, body.get('tenantName')!))).toHaveLength(0);
+    }
+    const { session: admin } = await signedIn(app, 'admin');
+    expect((await admin.get('/tenants')).html).toContain('href="/tenants/new"');
+    const body = registration();
+    body.set('_csrf', 'forged');
+    expect((await admin.postRaw('/tenants', body)).status).toBe(403);
+    expect(await app.database.db.select().from(tenants).where(eq(tenants.name, body.get('tenantName')!))).toHaveLength(0);
   });
 });

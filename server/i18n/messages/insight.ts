@@ -170,6 +170,7 @@ export const insightMessages = {
   'insight.action.staff.password_change': { 'zh-CN': '修改密码', en: 'Password changed' },
   'insight.action.staff.password_reset': { 'zh-CN': '重置密码', en: 'Password reset' },
   'insight.action.tenant.app_quota': { 'zh-CN': '修改应用数量上限', en: 'App quota changed' },
+  'insight.action.tenant.create': { 'zh-CN': '登记租户', en: 'Tenant registered' },
 
   'insight.objectType.review': { 'zh-CN': '审核', en: 'Review' },
   'insight.objectType.staff': { 'zh-CN': '员工', en: 'Staff member' },
@@ -258,6 +259,7 @@ export const insightMessages = {
   'insight.detail.qualityCheck': { 'zh-CN': '语音质检', en: 'Quality checks' },
   'insight.detail.statusCallbackUrl': { 'zh-CN': '状态回调地址', en: 'Status callback URL' },
   'insight.detail.cdrCallbackUrl': { 'zh-CN': '话单回调地址', en: 'CDR callback URL' },
+  'insight.detail.contactId': { 'zh-CN': '联系人', en: 'Contact' },
   'insight.detail.keyId': { 'zh-CN': '密钥', en: 'Key' },
   'insight.detail.label': { 'zh-CN': '备注', en: 'Label' },
   'insight.detail.appKey': { 'zh-CN': '应用标识', en: 'App key' },
