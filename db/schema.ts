@@ -842,3 +842,24 @@ export const queueViews = pgTable(
   },
   (t) => [uniqueIndex('queue_views_staff_name_idx').on(t.staffId, t.name)],
 );
+
+/**
+ * Staff's notes on a review, for staff only: never part of the review's events, which the tenant
+ * API and notices read. `mentioned` keeps whom the note named with @, who were e-mailed.
+ */
+export const reviewNotes = pgTable(
+  'review_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => reviews.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => staff.id),
+    body: text('body').notNull(),
+    mentioned: uuid('mentioned').array().notNull().default(sql`'{}'::uuid[]`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('review_notes_review_idx').on(t.reviewId, t.createdAt)],
+);

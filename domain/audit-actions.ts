@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'review.assign',
   'review.bulk_decide',
   'review.claim',
+  'review.note',
   'review.reject',
   'review.release',
   'review.reply',

@@ -9,6 +9,9 @@ import { assignReview, claimReview, releaseReview } from '../use-cases/claim-rev
 import { decideReview } from '../use-cases/decide-review.js';
 import { notifyContacts } from '../use-cases/notify-contacts.js';
 import { replyToTenant } from '../use-cases/reply-to-tenant.js';
+import { addReviewNote } from '../use-cases/add-review-note.js';
+import { redirectWith } from './flash.js';
+import { actorOf } from './rules.js';
 import type { Csrf } from './csrf.js';
 import { nextInView } from '../use-cases/next-in-view.js';
 import { queueUrl, toQueueFilter, viewFrom } from './queue-filters.js';
@@ -123,5 +126,19 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/reviews/:id/assign', requireRole('supervisor', 'admin'), csrf.protect, act(assignReview, 'assign', () => 'assigned'));
   r.post('/reviews/:id/reply', requireRole(...DECIDERS), csrf.protect, act(replyToTenant, 'reply', () => 'replied'));
   r.post('/reviews/:id/notify', requireRole(...DECIDERS), csrf.protect, act(notifyContacts, 'notify', () => 'notified'));
+
+  /** A note for colleagues: back to the review, in the view it was opened from, at the notes; a refusal keeps what was typed. */
+  r.post('/reviews/:id/notes', requireRole(...DECIDERS), csrf.protect, async (req: Request<{ id: string }>, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('review');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const lang = readerLanguage(req, res);
+    try {
+      const note = await addReviewNote(deps, actorOf(res), req.params.id, body, { ip: req.ip ?? null, lang });
+      redirectWith(res, `/reviews/${req.params.id}?from=${encodeURIComponent(queueContext(req))}#note-${note.id}`, { kind: 'ok', key: note.mentioned > 0 ? 'flash.noteAddedMentioned' : 'flash.noteAdded', params: { count: String(note.mentioned) } });
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+      await show(req, res, { kind: 'error', text: translate(lang, 'form.fixBelow') }, echoOf('note', body, err), err.status);
+    }
+  });
   return r;
 }

@@ -11,6 +11,8 @@ export const flashMessages = {
   'flash.contactsFull': { 'zh-CN': '未添加：每个租户最多 10 位联系人，请先删除一位。', en: 'Not added: a tenant has at most 10 contacts; remove one first.' },
   'flash.apiKeyIssued': { 'zh-CN': '已生成新的 API 密钥。', en: 'A new API key was issued.' },
   'flash.tenantRegistered': { 'zh-CN': '已登记租户 {name}，并添加了第一位联系人和第一个 API 密钥。', en: 'Tenant {name} registered, with its first contact and its first API key.' },
+  'flash.noteAdded': { 'zh-CN': '备注已添加。', en: 'Note added.' },
+  'flash.noteAddedMentioned': { 'zh-CN': '备注已添加，已通过邮件提醒 {count} 位同事。', en: 'Note added; {count} colleagues are being e-mailed.' },
   'flash.apiKeyRevoked': { 'zh-CN': '已吊销该 API 密钥，使用它的请求将被拒绝。', en: 'The API key was revoked; requests with it are refused from now on.' },
   'contacts.confirmDelete': { 'zh-CN': '确认删除 {name}', en: 'Yes, remove {name}' },
   'flash.staffInvited': { 'zh-CN': '已邀请 {name}（{email}）。初始密码只显示这一次，请现在通过安全渠道交给对方。', en: 'Invited {name} ({email}). The first password is shown this once only: hand it over now, through a safe channel.' },

@@ -49,4 +49,10 @@ export const reviewPageMessages = {
   'review.done.notified': { 'zh-CN': '已发送通知', en: 'Notice queued' },
   'review.submittedRound': { 'zh-CN': '第 {round} 轮提交于 {at}', en: 'Round {round}, submitted {at}' },
   'review.openDecision': { 'zh-CN': '处理', en: 'Decide' },
+  'event.note': { 'zh-CN': '内部备注', en: 'Internal note' },
+  'event.noteMentioned': { 'zh-CN': '已提醒：{names}', en: 'Told: {names}' },
+  'note.title': { 'zh-CN': '内部备注', en: 'Internal note' },
+  'note.label': { 'zh-CN': '备注（仅员工可见，不会发给租户）', en: 'Note (staff only; never sent to the tenant)' },
+  'note.hint': { 'zh-CN': '输入 @ 加同事的邮箱或姓名，对方会收到邮件。', en: 'Type @ and a colleague’s e-mail or name to e-mail them.' },
+  'note.add': { 'zh-CN': '添加备注', en: 'Add the note' },
 } as const satisfies Messages;
