@@ -863,3 +863,22 @@ export const reviewNotes = pgTable(
   },
   (t) => [index('review_notes_review_idx').on(t.reviewId, t.createdAt)],
 );
+
+/**
+ * Who has a review open right now: one row per member and review, refreshed by the page's
+ * heartbeat. Rows older than a few minutes mean nothing and are deleted as heartbeats come in.
+ */
+export const reviewPresence = pgTable(
+  'review_presence',
+  {
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => reviews.id, { onDelete: 'cascade' }),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    activity: text('activity', { enum: ['viewing', 'deciding', 'noting'] }).notNull(),
+    seenAt: ts('seen_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.reviewId, t.staffId] }), index('review_presence_seen_idx').on(t.seenAt)],
+);

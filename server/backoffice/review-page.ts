@@ -20,6 +20,7 @@ import { acceptedDeclarations } from '../use-cases/declarations.js';
 import { deadlineExplanation } from '../i18n/deadline-text.js';
 import { buildTimeline } from './timeline.js';
 import { listReviewNotes } from '../../db/review-notes.js';
+import { othersPresent } from '../../db/presence.js';
 import { NOTE_MAX } from '../use-cases/add-review-note.js';
 import { isHtmx, readerLanguage } from './render.js';
 import { UUID } from '../../domain/ids.js';
@@ -89,6 +90,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     deps.calendar(),
     listReviewNotes(deps.db, id),
   ]);
+  const present = await othersPresent(deps.db, id, viewer.id);
   const now = deps.now();
   const open = isOpenStatus(review.status);
   const holderId = currentHolder(review.assigneeId, review.assignedAt, deps.claimIdleMinutes, now.getTime());
@@ -144,6 +146,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     canReply: decider && open && review.reminderAnswerDueAt !== null && (!heldByOther || supervisor),
     canNotify: decider,
     canNote: decider,
+    present,
     noteMax: NOTE_MAX,
     readOnly: !decider,
     deciders: supervisor && open ? await listDeciders(deps.db) : [],

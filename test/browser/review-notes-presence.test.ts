@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { type Browser } from 'playwright-core';
 import { signedInPage } from '../support/browser-login.js';
 import { launchChromium } from '../support/chromium.js';
@@ -46,5 +47,40 @@ describe('internal notes in a browser', () => {
         await page.context().close();
       });
     }
+  }
+});
+
+const PRESENCE = {
+  'zh-CN': { viewing: (n: string) => `${n} 正在查看`, deciding: (n: string) => `${n} 正在填写审核决定` },
+  en: { viewing: (n: string) => `${n} is viewing`, deciding: (n: string) => `${n} is editing a decision` },
+} as const;
+
+describe('presence in a browser', () => {
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`when two reviewers reading ${lang} open one review and one starts a decision, then each sees the other, and what they are doing, within a heartbeat; a page without a script shows them too`, async () => {
+      const t = await app.addTenant();
+      const id = await submitTemplate(app, t, `在场浏览器${lang === 'en' ? 'en' : 'zh'}`);
+      const li = await signedInPage(app, browser, 'reviewer');
+      const wang = await signedInPage(app, browser, 'reviewer');
+      for (const p of [li, wang]) await p.page.goto(`${app.url}/language/${lang}?next=${encodeURIComponent('/queue')}`);
+      await li.page.goto(`${app.url}/reviews/${id}`);
+      await expect.poll(async () => (await app.database.db.execute(sql`select 1 from review_presence where review_id = ${id}`)).length).toBe(1);
+      await wang.page.goto(`${app.url}/reviews/${id}`);
+      await expect.poll(() => wang.page.locator('#presence-list').textContent(), { timeout: 5_000 }).toContain(PRESENCE[lang].viewing(li.name));
+      await expect.poll(() => li.page.locator('#presence-list').textContent(), { timeout: 20_000 }).toContain(PRESENCE[lang].viewing(wang.name));
+
+      await wang.page.focus('#reject-form textarea[name=reasonText]');
+      await expect.poll(() => li.page.locator('#presence-list').textContent(), { timeout: 20_000 }).toContain(PRESENCE[lang].deciding(wang.name));
+      expect(await wang.page.locator('#presence-list').textContent()).not.toContain(wang.name);
+
+      const plain = await signedInPage(app, browser, 'auditor', { javaScript: false });
+      await plain.page.goto(`${app.url}/language/${lang}?next=${encodeURIComponent(`/reviews/${id}`)}`);
+      const shown = await plain.page.locator('#presence-list').textContent();
+      expect(shown).toContain(li.name);
+      expect(shown).toContain(PRESENCE[lang].deciding(wang.name));
+      expect(li.errors).toEqual([]);
+      expect(wang.errors).toEqual([]);
+      for (const p of [li, wang, plain]) await p.page.context().close();
+    });
   }
 });
