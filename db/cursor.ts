@@ -23,4 +23,18 @@ export function cursorInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= INT4_MAX ? value : undefined;
 }
 
-export { isUuid } from '../domain/ids.js';
+import { isUuid } from '../domain/ids.js';
+
+export { isUuid };
+
+/** A keyset position (an instant and the row's id) as an opaque token for a URL. */
+export function instantCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+/** The position a token of `instantCursor` names; undefined for one it did not write (the page then starts at the top). */
+export function readInstantCursor(token: string): { at: Date; id: string } | undefined {
+  const [text, id] = Buffer.from(token, 'base64url').toString('utf8').split('|');
+  const at = cursorInstant(text);
+  return at && isUuid(id) ? { at, id } : undefined;
+}

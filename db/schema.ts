@@ -842,3 +842,43 @@ export const queueViews = pgTable(
   },
   (t) => [uniqueIndex('queue_views_staff_name_idx').on(t.staffId, t.name)],
 );
+
+/**
+ * Staff's notes on a review, for staff only: never part of the review's events, which the tenant
+ * API and notices read. `mentioned` keeps whom the note named with @, who were e-mailed.
+ */
+export const reviewNotes = pgTable(
+  'review_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => reviews.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => staff.id),
+    body: text('body').notNull(),
+    mentioned: uuid('mentioned').array().notNull().default(sql`'{}'::uuid[]`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('review_notes_review_idx').on(t.reviewId, t.createdAt)],
+);
+
+/**
+ * Who has a review open right now: one row per member and review, refreshed by the page's
+ * heartbeat. Rows older than a few minutes mean nothing and are deleted as heartbeats come in.
+ */
+export const reviewPresence = pgTable(
+  'review_presence',
+  {
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => reviews.id, { onDelete: 'cascade' }),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    activity: text('activity', { enum: ['viewing', 'deciding', 'noting'] }).notNull(),
+    seenAt: ts('seen_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.reviewId, t.staffId] }), index('review_presence_seen_idx').on(t.seenAt)],
+);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { apiKeys, tenants } from './schema.js';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
 
@@ -48,8 +48,16 @@ export async function listApiKeys(db: Db, tenantId: string): Promise<Omit<ApiKey
     .orderBy(apiKeys.createdAt);
 }
 
+/** A new tenant and its first key, in the caller's transaction; the key is answered this once. */
+export async function insertTenantWithKey(tx: Tx, name: string, label: string): Promise<{ tenant: TenantRow; keyId: string; key: string }> {
+  const [tenant] = await tx.insert(tenants).values({ name }).returning();
+  if (!tenant) throw new Error('tenant insert returned nothing');
+  const issued = await issueApiKey(tx, tenant.id, label);
+  return { tenant, keyId: issued.id, key: issued.key };
+}
+
 /** A new key for the tenant; only its hash and first characters are kept, so it is shown once. */
-export async function issueApiKey(db: Db, tenantId: string, label: string): Promise<{ id: string; key: string }> {
+export async function issueApiKey(db: Db | Tx, tenantId: string, label: string): Promise<{ id: string; key: string }> {
   const key = `vrd_${randomBytes(24).toString('base64url')}`;
   const [row] = await db.insert(apiKeys).values({ tenantId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), label }).returning({ id: apiKeys.id });
   if (!row) throw new Error('api key insert returned nothing');

@@ -22,6 +22,7 @@ export const NOTICE_EVENTS = {
   'reminder.escalated': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'n', 'answerBy', 'link'] },
   'provisioning.at_risk': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
   'provisioning.breached': { audience: 'staff', vars: ['staffName', 'kindLabel', 'title', 'subjectId', 'due', 'link'] },
+  'review.note_mentioned': { audience: 'staff', vars: ['staffName', 'author', 'kindLabel', 'title', 'subjectId', 'note', 'link'] },
 } as const;
 export type NoticeEvent = keyof typeof NOTICE_EVENTS;
 export const NOTICE_EVENT_NAMES = Object.keys(NOTICE_EVENTS) as NoticeEvent[];
@@ -99,6 +100,10 @@ const DEFAULTS: Defaults = {
   'provisioning.breached': {
     'zh-CN': { subject: '【开通已超时】{{kindLabel}}“{{title}}”', body: '{{kindLabel}}“{{title}}”的号码开通已超过时限（{{due}}），仍有号码未下发：{{link}}', sms: '' },
     en: { subject: '[Provisioning breached] {{kindLabel}} "{{title}}"', body: 'The numbers of {{kindLabel}} "{{title}}" were due by {{due}} and are not all issued: {{link}}', sms: '' },
+  },
+  'review.note_mentioned': {
+    'zh-CN': { subject: '【内部备注】{{author}}在{{kindLabel}}“{{title}}”中提到了您', body: '{{staffName}}您好：\n\n{{author}}在{{kindLabel}}“{{title}}”（编号 {{subjectId}}）的内部备注中提到了您：\n\n{{note}}\n\n查看：{{link}}', sms: '' },
+    en: { subject: '[Internal note] {{author}} mentioned you on {{kindLabel}} "{{title}}"', body: 'Hello {{staffName}},\n\n{{author}} mentioned you in an internal note on {{kindLabel}} "{{title}}" (ID {{subjectId}}):\n\n{{note}}\n\nOpen it: {{link}}', sms: '' },
   },
 };
 

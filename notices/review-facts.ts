@@ -54,7 +54,7 @@ export function staffNoticeFacts(
   staffName: string,
   language: Language,
   base: string,
-  facts: { due?: string | Date | null; n?: number; answerBy?: string | Date | null } = {},
+  facts: { due?: string | Date | null; n?: number; answerBy?: string | Date | null; author?: string; note?: string } = {},
 ) {
   return {
     kind: review.kind,
@@ -64,6 +64,8 @@ export function staffNoticeFacts(
     due: noticeTime(facts.due, language),
     n: facts.n ?? '',
     answerBy: noticeTime(facts.answerBy, language),
+    author: facts.author ?? '',
+    note: facts.note ?? '',
     link: `${base}/reviews/${review.id}`,
   };
 }

@@ -7,8 +7,9 @@ import { staffNoticeFacts } from './review-facts.js';
 import type { ReviewRow } from '../db/reviews.js';
 import { PUBLIC_URL_SETTING, readSetting } from '../db/settings.js';
 
-export type StaffEvent = 'review.at_risk' | 'review.breached' | 'review.reminded' | 'reminder.escalated' | 'provisioning.at_risk' | 'provisioning.breached';
-export type Audience = 'assignee_or_reviewers' | 'supervisors';
+export type StaffEvent = 'review.at_risk' | 'review.breached' | 'review.reminded' | 'reminder.escalated' | 'provisioning.at_risk' | 'provisioning.breached' | 'review.note_mentioned';
+/** Who hears: by their part in the review, or named people (those a note mentions). */
+export type Audience = 'assignee_or_reviewers' | 'supervisors' | { staffIds: string[] };
 
 /**
  * Queues one email per staff member who must hear about a review event: the assignee (or,
@@ -20,10 +21,13 @@ export async function queueStaffNotices(
   event: StaffEvent,
   audience: Audience,
   cause: string,
-  facts: { due?: string; n?: number; answerBy?: string } = {},
+  facts: { due?: string; n?: number; answerBy?: string; author?: string; note?: string } = {},
 ): Promise<number> {
+  if (typeof audience === 'object' && audience.staffIds.length === 0) return 0;
   const recipients =
-    audience === 'supervisors'
+    typeof audience === 'object'
+      ? await tx.select().from(staff).where(and(inArray(staff.id, audience.staffIds), eq(staff.active, true)))
+      : audience === 'supervisors'
       ? await tx.select().from(staff).where(and(eq(staff.role, 'supervisor'), eq(staff.active, true)))
       : review.assigneeId
         ? await tx.select().from(staff).where(and(eq(staff.id, review.assigneeId), eq(staff.active, true)))

@@ -131,6 +131,8 @@ export const coreMessages = {
   'templateVar.reason': { 'zh-CN': '原因', en: 'reason' },
   'templateVar.released': { 'zh-CN': '已退订数', en: 'released' },
   'templateVar.staffName': { 'zh-CN': '员工姓名', en: 'staff member’s name' },
+  'templateVar.author': { 'zh-CN': '备注作者', en: 'who wrote the note' },
+  'templateVar.note': { 'zh-CN': '备注内容', en: 'the note' },
   'templateVar.statusLabel': { 'zh-CN': '状态', en: 'status' },
   'templateVar.subjectId': { 'zh-CN': '编号', en: 'id' },
   'templateVar.tenantName': { 'zh-CN': '租户名称', en: 'tenant name' },

@@ -7,6 +7,7 @@ export const formMessages = {
   'form.chooseReason': { 'zh-CN': '请选择驳回原因', en: 'Choose a rejection reason' },
   'form.explainReason': { 'zh-CN': '请填写给租户的说明', en: 'Explain the reason for the tenant' },
   'form.textTooLong': { 'zh-CN': '内容过长', en: 'This is too long' },
+  'form.writeNote': { 'zh-CN': '请填写备注内容', en: 'Write the note' },
   'form.writeReply': { 'zh-CN': '请填写答复内容', en: 'Write a reply for the tenant' },
   'form.chooseStaff': { 'zh-CN': '请选择一位在职的审核人员', en: 'Choose an active member of staff' },
   'form.fixBelow': { 'zh-CN': '请按提示修改后重试', en: 'Please correct what is marked and try again' },

@@ -16,6 +16,7 @@ export const noticeMessages = {
   'noticeEvent.numbers.issued': { 'zh-CN': '号码下发通知', en: 'Numbers issued' },
   'noticeEvent.unsubscribe.finished': { 'zh-CN': '号码退订结果通知', en: 'Unsubscribe results' },
   'noticeEvent.provisioning.at_risk': { 'zh-CN': '号码开通即将超时（员工）', en: 'Provisioning at risk (staff)' },
+  'noticeEvent.review.note_mentioned': { 'zh-CN': '内部备注提及（员工）', en: 'Mentioned in a note (staff)' },
   'noticeEvent.provisioning.breached': { 'zh-CN': '号码开通超时（主管）', en: 'Provisioning overdue (supervisors)' },
   'audience.tenant': { 'zh-CN': '租户联系人', en: 'Tenant contacts' },
   'audience.staff': { 'zh-CN': '员工', en: 'Staff' },

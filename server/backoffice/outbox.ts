@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
-import { cursorInstant, isUuid } from '../../db/cursor.js';
+import { instantCursor, readInstantCursor } from '../../db/cursor.js';
 import { findNotice, listNoticeAttempts, listNotices, requeueNotice } from '../../db/outbox.js';
 import { listTenantNames } from '../../db/tenants-admin.js';
 import { translate } from '../../i18n/index.js';
@@ -33,12 +33,13 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
 
   r.get('/outbox', readers, async (req, res) => {
     const f = filters.parse(req.query);
-    const before = f.before ? decodeBefore(f.before) : undefined;
+    const at = f.before ? readInstantCursor(f.before) : undefined;
+    const before = at ? { createdAt: at.at, id: at.id } : undefined;
     const rows = await listNotices(deps.db, { state: f.state, channel: f.channel, event: f.event, tenantId: f.tenant, before, limit: PAGE });
     const last = rows[rows.length - 1];
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({ state: f.state, channel: f.channel, event: f.event, tenant: f.tenant })) if (v) params.set(k, v);
-    if (rows.length === PAGE && last) params.set('before', Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url'));
+    if (rows.length === PAGE && last) params.set('before', instantCursor(last.createdAt, last.id));
     const lang = readerLanguage(req, res);
     renderPage(req, res, csrf, 'outbox', before ? 'outbox-rows' : 'outbox-table', {
       title: 'outbox.title',
@@ -91,11 +92,4 @@ export function outboxRouter(deps: AppDeps, csrf: Csrf): Router {
   });
 
   return r;
-}
-
-/** A cursor that is not one this page wrote shows the first page. */
-function decodeBefore(s: string): { createdAt: Date; id: string } | undefined {
-  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  const createdAt = cursorInstant(at);
-  return createdAt && isUuid(id) ? { createdAt, id } : undefined;
 }

@@ -19,6 +19,9 @@ import { staffOf } from './session.js';
 import { acceptedDeclarations } from '../use-cases/declarations.js';
 import { deadlineExplanation } from '../../i18n/deadline-text.js';
 import { buildTimeline } from './timeline.js';
+import { listReviewNotes } from '../../db/review-notes.js';
+import { othersPresent } from '../../db/presence.js';
+import { NOTE_MAX } from '../use-cases/add-review-note.js';
 import { isHtmx, readerLanguage } from './render.js';
 import { UUID } from '../../domain/ids.js';
 import { placeInQueue } from '../../db/queue.js';
@@ -33,7 +36,7 @@ export interface PanelMessage {
 
 /** What the reviewer had typed in a form that was refused, so it comes back as it was. */
 export interface FormEcho {
-  action: 'decision' | 'reply' | 'notify' | 'assign';
+  action: 'decision' | 'reply' | 'notify' | 'assign' | 'note';
   values: Record<string, string>;
   errors: Record<string, string>;
 }
@@ -76,7 +79,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
   const lang = readerLanguage(req, res);
   const kind = review.kind as ReviewKind;
   const def = KINDS[kind];
-  const [events, files, tenantContacts, notices, others, snapshots, decidedByName, cal] = await Promise.all([
+  const [events, files, tenantContacts, notices, others, snapshots, decidedByName, cal, notes] = await Promise.all([
     listReviewEvents(deps.db, id),
     filesOfSubject(deps.db, kind, review.subjectId),
     listContacts(deps.db, review.tenantId),
@@ -85,7 +88,9 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     snapshotsByRound(deps.db, id),
     staffName(deps.db, review.decidedBy),
     deps.calendar(),
+    listReviewNotes(deps.db, id),
   ]);
+  const present = await othersPresent(deps.db, id, viewer.id);
   const now = deps.now();
   const open = isOpenStatus(review.status);
   const holderId = currentHolder(review.assigneeId, review.assignedAt, deps.claimIdleMinutes, now.getTime());
@@ -120,7 +125,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     subject: subjectForm ? { ...(await storeOf(kind).staffView(deps, review, files)), form: subjectForm } : await storeOf(kind).staffView(deps, review, files),
     subjectPartial: `subjects/${kind}`,
     declarations: def.declaration ? await acceptedDeclarations(deps.db, review.id) : null,
-    timeline: buildTimeline(events, notices, lang, (code) => labels.get(code), worded ? { code: review.decisionReasonCode, text: worded } : undefined),
+    timeline: buildTimeline(events, notices, lang, (code) => labels.get(code), worded ? { code: review.decisionReasonCode, text: worded } : undefined, notes),
     // A stage after the review (provisioning) counts its deadline from when it began.
     explanation: deadlineExplanation(review, cal, lang),
     timeLeft: left ? timeLeftText(left, lang) : null,
@@ -140,6 +145,9 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     canAssign: open && supervisor,
     canReply: decider && open && review.reminderAnswerDueAt !== null && (!heldByOther || supervisor),
     canNotify: decider,
+    canNote: decider,
+    present,
+    noteMax: NOTE_MAX,
     readOnly: !decider,
     deciders: supervisor && open ? await listDeciders(deps.db) : [],
     contacts: tenantContacts,

@@ -9,6 +9,10 @@ import { assignReview, claimReview, releaseReview } from '../use-cases/claim-rev
 import { decideReview } from '../use-cases/decide-review.js';
 import { notifyContacts } from '../use-cases/notify-contacts.js';
 import { replyToTenant } from '../use-cases/reply-to-tenant.js';
+import { addReviewNote } from '../use-cases/add-review-note.js';
+import { markPresent, othersPresent, PRESENCE_ACTIVITIES, type PresenceActivity } from '../../db/presence.js';
+import { redirectWith } from './flash.js';
+import { actorOf } from './rules.js';
 import type { Csrf } from './csrf.js';
 import { nextInView } from '../use-cases/next-in-view.js';
 import { queueUrl, toQueueFilter, viewFrom } from './queue-filters.js';
@@ -123,5 +127,37 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/reviews/:id/assign', requireRole('supervisor', 'admin'), csrf.protect, act(assignReview, 'assign', () => 'assigned'));
   r.post('/reviews/:id/reply', requireRole(...DECIDERS), csrf.protect, act(replyToTenant, 'reply', () => 'replied'));
   r.post('/reviews/:id/notify', requireRole(...DECIDERS), csrf.protect, act(notifyContacts, 'notify', () => 'notified'));
+
+  /**
+   * The page's heartbeat (htmx, every 12 s): records that this member has the review open and what
+   * they are doing, and answers who else has it open. Without a script there is no heartbeat.
+   */
+  r.post('/reviews/:id/presence', requireRole(...ALL_STAFF), csrf.protect, async (req: Request<{ id: string }>, res) => {
+    if (!UUID.test(req.params.id) || !(await findReview(deps.db, req.params.id))) throw notFound('review');
+    if (!isHtmx(req)) {
+      res.redirect(303, `/reviews/${req.params.id}`);
+      return;
+    }
+    const said = (req.body as { activity?: unknown } | undefined)?.activity;
+    const activity = (PRESENCE_ACTIVITIES as readonly unknown[]).includes(said) ? (said as PresenceActivity) : 'viewing';
+    const me = staffOf(res).id;
+    await markPresent(deps.db, { reviewId: req.params.id, staffId: me, activity });
+    res.set('Cache-Control', 'no-store');
+    renderPage(req, res, csrf, 'review', 'review-presence-list', { present: await othersPresent(deps.db, req.params.id, me) });
+  });
+
+  /** A note for colleagues: back to the review, in the view it was opened from, at the notes; a refusal keeps what was typed. */
+  r.post('/reviews/:id/notes', requireRole(...DECIDERS), csrf.protect, async (req: Request<{ id: string }>, res) => {
+    if (!UUID.test(req.params.id)) throw notFound('review');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const lang = readerLanguage(req, res);
+    try {
+      const note = await addReviewNote(deps, actorOf(res), req.params.id, body, { ip: req.ip ?? null, lang });
+      redirectWith(res, `/reviews/${req.params.id}?from=${encodeURIComponent(queueContext(req))}#note-${note.id}`, { kind: 'ok', key: note.mentioned > 0 ? 'flash.noteAddedMentioned' : 'flash.noteAdded', params: { count: String(note.mentioned) } });
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+      await show(req, res, { kind: 'error', text: translate(lang, 'form.fixBelow') }, echoOf('note', body, err), err.status);
+    }
+  });
   return r;
 }

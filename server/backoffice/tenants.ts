@@ -2,7 +2,8 @@ import type { AuditAction } from '../../domain/audit-actions.js';
 import { Router, type Request, type Response } from 'express';
 import { appendAudit } from '../../db/audit.js';
 import { listContacts } from '../../db/contacts.js';
-import { findTenant, listTenantsWithCounts } from '../../db/tenants-admin.js';
+import { findTenant, searchTenants } from '../../db/tenants-admin.js';
+import { instantCursor, readInstantCursor } from '../../db/cursor.js';
 import { MAX_CONTACTS_PER_TENANT, NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
@@ -15,6 +16,7 @@ import { issueTenantKey, revokeTenantKey } from '../use-cases/api-keys.js';
 import { listTenantEnterprises } from '../../db/subjects/enterprise-qualification.js';
 import { listTenantReviews } from '../../db/reviews.js';
 import { changeAppQuota } from '../use-cases/apps.js';
+import { registerTenant } from '../use-cases/register-tenant.js';
 import { shownAppStatus } from '../../domain/gates.js';
 import { isServiceAction, SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
 import type { Csrf } from './csrf.js';
@@ -25,6 +27,10 @@ import { requireRole, staffOf } from './session.js';
 import { clip } from '../input-guard.js';
 import { UUID } from '../../domain/ids.js';
 
+
+/** Tenants on a page of the list, and reviews on a page of a tenant's. */
+const TENANTS_PAGE = 25;
+const REVIEWS_PAGE = 20;
 
 /** Form fields → the contact shape the tenant API takes (checkbox lists arrive as a string or an array). */
 function contactFromForm(body: Record<string, unknown>) {
@@ -37,26 +43,67 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
   const readers = requireRole('supervisor', 'admin', 'auditor', 'reviewer');
   const admin = requireRole('admin');
+  const body = (req: Request) => req.body as Record<string, unknown>;
+  const contactValues = (req: Request) => formValues(body(req), ['name', 'mobile', 'email', 'language'], ['subscriptions']);
 
+  /** The list, searched and a page at a time; the same GET serves the page, its links and htmx's swap of the results. */
   r.get('/tenants', readers, async (req, res) => {
-    renderPage(req, res, csrf, 'tenants', null, { title: 'tenants.title', tenants: await listTenantsWithCounts(deps.db) });
+    const q = clip(typeof req.query.q === 'string' ? req.query.q.trim() : '', 100);
+    const pageNo = Math.min(Math.max(Number.parseInt(String(req.query.page ?? '1'), 10) || 1, 1), 100_000);
+    const found = await searchTenants(deps.db, { q: q || undefined, offset: (pageNo - 1) * TENANTS_PAGE, limit: TENANTS_PAGE });
+    const pages = Math.max(Math.ceil(found.total / TENANTS_PAGE), 1);
+    const at = (n: number) => `/tenants?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) }).toString()}`.replace(/\?$/, '');
+    renderPage(req, res, csrf, 'tenants', 'tenant-results', {
+      title: 'tenants.title',
+      q,
+      tenants: found.rows,
+      total: found.total,
+      pageNo: Math.min(pageNo, pages),
+      pages,
+      paged: pages > 1,
+      prevUrl: pageNo > 1 ? at(Math.min(pageNo - 1, pages)) : null,
+      nextUrl: pageNo < pages ? at(pageNo + 1) : null,
+      canRegister: staffOf(res).role === 'admin',
+    });
+  });
+
+  /** The registration form, empty or as it was typed with each refusal beside its field. */
+  const registrationForm = (req: Request, res: Response, kept: { values: Record<string, unknown>; errors: Record<string, string> }, status = 200) =>
+    renderPage(req, res, csrf, 'tenant-new', null, { title: 'tenants.new', form: kept.values, errors: kept.errors, subscriptionNames: NOTICE_SUBSCRIPTIONS }, status);
+
+  r.get('/tenants/new', admin, (req, res) => registrationForm(req, res, { values: { language: 'zh-CN', subscriptions: [] }, errors: {} }));
+
+  /** The first key travels to the tenant's page in the sealed flash only, as when a key is issued there. */
+  r.post('/tenants', admin, csrf.protect, async (req, res) => {
+    const values = formValues(body(req), ['tenantName', 'name', 'mobile', 'email', 'language'], ['subscriptions']);
+    try {
+      const done = await registerTenant(deps, actorOf(res), { tenantName: values.tenantName, contact: contactFromForm(body(req)) }, { ip: req.ip ?? null, lang: readerLanguage(req, res) });
+      redirectWith(res, `/tenants/${done.tenantId}#api-keys`, { kind: 'ok', key: 'flash.tenantRegistered', params: { name: done.name }, secret: { id: 'new-api-key', label: 'apiKeys.shownOnce', value: done.key } });
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
+      registrationForm(req, res, { values, errors: fieldErrors(err, (p) => p.split('.')[0] ?? p) }, err.status);
+    }
   });
 
   const page = async (req: Request<{ id: string }>, res: Response) => {
     if (!UUID.test(req.params.id)) throw notFound('tenant');
     const tenant = await findTenant(deps.db, req.params.id);
     if (!tenant) throw notFound('tenant');
+    // A page of reviews further down names where it starts; htmx asks for the same page and takes the reviews alone.
+    const reviewsAfter = typeof req.query.reviews === 'string' ? readInstantCursor(req.query.reviews) : undefined;
     const [rows, services, apps, keys, enterprises, reviews] = await Promise.all([
       listContacts(deps.db, tenant.id),
       listServices(deps.db, tenant.id),
       listTenantApps(deps.db, tenant.id),
       listApiKeys(deps.db, tenant.id),
       listTenantEnterprises(deps.db, tenant.id),
-      listTenantReviews(deps.db, { tenantId: tenant.id, limit: 50 }),
+      listTenantReviews(deps.db, { tenantId: tenant.id, after: reviewsAfter && { submittedAt: reviewsAfter.at, id: reviewsAfter.id }, limit: REVIEWS_PAGE + 1 }),
     ]);
+    const last = reviews[REVIEWS_PAGE - 1];
+    const olderUrl = reviews.length > REVIEWS_PAGE && last ? `/tenants/${tenant.id}?reviews=${instantCursor(last.submittedAt, last.id)}#tenant-reviews` : null;
     const role = staffOf(res).role;
     const quota = keptForm(res, 'app-quota');
-    renderPage(req, res, csrf, 'tenant', null, {
+    renderPage(req, res, csrf, 'tenant', typeof req.query.reviews === 'string' ? 'tenant-reviews' : null, {
       title: 'tenants.title',
       tenant,
       services: services.map((s) => ({
@@ -80,7 +127,9 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       appQuota: quota ? { value: quota.values.appQuota, error: quota.errors.appQuota } : { value: String(tenant.appQuota) },
       keys,
       enterprises,
-      reviews,
+      reviews: reviews.slice(0, REVIEWS_PAGE),
+      reviewsOlderUrl: olderUrl,
+      reviewsNewestUrl: reviewsAfter ? `/tenants/${tenant.id}?reviews=#tenant-reviews` : null,
     });
   };
 
@@ -91,7 +140,6 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
     if (!tenant) throw notFound('tenant');
     return tenant;
   };
-  const body = (req: Request) => req.body as Record<string, unknown>;
   const confirmed = (req: Request) => body(req).confirm === '1';
   /** A refusal the tenant's page shows: the form as it was typed, the refusals beside its fields. */
   const refusedOn = (res: Response, tenantId: string, err: unknown, form: { id: string; values: Record<string, string | string[]> }, key?: string) => {
@@ -105,7 +153,6 @@ export function tenantsRouter(deps: AppDeps, csrf: Csrf): Router {
       form: { ...form, errors },
     });
   };
-  const contactValues = (req: Request) => formValues(body(req), ['name', 'mobile', 'email', 'language'], ['subscriptions']);
   const audit = (req: Request, res: Response, tenantId: string, action: AuditAction) => {
     const staff = staffOf(res);
     return appendAudit(deps.db, { actorType: 'staff', actorId: staff.id, actorLabel: staff.name, action, objectType: 'tenant', objectId: tenantId, ip: req.ip ?? null });

@@ -1,6 +1,7 @@
 import { storedBilingualReason } from '../../i18n/reason-text.js';
 import type { ReviewEventRow } from '../../db/reviews.js';
 import type { OutboxRow } from '../../db/outbox.js';
+import type { ReviewNote } from '../../db/review-notes.js';
 import type { Language } from '../../domain/labels.js';
 import { formatTime } from '../../i18n/format.js';
 import { translate, translateWith } from '../../i18n/index.js';
@@ -14,6 +15,8 @@ export interface TimelineItem {
   actor: string | null;
   round: number | null;
   tone: 'ok' | 'bad' | 'warn' | 'info' | 'muted';
+  /** Set on a note, which the page anchors (`#note-<id>`) for the redirect after writing it. */
+  noteId?: string;
 }
 
 const TONES: Record<string, TimelineItem['tone']> = {
@@ -39,6 +42,8 @@ export function buildTimeline(
   reasonLabel: (code: string) => string | undefined,
   /** A reason worded from what was measured (an audio file's format), in each language, by its code. */
   worded?: { code: string | null; text: Partial<Record<Language, string>> },
+  /** Staff's internal notes: the review page is for staff, so they stand among the events. */
+  notes: ReviewNote[] = [],
 ): TimelineItem[] {
   const items: TimelineItem[] = events.map((e) => {
     const data = (e.data ?? {}) as Record<string, unknown>;
@@ -80,6 +85,18 @@ export function buildTimeline(
       actor: null,
       round: null,
       tone: n.state === 'failed' ? 'bad' : n.state === 'delivered' || n.state === 'sent' ? 'ok' : 'muted',
+    });
+  }
+  for (const n of notes) {
+    items.push({
+      at: n.createdAt,
+      icon: 'note',
+      label: translate(lang, 'event.note'),
+      details: [n.body, ...(n.mentionedNames.length > 0 ? [translateWith(lang, 'event.noteMentioned', { names: n.mentionedNames.join(lang === 'zh-CN' ? '、' : ', ') })] : [])],
+      actor: n.authorName,
+      round: null,
+      tone: 'info',
+      noteId: n.id,
     });
   }
   return items.sort((a, b) => b.at.getTime() - a.at.getTime());

@@ -118,6 +118,9 @@ const MATRIX: Record<string, [(c: Ctx) => Req, [Expect, Expect, Expect, Expect, 
   'POST /reviews/:id/decision':                     [(c) => ({ path: `/reviews/${c.a.review}/decision`, form: {} }), [LOGIN, 422, 422, 422, 403, 403, 403]],
   'POST /reviews/:id/reply':                        [(c) => ({ path: `/reviews/${c.a.review}/reply`, form: {} }),    [LOGIN, 422, 422, 422, 403, 403, 403]],
   'POST /reviews/:id/notify':                       [(c) => ({ path: `/reviews/${c.a.review}/notify`, form: {} }),   [LOGIN, 422, 422, 422, 403, 403, 403]],
+  'POST /reviews/:id/notes':                        [(c) => ({ path: `/reviews/${c.a.review}/notes`, form: {} }),    [LOGIN, 422, 422, 422, 403, 403, 403]],
+  // The heartbeat is htmx's; a plain post goes back to the review. Every staff role may be present.
+  'POST /reviews/:id/presence':                     [(c) => ({ path: `/reviews/${c.a.review}/presence`, form: {} }), [LOGIN, 303, 303, 303, 303, 403, 403]],
   'GET /reviews/:id/numbers':                       [(c) => ({ path: `/reviews/${c.a.reviewOf[c.a.NO]}/numbers` }), [LOGIN, 303, 303, 303, 303, LOGIN, LOGIN]], // the form's address: the review's page
   'POST /reviews/:id/numbers':                      [(c) => ({ path: `/reviews/${c.a.reviewOf[c.a.NO]}/numbers`, form: {} }), [LOGIN, 422, 422, 422, 403, 403, 403]],
   'GET /queue/bulk':                               [() => ({ path: '/queue/bulk' }),                            [LOGIN, 303,     303,       303,  303,    LOGIN,  LOGIN]], // the form's address: the queue
@@ -128,6 +131,8 @@ const MATRIX: Record<string, [(c: Ctx) => Req, [Expect, Expect, Expect, Expect, 
   'POST /tenants/:id/services/:type/:action':       [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/services/voice_callback/freeze`, form: {} }), [LOGIN, 403, 303, 303, 403, 403, 403]], // refused: back to the tenant page, the form as typed
 
   // Admins only: tenants' contacts, keys and quotas; staff; rules, calendar and notice wording
+  'GET /tenants/new':                               [() => ({ path: '/tenants/new' }),                           [LOGIN, 403,     403,       200,  403,    LOGIN,  LOGIN]],
+  'POST /tenants':                                  [() => ({ path: '/tenants', form: {} }),                     [LOGIN, 403,     403,       422,  403,    403,    403]],
   'POST /tenants/:id/contacts':                     [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts`, form: {} }),  [LOGIN, 403, 403, 303, 403, 403, 403]],
   'POST /tenants/:id/contacts/:contactId':          [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts/${c.a.contact}`, form: {} }), [LOGIN, 403, 403, 303, 403, 403, 403]],
   'POST /tenants/:id/contacts/:contactId/delete':   [(c) => ({ path: `/tenants/${c.tenantA.tenant.id}/contacts/${c.staffDeletableContact}/delete`, form: { confirm: '1' } }), [LOGIN, 403, 403, 303, 403, 403, 403]],

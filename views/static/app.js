@@ -25,6 +25,23 @@
   const flash = $('#flash');
   if (flash && !location.hash) flash.focus({ preventScroll: true });
 
+  // The review page's heartbeat says what its reader is doing: deciding while in a decision form,
+  // writing while in the note box, else viewing. A change is sent at once, not at the next beat.
+  const presence = $('#presence');
+  if (presence) {
+    const field = $('input[name=activity]', presence);
+    const doing = (el) => (el?.closest('#review-panel form') ? 'deciding' : el?.closest('#note-form') ? 'noting' : 'viewing');
+    const update = () =>
+      setTimeout(() => {
+        const now = doing(document.activeElement);
+        if (now === field.value) return;
+        field.value = now;
+        presence.dispatchEvent(new Event('presence-changed'));
+      });
+    document.addEventListener('focusin', update);
+    document.addEventListener('focusout', update);
+  }
+
   // Destructive buttons ask first (data-confirm on the submit button).
   document.addEventListener('click', (e) => {
     const button = e.target.closest('[data-confirm]');
