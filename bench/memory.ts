@@ -15,6 +15,7 @@
  * heap snapshots at the second and the last step into data/bench/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -115,8 +116,11 @@ async function spawnWorker(stack: Stack, metricsAddress: string, probeFile: stri
   });
   proc.stdout?.removeAllListeners('data');
   proc.stderr?.removeAllListeners('data');
-  proc.stdout?.resume();
-  proc.stderr?.resume();
+  // What the worker says from here on is kept, so a worker that dies mid-run can be read about.
+  await fs.mkdir(path.resolve('data', 'bench'), { recursive: true });
+  const log = createWriteStream(path.resolve('data', 'bench', 'memory-worker.log'));
+  proc.stdout?.pipe(log);
+  proc.stderr?.pipe(log);
   return proc;
 }
 
@@ -213,10 +217,13 @@ export async function measureMemory(stack: Stack, opts: { count: number; maxMinu
     const t0 = performance.now();
     const seconds = () => (performance.now() - t0) / 1000;
     const sampler = setInterval(() => {
-      void rssMiB(pid).then((mib) => {
-        peakMiB = Math.max(peakMiB, mib);
-        points.push({ started, seconds: seconds(), rssMiB: mib });
-      });
+      rssMiB(pid).then(
+        (mib) => {
+          peakMiB = Math.max(peakMiB, mib);
+          points.push({ started, seconds: seconds(), rssMiB: mib });
+        },
+        () => undefined, // the worker is gone: the step waiting on it reports that
+      );
     }, 5000);
     const step = Math.ceil(opts.count / 10);
     const snapshotDir = path.resolve('data', 'bench');
