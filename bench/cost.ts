@@ -17,6 +17,9 @@
  * Part of `npm run bench` (bench/run.ts).
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import inspector from 'node:inspector';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureTenantWithKey } from '../db/tenants.js';
 import { BackOfficeSession, formToken } from '../test/support/back-office.js';
@@ -85,11 +88,35 @@ async function sentStatements(stack: Stack): Promise<number | undefined> {
   return row.calls;
 }
 
-async function measured(stack: Stack, idle: Idle, n: number, fn: () => Promise<void>): Promise<UnitCost> {
+/**
+ * With BENCH_CPU_PROFILE=1, a V8 CPU profile of this process over the window (web, worker and the
+ * load generator), written to data/bench/cost-<name>.cpuprofile; bench/support/profile-summary.ts
+ * prints its top frames.
+ */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (process.env.BENCH_CPU_PROFILE !== '1') return fn();
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    const dir = path.resolve('data', 'bench');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, `cost-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+async function measured(stack: Stack, idle: Idle, n: number, name: string, fn: () => Promise<void>): Promise<UnitCost> {
   await sleep(2000);
   await resetStatements(stack.db, stack.statements);
   const a: CpuSample = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
-  await fn();
+  await profiled(name, fn);
   const b = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
   const calls = await sentStatements(stack);
   const s = (b.at - a.at) / 1000;
@@ -120,7 +147,7 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
   try {
     for (let i = 0; i < 40; i++) await engine.start();
     await engine.drained();
-    engineCost = await measured(stack, idle, n, async () => {
+    engineCost = await measured(stack, idle, n, 'engine', async () => {
       await atRate(rate, seconds, () => engine.start());
       await engine.drained();
     });
@@ -134,7 +161,7 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
   while ((await tasksDone(stack)) - base < 40) await sleep(100);
   await sleep(1000);
   const before = await tasksDone(stack);
-  const submission = await measured(stack, idle, n, async () => {
+  const submission = await measured(stack, idle, n, 'submission', async () => {
     const { results } = await atRate(rate, seconds, (i) => submit(3_000_000 + i));
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (failed > 0) throw new Error(`${failed} submissions failed`);
@@ -158,7 +185,7 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
   };
   for (const f of forms.slice(0, 10)) await decide(f);
   const rest = forms.slice(10);
-  const decision = await measured(stack, idle, rest.length, async () => {
+  const decision = await measured(stack, idle, rest.length, 'decision', async () => {
     const { results } = await atRate(5, rest.length / 5, (i) => decide(rest[i]!));
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (failed > 0) throw new Error(`${failed} decisions failed`);
