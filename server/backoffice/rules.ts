@@ -7,7 +7,8 @@ import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { ruleChangeText } from '../i18n/rule-change-text.js';
-import { previewRuleSet, type DeadlineImpact } from '../use-cases/preview-rules.js';
+import { previewRestore, previewRuleSet, type RuleSetPreview } from '../use-cases/preview-rules.js';
+import { hasForm, previewPaging } from './preview-pages.js';
 import { restoreRuleSet, saveRuleSet } from '../use-cases/save-rule-set.js';
 import type { Csrf } from './csrf.js';
 import { redirectWith } from './flash.js';
@@ -85,26 +86,31 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   });
 
   /** Reads the form, or answers with it again, each refusal beside its field. */
-  const readForm = async (req: Request<{ kind: string }>, res: Response, kind: ReviewKind) => {
+  const readForm = async (req: Request<{ kind: string }>, res: Response, kind: ReviewKind, fields = req.body as Record<string, unknown>) => {
     const inForce = await ruleSetInForce(deps.db, kind);
-    return { inForce, ...ruleSetFromForm(kind, req.body as Record<string, unknown>, inForce.rules) };
+    return { inForce, ...ruleSetFromForm(kind, fields, inForce.rules) };
   };
 
-  const previewData = (impact: DeadlineImpact, changes: RuleChange[], lang: Language, kind: ReviewKind, reasons: readonly ReasonEntry[]) => ({ impact, changes: labelled(changes, lang, kind, reasons) });
+  const previewData = (p: RuleSetPreview, lang: Language, kind: ReviewKind, path: string, fields: Record<string, unknown>) => ({
+    impact: p.impact,
+    changes: labelled(p.changes, lang, kind, p.reasons),
+    paging: previewPaging(path, fields, p.impact),
+  });
 
-  r.post('/admin/rules/:kind/preview', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => {
+  /** The form's preview, from a POST (the button) or a GET (a page of moved reviews): beside the buttons, the form as typed. */
+  const preview = async (req: Request<{ kind: string }>, res: Response, fields: Record<string, unknown>) => {
     const kind = kindOf(req);
     const lang = readerLanguage(req, res);
-    const { inForce, form, candidate, reasonRows } = await readForm(req, res, kind);
+    const { form, candidate, reasonRows } = await readForm(req, res, kind, fields);
     try {
-      const { rules, impact } = await previewRuleSet(changeDeps, actorOf(res), kind, candidate);
-      const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...rules.reasons]);
+      const p = await previewRuleSet(changeDeps, actorOf(res), kind, candidate, { page: fields.page });
+      const data = previewData(p, lang, kind, `/admin/rules/${kind}/preview`, fields);
       if (isHtmx(req)) {
         res.vary('HX-Request');
-        res.render('partials/rules-preview', { layout: false, lang, preview });
+        res.render('partials/rules-preview', { layout: false, lang, preview: data });
         return;
       }
-      await editor(req, res, kind, { form, preview });
+      await editor(req, res, kind, { form, preview: data });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       const errors = fieldErrors(err, (p) => formFieldOf(p, reasonRows));
@@ -115,6 +121,13 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
       }
       await editor(req, res, kind, { form, errors }, 422);
     }
+  };
+
+  r.post('/admin/rules/:kind/preview', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => preview(req, res, req.body as Record<string, unknown>));
+
+  r.get('/admin/rules/:kind/preview', admin, async (req: Request<{ kind: string }>, res) => {
+    if (!hasForm(req.query)) return res.redirect(`/admin/rules/${kindOf(req)}`);
+    await preview(req, res, req.query);
   });
 
   r.post('/admin/rules/:kind', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => {
@@ -167,19 +180,21 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
 
   r.get('/admin/rules/:kind/versions/:version', admin, async (req: Request<{ kind: string; version: string }>, res) => versionPage(req, res));
 
-  r.post('/admin/rules/:kind/versions/:version/preview', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
+  const versionPreview = async (req: Request<{ kind: string; version: string }>, res: Response, fields: Record<string, unknown>) => {
     const lang = readerLanguage(req, res);
     const { kind, v } = await versionOf(req);
-    const inForce = await ruleSetInForce(deps.db, kind);
-    const { impact } = await previewRuleSet(changeDeps, actorOf(res), kind, keepRetiredReasons(v.rules, inForce.rules));
-    const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...v.rules.reasons]);
+    const p = await previewRestore(changeDeps, actorOf(res), kind, v.version, { page: fields.page });
+    const data = previewData(p, lang, kind, `/admin/rules/${kind}/versions/${v.version}/preview`, { comment: fields.comment ?? '' });
     if (isHtmx(req)) {
       res.vary('HX-Request');
-      res.render('partials/rules-preview', { layout: false, lang, preview });
+      res.render('partials/rules-preview', { layout: false, lang, preview: data });
       return;
     }
-    await versionPage(req, res, { preview, comment: clip(String((req.body as Record<string, unknown>).comment ?? ''), 500) });
-  });
+    await versionPage(req, res, { preview: data, comment: clip(typeof fields.comment === 'string' ? fields.comment : '', 500) });
+  };
+
+  r.post('/admin/rules/:kind/versions/:version/preview', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => versionPreview(req, res, req.body as Record<string, unknown>));
+  r.get('/admin/rules/:kind/versions/:version/preview', admin, async (req: Request<{ kind: string; version: string }>, res) => versionPreview(req, res, req.query));
 
   r.post('/admin/rules/:kind/versions/:version/restore', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
     const { kind, v } = await versionOf(req);
