@@ -1,8 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { findRuleSetVersion, listRuleSetVersions, ruleSetInForce, ruleSetsInForce } from '../../db/rule-sets.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import type { Language } from '../../domain/labels.js';
-import { diffRuleSets, keepRetiredReasons, type ReasonEntry, type RuleChange } from '../../domain/rule-set.js';
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
@@ -10,6 +8,7 @@ import { ruleChangeText } from '../i18n/rule-change-text.js';
 import { previewRestore, previewRuleSet, type RuleSetPreview } from '../use-cases/preview-rules.js';
 import { hasForm, previewPaging } from './preview-pages.js';
 import { restoreRuleSet, saveRuleSet } from '../use-cases/save-rule-set.js';
+import { rulesInForce, rulesOverview, ruleSetHistory, ruleSetVersion, type RuleSetDiff } from '../use-cases/rule-history.js';
 import type { Csrf } from './csrf.js';
 import { redirectWith } from './flash.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
@@ -29,7 +28,8 @@ export function fieldErrors(err: HttpError, fieldOf: (path: string) => string = 
   return out;
 }
 
-const labelled = (changes: RuleChange[], lang: Language, kind: ReviewKind, reasons: readonly ReasonEntry[]) => changes.map((c) => ruleChangeText(c, lang, { kind, reasons }));
+/** Each change worded for the reader. */
+const labelled = ({ changes, reasons }: RuleSetDiff, lang: Language, kind: ReviewKind) => changes.map((c) => ruleChangeText(c, lang, { kind, reasons }));
 
 /** Admins adjust each kind's rules without a deploy, see the effect first, and can go back to any version. */
 export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
@@ -43,9 +43,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   };
 
   r.get('/admin/rules', admin, async (req, res) => {
-    const sets = await ruleSetsInForce(deps.db);
-    const kinds = REVIEW_KINDS.map((k) => ({ kind: k, version: sets[k].version, authorName: sets[k].authorName, createdAt: sets[k].createdAt, assignment: sets[k].rules.assignment }));
-    renderPage(req, res, csrf, 'rules', null, { title: 'rules.title', kinds });
+    renderPage(req, res, csrf, 'rules', null, { title: 'rules.title', kinds: await rulesOverview(deps.db) });
   });
 
   const editor = async (
@@ -56,8 +54,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     status = 200,
   ) => {
     const lang = readerLanguage(req, res);
-    const inForce = await ruleSetInForce(deps.db, kind);
-    const versions = await listRuleSetVersions(deps.db, kind);
+    const { inForce, versions } = await ruleSetHistory(deps.db, kind);
     renderPage(
       req,
       res,
@@ -74,7 +71,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
         preview: extra.preview,
         message: extra.message,
         choices: FORM_CHOICES,
-        versions: versions.map((v) => ({ ...v, inForce: v.version === inForce.version })),
+        versions,
         lang,
       },
       status,
@@ -87,13 +84,12 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
 
   /** Reads the form, or answers with it again, each refusal beside its field. */
   const readForm = async (req: Request<{ kind: string }>, res: Response, kind: ReviewKind, fields = req.body as Record<string, unknown>) => {
-    const inForce = await ruleSetInForce(deps.db, kind);
-    return { inForce, ...ruleSetFromForm(kind, fields, inForce.rules) };
+    return ruleSetFromForm(kind, fields, await rulesInForce(deps.db, kind));
   };
 
   const previewData = (p: RuleSetPreview, lang: Language, kind: ReviewKind, path: string, fields: Record<string, unknown>) => ({
     impact: p.impact,
-    changes: labelled(p.changes, lang, kind, p.reasons),
+    changes: labelled(p, lang, kind),
     paging: previewPaging(path, fields, p.impact),
   });
 
@@ -142,19 +138,16 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     }
   });
 
-  const versionOf = async (req: Request<{ kind: string; version: string }>) => {
+  const versionOf = (req: Request<{ kind: string; version: string }>) => {
     const kind = kindOf(req as unknown as Request<{ kind: string }>);
     if (!/^\d{1,9}$/.test(req.params.version)) throw notFound('rule set version');
-    const v = await findRuleSetVersion(deps.db, kind, Number(req.params.version));
-    if (!v) throw notFound('rule set version');
-    return { kind, v };
+    return { kind, version: Number(req.params.version) };
   };
 
   const versionPage = async (req: Request<{ kind: string; version: string }>, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const lang = readerLanguage(req, res);
-    const { kind, v } = await versionOf(req);
-    const previous = v.version > 0 ? ((await findRuleSetVersion(deps.db, kind, v.version - 1)) ?? (await findRuleSetVersion(deps.db, kind, 0))) : undefined;
-    const inForce = await ruleSetInForce(deps.db, kind);
+    const { kind, version } = versionOf(req);
+    const view = await ruleSetVersion(deps.db, kind, version);
     renderPage(
       req,
       res,
@@ -164,12 +157,10 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
       {
         title: 'rules.title',
         kind,
-        v,
-        inForce,
-        isInForce: v.version === inForce.version,
-        changes: previous ? labelled(diffRuleSets(previous.rules, v.rules), lang, kind, [...v.rules.reasons, ...previous.rules.reasons]) : [],
-        againstInForce: labelled(diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...v.rules.reasons]),
-        form: formFromRuleSet(kind, v.rules),
+        ...view,
+        changes: labelled(view.inVersion, lang, kind),
+        againstInForce: labelled(view.againstInForce, lang, kind),
+        form: formFromRuleSet(kind, view.v.rules),
         choices: FORM_CHOICES,
         comment: '',
         ...extra,
@@ -182,9 +173,9 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
 
   const versionPreview = async (req: Request<{ kind: string; version: string }>, res: Response, fields: Record<string, unknown>) => {
     const lang = readerLanguage(req, res);
-    const { kind, v } = await versionOf(req);
-    const p = await previewRestore(changeDeps, actorOf(res), kind, v.version, { page: fields.page });
-    const data = previewData(p, lang, kind, `/admin/rules/${kind}/versions/${v.version}/preview`, { comment: fields.comment ?? '' });
+    const { kind, version } = versionOf(req);
+    const p = await previewRestore(changeDeps, actorOf(res), kind, version, { page: fields.page });
+    const data = previewData(p, lang, kind, `/admin/rules/${kind}/versions/${version}/preview`, { comment: fields.comment ?? '' });
     if (isHtmx(req)) {
       res.vary('HX-Request');
       res.render('partials/rules-preview', { layout: false, lang, preview: data });
@@ -197,16 +188,17 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   r.get('/admin/rules/:kind/versions/:version/preview', admin, async (req: Request<{ kind: string; version: string }>, res) => versionPreview(req, res, req.query));
 
   r.post('/admin/rules/:kind/versions/:version/restore', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
-    const { kind, v } = await versionOf(req);
+    const { kind, version } = versionOf(req);
     const comment = (req.body as Record<string, unknown>).comment;
     // Restoring puts older rules in force at once: the form's confirmation box must be ticked, with or without a script.
     if ((req.body as Record<string, unknown>).confirm !== '1') {
-      redirectWith(res, `/admin/rules/${kind}/versions/${v.version}`, { kind: 'error', key: 'flash.confirmFirst' });
+      await ruleSetVersion(deps.db, kind, version);
+      redirectWith(res, `/admin/rules/${kind}/versions/${version}`, { kind: 'error', key: 'flash.confirmFirst' });
       return;
     }
     try {
-      const saved = await restoreRuleSet(changeDeps, actorOf(res), kind, v.version, { comment, ip: req.ip ?? null });
-      const params = { from: String(v.version), version: String(saved.version) };
+      const saved = await restoreRuleSet(changeDeps, actorOf(res), kind, version, { comment, ip: req.ip ?? null });
+      const params = { from: String(version), version: String(saved.version) };
       redirectWith(res, `/admin/rules/${kind}`, saved.changed ? { kind: 'ok', key: 'flash.rulesRestored', params } : { kind: 'info', key: 'flash.rulesAlreadyInForce', params });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;

@@ -5,12 +5,13 @@ import { findRuleSetVersion, ruleSetInForce, ruleSetsInForce } from '../../db/ru
 import { reviews } from '../../db/schema.js';
 import { planDeadline, type PlannedDeadline } from '../../domain/deadline-plan.js';
 import { defaultCalendarSpec } from '../../domain/holidays-cn.js';
-import { diffRuleSets, keepRetiredReasons, type ReasonEntry, type RuleChange, type RuleSet } from '../../domain/rule-set.js';
+import { keepRetiredReasons, type ReasonEntry, type RuleChange, type RuleSet } from '../../domain/rule-set.js';
 import { REVIEW_KINDS, type Actor, type ReviewKind, type SlaState } from '../../domain/review.js';
 import { computeDueAt, createCalendar, type DeadlineRule, type WorkingCalendar } from '../../domain/working-time.js';
 import { notFound } from '../errors.js';
 import { proposedCalendar, type CalendarRestatement } from './change-calendar.js';
 import { requireAdmin, type RuleChangeDeps } from './rule-change.js';
+import { ruleSetDiff } from './rule-history.js';
 import { checkRuleSet } from './save-rule-set.js';
 
 export interface ImpactSample {
@@ -135,7 +136,7 @@ export interface RuleSetPreview {
 async function ruleSetPreview(db: Db, kind: ReviewKind, candidate: RuleSet, inForce: RuleSet, page: unknown, now: Date): Promise<RuleSetPreview> {
   const rules = keepRetiredReasons(candidate, inForce);
   const impact = await deadlineImpact(db, [kind], () => ({ rule: rules.deadlines.review, atRiskShare: rules.atRiskShare, answerWithin: rules.reminders.answerWithin }), await storedCalendar(db), now, page);
-  return { rules, changes: diffRuleSets(inForce, rules), reasons: [...inForce.reasons, ...rules.reasons], impact };
+  return { rules, ...ruleSetDiff(inForce, rules, false), impact };
 }
 
 /** The effect of saving `candidate` as the kind's rule set, on its open reviews. */
