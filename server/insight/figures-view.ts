@@ -64,7 +64,7 @@ export function dayRows(daily: DayKindFigures[], days: readonly string[]): (Figu
 }
 
 
-export function dailyCharts(rows: (Figures & { day: string })[], lang: Language) {
+export function dailyCharts(rows: (Figures & { day: string })[], lang: Language, links: { submitted?: (day: string) => string } = {}) {
   // The year is in the period shown above the chart.
   const categories = rows.map((r) => ({ label: formatDay(r.day, lang, { year: false }) }));
   return {
@@ -76,6 +76,7 @@ export function dailyCharts(rows: (Figures & { day: string })[], lang: Language)
       categories,
       series: [{ key: 'submitted', label: translate(lang, 'insight.submitted'), color: SERIES_COLORS.submitted }],
       values: [rows.map((r) => r.submitted)],
+      ...(links.submitted ? { links: [rows.map((r) => links.submitted!(r.day))] } : {}),
     }),
     decided: barChartSvg({
       id: 'decided-chart',
