@@ -30,6 +30,10 @@ export interface QueueFilter {
   /** Submitted in [from, to). */
   from?: Date;
   to?: Date;
+  /** Decided (the latest decision) by this staff member, in [decidedFrom, decidedTo). */
+  decidedBy?: string;
+  decidedFrom?: Date;
+  decidedTo?: Date;
   /** The item's name, its subject id or its tenant's name. */
   q?: string;
   after?: QueueCursor;
@@ -74,6 +78,9 @@ function conditions(f: Omit<QueueFilter, 'limit' | 'after' | 'sort'>): SQL[] {
   if (f.tenantId) where.push(eq(reviews.tenantId, f.tenantId));
   if (f.from) where.push(gte(reviews.submittedAt, f.from));
   if (f.to) where.push(lt(reviews.submittedAt, f.to));
+  if (f.decidedBy) where.push(eq(reviews.decidedBy, f.decidedBy));
+  if (f.decidedFrom) where.push(gte(reviews.decidedAt, f.decidedFrom));
+  if (f.decidedTo) where.push(lt(reviews.decidedAt, f.decidedTo));
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(reviews.title, like), eq(reviews.subjectId, f.q.toUpperCase()), ilike(tenants.name, like))!);

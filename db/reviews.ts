@@ -161,3 +161,10 @@ export async function findReviewForStaff(db: Db, id: string): Promise<QueueItem 
     .where(eq(reviews.id, id));
   return row ? { ...row.review, assigneeName: row.assigneeName, tenantName: row.tenantName } : undefined;
 }
+
+/** The distinct kinds of these reviews. */
+export async function kindsOfReviews(db: Db, ids: readonly string[]): Promise<ReviewKind[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectDistinct({ kind: reviews.kind }).from(reviews).where(inArray(reviews.id, [...ids]));
+  return rows.map((r) => r.kind as ReviewKind);
+}

@@ -7,10 +7,11 @@ import type { Language } from '../../domain/labels.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { translate, translateWith } from '../../i18n/index.js';
-import { changeCalendar, type CalendarChange } from '../use-cases/change-calendar.js';
+import { changeCalendar, type CalendarChange, type CalendarDayChange, type CalendarRestatement } from '../use-cases/change-calendar.js';
 import { previewCalendar } from '../use-cases/preview-rules.js';
 import type { Csrf } from './csrf.js';
 import { redirectWith } from './flash.js';
+import { hasForm, previewPaging } from './preview-pages.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { actorOf, fieldErrors } from './rules.js';
 import { requireRole } from './session.js';
@@ -126,6 +127,18 @@ function calendarField(path: string): string {
   return path;
 }
 
+/** A stored day name is "中文|English"; the reader sees theirs. */
+const nameIn = (stored: string, lang: Language) => {
+  const [zh, en] = stored.split('|');
+  return (lang === 'en' ? (en ?? zh) : zh) ?? '';
+};
+
+/** The restated change with each day's name in the reader's language. */
+function changeInWords(change: CalendarRestatement, lang: Language) {
+  const state = (d: CalendarDayChange['from']) => ({ kind: d.kind, name: nameIn(d.name, lang) });
+  return { ...change, days: change.days.map((d) => ({ date: d.date, from: state(d.from), to: state(d.to) })) };
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The holiday package's years as one range ("2004-2026"). */
@@ -167,7 +180,7 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
     return cal;
   };
 
-  const page = async (req: Request, res: Response, year: number, extra: { form?: CalendarForm; errors?: Record<string, string>; preview?: unknown; message?: { kind: string; text: string } } = {}, status = 200) => {
+  const page = async (req: Request, res: Response, year: number, extra: { form?: CalendarForm; errors?: Record<string, string>; preview?: unknown; previewSlot?: string; message?: { kind: string; text: string } } = {}, status = 200) => {
     const lang = readerLanguage(req, res);
     const cal = await stored();
     const inYear = (d: string) => d.startsWith(`${year}-`);
@@ -216,6 +229,7 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
         exceptionForm: form.op === 'exception' || form.op === 'remove' ? form : { date: '', kind: 'holiday', name: '', nameEn: '' },
         errors: extra.errors ?? {},
         preview: extra.preview,
+        previewSlot: extra.previewSlot,
         message: extra.message,
       },
       status,
@@ -231,31 +245,44 @@ export function calendarRouter(deps: AppDeps, csrf: Csrf): Router {
     await page(req, res, yearOf(req.query.year));
   });
 
-  r.post('/admin/calendar/preview', admin, csrf.protect, async (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    const form = formOf(body);
-    const year = yearOf(str(body, 'year', 4) || form.date.slice(0, 4) || form.importYear || form.csvYear);
+  /** The preview of one of the page's forms, beside that form's buttons: from a POST (the button) or a GET (a page of moved reviews). */
+  const preview = async (req: Request, res: Response, fields: Record<string, unknown>) => {
+    const form = formOf(fields);
+    const year = yearOf(str(fields, 'year', 4) || form.date.slice(0, 4) || form.importYear || form.csvYear);
     const lang = readerLanguage(req, res);
+    const previewSlot = form.op === 'remove' ? `calendar-preview-remove-${form.date}` : `calendar-preview-${form.op}`;
     try {
-      const impact = await previewCalendar(changeDeps(), actorOf(res), changeOf(form, await stored(), lang));
+      const { change, impact } = await previewCalendar(changeDeps(), actorOf(res), changeOf(form, await stored(), lang), { page: fields.page });
       const schedule = form.op === 'csv' ? csvSchedule(form, lang) : undefined;
-      const preview = { impact, schedule: schedule ? { year: schedule.year, holidays: schedule.holidays, makeUpDays: schedule.makeUpDays } : undefined };
+      const data = {
+        change: changeInWords(change, lang),
+        impact,
+        paging: previewPaging('/admin/calendar/preview', fields, impact),
+        schedule: schedule ? { year: schedule.year, holidays: schedule.holidays, makeUpDays: schedule.makeUpDays } : undefined,
+      };
       if (isHtmx(req)) {
         res.vary('HX-Request');
-        res.render('partials/calendar-preview', { layout: false, lang, preview });
+        res.render('partials/calendar-preview', { layout: false, lang, preview: data, slot: previewSlot });
         return;
       }
-      await page(req, res, year, { form, preview });
+      await page(req, res, year, { form, preview: data, previewSlot });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       const errors = fieldErrors(err, calendarField);
       if (isHtmx(req)) {
         res.vary('HX-Request');
-        res.status(422).render('partials/calendar-preview', { layout: false, lang, previewErrors: Object.entries(errors).map(([field, message]) => ({ field, message })) });
+        res.status(422).render('partials/calendar-preview', { layout: false, lang, slot: previewSlot, previewErrors: Object.entries(errors).map(([field, message]) => ({ field, message })) });
         return;
       }
       await page(req, res, year, { form, errors }, 422);
     }
+  };
+
+  r.post('/admin/calendar/preview', admin, csrf.protect, async (req, res) => preview(req, res, req.body as Record<string, unknown>));
+
+  r.get('/admin/calendar/preview', admin, async (req, res) => {
+    if (!hasForm(req.query)) return res.redirect('/admin/calendar');
+    await preview(req, res, req.query);
   });
 
   r.post('/admin/calendar', admin, csrf.protect, async (req, res) => {

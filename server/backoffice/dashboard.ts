@@ -23,7 +23,7 @@ const SLA_STATES: SlaState[] = ['on_track', 'at_risk', 'breached'];
 const query = z.object({ period: z.enum(Object.keys(PERIODS) as [PeriodKey, ...PeriodKey[]]).catch('today') });
 
 /** The queue, filtered to what a figure counts. */
-function queueLink(filters: { kind?: string; sla?: string; status?: string }): string {
+function queueLink(filters: Record<string, string | undefined>): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(filters)) if (v) p.set(k, v);
   const q = p.toString();
@@ -108,7 +108,7 @@ export function dashboardRouter(deps: AppDeps, csrf: Csrf): Router {
       riskSignals: { count: riskSignals, href: queueLink({ kind: 'enterprise_qualification', status: 'pending' }) },
       scheduleWarning: warning,
       reviewers: reviewerRows(reviewers, lang),
-      throughputChart: throughputChart('throughput-chart', reviewers, lang),
+      throughputChart: throughputChart('throughput-chart', reviewers, lang, (r) => (r.actorId ? queueLink({ status: 'all', decider: r.actorId, decidedFrom: range.from, decidedTo: range.to }) : null)),
     });
   });
   return r;

@@ -32,6 +32,10 @@ export const queueQuery = z.object({
   tenant: z.string().regex(UUID).optional().catch(undefined),
   from: day,
   to: day,
+  /** Decided by this staff member (the latest decision), any day or within decidedFrom..decidedTo. */
+  decider: z.string().regex(UUID).optional().catch(undefined),
+  decidedFrom: day,
+  decidedTo: day,
   q: z.string().trim().max(100).optional().catch(undefined).transform((v) => v || undefined),
   sort: z.enum(QUEUE_SORTS).catch('deadline').default('deadline'),
   dir: z.enum(QUEUE_DIRECTIONS).catch('asc').default('asc'),
@@ -40,7 +44,7 @@ export const queueQuery = z.object({
 });
 export type QueueQuery = z.infer<typeof queueQuery>;
 
-const FILTER_KEYS = ['view', 'kind', 'status', 'sla', 'reminded', 'assignee', 'tenant', 'from', 'to', 'q', 'sort', 'dir'] as const;
+const FILTER_KEYS = ['view', 'kind', 'status', 'sla', 'reminded', 'assignee', 'tenant', 'from', 'to', 'decider', 'decidedFrom', 'decidedTo', 'q', 'sort', 'dir'] as const;
 const DEFAULTS: Partial<Record<(typeof FILTER_KEYS)[number], string>> = { view: 'all', status: 'open', sort: 'deadline', dir: 'asc' };
 
 /** The query string of these filters with some changed (undefined removes one); defaults are left out. */
@@ -74,6 +78,7 @@ const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
 export function toQueueFilter(q: QueueQuery, me: string): Omit<QueueFilter, 'limit' | 'after'> {
   const assigneeId = q.view === 'mine' || q.assignee === 'me' ? me : q.assignee === 'none' ? null : q.assignee;
   const to = q.to ? new Date(dayStart(q.to).getTime() + 86_400_000) : undefined;
+  const dayAfter = (d: string) => new Date(dayStart(d).getTime() + 86_400_000);
   return {
     sort: q.sort,
     dir: q.dir,
@@ -85,6 +90,9 @@ export function toQueueFilter(q: QueueQuery, me: string): Omit<QueueFilter, 'lim
     tenantId: q.tenant,
     from: q.from ? dayStart(q.from) : undefined,
     to,
+    decidedBy: q.decider,
+    decidedFrom: q.decidedFrom ? dayStart(q.decidedFrom) : undefined,
+    decidedTo: q.decidedTo ? dayAfter(q.decidedTo) : undefined,
     q: q.q,
   };
 }

@@ -6,6 +6,7 @@ import { HttpError, notFound } from '../errors.js';
 import { clip } from '../input-guard.js';
 import { deleteView, saveView, VIEW_NAME_MAX } from '../use-cases/queue-views.js';
 import type { Csrf } from './csrf.js';
+import { redirectWith } from './flash.js';
 import { queueUrl, toQueueFilter, viewFrom, type QueueQuery } from './queue-filters.js';
 import { renderPage, readerLanguage } from './render.js';
 import { fieldErrors } from './rules.js';
@@ -42,7 +43,6 @@ export function queueViewsRouter(deps: AppDeps, csrf: Csrf): Router {
       canSave: typeof req.query.from === 'string',
       errors: {},
       nameMax: VIEW_NAME_MAX,
-      deleted: req.query.done === 'deleted',
       ...extra,
     }, status);
   };
@@ -74,7 +74,7 @@ export function queueViewsRouter(deps: AppDeps, csrf: Csrf): Router {
 
   r.post('/queue/views/:id/delete', everyone, csrf.protect, async (req: Request<{ id: string }>, res) => {
     await deleteView(deps, staffOf(res).id, req.params.id);
-    res.redirect(303, '/queue/views?done=deleted');
+    redirectWith(res, '/queue/views', { kind: 'ok', key: 'views.deleted' });
   });
   return r;
 }

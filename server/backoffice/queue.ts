@@ -1,3 +1,4 @@
+import { bulkReasonChoices } from '../use-cases/bulk-decide.js';
 import { Router, type Request, type Response } from 'express';
 import { countBySla, decodeQueueCursor, encodeQueueCursor, listQueue, type QueueItem } from '../../db/queue.js';
 import { listDeciders } from '../../db/staff.js';
@@ -95,7 +96,8 @@ export function queueRouter(deps: AppDeps, csrf: Csrf): Router {
       tenants: await listTenantNames(deps.db),
       deciders: await listDeciders(deps.db),
       formerDeciders: await listDeciders(deps.db, false),
-      bulkReasons: q.kind ? KINDS[q.kind].rejectionReasons : KINDS.voice_template.rejectionReasons.filter((x) => x.code === 'other'),
+      // Without a script the choice is made for the kinds on show; the script narrows it to the selection.
+      bulkReasons: await bulkReasonChoices(deps.db, q.kind ? [q.kind] : [...new Set(items.map((i) => i.kind as ReviewKind))]),
       canBulk: me.role !== 'auditor',
     };
   };

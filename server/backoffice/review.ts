@@ -21,8 +21,8 @@ import { inPane, queueContext, reviewPageData, viewOfRequest, type FormEcho, typ
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 import { UUID } from '../../domain/ids.js';
 
-const DONE = ['approved', 'rejected', 'claimed', 'released', 'assigned', 'replied', 'notified'] as const;
-type Done = (typeof DONE)[number];
+/** What an action did, as its message key says it (`review.done.<what>`). */
+type Done = 'approved' | 'rejected' | 'claimed' | 'released' | 'assigned' | 'replied' | 'notified';
 
 type Action = (deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: 'zh-CN' | 'en') => Promise<unknown>;
 
@@ -63,16 +63,13 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   });
 
   r.get('/reviews/:id', requireRole(...ALL_STAFF), async (req: Request<{ id: string }>, res) => {
-    const done = typeof req.query.done === 'string' && (DONE as readonly string[]).includes(req.query.done) ? (req.query.done as Done) : undefined;
-    const told = typeof req.query.told === 'string' && /^\d{1,3}$/.test(req.query.told) ? req.query.told : '0';
-    const message = done ? { kind: 'ok' as const, text: translateWith(readerLanguage(req, res), `review.done.${done}`, { told }) } : undefined;
-    await show(req, res, message);
+    await show(req, res);
   });
 
   /**
    * Every action has one shape: run the use-case; with htmx, answer the updated panel and
    * timeline with a message that says what happened; without JavaScript, redirect to the page
-   * (which shows the same message). A refusal shows beside the form with what was typed.
+   * with the same message as a flash, the view it was opened from kept in the address. A refusal shows beside the form with what was typed.
    */
   const act = (run: Action, echo: FormEcho['action'], done: (body: Record<string, unknown>) => Done) => async (req: Request<{ id: string }>, res: Response) => {
     const id = req.params.id;
@@ -92,7 +89,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     const row = await findReview(deps.db, id);
     const told = what === 'approved' || what === 'rejected' ? await contactsToldOfDecision(deps.db, id, row?.round ?? 1) : what === 'replied' ? await contactsToldOfLastReply(deps.db, id) : 0;
     if (!isHtmx(req)) {
-      res.redirect(303, `/reviews/${id}?done=${what}&told=${told}&from=${encodeURIComponent(queueContext(req))}`);
+      redirectWith(res, `/reviews/${id}?from=${encodeURIComponent(queueContext(req))}`, { kind: 'ok', key: `review.done.${what}`, params: { told: String(told) } });
       return;
     }
     const text = translateWith(lang, `review.done.${what}`, { told: String(told) });

@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import { findRuleSetVersion, listRuleSetVersions, ruleSetInForce, ruleSetsInForce } from '../../db/rule-sets.js';
 import { KINDS } from '../../domain/kinds/index.js';
 import type { Language } from '../../domain/labels.js';
-import { diffRuleSets, keepRetiredReasons, type ReasonEntry, type RuleChange } from '../../domain/rule-set.js';
 import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { ruleChangeText } from '../../i18n/rule-change-text.js';
-import { previewRuleSet, type DeadlineImpact } from '../use-cases/preview-rules.js';
+import { previewRestore, previewRuleSet, type RuleSetPreview } from '../use-cases/preview-rules.js';
+import { hasForm, previewPaging } from './preview-pages.js';
 import { restoreRuleSet, saveRuleSet } from '../use-cases/save-rule-set.js';
+import { rulesInForce, rulesOverview, ruleSetHistory, ruleSetVersion, type RuleSetDiff } from '../use-cases/rule-history.js';
 import type { Csrf } from './csrf.js';
 import { redirectWith } from './flash.js';
 import { isHtmx, renderPage, readerLanguage } from './render.js';
@@ -28,7 +28,8 @@ export function fieldErrors(err: HttpError, fieldOf: (path: string) => string = 
   return out;
 }
 
-const labelled = (changes: RuleChange[], lang: Language, kind: ReviewKind, reasons: readonly ReasonEntry[]) => changes.map((c) => ruleChangeText(c, lang, { kind, reasons }));
+/** Each change worded for the reader. */
+const labelled = ({ changes, reasons }: RuleSetDiff, lang: Language, kind: ReviewKind) => changes.map((c) => ruleChangeText(c, lang, { kind, reasons }));
 
 /** Admins adjust each kind's rules without a deploy, see the effect first, and can go back to any version. */
 export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
@@ -42,9 +43,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   };
 
   r.get('/admin/rules', admin, async (req, res) => {
-    const sets = await ruleSetsInForce(deps.db);
-    const kinds = REVIEW_KINDS.map((k) => ({ kind: k, version: sets[k].version, authorName: sets[k].authorName, createdAt: sets[k].createdAt, assignment: sets[k].rules.assignment }));
-    renderPage(req, res, csrf, 'rules', null, { title: 'rules.title', kinds });
+    renderPage(req, res, csrf, 'rules', null, { title: 'rules.title', kinds: await rulesOverview(deps.db) });
   });
 
   const editor = async (
@@ -55,8 +54,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     status = 200,
   ) => {
     const lang = readerLanguage(req, res);
-    const inForce = await ruleSetInForce(deps.db, kind);
-    const versions = await listRuleSetVersions(deps.db, kind);
+    const { inForce, versions } = await ruleSetHistory(deps.db, kind);
     renderPage(
       req,
       res,
@@ -73,7 +71,7 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
         preview: extra.preview,
         message: extra.message,
         choices: FORM_CHOICES,
-        versions: versions.map((v) => ({ ...v, inForce: v.version === inForce.version })),
+        versions,
         lang,
       },
       status,
@@ -85,26 +83,30 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
   });
 
   /** Reads the form, or answers with it again, each refusal beside its field. */
-  const readForm = async (req: Request<{ kind: string }>, res: Response, kind: ReviewKind) => {
-    const inForce = await ruleSetInForce(deps.db, kind);
-    return { inForce, ...ruleSetFromForm(kind, req.body as Record<string, unknown>, inForce.rules) };
+  const readForm = async (req: Request<{ kind: string }>, res: Response, kind: ReviewKind, fields = req.body as Record<string, unknown>) => {
+    return ruleSetFromForm(kind, fields, await rulesInForce(deps.db, kind));
   };
 
-  const previewData = (impact: DeadlineImpact, changes: RuleChange[], lang: Language, kind: ReviewKind, reasons: readonly ReasonEntry[]) => ({ impact, changes: labelled(changes, lang, kind, reasons) });
+  const previewData = (p: RuleSetPreview, lang: Language, kind: ReviewKind, path: string, fields: Record<string, unknown>) => ({
+    impact: p.impact,
+    changes: labelled(p, lang, kind),
+    paging: previewPaging(path, fields, p.impact),
+  });
 
-  r.post('/admin/rules/:kind/preview', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => {
+  /** The form's preview, from a POST (the button) or a GET (a page of moved reviews): beside the buttons, the form as typed. */
+  const preview = async (req: Request<{ kind: string }>, res: Response, fields: Record<string, unknown>) => {
     const kind = kindOf(req);
     const lang = readerLanguage(req, res);
-    const { inForce, form, candidate, reasonRows } = await readForm(req, res, kind);
+    const { form, candidate, reasonRows } = await readForm(req, res, kind, fields);
     try {
-      const { rules, impact } = await previewRuleSet(changeDeps, actorOf(res), kind, candidate);
-      const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...rules.reasons]);
+      const p = await previewRuleSet(changeDeps, actorOf(res), kind, candidate, { page: fields.page });
+      const data = previewData(p, lang, kind, `/admin/rules/${kind}/preview`, fields);
       if (isHtmx(req)) {
         res.vary('HX-Request');
-        res.render('partials/rules-preview', { layout: false, lang, preview });
+        res.render('partials/rules-preview', { layout: false, lang, preview: data });
         return;
       }
-      await editor(req, res, kind, { form, preview });
+      await editor(req, res, kind, { form, preview: data });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;
       const errors = fieldErrors(err, (p) => formFieldOf(p, reasonRows));
@@ -115,6 +117,13 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
       }
       await editor(req, res, kind, { form, errors }, 422);
     }
+  };
+
+  r.post('/admin/rules/:kind/preview', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => preview(req, res, req.body as Record<string, unknown>));
+
+  r.get('/admin/rules/:kind/preview', admin, async (req: Request<{ kind: string }>, res) => {
+    if (!hasForm(req.query)) return res.redirect(`/admin/rules/${kindOf(req)}`);
+    await preview(req, res, req.query);
   });
 
   r.post('/admin/rules/:kind', admin, csrf.protect, async (req: Request<{ kind: string }>, res) => {
@@ -129,19 +138,16 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
     }
   });
 
-  const versionOf = async (req: Request<{ kind: string; version: string }>) => {
+  const versionOf = (req: Request<{ kind: string; version: string }>) => {
     const kind = kindOf(req as unknown as Request<{ kind: string }>);
     if (!/^\d{1,9}$/.test(req.params.version)) throw notFound('rule set version');
-    const v = await findRuleSetVersion(deps.db, kind, Number(req.params.version));
-    if (!v) throw notFound('rule set version');
-    return { kind, v };
+    return { kind, version: Number(req.params.version) };
   };
 
   const versionPage = async (req: Request<{ kind: string; version: string }>, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const lang = readerLanguage(req, res);
-    const { kind, v } = await versionOf(req);
-    const previous = v.version > 0 ? ((await findRuleSetVersion(deps.db, kind, v.version - 1)) ?? (await findRuleSetVersion(deps.db, kind, 0))) : undefined;
-    const inForce = await ruleSetInForce(deps.db, kind);
+    const { kind, version } = versionOf(req);
+    const view = await ruleSetVersion(deps.db, kind, version);
     renderPage(
       req,
       res,
@@ -151,12 +157,10 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
       {
         title: 'rules.title',
         kind,
-        v,
-        inForce,
-        isInForce: v.version === inForce.version,
-        changes: previous ? labelled(diffRuleSets(previous.rules, v.rules), lang, kind, [...v.rules.reasons, ...previous.rules.reasons]) : [],
-        againstInForce: labelled(diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...v.rules.reasons]),
-        form: formFromRuleSet(kind, v.rules),
+        ...view,
+        changes: labelled(view.inVersion, lang, kind),
+        againstInForce: labelled(view.againstInForce, lang, kind),
+        form: formFromRuleSet(kind, view.v.rules),
         choices: FORM_CHOICES,
         comment: '',
         ...extra,
@@ -167,31 +171,34 @@ export function rulesRouter(deps: AppDeps, csrf: Csrf): Router {
 
   r.get('/admin/rules/:kind/versions/:version', admin, async (req: Request<{ kind: string; version: string }>, res) => versionPage(req, res));
 
-  r.post('/admin/rules/:kind/versions/:version/preview', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
+  const versionPreview = async (req: Request<{ kind: string; version: string }>, res: Response, fields: Record<string, unknown>) => {
     const lang = readerLanguage(req, res);
-    const { kind, v } = await versionOf(req);
-    const inForce = await ruleSetInForce(deps.db, kind);
-    const { impact } = await previewRuleSet(changeDeps, actorOf(res), kind, keepRetiredReasons(v.rules, inForce.rules));
-    const preview = previewData(impact, diffRuleSets(inForce.rules, keepRetiredReasons(v.rules, inForce.rules)), lang, kind, [...inForce.rules.reasons, ...v.rules.reasons]);
+    const { kind, version } = versionOf(req);
+    const p = await previewRestore(changeDeps, actorOf(res), kind, version, { page: fields.page });
+    const data = previewData(p, lang, kind, `/admin/rules/${kind}/versions/${version}/preview`, { comment: fields.comment ?? '' });
     if (isHtmx(req)) {
       res.vary('HX-Request');
-      res.render('partials/rules-preview', { layout: false, lang, preview });
+      res.render('partials/rules-preview', { layout: false, lang, preview: data });
       return;
     }
-    await versionPage(req, res, { preview, comment: clip(String((req.body as Record<string, unknown>).comment ?? ''), 500) });
-  });
+    await versionPage(req, res, { preview: data, comment: clip(typeof fields.comment === 'string' ? fields.comment : '', 500) });
+  };
+
+  r.post('/admin/rules/:kind/versions/:version/preview', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => versionPreview(req, res, req.body as Record<string, unknown>));
+  r.get('/admin/rules/:kind/versions/:version/preview', admin, async (req: Request<{ kind: string; version: string }>, res) => versionPreview(req, res, req.query));
 
   r.post('/admin/rules/:kind/versions/:version/restore', admin, csrf.protect, async (req: Request<{ kind: string; version: string }>, res) => {
-    const { kind, v } = await versionOf(req);
+    const { kind, version } = versionOf(req);
     const comment = (req.body as Record<string, unknown>).comment;
     // Restoring puts older rules in force at once: the form's confirmation box must be ticked, with or without a script.
     if ((req.body as Record<string, unknown>).confirm !== '1') {
-      redirectWith(res, `/admin/rules/${kind}/versions/${v.version}`, { kind: 'error', key: 'flash.confirmFirst' });
+      await ruleSetVersion(deps.db, kind, version);
+      redirectWith(res, `/admin/rules/${kind}/versions/${version}`, { kind: 'error', key: 'flash.confirmFirst' });
       return;
     }
     try {
-      const saved = await restoreRuleSet(changeDeps, actorOf(res), kind, v.version, { comment, ip: req.ip ?? null });
-      const params = { from: String(v.version), version: String(saved.version) };
+      const saved = await restoreRuleSet(changeDeps, actorOf(res), kind, version, { comment, ip: req.ip ?? null });
+      const params = { from: String(version), version: String(saved.version) };
       redirectWith(res, `/admin/rules/${kind}`, saved.changed ? { kind: 'ok', key: 'flash.rulesRestored', params } : { kind: 'info', key: 'flash.rulesAlreadyInForce', params });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 422) throw err;

@@ -18,6 +18,7 @@ import { dailyCharts, dayRows, kindRows, reviewerRows, share, throughputChart } 
 import { kindLabel } from '../insight/labels.js';
 import { dailyTable, reviewerTable, statisticsWorkbook, type StatisticsData } from '../insight/statistics-export.js';
 import type { Csrf } from './csrf.js';
+import { queueQuery, queueUrl } from './queue-filters.js';
 import { INSIGHT_READERS } from './insight-access.js';
 import { renderPage, readerLanguage } from './render.js';
 import { requireRole, staffOf } from './session.js';
@@ -71,6 +72,11 @@ async function gather(deps: AppDeps, a: Applied): Promise<StatisticsData> {
   return { range: a.range, kinds: a.kind ? [a.kind] : REVIEW_KINDS, filters: { kind: a.kind ?? '', tenant: a.tenant?.name ?? '' }, daily, reviewers };
 }
 
+/** The queue showing what a bar counts (a submission day, a decision day, a decider), any status, within the page's kind and tenant. */
+function inQueue(filters: Record<string, string>, kind: string, tenantId: string | undefined): string {
+  return queueUrl(queueQuery.parse({ ...filters, status: 'all', kind: kind || undefined, tenant: tenantId }));
+}
+
 /** Tenants offered as the reader types a name (the browser's own suggestion list, no script). */
 async function tenantNames(deps: AppDeps): Promise<string[]> {
   const rows = await deps.db.select({ name: tenants.name }).from(tenants).orderBy(asc(tenants.name)).limit(500);
@@ -113,9 +119,14 @@ export function statisticsRouter(deps: AppDeps, csrf: Csrf): Router {
       onTimeShare: share(totals.onTime, totals.decided, lang),
       kindRows: kindRows(data.daily, data.kinds, lang),
       dayRows: days,
-      charts: dailyCharts(days, lang),
+      charts: dailyCharts(days, lang, {
+        submitted: (day) => inQueue({ from: day, to: day }, data.filters.kind, checked.applied.tenant?.id),
+        decided: (day) => inQueue({ decidedFrom: day, decidedTo: day }, data.filters.kind, checked.applied.tenant?.id),
+      }),
       reviewers: reviewerRows(data.reviewers, lang),
-      throughputChart: throughputChart('statistics-throughput', data.reviewers, lang),
+      throughputChart: throughputChart('statistics-throughput', data.reviewers, lang, (r) =>
+        r.actorId ? inQueue({ decider: r.actorId, decidedFrom: data.range.from, decidedTo: data.range.to }, data.filters.kind, checked.applied.tenant?.id) : null,
+      ),
     });
   };
 

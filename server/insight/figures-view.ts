@@ -30,7 +30,7 @@ export function reviewerRows(rows: ReviewerFigures[], lang: Language) {
   return rows.map((r) => ({ ...r, name: reviewerName(r, lang), onTimeShare: share(r.onTime, r.decided, lang) }));
 }
 
-export function throughputChart(id: string, rows: ReviewerFigures[], lang: Language): string | null {
+export function throughputChart(id: string, rows: ReviewerFigures[], lang: Language, link?: (r: ReviewerFigures) => string | null): string | null {
   if (rows.length === 0) return null;
   return barChartSvg({
     id,
@@ -45,6 +45,7 @@ export function throughputChart(id: string, rows: ReviewerFigures[], lang: Langu
       { key: 'late', label: translate(lang, 'insight.late'), color: SERIES_COLORS.late },
     ],
     values: [rows.map((r) => r.onTime), rows.map((r) => r.late)],
+    ...(link ? { links: [rows.map(link), rows.map(link)] } : {}),
   });
 }
 
@@ -64,7 +65,7 @@ export function dayRows(daily: DayKindFigures[], days: readonly string[]): (Figu
 }
 
 
-export function dailyCharts(rows: (Figures & { day: string })[], lang: Language) {
+export function dailyCharts(rows: (Figures & { day: string })[], lang: Language, links: { submitted?: (day: string) => string; decided?: (day: string) => string } = {}) {
   // The year is in the period shown above the chart.
   const categories = rows.map((r) => ({ label: formatDay(r.day, lang, { year: false }) }));
   return {
@@ -76,6 +77,7 @@ export function dailyCharts(rows: (Figures & { day: string })[], lang: Language)
       categories,
       series: [{ key: 'submitted', label: translate(lang, 'insight.submitted'), color: SERIES_COLORS.submitted }],
       values: [rows.map((r) => r.submitted)],
+      ...(links.submitted ? { links: [rows.map((r) => links.submitted!(r.day))] } : {}),
     }),
     decided: barChartSvg({
       id: 'decided-chart',
@@ -88,6 +90,7 @@ export function dailyCharts(rows: (Figures & { day: string })[], lang: Language)
         { key: 'late', label: translate(lang, 'insight.late'), color: SERIES_COLORS.late },
       ],
       values: [rows.map((r) => r.onTime), rows.map((r) => r.late)],
+      ...(links.decided ? { links: [rows.map((r) => links.decided!(r.day)), rows.map((r) => links.decided!(r.day))] } : {}),
     }),
   };
 }

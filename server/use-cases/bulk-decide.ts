@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit.js';
 import { insertBulkJob, type BulkJobRow } from '../../db/bulk.js';
 import { listQueue } from '../../db/queue.js';
-import { KINDS } from '../../domain/kinds/index.js';
+import type { Db } from '../../db/client.js';
+import { ruleSetsInForce } from '../../db/rule-sets.js';
+import { kindsOfReviews } from '../../db/reviews.js';
+import { OTHER_REASON } from '../../domain/rejection-reasons.js';
+import type { ReasonEntry } from '../../domain/rule-set.js';
 import type { Language } from '../../domain/labels.js';
-import type { Actor } from '../../domain/review.js';
+import { REVIEW_KINDS, type Actor, type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, validationFailed } from '../errors.js';
 import { translate } from '../../i18n/index.js';
@@ -22,6 +26,39 @@ const bulkForm = z.object({
   reasonCode: z.string().trim().max(64).optional().transform((v) => v || null),
   reasonText: z.string().trim().max(500).optional().transform((v) => v || null),
 });
+
+/** A rejection reason a bulk rejection may offer, with the kinds whose catalogue in force has it. */
+export interface BulkReasonChoice {
+  code: string;
+  /** Staff wording, from the first kind that has it. */
+  staff: ReasonEntry['staff'];
+  requiresText: boolean;
+  kinds: ReviewKind[];
+  /** Offered by every one of the kinds asked about: only these can reject all of them. */
+  common: boolean;
+}
+
+/**
+ * The active reasons of every kind, each marked with the kinds that offer it and whether all of
+ * `kinds` do: one kind gets its own catalogue, mixed kinds the reasons they share ("other" always).
+ * No kinds (nothing to look at yet) counts as every kind.
+ */
+export async function bulkReasonChoices(db: Db, kinds: readonly ReviewKind[]): Promise<BulkReasonChoice[]> {
+  const sets = await ruleSetsInForce(db);
+  const asked = kinds.length > 0 ? kinds : REVIEW_KINDS;
+  const byCode = new Map<string, BulkReasonChoice>();
+  for (const kind of REVIEW_KINDS) {
+    for (const r of sets[kind].rules.reasons.filter((x) => x.active)) {
+      const choice = byCode.get(r.code) ?? { code: r.code, staff: r.staff, requiresText: r.requiresText, kinds: [], common: false };
+      choice.kinds.push(kind);
+      choice.requiresText ||= r.requiresText;
+      byCode.set(r.code, choice);
+    }
+  }
+  const choices = [...byCode.values()].map((c) => ({ ...c, common: asked.every((k) => c.kinds.includes(k)) }));
+  // "Other" last, as in every kind's own list.
+  return [...choices.filter((c) => c.code !== OTHER_REASON.code), ...choices.filter((c) => c.code === OTHER_REASON.code)];
+}
 
 /**
  * A reviewer decides many reviews with one outcome and one reason: the selection (or everything
@@ -41,9 +78,10 @@ export async function startBulkDecision(deps: AppDeps, actor: Actor, body: unkno
   reviewIds = [...new Set(reviewIds)];
   if (reviewIds.length === 0) throw new HttpError(422, 'validation_failed', translate(lang, 'form.chooseSome'), [{ path: 'ids', message: translate(lang, 'form.chooseSome') }]);
   if (form.outcome === 'rejected') {
-    const known = Object.values(KINDS).some((k) => k.rejectionReasons.some((r) => r.code === form.reasonCode));
-    if (!form.reasonCode || !known) throw new HttpError(422, 'validation_failed', translate(lang, 'form.chooseReason'), [{ path: 'reasonCode', message: translate(lang, 'form.chooseReason') }]);
-    if (form.reasonCode === 'other' && !form.reasonText) throw new HttpError(422, 'validation_failed', translate(lang, 'form.explainReason'), [{ path: 'reasonText', message: translate(lang, 'form.explainReason') }]);
+    // One reason for every selected review: it must be one each of their kinds offers now.
+    const offered = (await bulkReasonChoices(deps.db, await kindsOfReviews(deps.db, reviewIds))).find((r) => r.common && r.code === form.reasonCode);
+    if (!form.reasonCode || !offered) throw new HttpError(422, 'validation_failed', translate(lang, 'form.chooseReason'), [{ path: 'reasonCode', message: translate(lang, 'form.chooseReason') }]);
+    if (offered.requiresText && !form.reasonText) throw new HttpError(422, 'validation_failed', translate(lang, 'form.explainReason'), [{ path: 'reasonText', message: translate(lang, 'form.explainReason') }]);
   }
   const job = await deps.db.transaction(async (tx) => {
     const created = await insertBulkJob(

@@ -133,6 +133,7 @@ async function planCalendarChange(tx: Db | Tx, c: CalendarChange, calendarId: st
   const days = new Map<string, Day>();
   for (const d of await tx.select().from(calendarDays).where(eq(calendarDays.calendarId, calendarId))) days.set(d.date, { kind: d.kind, name: d.name });
 
+  const before = new Map(days);
   const removed: { date: string; kind: string; name: string }[] = [];
   (c.remove ?? []).forEach((date, i) => {
     const day = days.get(date);
@@ -186,7 +187,47 @@ async function planCalendarChange(tx: Db | Tx, c: CalendarChange, calendarId: st
   });
   const workingTimeChanged =
     spec.timeZone !== cal.timeZone || spec.opens !== cal.opens || spec.closes !== cal.closes || removed.length > 0 || added.some((a) => days.get(a.date)?.kind !== a.kind);
-  return { cal, days, spec, added, removed, renamed, workingTimeChanged };
+  return { cal, days, spec, added, removed, renamed, workingTimeChanged, restated: restate(cal, spec, before, daysAfter(days, added, renamed)) };
+}
+
+/** The exceptions once the change is made: what is left after removals, with the added and renamed days. */
+function daysAfter(kept: Map<string, Day>, added: { date: string; kind: 'holiday' | 'makeup'; name: string }[], renamed: { date: string; to: string }[]) {
+  const after = new Map(kept);
+  for (const a of added) after.set(a.date, { kind: a.kind, name: a.name });
+  for (const r of renamed) {
+    const d = after.get(r.date);
+    if (d) after.set(r.date, { ...d, name: r.to });
+  }
+  return after;
+}
+
+type DayState = { kind: 'holiday' | 'makeup' | 'ordinary'; name: string };
+
+/** One day a calendar change touches, from what it was to what it becomes; names are stored "中文|English". */
+export interface CalendarDayChange {
+  date: string;
+  from: DayState;
+  to: DayState;
+}
+
+/** A calendar change said again: the window and zone before and after (when they change), and each day touched. */
+export interface CalendarRestatement {
+  window?: { from: Pick<CalendarSpec, 'timeZone' | 'opens' | 'closes'>; to: Pick<CalendarSpec, 'timeZone' | 'opens' | 'closes'> };
+  days: CalendarDayChange[];
+}
+
+function restate(cal: { timeZone: string; opens: string; closes: string }, spec: CalendarSpec, before: Map<string, Day>, after: Map<string, Day>): CalendarRestatement {
+  const state = (d: Day | undefined): DayState => (d ? { kind: d.kind, name: d.name } : { kind: 'ordinary', name: '' });
+  const dates = new Set([...before.keys(), ...after.keys()]);
+  const days = [...dates]
+    .filter((date) => before.get(date)?.kind !== after.get(date)?.kind || before.get(date)?.name !== after.get(date)?.name)
+    .sort()
+    .map((date) => ({ date, from: state(before.get(date)), to: state(after.get(date)) }));
+  const windowChanged = spec.timeZone !== cal.timeZone || spec.opens !== cal.opens || spec.closes !== cal.closes;
+  return {
+    ...(windowChanged ? { window: { from: { timeZone: cal.timeZone, opens: cal.opens, closes: cal.closes }, to: { timeZone: spec.timeZone, opens: spec.opens, closes: spec.closes } } } : {}),
+    days,
+  };
 }
 
 /**
@@ -204,10 +245,10 @@ function fieldPath(field: string, message: string, holidays: { path: string }[],
 }
 
 /** The calendar an admin's change would leave, without writing it (the what-if preview). */
-export async function proposedCalendar(deps: Pick<RuleChangeDeps, 'db'>, actor: Actor, change: unknown, calendarId = DEFAULT_CALENDAR_ID): Promise<{ spec: CalendarSpec; workingTimeChanged: boolean }> {
+export async function proposedCalendar(deps: Pick<RuleChangeDeps, 'db'>, actor: Actor, change: unknown, calendarId = DEFAULT_CALENDAR_ID): Promise<{ spec: CalendarSpec; workingTimeChanged: boolean; restated: CalendarRestatement }> {
   requireAdmin(actor, 'the working calendar');
   const parsed = calendarChange.safeParse(change);
   if (!parsed.success) throw validationFailed(parsed.error);
-  const { spec, workingTimeChanged } = await planCalendarChange(deps.db, parsed.data, calendarId, false);
-  return { spec, workingTimeChanged };
+  const { spec, workingTimeChanged, restated } = await planCalendarChange(deps.db, parsed.data, calendarId, false);
+  return { spec, workingTimeChanged, restated };
 }

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
-import { Client, Connection } from '@temporalio/client';
-import { inject } from 'vitest';
 import { loadCalendar } from '../../db/calendars.js';
 import { findReview } from '../../db/reviews.js';
 import { createCalendar, localDateOf } from '../../domain/working-time.js';
-import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
+import { endRecompute } from '../support/recompute.js';
 import { startTestApp, validTemplate, type TestApp } from '../support/test-app.js';
 
 let app: TestApp;
@@ -18,10 +16,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // The recompute the save started waits for more requests; it belongs to this file's task queue only.
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
-  await new Client({ connection, namespace: inject('temporalNamespace') }).workflow.getHandle(recomputeWorkflowId(app.taskQueue)).terminate('test over').catch(() => undefined);
-  await connection.close();
+  await endRecompute(app.taskQueue);
   await browser?.close();
   await app?.stop();
 });
@@ -55,9 +50,9 @@ describe('admin in a browser', () => {
 
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
     await page.click('#preview-exception');
-    await expect.poll(() => page.locator('#calendar-preview [data-impact="later"]').textContent(), { timeout: 20_000 }).toBe('1');
-    expect(await page.locator('#calendar-preview [data-impact="open"]').textContent()).toBe('1');
-    expect(await page.locator(`#calendar-preview tr[data-review-id="${submitted.body.id}"]`).count()).toBe(1);
+    await expect.poll(() => page.locator('#calendar-preview-exception [data-impact="later"]').textContent(), { timeout: 20_000 }).toBe('1');
+    expect(await page.locator('#calendar-preview-exception [data-impact="open"]').textContent()).toBe('1');
+    expect(await page.locator(`#calendar-preview-exception tr[data-review-id="${submitted.body.id}"]`).count()).toBe(1);
     // The preview came without a reload: nothing was saved yet.
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
     expect((await loadCalendar(app.database.db))!.spec.holidays).not.toContain(day);

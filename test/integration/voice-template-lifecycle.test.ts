@@ -219,7 +219,7 @@ describe('deciding a voice template', () => {
     const page = await session.get(`/reviews/${view.id}`);
     const res = await session.post(`/reviews/${view.id}/decision`, { round: '1', token: formToken(page.html), outcome: 'approved' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toMatch(new RegExp(`^/reviews/${view.id}\\?done=approved&told=\\d+`));
+    expect(res.headers.get('location')).toBe(`/reviews/${view.id}?from=${encodeURIComponent('/queue')}`);
     const back = await session.get(res.headers.get('location')!);
     expect(back.html).toMatch(/已通过，已通知 \d+ 位联系人/);
   });

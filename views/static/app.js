@@ -18,6 +18,7 @@
     const at = shown ? rows().findIndex((row) => row.id === `r-${shown}`) : -1;
     if (at >= 0) current = at;
     markCurrentRow();
+    narrowBulkReasons();
   });
 
   // A page reached by a form's redirect says what happened at its top: focus goes there, so a
@@ -55,7 +56,24 @@
   // or while the reader is typing in the filters, so it never takes work out from under them.
   document.addEventListener('change', (e) => {
     if (e.target.id === 'select-page') for (const box of $$('#queue-rows input[name=ids]')) box.checked = e.target.checked;
+    if (e.target.id === 'select-page' || e.target.matches?.('#queue-rows input[name=ids]')) narrowBulkReasons();
   });
+
+  // Bulk reject offers the reasons every selected review's kind has (with nothing selected, every row's):
+  // one kind, its own list; mixed kinds, what they share. The server holds the same rule.
+  const narrowBulkReasons = () => {
+    const select = $('#bulk-reason');
+    if (!select) return;
+    const picked = $$('#queue-rows input[name=ids]:checked').map((box) => box.closest('tr')?.dataset.kind);
+    const kinds = new Set((picked.length ? picked : $$('#queue-rows > tr[data-kind]').map((row) => row.dataset.kind)).filter(Boolean));
+    for (const option of $$('option[data-kinds]', select)) {
+      const offered = option.dataset.kinds.split(' ');
+      const ok = [...kinds].every((k) => offered.includes(k));
+      option.hidden = !ok;
+      option.disabled = !ok;
+    }
+    if (select.selectedOptions[0]?.disabled) select.value = '';
+  };
   document.addEventListener('htmx:config:request', (e) => {
     const ctx = e.detail.ctx;
     if (ctx.sourceElement.id !== 'queue-live') return;
