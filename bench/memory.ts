@@ -121,6 +121,7 @@ async function spawnWorker(stack: Stack, metricsAddress: string, probeFile: stri
   const log = createWriteStream(path.resolve('data', 'bench', 'memory-worker.log'));
   proc.stdout?.pipe(log);
   proc.stderr?.pipe(log);
+  proc.once('exit', (code, signal) => log.write(`\nworker exited: code ${code}, signal ${signal}\n`));
   return proc;
 }
 
@@ -128,7 +129,7 @@ async function spawnWorker(stack: Stack, metricsAddress: string, probeFile: stri
 async function probe(pid: number, file: string, snapshot?: string): Promise<Omit<ParkedPoint, 'started' | 'seconds'>> {
   await fs.rm(file, { force: true });
   if (snapshot) await fs.writeFile(`${file}.snapshot`, snapshot);
-  process.kill(pid, 'SIGUSR2');
+  process.kill(pid, 'SIGWINCH');
   const until = Date.now() + 300_000;
   while (Date.now() < until) {
     const text = await fs.readFile(file, 'utf8').catch(() => undefined);
@@ -255,6 +256,7 @@ export async function measureMemory(stack: Stack, opts: { count: number; maxMinu
         // Every started round has run its first task and sleeps on its timer.
         done = await tasksDone(metricsAddress);
         while (done.tasks < started && performance.now() - t0 < maxMs + 600_000) {
+          if (worker.exitCode !== null || worker.signalCode !== null) throw new Error(`the memory worker exited (${worker.exitCode ?? worker.signalCode}); its output is in data/bench/memory-worker.log`);
           await sleep(1000);
           done = await tasksDone(metricsAddress);
         }

@@ -1,7 +1,7 @@
 /**
  * Loaded into the memory bench's worker (`--expose-gc --import ./bench/support/memory-probe.mjs`;
  * plain JavaScript, as the SDK's workflow thread inherits the flag without tsx's loader):
- * on SIGUSR2 it collects garbage twice, so what is left is what the worker really keeps, and writes
+ * on SIGWINCH (not SIGUSR2: the Temporal SDK shuts its worker down on that) it collects garbage twice, so what is left is what the worker really keeps, and writes
  * the process's memory to BENCH_MEMORY_PROBE_FILE; when `<that file>.snapshot` names a path, it also
  * writes a heap snapshot there. Only the bench loads it; the worker itself knows nothing of it.
  */
@@ -13,7 +13,7 @@ const out = process.env.BENCH_MEMORY_PROBE_FILE;
 const gc = globalThis.gc;
 
 if (out && gc && isMainThread) {
-  process.on('SIGUSR2', () => {
+  process.on('SIGWINCH', () => {
     const t0 = performance.now();
     gc();
     gc();

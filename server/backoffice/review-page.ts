@@ -1,3 +1,4 @@
+import type { QueueItem } from '../../db/reviews.js';
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { listContacts } from '../../db/contacts.js';
@@ -70,9 +71,11 @@ async function backToView(deps: AppDeps, view: QueueQuery, viewerId: string, rev
  * Everything the review page shows, for this viewer, with what they may do. `subjectForm` is what a
  * form in the kind's partial showed when it was refused (as typed, what is wrong), given to it as `form`.
  */
-export async function reviewPageData(deps: AppDeps, req: Request, res: Response, id: string, message?: PanelMessage, echo?: FormEcho, subjectForm?: object) {
+export async function reviewPageData(deps: AppDeps, req: Request, res: Response, idOrRow: string | QueueItem, message?: PanelMessage, echo?: FormEcho, subjectForm?: object) {
+  // An action hands over the review as it answered it: the page after it reads the row no more.
+  const id = typeof idOrRow === 'string' ? idOrRow : idOrRow.id;
   if (!UUID.test(id)) throw notFound('review');
-  const review = await findReviewForStaff(deps.db, id);
+  const review = typeof idOrRow === 'string' ? await findReviewForStaff(deps.db, id) : idOrRow;
   if (!review) throw notFound('review');
   const viewer = staffOf(res);
   const view = viewOfRequest(req);

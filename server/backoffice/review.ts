@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { contactsToldOfDecision, contactsToldOfLastReply } from '../../db/review-page.js';
-import { findReview } from '../../db/reviews.js';
+import { findReview, findReviewForStaff, type QueueItem } from '../../db/reviews.js';
 import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
@@ -24,6 +24,8 @@ import { UUID } from '../../domain/ids.js';
 /** What an action did, as its message key says it (`review.done.<what>`). */
 type Done = 'approved' | 'rejected' | 'claimed' | 'released' | 'assigned' | 'replied' | 'notified';
 
+const isQueueItem = (x: unknown): x is QueueItem => typeof x === 'object' && x !== null && 'tenantName' in x && 'round' in x;
+
 type Action = (deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: 'zh-CN' | 'en') => Promise<unknown>;
 
 /** The form fields a refused action sends back, so the reviewer does not type them again. */
@@ -38,8 +40,8 @@ function echoOf(action: FormEcho['action'], body: unknown, err: HttpError): Form
 export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   const r = Router();
 
-  const show = async (req: Request<{ id: string }>, res: Response, message?: PanelMessage, echo?: FormEcho, status = 200) => {
-    const data = await reviewPageData(deps, req, res, req.params.id, message, echo);
+  const show = async (req: Request<{ id: string }>, res: Response, message?: PanelMessage, echo?: FormEcho, status = 200, row?: QueueItem) => {
+    const data = await reviewPageData(deps, req, res, row ?? req.params.id, message, echo);
     renderPage(req, res, csrf, 'review', req.method === 'GET' && inPane(req) ? 'review-pane' : 'review-update', data, status);
   };
 
@@ -77,8 +79,9 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     const staff = staffOf(res);
     const lang = readerLanguage(req, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
+    let answered: unknown;
     try {
-      await run(deps, { id: staff.id, name: staff.name, role: staff.role }, id, body, lang);
+      answered = await run(deps, { id: staff.id, name: staff.name, role: staff.role }, id, body, lang);
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500 || err.status === 404) throw err;
       const text = err.details.length > 0 && err.status === 422 ? translate(lang, 'form.fixBelow') : err.message;
@@ -86,7 +89,8 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
       return;
     }
     const what = done(body);
-    const row = await findReview(deps.db, id);
+    // Updates answer the review as it now stands; other actions leave it to be read.
+    const row = isQueueItem(answered) ? answered : await findReviewForStaff(deps.db, id);
     const told = what === 'approved' || what === 'rejected' ? await contactsToldOfDecision(deps.db, id, row?.round ?? 1) : what === 'replied' ? await contactsToldOfLastReply(deps.db, id) : 0;
     if (!isHtmx(req)) {
       redirectWith(res, `/reviews/${id}?from=${encodeURIComponent(queueContext(req))}`, { kind: 'ok', key: `review.done.${what}`, params: { told: String(told) } });
@@ -97,7 +101,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
       await showNextInPane(req, res, text);
       return;
     }
-    await show(req, res, { kind: 'ok', text });
+    await show(req, res, { kind: 'ok', text }, undefined, 200, row);
   };
 
   /**
