@@ -2,7 +2,7 @@ import type { Db, Tx } from './client.js';
 import { findReasonAnyVersion, ruleSetInForce } from './rule-sets.js';
 import { DEFAULT_AUDIO_LIMITS, type AudioLimits, type FileLimit, type ImageMinimum, type TemplateChecks } from '../domain/checks.js';
 import type { ReminderPolicy } from '../domain/reminder-policy.js';
-import type { AssignmentPolicy, ReasonEntry, RuleSet } from '../domain/rule-set.js';
+import type { ReasonEntry, RuleSet } from '../domain/rule-set.js';
 import type { ReviewKind } from '../domain/review.js';
 import type { DeadlineRule } from '../domain/working-time.js';
 
@@ -41,9 +41,6 @@ export async function findFileLimits(db: Db | Tx, kind: ReviewKind): Promise<Rec
   return (await ruleSetInForce(db, kind)).rules.checks.files;
 }
 
-export async function findAssignmentPolicy(db: Db | Tx, kind: ReviewKind): Promise<AssignmentPolicy> {
-  return (await ruleSetInForce(db, kind)).rules.assignment;
-}
 
 /** The reasons reviewers may choose now. */
 export async function findActiveReasons(db: Db | Tx, kind: ReviewKind): Promise<ReasonEntry[]> {
