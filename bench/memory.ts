@@ -101,6 +101,8 @@ async function spawnWorker(stack: Stack, metricsAddress: string, probeFile: stri
       DATA_DIR: `${stack.dir}/memory-worker`,
       LOG_LEVEL: 'info',
       DEMO_DATA: 'false',
+      // The rows wait for the bench's own starts, step by step: the sweeper would start them early.
+      SWEEP_INTERVAL_MS: '3600000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
