@@ -8,9 +8,14 @@
 /** How far ahead a missing schedule is warned about even with no deadline there yet. */
 export const SCHEDULE_HORIZON_DAYS = 90;
 
+// Building a formatter costs far more than using one, and every deadline explanation asks for years.
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar year of an instant in a time zone. */
 export function yearIn(at: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric' }).format(at));
+  let f = yearFormats.get(timeZone);
+  if (!f) yearFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric' })));
+  return Number(f.format(at));
 }
 
 /** Every year from one instant's to another's, in the zone. */
