@@ -36,8 +36,8 @@ export async function recordReviewEvent(db: Db | Tx, event: ReviewEventInput, au
 }
 
 /** The automatic check passed: once per round, whoever records it (intake, or the worker's check). */
-export function recordPrecheckPassed(db: Db | Tx, r: { reviewId: string; round: number; at?: Date }): Promise<boolean> {
-  return recordReviewEvent(db, {
+export function precheckPassedEvent(r: { reviewId: string; round: number; at?: Date }): ReviewEventInput {
+  return {
     reviewId: r.reviewId,
     round: r.round,
     type: 'precheck_passed',
@@ -45,5 +45,14 @@ export function recordPrecheckPassed(db: Db | Tx, r: { reviewId: string; round: 
     actorName: AUTOMATIC_CHECK.name,
     dedupeKey: `${r.reviewId}:${r.round}:precheck_passed`,
     ...(r.at ? { at: r.at } : {}),
-  });
+  };
+}
+
+export function recordPrecheckPassed(db: Db | Tx, r: { reviewId: string; round: number; at?: Date }): Promise<boolean> {
+  return recordReviewEvent(db, precheckPassedEvent(r));
+}
+
+/** Several events no audit row goes with, in one statement (in order); one already recorded under its dedupe key is skipped. */
+export async function recordReviewEvents(db: Db | Tx, events: ReviewEventInput[]): Promise<void> {
+  await db.insert(reviewEvents).values(events).onConflictDoNothing({ target: reviewEvents.dedupeKey });
 }

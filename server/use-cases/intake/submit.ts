@@ -15,7 +15,7 @@ import { recordAcceptance } from '../../../db/declarations.js';
 import { autoAssign } from './assign.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
-import { recordPrecheckPassed, recordReviewEvent } from '../../../db/review-events.js';
+import { precheckPassedEvent, recordReviewEvents } from '../../../db/review-events.js';
 
 export interface SubmitOptions {
   idempotencyKey?: string;
@@ -109,17 +109,20 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
           ? recordAcceptance(tx, { tenantId: tenant.id, declarationId: def.declaration, version: declared, reviewId, subjectId, round: 1, apiKeyId: opts.caller?.apiKeyId ?? null, ip: opts.caller?.ip ?? null })
           : undefined,
         recordKeptFiles(tx, kept, { tenantId: tenant.id, kind, subjectId, round: 1 }),
-        recordReviewEvent(tx, {
-          reviewId,
-          round: 1,
-          type: 'submitted',
-          actorType: 'tenant',
-          actorId: tenant.id,
-          actorName: tenant.name,
-          data: { subjectId, snapshot: def.snapshot ? def.snapshot(input) : input, ...(files.length > 0 ? { files } : {}) },
-          at: submittedAt,
-        }),
-        checkedHere ? recordPrecheckPassed(tx, { reviewId, round: 1, at: submittedAt }) : undefined,
+        // The submission and, when intake checked it, the passed check: one statement.
+        recordReviewEvents(tx, [
+          {
+            reviewId,
+            round: 1,
+            type: 'submitted',
+            actorType: 'tenant',
+            actorId: tenant.id,
+            actorName: tenant.name,
+            data: { subjectId, snapshot: def.snapshot ? def.snapshot(input) : input, ...(files.length > 0 ? { files } : {}) },
+            at: submittedAt,
+          },
+          ...(checkedHere ? [precheckPassedEvent({ reviewId, round: 1, at: submittedAt })] : []),
+        ]),
         rememberIdempotentReview(tx, tenant.id, opts.idempotencyKey, operation, hash, reviewId),
       ]);
       if (!created) throw new Error('review insert returned nothing');
