@@ -75,7 +75,7 @@ describe('the tenant list', () => {
     reviewer.setCookie('vrd_lang', 'en');
     try {
       const page = await reviewer.get(`/tenants?q=${tag}`);
-      expect(page.html).toContain(`1 tenants match “${tag}”`);
+      expect(page.html).toContain(`Tenants matching “${tag}”: 1`);
       expect(page.html).toContain('Find a tenant');
     } finally {
       reviewer.setCookie('vrd_lang', 'zh-CN');
