@@ -157,11 +157,20 @@ export class ReviewClient {
    */
   private async update<Ret, Req>(reviewId: string, round: number, def: UpdateDefinition<Ret, [Req]>, req: Req, updateId: string): Promise<Ret> {
     const handle = this.client.workflow.getHandle(workflowIdFor(reviewId, round));
-    try {
-      const taken = await this.client.withDeadline(Date.now() + this.acceptMs, () => handle.startUpdate(def, { args: [req], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED }));
-      return await taken.result();
-    } catch (err) {
-      throw classifyUpdateError(err);
+    const until = Date.now() + this.acceptMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const taken = await this.client.withDeadline(until, () => handle.startUpdate(def, { args: [req], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED }));
+        return await taken.result();
+      } catch (err) {
+        // The workflow task carrying the Update failed (it raced the round's own events): the Update
+        // was not performed, and the same id sent again is taken by the next task.
+        if (attempt < UPDATE_ATTEMPTS && isUpdateLostWithTask(err) && Date.now() < until) {
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          continue;
+        }
+        throw classifyUpdateError(err);
+      }
     }
   }
 
@@ -208,7 +217,15 @@ function isClosedRound(err: unknown): boolean {
  */
 const WORKFLOW_TASK_FAILING = 9;
 const isWorkflowTaskFailing = (err: { code: number; details?: string; message: string }) =>
-  err.code === WORKFLOW_TASK_FAILING && /workflow task in failed state/i.test(`${err.details ?? ''} ${err.message}`);
+  err.code === WORKFLOW_TASK_FAILING && /workflow task in failed state|unexpected workflow task failure/i.test(`${err.details ?? ''} ${err.message}`);
+
+/** Sends of one Update while the task that carried it fails; after them it is answered as unavailable. */
+const UPDATE_ATTEMPTS = 4;
+
+function isUpdateLostWithTask(err: unknown): boolean {
+  const cause = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(cause) && cause.code === WORKFLOW_TASK_FAILING && /unexpected workflow task failure/i.test(`${cause.details ?? ''} ${cause.message}`);
+}
 
 function isOutage(err: unknown): boolean {
   if (err instanceof NamespaceNotFoundError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
