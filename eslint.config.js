@@ -31,7 +31,7 @@ function layer(files, forbidden, message, opts = {}) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'migrations/**', '.cache/**', '*.js'] },
+  { ignores: ['node_modules/**', 'vendor/**', 'data/**', 'migrations/**', '.cache/**', '*.js'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],

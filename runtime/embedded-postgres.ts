@@ -58,8 +58,11 @@ export async function startEmbeddedPostgres(opts: {
   await fs.mkdir(path.dirname(databaseDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
-    // The postgres user must be able to reach the cluster folder through its parents.
-    await fs.chmod(path.dirname(databaseDir), 0o755).catch(() => undefined);
+    // The postgres user must be able to reach the cluster folder through its parents. Bits are only
+    // added, so a shared parent such as /tmp keeps its sticky, world-writable mode.
+    const parent = path.dirname(databaseDir);
+    const mode = (await fs.stat(parent)).mode & 0o7777;
+    if ((mode & 0o555) !== 0o555) await fs.chmod(parent, mode | 0o555).catch(() => undefined);
   }
   if (isNew) {
     opts.log.info({ databaseDir }, 'initialising embedded PostgreSQL cluster');
