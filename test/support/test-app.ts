@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import * as argon2 from '@node-rs/argon2';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { workflowsPath } from '../../activities/worker.js';
 import { connectDatabase, type Database } from '../../db/client.js';
 import { prepareDatabase } from '../../db/migrate.js';
 import { contacts } from '../../db/schema.js';
@@ -16,10 +16,14 @@ import { temporalTarget } from '../../runtime/temporal.js';
 import { startWeb, type RunningWeb } from '../../runtime/web.js';
 import { startWorker, type RunningWorker } from '../../runtime/worker.js';
 import { createSenders, startNotificationChannels, type NotificationChannels } from '../../runtime/notifications.js';
+import { cachedWorkflowBundle } from '../../runtime/workflow-bundle.js';
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Bundling takes seconds: once per test file. */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: undefined }));
+let bundle: Promise<{ code: string }> | undefined;
+/**
+ * Bundling costs seconds of CPU, and every test file starts its own app: the bundle is made once per
+ * version of the source and kept under its digest (the same cache the worker uses), so a run bundles once.
+ */
+export const workflowBundle = () => (bundle ??= cachedWorkflowBundle(path.join(os.tmpdir(), 'vrd-test-workflow-bundle'), [], createLogger('warn', 'test-bundle')));
 
 export interface TestTenant {
   tenant: TenantRow;
