@@ -10,6 +10,7 @@ import { OPEN_STATUSES, type Actor, type Decision, type ReviewKind } from '../do
 import { queueTenantNotices } from '../notices/tenant-notices.js';
 import { decisionNoticeFacts } from '../notices/review-facts.js';
 import { recordReviewEvent } from '../db/review-events.js';
+import { decisionColumns } from '../db/reviews.js';
 
 /** `decidedAt` is the stored instant when the decision was already written by an earlier attempt. */
 export type ApplyDecisionResult =
@@ -57,16 +58,7 @@ export async function applyDecision(
       decision.reasonCode ? findRejectionReason(tx, kind, decision.reasonCode) : undefined,
       tx
         .update(reviews)
-        .set({
-          status: decision.outcome,
-          decisionOutcome: decision.outcome,
-          decisionReasonCode: decision.reasonCode,
-          decisionReasonText: decision.reasonText,
-          decidedAt: new Date(decision.decidedAt),
-          decidedBy: byStaff ? decision.decidedBy.id : null,
-          queueBucket: 1,
-          updatedAt: sql`now()`,
-        })
+        .set({ ...decisionColumns(decision), updatedAt: sql`now()` })
         .where(eq(reviews.id, reviewId))
         .execute(),
       recordReviewEvent(

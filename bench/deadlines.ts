@@ -41,7 +41,7 @@ import { createCalendarCache } from '../runtime/calendar-cache.js';
 import { createLogger } from '../runtime/logger.js';
 import { installTemporalRuntime } from '../runtime/temporal-runtime.js';
 import { changeCalendar } from '../server/use-cases/change-calendar.js';
-import { signalDueTimers } from '../runtime/deadline-signaller.js';
+import { signalDueTimers } from '../deadlines/signal-rounds.js';
 import { changeDeadlineRule } from '../server/use-cases/change-deadline-rule.js';
 import { startDevServer } from '../scripts/temporal/dev-server.js';
 

@@ -19,7 +19,14 @@ export interface Database {
  */
 export const reconnectBackoff = (retries: number): number => Math.min(0.05 * 2 ** retries, 1);
 
-export function connectDatabase(url: string, opts: { max?: number } = {}): Database {
+export interface ConnectOptions {
+  max?: number;
+  /** Told the text of every statement sent, before it is sent: tests count what a request asks of the database. */
+  onStatement?: (text: string) => void;
+}
+
+export function connectDatabase(url: string, opts: ConnectOptions = {}): Database {
+  const onStatement = opts.onStatement;
   const sql = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => undefined,
@@ -27,6 +34,7 @@ export function connectDatabase(url: string, opts: { max?: number } = {}): Datab
     backoff: reconnectBackoff,
     // A server that does not answer at all (a host gone, packets dropped) is given 5 s, not 30.
     connect_timeout: 5,
+    ...(onStatement ? { debug: (_connection: number, text: string) => onStatement(text) } : {}),
   });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };

@@ -169,3 +169,30 @@ export async function roundsStarted(db: Db, ids: string[]): Promise<{ id: string
     .from(reviews)
     .where(and(inArray(reviews.id, ids), isNotNull(reviews.workflowStartedAt)));
 }
+
+/** A round the recompute marked to be told of its earlier timer, with the deadline to tell it. */
+export interface RoundToSignal {
+  id: string;
+  workflowId: string;
+  dueAt: Date;
+  atRiskAt: Date | null;
+  version: number;
+}
+
+/** Rounds marked to be told before `before`, earliest first. */
+export async function roundsDueForSignal(db: Db, before: Date, limit: number): Promise<RoundToSignal[]> {
+  return db
+    .select({ id: reviews.id, workflowId: reviews.workflowId, dueAt: reviews.dueAt, atRiskAt: reviews.atRiskAt, version: reviews.deadlineVersion })
+    .from(reviews)
+    .where(and(isNotNull(reviews.timerSignalDueAt), lt(reviews.timerSignalDueAt, before)))
+    .orderBy(asc(reviews.timerSignalDueAt))
+    .limit(limit);
+}
+
+/** Cleared only for the version told; a newer recompute's mark stays. */
+export async function clearSignalMark(db: Db, id: string, version: number): Promise<void> {
+  await db
+    .update(reviews)
+    .set({ timerSignalDueAt: null })
+    .where(and(eq(reviews.id, id), eq(reviews.deadlineVersion, version), isNotNull(reviews.timerSignalDueAt)));
+}

@@ -152,18 +152,26 @@ function viewConditions(f: Omit<QueueFilter, 'limit' | 'after'>): SQL[] {
   return where;
 }
 
-/**
- * Where a review stands in a view's order: a cursor at it, and how many of the view's rows come
- * before it. A review that has left the view (decided, released) keeps the place its sort values
- * give it, so "next" and "back" carry on from there. Undefined for an unknown review.
- */
-export async function placeInQueue(db: Db, f: Omit<QueueFilter, 'limit' | 'after'>, reviewId: string): Promise<{ cursor: QueueCursor; before: number } | undefined> {
+/** What places a review in a view's order; a caller holding the review's row gives it, which saves reading it. */
+export type QueueAnchor = Pick<QueueItem, 'id' | 'submittedAt' | 'dueAt' | 'urgency' | 'queueBucket' | 'tenantName'>;
+
+async function queueAnchor(db: Db, reviewId: string): Promise<QueueAnchor | undefined> {
   if (!isUuid(reviewId)) return undefined;
   const [row] = await db
     .select({ id: reviews.id, submittedAt: reviews.submittedAt, dueAt: reviews.dueAt, urgency: reviews.urgency, queueBucket: reviews.queueBucket, tenantName: tenants.name })
     .from(reviews)
     .innerJoin(tenants, eq(tenants.id, reviews.tenantId))
     .where(eq(reviews.id, reviewId));
+  return row;
+}
+
+/**
+ * Where a review stands in a view's order: a cursor at it, and how many of the view's rows come
+ * before it. A review that has left the view (decided, released) keeps the place its sort values
+ * give it, so "next" and "back" carry on from there. Undefined for an unknown review.
+ */
+export async function placeInQueue(db: Db, f: Omit<QueueFilter, 'limit' | 'after'>, review: string | QueueAnchor): Promise<{ cursor: QueueCursor; before: number } | undefined> {
+  const row = typeof review === 'string' ? await queueAnchor(db, review) : review;
   if (!row) return undefined;
   const cursor = cursorOf(f.sort ?? 'deadline', f.dir ?? 'asc', row);
   const [counted] = await db

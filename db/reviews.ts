@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { reviewEvents, reviews, staff, tenants } from './schema.js';
 import type { Db } from './client.js';
-import { workflowIdFor, type ReviewKind, type ReviewStatus } from '../domain/review.js';
+import { workflowIdFor, type Decision, type ReviewKind, type ReviewStatus } from '../domain/review.js';
 import type { DeadlineRule } from '../domain/working-time.js';
 
 export type ReviewRow = typeof reviews.$inferSelect;
@@ -44,6 +44,22 @@ export function newRoundColumns(r: NewRound) {
     decidedBy: null,
     workflowId: workflowIdFor(r.reviewId, r.round),
     workflowStartedAt: null,
+  } satisfies Partial<typeof reviews.$inferInsert>;
+}
+
+/**
+ * The columns a decision writes: the decision's own write sets them, and the back office lays them
+ * over the row it read before sending the decision, so the page after it needs no second read.
+ */
+export function decisionColumns(d: Decision) {
+  return {
+    status: d.outcome,
+    decisionOutcome: d.outcome,
+    decisionReasonCode: d.reasonCode,
+    decisionReasonText: d.reasonText,
+    decidedAt: new Date(d.decidedAt),
+    decidedBy: d.decidedBy.role === 'system' ? null : d.decidedBy.id,
+    queueBucket: 1,
   } satisfies Partial<typeof reviews.$inferInsert>;
 }
 

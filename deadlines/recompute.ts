@@ -31,7 +31,7 @@
  *   the rest (versions, SLA moves, signals to the same workflow, whose provisioning stage listens
  *   for deadlineChanged) is as for review rounds.
  */
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { calendarVersion, loadCalendar } from '../db/calendars.js';
 import { findReview, type ReviewRow } from '../db/reviews.js';
@@ -45,8 +45,9 @@ import { REVIEW_KINDS } from '../domain/review.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';
-import { deadlineChangedSignal, reminderRuleChangedSignal, type Deadline } from '../workflows/messages.js';
+import type { Deadline } from '../workflows/messages.js';
 import { markAtRisk, markDeadlineReached, markStageSla } from './sla-steps.js';
+import { mapLimit, signalDeadline, SIGNAL_CONCURRENCY, SIGNAL_HORIZON_MS } from './signal-rounds.js';
 
 export interface RecomputePageArgs {
   /** Bring pending rows up to (at least) this rules version. */
@@ -143,13 +144,6 @@ interface PlannedRow extends RecomputedDeadline {
   /** An open reminder must now be answered at another time: the round is told to read its reminders again. */
   reminderMoved: boolean;
 }
-
-/**
- * Rounds whose timer moved earlier but still lies further ahead than this are not signalled
- * during the recompute: a signal per round would make a large recompute take minutes. The
- * deadline signaller (runtime/deadline-signaller.ts) signals each of them well before its instant.
- */
-export const SIGNAL_HORIZON_MS = 60 * 60_000;
 
 type PageRow = RecomputeRow;
 
@@ -296,18 +290,11 @@ async function signalRounds(deps: RecomputeDeps, items: { p: PlannedRow; deadlin
   let signalled = 0;
   const notFound: typeof items = [];
   const send = async (item: (typeof items)[number]): Promise<boolean> => {
-    try {
-      const handle = client.workflow.getHandle(item.p.workflowId);
-      await handle.signal(deadlineChangedSignal, item.deadline);
-      if (item.p.reminderMoved) await handle.signal(reminderRuleChangedSignal);
-      signalled += 1;
-      return true;
-    } catch (err) {
-      if (isGone(err)) return false;
-      throw err;
-    }
+    const told = await signalDeadline(client, item.p.workflowId, item.deadline, { reminderMoved: item.p.reminderMoved });
+    if (told) signalled += 1;
+    return told;
   };
-  await mapLimit(items, deps.signalConcurrency ?? 32, async (item) => {
+  await mapLimit(items, deps.signalConcurrency ?? SIGNAL_CONCURRENCY, async (item) => {
     if (!(await send(item))) notFound.push(item);
   });
   heartbeat({ signalled });
@@ -329,21 +316,6 @@ async function signalRounds(deps: RecomputeDeps, items: { p: PlannedRow; deadlin
   }
   if (waiting.size > 0) deps.log?.warn({ reviewIds: [...waiting.keys()] }, 'rounds still not started after waiting; the sweeper starts them with the recomputed deadline');
   return signalled;
-}
-
-function isGone(err: unknown): boolean {
-  return err instanceof WorkflowNotFoundError || (err instanceof Error && /workflow execution already completed/i.test(err.message));
-}
-
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /**

@@ -33,6 +33,8 @@ export interface WebOptions {
   sdkMetricsAddress?: string;
   /** The processes of this one's supervisor, for /healthz and /metrics. */
   processes?: () => ProcessState[];
+  /** Told every statement this process sends to PostgreSQL (tests counting a request's reads). */
+  onStatement?: (text: string) => void;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface WebOptions {
  * a server: the web process serves with it, and `npm start` loads its demo data with it.
  */
 export async function openAppDeps(config: Config, databaseUrl: string, temporal: TemporalTarget, log: Logger, opts: WebOptions = {}): Promise<{ deps: AppDeps; db: Database; close(): Promise<void> }> {
-  const database = connectDatabase(databaseUrl);
+  const database = connectDatabase(databaseUrl, { onStatement: opts.onStatement });
   const connection = await Connection.connect(clientConnectionOptions(temporal, 'answering') as Parameters<typeof Connection.connect>[0]);
   const client = new Client({ connection, namespace: temporal.namespace });
   const files = new FileStore(config.filesDir);

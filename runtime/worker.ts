@@ -14,7 +14,7 @@ import { installTemporalRuntime } from './temporal-runtime.js';
 import { createCalendarCache } from './calendar-cache.js';
 import { startNoticeDispatcher } from './notice-dispatcher.js';
 import { ensureRecomputeRequested } from '../temporal/recompute-client.js';
-import { signalDueTimers } from './deadline-signaller.js';
+import { signalDueTimers } from '../deadlines/signal-rounds.js';
 import type { Senders } from '../activities/delivery.js';
 import { FileStore } from '../files/store.js';
 import { cachedWorkflowBundle } from './workflow-bundle.js';

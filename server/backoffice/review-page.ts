@@ -60,11 +60,11 @@ export function queueContext(req: Request): string {
  * "Back to the queue": the view at this review's row. The row is anchored, and when it is further
  * down than the first page the queue is asked to show that many rows, so the anchor is there.
  */
-async function backToView(deps: AppDeps, view: QueueQuery, viewerId: string, reviewId: string): Promise<string> {
-  const place = await placeInQueue(deps.db, { ...toQueueFilter(view, viewerId), claimIdleMinutes: deps.claimIdleMinutes }, reviewId);
+async function backToView(deps: AppDeps, view: QueueQuery, viewerId: string, review: QueueItem): Promise<string> {
+  const place = await placeInQueue(deps.db, { ...toQueueFilter(view, viewerId), claimIdleMinutes: deps.claimIdleMinutes }, review);
   const rows = place ? place.before + 1 : 0;
   const shown = rows > QUEUE_PAGE_SIZE ? String(Math.min(rows, MAX_SHOWN)) : undefined;
-  return `${queueUrl(view, { shown })}#r-${reviewId}`;
+  return `${queueUrl(view, { shown })}#r-${review.id}`;
 }
 
 /**
@@ -158,7 +158,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     changes,
     token: randomBytes(18).toString('base64url'),
     from: queueUrl(view),
-    backUrl: await backToView(deps, view, viewer.id, review.id),
+    backUrl: await backToView(deps, view, viewer.id, review),
     // Shown beside the queue: the panel's forms say so, and a decision moves the pane on.
     pane: inPane(req),
     message,

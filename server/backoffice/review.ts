@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { contactsToldOfDecision, contactsToldOfLastReply } from '../../db/review-page.js';
-import { findReview, findReviewForStaff, type QueueItem } from '../../db/reviews.js';
+import { findReview, type QueueItem } from '../../db/reviews.js';
 import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
@@ -24,9 +24,8 @@ import { UUID } from '../../domain/ids.js';
 /** What an action did, as its message key says it (`review.done.<what>`). */
 type Done = 'approved' | 'rejected' | 'claimed' | 'released' | 'assigned' | 'replied' | 'notified';
 
-const isQueueItem = (x: unknown): x is QueueItem => typeof x === 'object' && x !== null && 'tenantName' in x && 'round' in x;
-
-type Action = (deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: 'zh-CN' | 'en') => Promise<unknown>;
+/** An action's use-case; a decision answers the review as it now stands, so the page after it reads it no more. */
+type Action = (deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: 'zh-CN' | 'en') => Promise<QueueItem | void>;
 
 /** The form fields a refused action sends back, so the reviewer does not type them again. */
 function echoOf(action: FormEcho['action'], body: unknown, err: HttpError): FormEcho {
@@ -79,7 +78,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     const staff = staffOf(res);
     const lang = readerLanguage(req, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    let answered: unknown;
+    let answered: QueueItem | void;
     try {
       answered = await run(deps, { id: staff.id, name: staff.name, role: staff.role }, id, body, lang);
     } catch (err) {
@@ -89,8 +88,8 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
       return;
     }
     const what = done(body);
-    // Updates answer the review as it now stands; other actions leave it to be read.
-    const row = isQueueItem(answered) ? answered : await findReviewForStaff(deps.db, id);
+    // Other actions leave the review to be read, and only when a page is rendered here.
+    const row = answered ?? undefined;
     const told = what === 'approved' || what === 'rejected' ? await contactsToldOfDecision(deps.db, id, row?.round ?? 1) : what === 'replied' ? await contactsToldOfLastReply(deps.db, id) : 0;
     if (!isHtmx(req)) {
       redirectWith(res, `/reviews/${id}?from=${encodeURIComponent(queueContext(req))}`, { kind: 'ok', key: `review.done.${what}`, params: { told: String(told) } });

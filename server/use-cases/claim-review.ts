@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findReview, type ReviewRow } from '../../db/reviews.js';
+import { findReview } from '../../db/reviews.js';
 import { findActiveStaff } from '../../db/staff.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
@@ -22,19 +22,19 @@ async function load(deps: AppDeps, reviewId: string, body: unknown, lang: Langua
 }
 
 /** A reviewer takes a review: it is theirs until they decide, let go, or leave it idle too long. */
-export async function claimReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
+export async function claimReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<void> {
   const { row, round, token } = await load(deps, reviewId, body, lang);
-  return sendStaffUpdate(deps, row, round, lang, () => deps.reviews.claim(reviewId, { round, actor, claimIdleMinutes: deps.claimIdleMinutes }, `claim-${token}`));
+  await sendStaffUpdate(deps, row, round, lang, () => deps.reviews.claim(reviewId, { round, actor, claimIdleMinutes: deps.claimIdleMinutes }, `claim-${token}`));
 }
 
 /** The holder lets the review go back to the queue. */
-export async function releaseReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
+export async function releaseReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<void> {
   const { row, round, token } = await load(deps, reviewId, body, lang);
-  return sendStaffUpdate(deps, row, round, lang, () => deps.reviews.release(reviewId, { round, actor }, `release-${token}`));
+  await sendStaffUpdate(deps, row, round, lang, () => deps.reviews.release(reviewId, { round, actor }, `release-${token}`));
 }
 
 /** A supervisor gives the review to someone who may decide it, or takes it back (no assignee). */
-export async function assignReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
+export async function assignReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<void> {
   const { row, round, token } = await load(deps, reviewId, body, lang);
   const assigneeId = (body as { assigneeId?: unknown } | undefined)?.assigneeId;
   let assignee: Actor | null = null;
@@ -43,5 +43,5 @@ export async function assignReview(deps: AppDeps, actor: Actor, reviewId: string
     if (!found) throw new HttpError(422, 'validation_failed', translate(lang, 'form.chooseStaff'), [{ path: 'assigneeId', message: translate(lang, 'form.chooseStaff') }]);
     assignee = found;
   }
-  return sendStaffUpdate(deps, row, round, lang, () => deps.reviews.assign(reviewId, { round, actor, assignee }, `assign-${token}`));
+  await sendStaffUpdate(deps, row, round, lang, () => deps.reviews.assign(reviewId, { round, actor, assignee }, `assign-${token}`));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findReview, type ReviewRow } from '../../db/reviews.js';
+import { decisionColumns, findReviewForStaff, type QueueItem } from '../../db/reviews.js';
 import { findActiveReasons } from '../../db/rules.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor, ReviewKind } from '../../domain/review.js';
@@ -19,13 +19,15 @@ const decisionForm = z.object({
 
 /**
  * A reviewer approves or rejects the current round. The workflow's validator gives the
- * truthful refusal (already decided, stale round, not assigned, role).
+ * truthful refusal (already decided, stale round, not assigned, role). Answers the review as it
+ * stands after the decision, as the review page shows it.
  */
-export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
+export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<QueueItem> {
   const parsed = decisionForm.safeParse(body);
   if (!parsed.success) throw validationFailed(parsed.error, lang);
   const form = parsed.data;
-  const row = await findReview(deps.db, reviewId);
+  // Read once, as the page shows it (tenant and holder named): the decision needs its kind, the page after it the rest.
+  const row = await findReviewForStaff(deps.db, reviewId);
   if (!row) throw notFound('review');
 
   if (form.outcome === 'rejected') {
@@ -39,5 +41,11 @@ export async function decideReview(deps: AppDeps, actor: Actor, reviewId: string
 
   const rejected = form.outcome === 'rejected';
   const request = { round: form.round, outcome: form.outcome, reasonCode: rejected ? form.reasonCode : null, reasonText: rejected ? form.reasonText : null, actor, claimIdleMinutes: deps.claimIdleMinutes };
-  return sendStaffUpdate(deps, row, form.round, lang, () => deps.reviews.decide(reviewId, request, `decide-${form.token}`));
+  const decision = await sendStaffUpdate(deps, row, form.round, lang, () => deps.reviews.decide(reviewId, request, `decide-${form.token}`));
+  // The round answers its Update only once the decision's transaction has committed, and answers
+  // the decision as stored (an earlier attempt's instant, a double submission's first answer): the
+  // columns it wrote are exactly these, so they are laid over the row read before rather than read
+  // again. The rest of the row is the round's own until it is decided (a deadline moved by a
+  // recompute no longer matters once the round is closed); the next view of the page reads it all.
+  return { ...row, ...decisionColumns(decision) };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { activeAmong, findOrderOfReview, issuedWith, orderProgress } from '../../db/numbers.js';
-import { findReview, type ReviewRow } from '../../db/reviews.js';
+import { findReview } from '../../db/reviews.js';
 import type { Language } from '../../domain/labels.js';
 import { MAX_NUMBER_TEXT, pastedLines, type IssueRequestCity } from '../../domain/numbers.js';
 import type { Actor } from '../../domain/review.js';
@@ -44,7 +44,7 @@ function typedValues(body: Record<string, unknown>, cityCount: number): Record<s
  * the platform, no more than the city still lacks), and refusals name the city and the line.
  * The workflow's validator and the issue's own transaction check again, for requests that race.
  */
-export async function issueNumbers(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
+export async function issueNumbers(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<void> {
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const parsed = issueForm.safeParse(fields);
   if (!parsed.success) throw validationFailed(parsed.error, lang);
@@ -53,7 +53,7 @@ export async function issueNumbers(deps: AppDeps, actor: Actor, reviewId: string
   const order = await findOrderOfReview(deps.db, row.id);
   if (!order) throw notFound('number order');
   // The same form sent again (a double click, a reload): it was issued, and is not issued twice.
-  if (await issuedWith(deps.db, parsed.data.token)) return row;
+  if (await issuedWith(deps.db, parsed.data.token)) return;
   const progress = await orderProgress(deps.db, order.id);
   const values = typedValues(fields, progress.length);
   const refuse = (status: number, problems: string[]): never => {
@@ -94,7 +94,7 @@ export async function issueNumbers(deps: AppDeps, actor: Actor, reviewId: string
 
   const request = { round: row.round, requestKey: parsed.data.token, cities, actor };
   try {
-    return await sendStaffUpdate(deps, row, parsed.data.round, lang, () => deps.reviews.issueNumbers(reviewId, { ...request, round: parsed.data.round }, `issue-${parsed.data.token}`));
+    await sendStaffUpdate(deps, row, parsed.data.round, lang, () => deps.reviews.issueNumbers(reviewId, { ...request, round: parsed.data.round }, `issue-${parsed.data.token}`));
   } catch (err) {
     if (err instanceof HttpError && err.status === 409) refuse(409, [err.message]);
     throw err;

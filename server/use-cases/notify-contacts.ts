@@ -3,7 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { noticeRenderer } from '../../notices/render.js';
 import { appendAudit } from '../../db/audit.js';
-import { findReview, type ReviewRow } from '../../db/reviews.js';
+import { findReview } from '../../db/reviews.js';
 import { contacts, notificationOutbox } from '../../db/schema.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
@@ -34,7 +34,7 @@ function manualNoticeKey(reviewId: string, actorId: string, form: z.infer<typeof
  * Staff write to chosen contacts of the review's tenant about it. The same form sent twice is one
  * notice per contact and channel, and one audit row; every notice queued has its audit row.
  */
-export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
+export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<void> {
   const parsed = notifyForm.safeParse(body);
   if (!parsed.success) throw validationFailed(parsed.error, lang);
   const form = parsed.data;
@@ -82,5 +82,4 @@ export async function notifyContacts(deps: AppDeps, actor: Actor, reviewId: stri
       dedupeKey: key,
     });
   });
-  return review;
 }

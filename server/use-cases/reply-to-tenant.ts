@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findReview, type ReviewRow } from '../../db/reviews.js';
+import { findReview } from '../../db/reviews.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
@@ -13,11 +13,11 @@ const replyForm = z.object({
 });
 
 /** Staff answer the tenant's reminder without deciding yet: it reaches the contacts who receive reminder replies. */
-export async function replyToTenant(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<ReviewRow> {
+export async function replyToTenant(deps: AppDeps, actor: Actor, reviewId: string, body: unknown, lang: Language = 'en'): Promise<void> {
   const parsed = replyForm.safeParse(body);
   if (!parsed.success) throw validationFailed(parsed.error, lang);
   const row = await findReview(deps.db, reviewId);
   if (!row) throw notFound('review');
   const { round, message, token } = parsed.data;
-  return sendStaffUpdate(deps, row, round, lang, () => deps.reviews.reply(reviewId, { round, actor, message }, `reply-${token}`));
+  await sendStaffUpdate(deps, row, round, lang, () => deps.reviews.reply(reviewId, { round, actor, message }, `reply-${token}`));
 }

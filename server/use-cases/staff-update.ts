@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { staff } from '../../db/schema.js';
-import { findReview, findReviewForStaff, type QueueItem, type ReviewRow } from '../../db/reviews.js';
+import { findReview, type ReviewRow } from '../../db/reviews.js';
 import type { Language } from '../../domain/labels.js';
 import type { Refusal } from '../../domain/refusals.js';
 import { AUTOMATIC_CHECK } from '../../domain/review.js';
@@ -27,37 +27,28 @@ export function refusalError(refusal: Refusal, lang: Language): HttpError {
 }
 
 /**
- * Sends a staff member's Update (decide, claim, reply) to a review round and answers with the
- * review as it now stands, as the review page shows it (so the page after an action reads it
- * no more); a refusal becomes a 409 that says why, in the workflow's terms or, for a closed
+ * Sends a staff member's Update (decide, claim, reply) to a review round and answers with what the
+ * round answered; a refusal becomes a 409 that says why, in the workflow's terms or, for a closed
  * round, from the read model.
  */
-export async function sendStaffUpdate(
-  deps: Pick<AppDeps, 'db'>,
-  row: ReviewRow,
-  round: number,
-  lang: Language,
-  send: () => Promise<unknown>,
-): Promise<QueueItem> {
+export async function sendStaffUpdate<T>(deps: Pick<AppDeps, 'db'>, row: ReviewRow, round: number, lang: Language, send: () => Promise<T>): Promise<T> {
   try {
-    await sendOncePrecheckDone(send);
+    return await sendOncePrecheckDone(send);
   } catch (err) {
     if (!(err instanceof DecisionRefused)) throw err;
     const fresh = (await findReview(deps.db, row.id)) ?? row;
     throw refusalError(err.reason === 'closed' ? await describeClosedReview(deps, fresh, round) : err.refusal, lang);
   }
-  return (await findReviewForStaff(deps.db, row.id)) ?? { ...row, assigneeName: null, tenantName: '' };
 }
 
 /** A round's automatic pre-check takes a moment: a person acting meanwhile waits for it rather than being refused. */
 const PRECHECK_WAIT_MS = 10_000;
 
-async function sendOncePrecheckDone(send: () => Promise<unknown>): Promise<void> {
+async function sendOncePrecheckDone<T>(send: () => Promise<T>): Promise<T> {
   const until = Date.now() + PRECHECK_WAIT_MS;
   for (;;) {
     try {
-      await send();
-      return;
+      return await send();
     } catch (err) {
       if (!(err instanceof DecisionRefused) || err.refusal.code !== 'precheck_running' || Date.now() > until) throw err;
       await new Promise((resolve) => setTimeout(resolve, 150));

@@ -10,7 +10,7 @@ import { atRiskAt, computeDueAt, createCalendar } from '../../domain/working-tim
 import { AT_RISK_SHARE } from '../../domain/rules.js';
 import { createLogger } from '../../runtime/logger.js';
 import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
-import { signalDueTimers } from '../../runtime/deadline-signaller.js';
+import { signalDueTimers } from '../../deadlines/signal-rounds.js';
 import { changeDeadlineRule } from '../../server/use-cases/change-deadline-rule.js';
 import type { RoundState } from '../../workflows/messages.js';
 import { issueNumbersUpdate } from '../../workflows/fulfilment/messages.js';

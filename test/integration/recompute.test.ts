@@ -11,7 +11,7 @@ import { workflowIdFor, type Actor } from '../../domain/review.js';
 import { AT_RISK_SHARE } from '../../domain/rules.js';
 import { atRiskAt, computeDueAt, createCalendar, localDateOf, type DeadlineRule } from '../../domain/working-time.js';
 import { createLogger } from '../../runtime/logger.js';
-import { signalDueTimers } from '../../runtime/deadline-signaller.js';
+import { signalDueTimers } from '../../deadlines/signal-rounds.js';
 import { recomputeWorkflowId } from '../../temporal/recompute-client.js';
 import { changeCalendar } from '../../server/use-cases/change-calendar.js';
 import { changeDeadlineRule, type RuleChangeDeps } from '../../server/use-cases/change-deadline-rule.js';

@@ -49,6 +49,8 @@ export interface TestApp {
   addStaff(role: Role, password?: string): Promise<StaffMember & { password: string }>;
   /** Every log line the app wrote, when started with captureLogs. */
   logLines: string[];
+  /** Every statement the web process sent to PostgreSQL, in order, when started with recordWebStatements. */
+  webStatements: string[];
   api(tenant: TestTenant, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
@@ -69,6 +71,8 @@ export interface TestAppOptions {
   filesDir?: string;
   /** More configuration, as environment variables (e.g. SWEEP_INTERVAL_MS). */
   env?: Record<string, string>;
+  /** Keep the text of every statement the web process sends (in webStatements), to count what a request reads. */
+  recordWebStatements?: boolean;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -92,7 +96,9 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const database = connectDatabase(databaseUrl, { max: 4 });
   // Real local SMTP and SMS sinks, only for suites about sending (others assert rows stay queued).
   const channels = opts.notifications ? await startNotificationChannels(config, log) : undefined;
-  const web = await startWeb(config, appUrl, temporal, log, { channels, sdkMetricsAddress: opts.temporalMetricsAddress });
+  const webStatements: string[] = [];
+  const onStatement = opts.recordWebStatements ? (text: string) => void webStatements.push(text) : undefined;
+  const web = await startWeb(config, appUrl, temporal, log, { channels, sdkMetricsAddress: opts.temporalMetricsAddress, onStatement });
   const senders = channels ? createSenders(config, channels, `${web.url}/callbacks/sms-status`) : undefined;
   const launchWorker = async () => startWorker(config, appUrl, temporal, log, { workflowBundle: await workflowBundle(), senders });
   let worker = await launchWorker();
@@ -139,6 +145,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
     channels,
     logLines,
+    webStatements,
     async stop() {
       await web.stop();
       await worker.stop();
