@@ -37,7 +37,7 @@ import { calendarVersion, loadCalendar } from '../db/calendars.js';
 import { findReview, type ReviewRow } from '../db/reviews.js';
 import { currentRulesVersion, currentVersions } from '../db/rules-version.js';
 import { ruleSetsInForce } from '../db/rule-sets.js';
-import { labelSignalled, labelUncomputable, readRecomputePage, roundsNotStarted, roundsStarted, writeRecomputedDeadlines, type RecomputedDeadline, type RecomputeFilter, type RecomputeRow } from '../db/deadline-recompute.js';
+import { labelSignalled, labelUncomputable, readRecomputePage, roundsNotStarted, roundsStarted, signalSoon, writeRecomputedDeadlines, type RecomputedDeadline, type RecomputeFilter, type RecomputeRow } from '../db/deadline-recompute.js';
 import { planDeadline, type PlannedDeadline } from '../domain/deadline-plan.js';
 import { DEFAULT_AT_RISK_SHARE } from '../domain/rule-set.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
@@ -369,6 +369,31 @@ export async function recomputeIfRulesMoved(
   if (now.rules === used.rules && now.calendar === used.calendar) return row;
   await recomputeRows({ db, log }, { targetVersion: now.rules, limit: 1 }, { onlyId: row.id, force: true });
   const fresh = await findReview(db, row.id);
+  return fresh && fresh.round === row.round ? fresh : row;
+}
+
+/**
+ * The same check for a round intake has already started, with the versions its started mark read.
+ * That statement began after the row's commit, so the argument above holds for it. A change that
+ * raced the commit is recomputed here and the running round is told of a timer that moved earlier,
+ * as the change's own pass would have told it. Should that fail (Temporal went away right after the
+ * start), the row is left to the deadline signaller, which tells the round within its next sweep: the
+ * submission's answer does not depend on it.
+ */
+export async function recomputeStartedIfRulesMoved(
+  deps: { db: Db; log: Logger; temporal: Client },
+  row: ReviewRow,
+  used: { rules: number; calendar: number },
+  now: { rules: number; calendar: number },
+): Promise<ReviewRow> {
+  if (now.rules === used.rules && now.calendar === used.calendar) return row;
+  try {
+    await recomputeRows(deps, { targetVersion: now.rules, limit: 1 }, { onlyId: row.id, force: true });
+  } catch (err) {
+    deps.log.warn({ err, reviewId: row.id }, 'a started round whose deadline a rule change moved could not be told; the deadline signaller tells it');
+    await signalSoon(deps.db, row.id, row.round);
+  }
+  const fresh = await findReview(deps.db, row.id);
   return fresh && fresh.round === row.round ? fresh : row;
 }
 
