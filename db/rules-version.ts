@@ -34,8 +34,9 @@ export async function bumpRulesVersion(tx: Tx): Promise<number> {
 
 /**
  * The rules version and the stored calendar's version in one round trip. A submission reads
- * them before computing a deadline and again after committing it, to notice a change that
- * raced it (see recomputeIfRulesMoved in deadlines/recompute.ts). A missing calendar is version 0.
+ * them before computing a deadline and again after committing it (with its started mark, see
+ * markWorkflowStarted), to notice a change that raced it (see recomputeIfRulesMoved in
+ * deadlines/recompute.ts). A missing calendar is version 0.
  */
 export async function currentVersions(db: Db | Tx, calendarId = DEFAULT_CALENDAR_ID): Promise<Versions> {
   const rows = await db.execute<StoredVersions>(sql`select ${versionColumns(calendarId)}`);

@@ -353,11 +353,14 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
  * computes its deadline, and commits the row labelled with that rules version V. A change that
  * commits version V+1 after that read may start its recompute pass before the row commits: the
  * pass does not see the row and would miss it. So, after committing, the submitter reads the
- * versions again. Unchanged: any later change's pass starts after this moment and finds the
- * committed row behind. Changed (or the calendar the web process had cached was older than the
- * stored one): the submitter recomputes this one row itself, under fresh rules and calendar,
- * before starting its workflow, which therefore starts with the right deadline. A pass that does
- * see the row meanwhile is harmless: both write the same values, guarded by deadline_version.
+ * versions again: in the statement that marks its round started (which begins after the commit),
+ * or on their own when Temporal is away and the round is left for the sweeper. Unchanged: any
+ * later change's pass starts after this moment and finds the committed row behind. Changed (or the
+ * calendar the web process had cached was older than the stored one): the submitter recomputes
+ * this one row itself, under fresh rules and calendar. A round left for the sweeper is recomputed
+ * before anything starts it, so it starts with the right deadline; a round already started is told
+ * of a timer that moved earlier, as every open round is after a change. A pass that does see the
+ * row meanwhile is harmless: both write the same values, guarded by deadline_version.
  */
 export async function recomputeIfRulesMoved(
   db: Db,
