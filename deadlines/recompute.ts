@@ -394,7 +394,8 @@ export async function recomputeStartedIfRulesMoved(
     await recomputeRows(deps, { targetVersion: now.rules, limit: 1 }, { onlyId: row.id, force: true });
   } catch (err) {
     deps.log.warn({ err, reviewId: row.id }, 'a started round whose deadline a rule change moved could not be told; the deadline signaller tells it');
-    await signalSoon(deps.db, row.id, row.round);
+    // The submission is committed and started: its 201 stands even if this hand-over fails too.
+    await signalSoon(deps.db, row.id, row.round).catch((e: unknown) => deps.log.error({ err: e, reviewId: row.id }, 'could not hand a moved deadline to the deadline signaller'));
   }
   const fresh = await findReview(deps.db, row.id);
   return fresh && fresh.round === row.round ? fresh : row;
