@@ -153,6 +153,14 @@ export async function labelSignalled(db: Db, rows: { id: string; round: number; 
     where r.id = n.id and r.round = n.round and r.deadline_version = n.deadline_version and r.rules_version < ${label}::int`);
 }
 
+/** Hands a round's current deadline to the deadline signaller, to be sent at its next sweep. */
+export async function signalSoon(db: Db, id: string, round: number): Promise<void> {
+  await db
+    .update(reviews)
+    .set({ timerSignalDueAt: sql`now()` })
+    .where(and(eq(reviews.id, id), eq(reviews.round, round)));
+}
+
 /** Of these reviews, the pending ones whose round's workflow has not been started yet. */
 export async function roundsNotStarted(db: Db, ids: string[]): Promise<string[]> {
   const rows = await db

@@ -3,6 +3,7 @@ import { reviewEvents, reviews, staff, tenants } from './schema.js';
 import type { Db } from './client.js';
 import { workflowIdFor, type Decision, type ReviewKind, type ReviewStatus } from '../domain/review.js';
 import type { DeadlineRule } from '../domain/working-time.js';
+import { versionColumns, versionsOf, type Versions } from './rules-version.js';
 
 export type ReviewRow = typeof reviews.$inferSelect;
 export type ReviewEventRow = typeof reviewEvents.$inferSelect;
@@ -114,31 +115,40 @@ export async function listReviewEvents(db: Db, reviewId: string): Promise<Review
   return db.select().from(reviewEvents).where(eq(reviewEvents.reviewId, reviewId)).orderBy(asc(reviewEvents.id));
 }
 
+interface StartedMark {
+  id: string;
+  round: number;
+  done: (versions: Versions) => void;
+  failed: (err: unknown) => void;
+}
+
 /** Rounds whose start waits to be marked, and the flush running now, per database. */
-const startedMarks = new WeakMap<Db, { waiting: { id: string; round: number; done: () => void; failed: (err: unknown) => void }[]; flushing: boolean }>();
+const startedMarks = new WeakMap<Db, { waiting: StartedMark[]; flushing: boolean }>();
 
 /**
  * Marks a round's workflow as started. Marks that arrive while one is being written go together
  * in the next statement (group commit): at a high submission rate one UPDATE and one commit serve
  * many submissions instead of one each, and when few arrive each is written at once as before.
- * Resolves once the mark is written.
+ * Resolves once the mark is written, with the rules and calendar versions the same statement read:
+ * it starts after the caller's own commit, so intake learns from it whether a rule or calendar
+ * change raced that commit without a statement of its own.
  */
-export function markWorkflowStarted(db: Db, reviewId: string, round: number): Promise<void> {
+export function markWorkflowStarted(db: Db, reviewId: string, round: number): Promise<Versions> {
   let batch = startedMarks.get(db);
   if (!batch) startedMarks.set(db, (batch = { waiting: [], flushing: false }));
   const queued = batch;
-  const written = new Promise<void>((done, failed) => queued.waiting.push({ id: reviewId, round, done, failed }));
+  const written = new Promise<Versions>((done, failed) => queued.waiting.push({ id: reviewId, round, done, failed }));
   if (!queued.flushing) void flushStartedMarks(db, queued);
   return written;
 }
 
-async function flushStartedMarks(db: Db, batch: { waiting: { id: string; round: number; done: () => void; failed: (err: unknown) => void }[]; flushing: boolean }): Promise<void> {
+async function flushStartedMarks(db: Db, batch: { waiting: StartedMark[]; flushing: boolean }): Promise<void> {
   batch.flushing = true;
   while (batch.waiting.length > 0) {
     const marks = batch.waiting.splice(0, 500);
     try {
       // The id list lets the planner go by the primary key; the pairs keep each mark to its round.
-      await db
+      const mark = db
         .update(reviews)
         .set({ workflowStartedAt: sql`now()` })
         .where(
@@ -151,7 +161,10 @@ async function flushStartedMarks(db: Db, batch: { waiting: { id: string; round: 
             sql`(${reviews.id}, ${reviews.round}) in (select m.id, m.round from jsonb_to_recordset(${JSON.stringify(marks.map((m) => ({ id: m.id, round: m.round })))}::jsonb) as m(id uuid, round int))`,
           ),
         );
-      for (const m of marks) m.done();
+      // The versions are read whether or not a row was still unmarked (a sweeper may have marked it first).
+      const [row] = await db.execute<{ rules: string | null; calendar: number | null }>(sql`with marked as (${mark.getSQL()}) select ${versionColumns()}`);
+      const versions = versionsOf(row);
+      for (const m of marks) m.done(versions);
     } catch (err) {
       for (const m of marks) m.failed(err);
     }

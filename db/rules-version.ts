@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { appSettings } from './schema.js';
 import type { Db, Tx } from './client.js';
 import { DEFAULT_CALENDAR_ID } from './calendars.js';
@@ -34,15 +34,30 @@ export async function bumpRulesVersion(tx: Tx): Promise<number> {
 
 /**
  * The rules version and the stored calendar's version in one round trip. A submission reads
- * them before computing a deadline and again after committing it, to notice a change that
- * raced it (see recomputeIfRulesMoved in deadlines/recompute.ts). A missing calendar is version 0.
+ * them before computing a deadline and again after committing it (with its started mark, see
+ * markWorkflowStarted), to notice a change that raced it (see recomputeIfRulesMoved in
+ * deadlines/recompute.ts). A missing calendar is version 0.
  */
-export async function currentVersions(db: Db | Tx, calendarId = DEFAULT_CALENDAR_ID): Promise<{ rules: number; calendar: number }> {
-  const rows = await db.execute<{ rules: string | null; calendar: number | null }>(sql`
-    select (select value from app_settings where key = ${RULES_VERSION_KEY}) as rules,
-           (select version from calendars where id = ${calendarId}) as calendar`);
-  const row = rows[0];
-  // A missing calendar counts as version 0, as runtime/calendar-cache.ts does.
+export async function currentVersions(db: Db | Tx, calendarId = DEFAULT_CALENDAR_ID): Promise<Versions> {
+  const rows = await db.execute<StoredVersions>(sql`select ${versionColumns(calendarId)}`);
+  return versionsOf(rows[0]);
+}
+
+export interface Versions {
+  rules: number;
+  calendar: number;
+}
+
+type StoredVersions = { rules: string | null; calendar: number | null };
+
+/** The two versions as select-list columns `rules` and `calendar`, for a statement that reads them beside something else. */
+export function versionColumns(calendarId = DEFAULT_CALENDAR_ID): SQL {
+  return sql`(select value from app_settings where key = ${RULES_VERSION_KEY}) as rules,
+           (select version from calendars where id = ${calendarId}) as calendar`;
+}
+
+/** A missing calendar counts as version 0, as runtime/calendar-cache.ts does; a missing rules version is 0 too. */
+export function versionsOf(row: StoredVersions | undefined): Versions {
   return { rules: row?.rules == null ? 0 : Number(row.rules), calendar: row?.calendar == null ? 0 : Number(row.calendar) };
 }
 
@@ -50,11 +65,10 @@ export async function currentVersions(db: Db | Tx, calendarId = DEFAULT_CALENDAR
  * What a new round is computed under, in one round trip: the rules and calendar versions (as
  * currentVersions reads them) and the kind's rule set in force.
  */
-export async function versionsAndRuleSet(db: Db | Tx, kind: ReviewKind, calendarId = DEFAULT_CALENDAR_ID): Promise<{ rules: number; calendar: number; ruleSet: RuleSetVersion }> {
-  const rows = await db.execute<{ rules: string | null; calendar: number | null; rule_set: Record<string, unknown> | null }>(sql`
-    select (select value from app_settings where key = ${RULES_VERSION_KEY}) as rules,
-           (select version from calendars where id = ${calendarId}) as calendar,
+export async function versionsAndRuleSet(db: Db | Tx, kind: ReviewKind, calendarId = DEFAULT_CALENDAR_ID): Promise<Versions & { ruleSet: RuleSetVersion }> {
+  const rows = await db.execute<StoredVersions & { rule_set: Record<string, unknown> | null }>(sql`
+    select ${versionColumns(calendarId)},
            (select row_to_json(v) from (select * from rule_set_versions where kind = ${kind} order by version desc limit 1) v) as rule_set`);
   const row = rows[0];
-  return { rules: row?.rules == null ? 0 : Number(row.rules), calendar: row?.calendar == null ? 0 : Number(row.calendar), ruleSet: ruleSetFromJson(kind, row?.rule_set ?? null) };
+  return { ...versionsOf(row), ruleSet: ruleSetFromJson(kind, row?.rule_set ?? null) };
 }

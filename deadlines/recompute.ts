@@ -37,7 +37,7 @@ import { calendarVersion, loadCalendar } from '../db/calendars.js';
 import { findReview, type ReviewRow } from '../db/reviews.js';
 import { currentRulesVersion, currentVersions } from '../db/rules-version.js';
 import { ruleSetsInForce } from '../db/rule-sets.js';
-import { labelSignalled, labelUncomputable, readRecomputePage, roundsNotStarted, roundsStarted, writeRecomputedDeadlines, type RecomputedDeadline, type RecomputeFilter, type RecomputeRow } from '../db/deadline-recompute.js';
+import { labelSignalled, labelUncomputable, readRecomputePage, roundsNotStarted, roundsStarted, signalSoon, writeRecomputedDeadlines, type RecomputedDeadline, type RecomputeFilter, type RecomputeRow } from '../db/deadline-recompute.js';
 import { planDeadline, type PlannedDeadline } from '../domain/deadline-plan.js';
 import { DEFAULT_AT_RISK_SHARE } from '../domain/rule-set.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
@@ -325,11 +325,14 @@ async function signalRounds(deps: RecomputeDeps, items: { p: PlannedRow; deadlin
  * computes its deadline, and commits the row labelled with that rules version V. A change that
  * commits version V+1 after that read may start its recompute pass before the row commits: the
  * pass does not see the row and would miss it. So, after committing, the submitter reads the
- * versions again. Unchanged: any later change's pass starts after this moment and finds the
- * committed row behind. Changed (or the calendar the web process had cached was older than the
- * stored one): the submitter recomputes this one row itself, under fresh rules and calendar,
- * before starting its workflow, which therefore starts with the right deadline. A pass that does
- * see the row meanwhile is harmless: both write the same values, guarded by deadline_version.
+ * versions again: in the statement that marks its round started (which begins after the commit),
+ * or on their own when Temporal is away and the round is left for the sweeper. Unchanged: any
+ * later change's pass starts after this moment and finds the committed row behind. Changed (or the
+ * calendar the web process had cached was older than the stored one): the submitter recomputes
+ * this one row itself, under fresh rules and calendar. A round left for the sweeper is recomputed
+ * before anything starts it, so it starts with the right deadline; a round already started is told
+ * of a timer that moved earlier, as every open round is after a change. A pass that does see the
+ * row meanwhile is harmless: both write the same values, guarded by deadline_version.
  */
 export async function recomputeIfRulesMoved(
   db: Db,
@@ -341,6 +344,32 @@ export async function recomputeIfRulesMoved(
   if (now.rules === used.rules && now.calendar === used.calendar) return row;
   await recomputeRows({ db, log }, { targetVersion: now.rules, limit: 1 }, { onlyId: row.id, force: true });
   const fresh = await findReview(db, row.id);
+  return fresh && fresh.round === row.round ? fresh : row;
+}
+
+/**
+ * The same check for a round intake has already started, with the versions its started mark read.
+ * That statement began after the row's commit, so the argument above holds for it. A change that
+ * raced the commit is recomputed here and the running round is told of a timer that moved earlier,
+ * as the change's own pass would have told it. Should that fail (Temporal went away right after the
+ * start), the row is left to the deadline signaller, which tells the round within its next sweep: the
+ * submission's answer does not depend on it.
+ */
+export async function recomputeStartedIfRulesMoved(
+  deps: { db: Db; log: Logger; temporal: Client },
+  row: ReviewRow,
+  used: { rules: number; calendar: number },
+  now: { rules: number; calendar: number },
+): Promise<ReviewRow> {
+  if (now.rules === used.rules && now.calendar === used.calendar) return row;
+  try {
+    await recomputeRows(deps, { targetVersion: now.rules, limit: 1 }, { onlyId: row.id, force: true });
+  } catch (err) {
+    deps.log.warn({ err, reviewId: row.id }, 'a started round whose deadline a rule change moved could not be told; the deadline signaller tells it');
+    // The submission is committed and started: its 201 stands even if this hand-over fails too.
+    await signalSoon(deps.db, row.id, row.round).catch((e: unknown) => deps.log.error({ err: e, reviewId: row.id }, 'could not hand a moved deadline to the deadline signaller'));
+  }
+  const fresh = await findReview(deps.db, row.id);
   return fresh && fresh.round === row.round ? fresh : row;
 }
 

@@ -17,6 +17,8 @@ import { changeCalendar } from '../../server/use-cases/change-calendar.js';
 import { changeDeadlineRule, type RuleChangeDeps } from '../../server/use-cases/change-deadline-rule.js';
 import type { RoundState } from '../../workflows/messages.js';
 import { BackOfficeSession, formToken } from '../support/back-office.js';
+import { ReviewClient } from '../../temporal/review-client.js';
+import { startCatchingRuleChanges } from '../../server/use-cases/intake/start.js';
 import { startTestApp, validTemplate, type TestApp, type TestTenant } from '../support/test-app.js';
 
 let app: TestApp;
@@ -159,6 +161,31 @@ describe('changing a deadline rule', () => {
     // Unchanged versions: nothing to do.
     const same = await recomputeIfRulesMoved(app.database.db, after, await currentVersions(app.database.db));
     expect(same.deadlineVersion).toBe(after.deadlineVersion);
+    await changeDeadlineRule(deps, admin, 'voice_template', SHORT);
+  });
+
+  it('when a rule change commits between a submission reading the versions and committing, then the round it started gets the earlier deadline in its row and its workflow', async () => {
+    // As above, but through the start: the started mark reads the versions, finds them moved, and
+    // the running round is recomputed and told (now, or by the deadline signaller when further off).
+    const before = await currentVersions(app.database.db);
+    const v = await submit('recomputeRaceStarted');
+    const row = (await findReview(app.database.db, v.id))!;
+    expect(row.workflowStartedAt).not.toBeNull();
+    const shorter: DeadlineRule = { type: 'working_minutes', minutes: 240 };
+    const next = await app.database.db.transaction(async (tx) => {
+      const inForce = await ruleSetInForce(tx, 'voice_template');
+      await appendRuleSetVersion(tx, { kind: 'voice_template', rules: { ...inForce.rules, deadlines: { review: shorter } }, comment: 'race after start', authorId: admin.id, authorName: admin.name });
+      return bumpRulesVersion(tx);
+    });
+    const starter = { db: app.database.db, reviews: new ReviewClient(temporal, app.taskQueue), log: createLogger('silent') };
+    const after = await startCatchingRuleChanges(starter, row, before);
+    const calendar = await storedCalendar();
+    const expected = computeDueAt(row.submittedAt, shorter, calendar);
+    expect(after.dueAt.toISOString()).toBe(expected.toISOString());
+    expect(after).toMatchObject({ rulesVersion: next, dueRule: shorter });
+    expect(after.dueAt.getTime()).toBeLessThan(row.dueAt.getTime());
+    await signalDueTimers(app.database.db, temporal, new Date(after.atRiskAt!.getTime() - 5 * 60_000));
+    await expect.poll(async () => (await roundState(v.id)).deadline?.dueAt, { timeout: 30_000 }).toBe(expected.toISOString());
     await changeDeadlineRule(deps, admin, 'voice_template', SHORT);
   });
 });

@@ -3,13 +3,12 @@ import { findReview, newRoundColumns, type ReviewRow } from '../../../db/reviews
 import { reviews } from '../../../db/schema.js';
 import { storeOf } from '../../../db/subjects/index.js';
 import type { TenantRow } from '../../../db/tenants.js';
-import { recomputeIfRulesMoved } from '../../../deadlines/recompute.js';
 import { KINDS } from '../../../domain/kinds/index.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
 import { keyedConflict, notFound, say } from '../../errors.js';
-import { startOrLeaveForSweeper } from '../../../temporal/start-round.js';
 import { autoAssign } from './assign.js';
+import { startCatchingRuleChanges } from './start.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
 import { acceptDeclaration, splitDeclaration } from '../declarations.js';
@@ -105,10 +104,10 @@ async function resubmit(
     await deps.files.forget(kept.map((k) => k.path));
     throw err;
   }
-  // A change that raced this round's commit: recompute the round before its workflow starts.
-  const row = await recomputeIfRulesMoved(deps.db, committed.row, deadline.versions, deps.log);
+  const row = committed.row;
   // The old round learns it was superseded; if Temporal is away it finds out when it next writes (a stale round changes nothing).
   if (committed.previousRound !== null) await deps.reviews.supersede(row.id, committed.previousRound).catch((err: unknown) => deps.log.warn({ err, reviewId: row.id }, 'could not tell the old round it was superseded'));
-  await startOrLeaveForSweeper(deps, row);
+  // A change that raced this round's commit: the round is recomputed and, once started, told.
+  await startCatchingRuleChanges(deps, row, deadline.versions);
   return (await findReview(deps.db, row.id)) ?? row;
 }

@@ -3,7 +3,6 @@ import { findReview, newRoundColumns, type ReviewRow } from '../../../db/reviews
 import { reviews } from '../../../db/schema.js';
 import { storeOf } from '../../../db/subjects/index.js';
 import type { TenantRow } from '../../../db/tenants.js';
-import { recomputeIfRulesMoved } from '../../../deadlines/recompute.js';
 import { KINDS } from '../../../domain/kinds/index.js';
 import type { ReviewKind } from '../../../domain/review.js';
 import type { AppDeps } from '../../deps.js';
@@ -13,6 +12,7 @@ import { startOrLeaveForSweeper } from '../../../temporal/start-round.js';
 import { acceptDeclaration, splitDeclaration } from '../declarations.js';
 import { recordAcceptance } from '../../../db/declarations.js';
 import { autoAssign } from './assign.js';
+import { startCatchingRuleChanges } from './start.js';
 import { roundDeadline } from './deadline.js';
 import { fileDigests, keepFiles, newSubjectId, oneLine, parseSubmission, recordKeptFiles, type Submission } from './submission.js';
 import { precheckPassedEvent, recordReviewEvents } from '../../../db/review-events.js';
@@ -138,9 +138,8 @@ async function submit(deps: AppDeps, tenant: TenantRow, kind: ReviewKind, submis
     throw err;
   }
   // A rule or calendar change that committed meanwhile may have run its recompute before this row
-  // was visible: then this row is recomputed here, before its lifecycle starts with the deadline.
-  row = await recomputeIfRulesMoved(deps.db, row, deadline.versions, deps.log);
-  await startOrLeaveForSweeper(deps, row, { checked: checkedHere });
+  // was visible: then this row is recomputed here, and its started round told.
+  row = await startCatchingRuleChanges(deps, row, deadline.versions, { checked: checkedHere });
   return { row, subjectView: store.tenantViewOfInput?.(subjectId, input) };
 }
 
