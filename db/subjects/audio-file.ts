@@ -128,7 +128,7 @@ export const audioFileStore: SubjectStore<AudioFileInput> = {
     const file = audioOf(files);
     const head = file ? await ctx.readFile(file, WAV_HEADER_BYTES) : Buffer.alloc(0);
     // Measured from the file's own bytes: made storable before it reaches a jsonb column or a decision.
-    const check = storable(checkAudio(head, file?.size ?? 0, await findAudioLimits(ctx.db)));
+    const check = storable(checkAudio(head, file?.size ?? 0, await findAudioLimits(ctx.db, 'audio_file')));
     await ctx.db
       .update(audioFiles)
       .set({ formatCheck: check, checkedAt: sql`now()`, updatedAt: sql`now()` })
