@@ -1,6 +1,7 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
@@ -29,6 +30,39 @@ function layer(files, forbidden, message, opts = {}) {
     },
   };
 }
+
+/**
+ * Every kind's name, read off its definition (`kind: '…'` in domain/kinds/<kind>.ts), so a new kind
+ * is covered by the rule below without naming it here.
+ */
+const KIND_NAMES = readdirSync(new URL('./domain/kinds/', import.meta.url))
+  .filter((f) => f.endsWith('.ts'))
+  .flatMap((f) => [...readFileSync(new URL(`./domain/kinds/${f}`, import.meta.url), 'utf8').matchAll(/^\s+kind: '([a-z_]+)',$/gm)].map((m) => m[1]));
+
+/**
+ * Shared code never names a kind: what is particular to one lives in its definition
+ * (domain/kinds/), its subject store (db/subjects/), its partial (views/) and its translations
+ * (i18n/messages/); shared code asks the registry, or takes the kind from the definition that owns
+ * a feature (`numberOrderKind.kind`). Tests, benchmarks, scripts and migrations may name kinds.
+ * Allowed, for its reason:
+ * - the audit object type 'number_order' (domain/audit-actions.ts, activities/provisioning.ts):
+ *   a noun of the audit log, stored in its rows, that happens to equal the kind's name; each line
+ *   says so beside an eslint-disable comment.
+ */
+const kindNamed = {
+  files: ['**/*.ts'],
+  ignores: ['domain/kinds/**', 'db/subjects/**', 'views/**', 'i18n/messages/**', 'test/**', 'bench/**', 'scripts/**', 'migrations/**'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: `Literal[value=/^(${KIND_NAMES.join('|')})$/]`,
+        message: 'Shared code does not name a review kind: ask the registry (domain/kinds/index.ts, db/subjects/index.ts) or take the kind from its definition.',
+      },
+    ],
+  },
+};
+if (KIND_NAMES.length === 0) throw new Error('eslint.config.js read no kind name off domain/kinds/');
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'vendor/**', 'data/**', 'migrations/**', '.cache/**', '*.js'] },
@@ -75,4 +109,5 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'fetch', 'require'],
     },
   },
+  kindNamed,
 );

@@ -2,7 +2,11 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { findRuleSet } from './rules.js';
 import { enterprises, reviews, storedFiles, tenants } from './schema.js';
+import { enterpriseQualificationKind } from '../domain/kinds/enterprise-qualification.js';
 import { DEFAULT_RISK_LIMITS, riskSignals, type OtherEnterprise, type RiskSignal } from '../domain/risk-signals.js';
+
+/** The kind whose submissions carry risk signals: enterprises, compared with each other. */
+export const RISK_SIGNAL_KIND = enterpriseQualificationKind.kind;
 
 const other = {
   enterpriseId: enterprises.id,
@@ -31,7 +35,7 @@ export async function findRiskSignals(
     base().where(and(eq(enterprises.licenseCode, e.licenseCode), ne(enterprises.id, e.id))).orderBy(enterprises.createdAt).limit(50),
     e.handlerIdDigest ? base().where(and(eq(enterprises.handlerIdDigest, e.handlerIdDigest), ne(enterprises.id, e.id))).orderBy(enterprises.createdAt).limit(1000) : Promise.resolve([] as OtherEnterprise[]),
     imagesElsewhere(db, e, digests),
-    findRuleSet(db, 'enterprise_qualification'),
+    findRuleSet(db, RISK_SIGNAL_KIND),
   ]);
   return riskSignals({
     tenantId: e.tenantId,
@@ -53,7 +57,7 @@ async function imagesElsewhere(db: Db | Tx, e: { id: string; tenantId: string },
     .from(storedFiles)
     .innerJoin(enterprises, eq(enterprises.id, storedFiles.subjectId))
     .innerJoin(tenants, eq(tenants.id, enterprises.tenantId))
-    .where(and(inArray(storedFiles.sha256, [...byDigest.keys()]), eq(storedFiles.kind, 'enterprise_qualification'), ne(storedFiles.tenantId, e.tenantId)))
+    .where(and(inArray(storedFiles.sha256, [...byDigest.keys()]), eq(storedFiles.kind, RISK_SIGNAL_KIND), ne(storedFiles.tenantId, e.tenantId)))
     .orderBy(storedFiles.sha256, storedFiles.createdAt);
   return rows.flatMap(({ sha256, ...o }) => (byDigest.get(sha256) ?? []).map((field) => ({ field, other: o })));
 }

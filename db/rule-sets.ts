@@ -2,7 +2,8 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { ruleSetVersions } from './schema.js';
 import type { Db, Tx } from './client.js';
 import { defaultRuleSet, parseRuleSet, type ReasonEntry, type RuleSet } from '../domain/rule-set.js';
-import { REVIEW_KINDS, type ReviewKind } from '../domain/review.js';
+import { type ReviewKind } from '../domain/review.js';
+import { REVIEW_KINDS } from '../domain/kinds/index.js';
 
 /** A kind's rule set as one version stored it; version 0 is the kind's defaults (nothing saved yet). */
 export interface RuleSetVersion {

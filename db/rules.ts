@@ -28,11 +28,11 @@ export async function findReminderPolicy(db: Db | Tx, kind: ReviewKind): Promise
 }
 
 /** Limits the audio check measures an uploaded recording against. */
-export async function findAudioLimits(db: Db | Tx, kind: ReviewKind = 'audio_file'): Promise<AudioLimits> {
+export async function findAudioLimits(db: Db | Tx, kind: ReviewKind): Promise<AudioLimits> {
   return (await ruleSetInForce(db, kind)).rules.checks.audio ?? DEFAULT_AUDIO_LIMITS;
 }
 
-export async function findTemplateChecks(db: Db | Tx, kind: ReviewKind = 'voice_template'): Promise<TemplateChecks | undefined> {
+export async function findTemplateChecks(db: Db | Tx, kind: ReviewKind): Promise<TemplateChecks | undefined> {
   return (await ruleSetInForce(db, kind)).rules.checks.template;
 }
 
@@ -58,6 +58,6 @@ export async function findRuleSet(db: Db | Tx, kind: ReviewKind): Promise<RuleSe
 }
 
 /** The smallest pixel size per image field the enterprise pre-check accepts. */
-export async function findImageMinimums(db: Db | Tx, kind: ReviewKind = 'enterprise_qualification'): Promise<Record<string, ImageMinimum>> {
+export async function findImageMinimums(db: Db | Tx, kind: ReviewKind): Promise<Record<string, ImageMinimum>> {
   return (await ruleSetInForce(db, kind)).rules.checks.images ?? {};
 }

@@ -14,8 +14,9 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const createdAt = () => ts('created_at').notNull().defaultNow();
+/** A timestamp column with its time zone (kinds' tables in db/subjects/ use these too). */
+export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+export const createdAt = () => ts('created_at').notNull().defaultNow();
 
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -201,25 +202,6 @@ export const reviewEvents = pgTable(
     // Statistics and the dashboard count events of a type within a period.
     index('review_events_type_at_idx').on(t.type, t.at),
   ],
-);
-
-export const voiceTemplates = pgTable(
-  'voice_templates',
-  {
-    id: text('id').primaryKey(),
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
-    name: text('name').notNull(),
-    speed: text('speed').notNull(),
-    speaker: text('speaker').notNull(),
-    content: text('content').notNull(),
-    scenario: text('scenario').notNull(),
-    reviewId: uuid('review_id').notNull(),
-    deletedAt: ts('deleted_at'),
-    createdAt: createdAt(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
-  },
-  // The review page and the automatic check find a subject by its review.
-  (t) => [index('voice_templates_tenant_idx').on(t.tenantId), index('voice_templates_review_idx').on(t.reviewId)],
 );
 
 export const contacts = pgTable(
@@ -611,29 +593,6 @@ export const bulkJobItems = pgTable(
     doneAt: ts('done_at'),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.reviewId] }), index('bulk_job_items_pending_idx').on(t.jobId, t.position).where(sql`${t.state} = 'pending'`)],
-);
-
-/**
- * An uploaded recording (放音文件). The file itself is in stored_files (field `file`); the
- * automatic check records what it measured here, so staff, notices and the tenant API can word it.
- */
-export const audioFiles = pgTable(
-  'audio_files',
-  {
-    id: text('id').primaryKey(),
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
-    reviewId: uuid('review_id').notNull(),
-    name: text('name').notNull(),
-    description: text('description').notNull().default(''),
-    /** The check's result (domain/audio-format.ts AudioCheck): measured properties, problems, the limits applied. Null until checked. */
-    formatCheck: jsonb('format_check'),
-    checkedAt: ts('checked_at'),
-    /** The tenant deleted it: hidden from them, history kept. */
-    deletedAt: ts('deleted_at'),
-    createdAt: createdAt(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
-  },
-  (t) => [index('audio_files_tenant_idx').on(t.tenantId), index('audio_files_review_idx').on(t.reviewId)],
 );
 
 /** A request to turn an app's quality checks off, reviewed before it takes effect. */

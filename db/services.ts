@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
 import { reviews, serviceActivations, tenantServices } from './schema.js';
 import { BUSINESS_TYPES, type BusinessType, type ServiceState } from '../domain/business-types.js';
+import { serviceActivationKind } from '../domain/kinds/service-activation.js';
 import { LANGUAGES } from '../domain/labels.js';
 import { findRejectionReason } from './rules.js';
 
@@ -76,7 +77,7 @@ export async function serviceFacts(db: Db | Tx, tenantId: string, businessType: 
   if (row.state === 'pending' && row.review) facts.until = row.review.dueAt.toISOString();
   if (row.state === 'rejected' && row.review) {
     const code = row.review.decisionReasonCode;
-    const entry = code ? await findRejectionReason(db, 'service_activation', code) : undefined;
+    const entry = code ? await findRejectionReason(db, serviceActivationKind.kind, code) : undefined;
     for (const lang of LANGUAGES) facts[`reason.${lang}`] = reasonWithExplanation(lang, entry?.tenant[lang], row.review.decisionReasonText) || null;
   }
   return facts;

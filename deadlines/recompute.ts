@@ -41,7 +41,7 @@ import { labelSignalled, labelUncomputable, readRecomputePage, roundsNotStarted,
 import { planDeadline, type PlannedDeadline } from '../domain/deadline-plan.js';
 import { DEFAULT_AT_RISK_SHARE } from '../domain/rule-set.js';
 import { defaultCalendarSpec } from '../domain/holidays-cn.js';
-import { REVIEW_KINDS } from '../domain/review.js';
+import { REVIEW_KINDS } from '../domain/kinds/index.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminder-policy.js';
 import { computeDueAt, createCalendar, validateDeadlineRule, type DeadlineRule, type WorkingCalendar } from '../domain/working-time.js';
 import type { Logger } from '../runtime/logger.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUSINESS_TYPES } from './business-types.js';
+import { audioFileKind } from './kinds/audio-file.js';
 import { nameText } from './kinds/voice-template.js';
 import { CONTROL, TRIMMED } from './text.js';
 
@@ -13,7 +14,7 @@ export const CALLBACK_URL_MAX = 2048;
 export const APP_STATUSES = ['normal', 'disabled'] as const;
 /** What the tenant reads: an app is shown `frozen` while its business type is (domain/gates.ts). */
 export const SHOWN_APP_STATUSES = [...APP_STATUSES, 'frozen'] as const;
-export const AUDIO_FILE_ID = /^AF[0-9A-Z]{16}$/;
+export const AUDIO_FILE_ID = new RegExp(`^${audioFileKind.subjectPrefix}[0-9A-Z]{16}$`);
 export type AppStatus = (typeof APP_STATUSES)[number];
 
 /** Letters, digits, underscore and Chinese characters; no spaces; at most 64 characters. */

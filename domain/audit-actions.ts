@@ -81,6 +81,7 @@ export const AUDIT_OBJECT_TYPES = [
   'declaration',
   'notice',
   'notice_template',
+  // eslint-disable-next-line no-restricted-syntax -- the audit log's noun for an order row, stored in its rows; it only shares the kind's name.
   'number_order',
   'review',
   'rule_set',

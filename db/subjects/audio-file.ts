@@ -1,14 +1,38 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../client.js';
 import { findAudioLimits } from '../rules.js';
 import { appendAudit } from '../audit.js';
-import { apps, audioFiles, reviews } from '../schema.js';
+import { apps, createdAt, reviews, tenants, ts } from '../schema.js';
 import { storable } from '../../domain/storable.js';
 import { currentFiles, type StoredFileRow } from '../stored-files.js';
 import { checkAudio, WAV_HEADER_BYTES, type AudioCheck } from '../../domain/audio-format.js';
 import { audioLimitsText, describeAudioCheck, measuredAudioFacts } from '../../i18n/audio-check-text.js';
 import type { AudioFileInput } from '../../domain/kinds/audio-file.js';
 import type { SubjectStore } from './store.js';
+
+/**
+ * An uploaded recording (放音文件). The file itself is in stored_files (field `file`); the
+ * automatic check records what it measured here, so staff, notices and the tenant API can word it.
+ */
+export const audioFiles = pgTable(
+  'audio_files',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    reviewId: uuid('review_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    /** The check's result (domain/audio-format.ts AudioCheck): measured properties, problems, the limits applied. Null until checked. */
+    formatCheck: jsonb('format_check'),
+    checkedAt: ts('checked_at'),
+    /** The tenant deleted it: hidden from them, history kept. */
+    deletedAt: ts('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('audio_files_tenant_idx').on(t.tenantId), index('audio_files_review_idx').on(t.reviewId)],
+);
 
 export type AudioFileRow = typeof audioFiles.$inferSelect;
 
@@ -128,7 +152,7 @@ export const audioFileStore: SubjectStore<AudioFileInput> = {
     const file = audioOf(files);
     const head = file ? await ctx.readFile(file, WAV_HEADER_BYTES) : Buffer.alloc(0);
     // Measured from the file's own bytes: made storable before it reaches a jsonb column or a decision.
-    const check = storable(checkAudio(head, file?.size ?? 0, await findAudioLimits(ctx.db)));
+    const check = storable(checkAudio(head, file?.size ?? 0, await findAudioLimits(ctx.db, 'audio_file')));
     await ctx.db
       .update(audioFiles)
       .set({ formatCheck: check, checkedAt: sql`now()`, updatedAt: sql`now()` })

@@ -266,7 +266,7 @@ export const enterpriseQualificationStore: SubjectStore<EnterpriseInput> = {
    * is an automatic rejection whose reason each reader gets worded in their language.
    */
   async precheck(ctx, review, files) {
-    const minimums = await findImageMinimums(ctx.db);
+    const minimums = await findImageMinimums(ctx.db, 'enterprise_qualification');
     const fields = imageFields(minimums);
     const images: ImageMeasure[] = [];
     for (const f of files.filter((x) => x.round === review.round && fields.has(x.field))) {

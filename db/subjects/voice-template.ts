@@ -1,10 +1,30 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { reviewEvents, voiceTemplates } from '../schema.js';
+import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, reviewEvents, tenants, ts } from '../schema.js';
 import { checkTemplate, type TemplateChecks, type TemplateViolation } from '../../domain/checks.js';
 import { storedBilingualReason, templateViolationWording } from '../../i18n/reason-text.js';
 import { templateVariables, type VoiceTemplateInput } from '../../domain/kinds/voice-template.js';
 import { findTemplateChecks } from '../rules.js';
 import type { PrecheckVerdict, SubjectStore } from './store.js';
+
+export const voiceTemplates = pgTable(
+  'voice_templates',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    name: text('name').notNull(),
+    speed: text('speed').notNull(),
+    speaker: text('speaker').notNull(),
+    content: text('content').notNull(),
+    scenario: text('scenario').notNull(),
+    reviewId: uuid('review_id').notNull(),
+    deletedAt: ts('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  // The review page and the automatic check find a subject by its review.
+  (t) => [index('voice_templates_tenant_idx').on(t.tenantId), index('voice_templates_review_idx').on(t.reviewId)],
+);
 
 type VoiceTemplateRow = typeof voiceTemplates.$inferSelect;
 

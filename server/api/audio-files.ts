@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { filesOfSubject } from '../../db/stored-files.js';
 import { audioOf, findTenantAudioFile } from '../../db/subjects/audio-file.js';
+import { audioFileKind } from '../../domain/kinds/audio-file.js';
 import type { FileType } from '../../domain/kinds/index.js';
 import { CONTENT_TYPES } from '../../files/sniff.js';
 import { contentDisposition } from '../../files/download-name.js';
@@ -17,9 +18,9 @@ import { isSubjectId } from './ids.js';
 export function audioFileRoutes(deps: AppDeps): Router {
   const r = Router();
   r.get('/audio-files/:id/file', async (req: Request<{ id: string }>, res) => {
-    if (!isSubjectId('AF', req.params.id)) throw notFound('audio file');
+    if (!isSubjectId(audioFileKind.subjectPrefix, req.params.id)) throw notFound('audio file');
     const audio = await findTenantAudioFile(deps.db, tenantOf(res).id, req.params.id);
-    const file = audio ? audioOf(await filesOfSubject(deps.db, 'audio_file', audio.id)) : undefined;
+    const file = audio ? audioOf(await filesOfSubject(deps.db, audioFileKind.kind, audio.id)) : undefined;
     if (!file) throw notFound('audio file');
     res.set({
       'Content-Type': CONTENT_TYPES.wav,

@@ -20,7 +20,7 @@ export function enterpriseFileRoutes(deps: AppDeps): Router {
     const { id, field } = req.params;
     if (!isSubjectId(enterpriseQualificationKind.subjectPrefix, id) || !Object.hasOwn(ENTERPRISE_FILES, field)) throw notFound('enterprise file');
     const [e] = await deps.db.select({ id: enterprises.id }).from(enterprises).where(and(eq(enterprises.id, id), eq(enterprises.tenantId, tenantOf(res).id)));
-    const file = e ? currentFiles(await filesOfSubject(deps.db, 'enterprise_qualification', e.id)).find((f) => f.field === field) : undefined;
+    const file = e ? currentFiles(await filesOfSubject(deps.db, enterpriseQualificationKind.kind, e.id)).find((f) => f.field === field) : undefined;
     if (!file) throw notFound('enterprise file');
     res.set({
       'Content-Type': CONTENT_TYPES[file.fileType as keyof typeof CONTENT_TYPES] ?? 'application/octet-stream',

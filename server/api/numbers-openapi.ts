@@ -1,3 +1,4 @@
+import { numberUnsubscribeKind } from '../../domain/kinds/number-unsubscribe.js';
 import { idParameter, NUMBERS_CURSOR_PATTERN, subjectIdPattern } from './ids.js';
 import { errorResponses } from './openapi-errors.js';
 
@@ -48,7 +49,7 @@ export const numbersPaths = {
   '/number-unsubscriptions/{id}/results': {
     get: {
       summary: "A finished batch's results in the Accept-Language: number, outcome, reason and outcome code (released | check_failed | release_failed), in sheet order",
-      parameters: [idParameter(subjectIdPattern('NU'))],
+      parameters: [idParameter(subjectIdPattern(numberUnsubscribeKind.subjectPrefix))],
       responses: {
         '200': { description: 'The results', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } },
         ...errorResponses(404, 409),

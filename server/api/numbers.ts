@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { listTenantNumbers } from '../../db/numbers.js';
 import { findBatch, listBatchNumbers, outcomeText, reasonText } from '../../db/subjects/number-unsubscribe.js';
+import { numberUnsubscribeKind } from '../../domain/kinds/number-unsubscribe.js';
 import { unsubscribeOutcome } from '../../domain/numbers.js';
 import { translate } from '../../i18n/index.js';
 import { CONTENT_TYPES } from '../../files/sniff.js';
@@ -63,7 +64,7 @@ export function numbersApi(deps: AppDeps): Router {
    * the failed rows can be uploaded again as a new batch.
    */
   r.get('/number-unsubscriptions/:id/results', async (req: Request<{ id: string }>, res) => {
-    if (!isSubjectId('NU', req.params.id)) throw notFound('number unsubscribe');
+    if (!isSubjectId(numberUnsubscribeKind.subjectPrefix, req.params.id)) throw notFound('number unsubscribe');
     const batch = await findBatch(deps.db, req.params.id);
     if (!batch || batch.tenantId !== tenantOf(res).id) throw notFound('number unsubscribe');
     const lang = apiLanguage(req);

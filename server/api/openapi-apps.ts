@@ -1,5 +1,6 @@
 import { AUDIO_FILE_ID, changeAppInput, createAppInput, SHOWN_APP_STATUSES } from '../../domain/apps.js';
 import { BUSINESS_TYPES } from '../../domain/business-types.js';
+import { audioFileKind } from '../../domain/kinds/audio-file.js';
 import { idParameter, subjectIdPattern, UUID_PATTERN } from './ids.js';
 import { bodyErrorResponses, errorResponses, idempotencyKeyParameter } from './openapi-errors.js';
 import { inputSchema } from './openapi-schema.js';
@@ -72,8 +73,8 @@ export const appPaths = {
   '/audio-files/{id}/file': {
     get: {
       summary: 'Download your audio file (range requests supported)',
-      tags: ['audio_file'],
-      parameters: [idParameter(subjectIdPattern('AF')), { name: 'Range', in: 'header', required: false, schema: { type: 'string' } }],
+      tags: [audioFileKind.kind],
+      parameters: [idParameter(subjectIdPattern(audioFileKind.subjectPrefix)), { name: 'Range', in: 'header', required: false, schema: { type: 'string' } }],
       responses: {
         '200': { description: 'The WAV file', content: { 'audio/wav': { schema: { type: 'string', format: 'binary' } } } },
         '206': { description: 'Part of the file, with Content-Range', content: { 'audio/wav': { schema: { type: 'string', format: 'binary' } } } },

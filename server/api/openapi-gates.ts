@@ -1,5 +1,6 @@
 import { DECLARATION_IDS, DECLARATION_VERSION_PATTERN, type DeclarationId } from '../../domain/declarations.js';
 import { ENTERPRISE_FILES, enterpriseQualificationKind } from '../../domain/kinds/enterprise-qualification.js';
+import { numberUnsubscribeKind } from '../../domain/kinds/number-unsubscribe.js';
 import { errorResponses } from './openapi-errors.js';
 import { idParameter, subjectIdPattern } from './ids.js';
 
@@ -44,14 +45,14 @@ export const gatePaths = {
   '/number-unsubscriptions/template': {
     get: {
       summary: 'The sheet to fill in: a header over the first column in the Accept-Language',
-      tags: ['number_unsubscribe'],
+      tags: [numberUnsubscribeKind.kind],
       responses: { '200': { description: 'An .xlsx', content: xlsx }, ...errorResponses() },
     },
   },
   '/enterprises/{id}/files/{field}': {
     get: {
       summary: 'Download a file you submitted for the enterprise (the one in force of that field)',
-      tags: ['enterprise_qualification'],
+      tags: [enterpriseQualificationKind.kind],
       parameters: [
         idParameter(subjectIdPattern(enterpriseQualificationKind.subjectPrefix)),
         { name: 'field', in: 'path', required: true, schema: { enum: Object.keys(ENTERPRISE_FILES) } },

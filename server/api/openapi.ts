@@ -1,5 +1,5 @@
-import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
-import { KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
+import { REVIEW_STATUSES } from '../../domain/review.js';
+import { REVIEW_KINDS, KINDS, type AnyKindDefinition } from '../../domain/kinds/index.js';
 import { contactInput, NOTICE_SUBSCRIPTIONS } from '../../domain/contacts.js';
 import { idParameter, REVIEWS_CURSOR_PATTERN, subjectIdPattern, UUID_PATTERN } from './ids.js';
 import { inputSchema } from './openapi-schema.js';

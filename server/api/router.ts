@@ -1,7 +1,8 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { findTenantReview, listTenantReviews } from '../../db/reviews.js';
-import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
+import { REVIEW_STATUSES } from '../../domain/review.js';
+import { REVIEW_KINDS } from '../../domain/kinds/index.js';
 import type { AppDeps } from '../deps.js';
 import { asHttpError, databaseUnavailable, HttpError, keyedError, notFound, say, storageFull, validationFailed } from '../errors.js';
 import { StorageFull } from '../../files/store.js';

@@ -3,14 +3,15 @@ import { z } from 'zod';
 import { backlog, dailyFigures, reviewerFigures, sumFigures, type BacklogCell, type FigureScope } from '../../db/review-figures.js';
 import type { Language } from '../../domain/labels.js';
 import { dayIn, lastDays } from '../../domain/reporting-period.js';
-import { REVIEW_KINDS, type SlaState } from '../../domain/review.js';
+import { type SlaState } from '../../domain/review.js';
+import { REVIEW_KINDS } from '../../domain/kinds/index.js';
 import type { AppDeps } from '../deps.js';
 import { DISPLAY_TIME_ZONE, formatDay } from '../../i18n/format.js';
 import { translate, translateWith } from '../../i18n/index.js';
 import { kindLabel, slaLabel } from '../insight/labels.js';
 import { barChartSvg } from '../insight/svg-chart.js';
 import { reviewerRows, share, SERIES_COLORS, throughputChart } from '../insight/figures-view.js';
-import { countOpenWithSignals } from '../../db/risk-signals.js';
+import { countOpenWithSignals, RISK_SIGNAL_KIND } from '../../db/risk-signals.js';
 import { scheduleWarning } from '../use-cases/schedule-warning.js';
 import type { Csrf } from './csrf.js';
 import { renderPage, readerLanguage } from './render.js';
@@ -105,7 +106,7 @@ export function dashboardRouter(deps: AppDeps, csrf: Csrf): Router {
         reminded: queueLink({}),
       },
       breachedOpen: cells.filter((c) => c.sla === 'breached').reduce((n, c) => n + c.count, 0),
-      riskSignals: { count: riskSignals, href: queueLink({ kind: 'enterprise_qualification', status: 'pending' }) },
+      riskSignals: { count: riskSignals, href: queueLink({ kind: RISK_SIGNAL_KIND, status: 'pending' }) },
       scheduleWarning: warning,
       reviewers: reviewerRows(reviewers, lang),
       throughputChart: throughputChart('throughput-chart', reviewers, lang, (r) => (r.actorId ? queueLink({ status: 'all', decider: r.actorId, decidedFrom: range.from, decidedTo: range.to }) : null)),

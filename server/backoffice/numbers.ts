@@ -12,8 +12,9 @@ import { isHtmx, renderPage, readerLanguage } from './render.js';
 import { reviewPageData } from './review-page.js';
 import { ALL_STAFF, DECIDERS, requireRole, staffOf } from './session.js';
 import { UUID } from '../../domain/ids.js';
+import { numberUnsubscribeKind } from '../../domain/kinds/number-unsubscribe.js';
 
-const BATCH_ID = /^NU[0-9A-Z]{16}$/;
+const BATCH_ID = new RegExp(`^${numberUnsubscribeKind.subjectPrefix}[0-9A-Z]{16}$`);
 const PAGE = 200;
 
 const resultsQuery = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QUEUE_DIRECTIONS, QUEUE_SORTS, type QueueFilter } from '../../db/queue.js';
-import { REVIEW_KINDS, REVIEW_STATUSES } from '../../domain/review.js';
+import { REVIEW_STATUSES } from '../../domain/review.js';
+import { REVIEW_KINDS } from '../../domain/kinds/index.js';
 import { UUID } from '../../domain/ids.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { KINDS } from '../../domain/kinds/index.js';
+import { KINDS, REVIEW_KINDS } from '../../domain/kinds/index.js';
 import type { Language } from '../../domain/labels.js';
-import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
+import { type ReviewKind } from '../../domain/review.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { ruleChangeText } from '../../i18n/rule-change-text.js';

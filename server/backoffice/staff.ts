@@ -1,7 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { findStaffById, listDeciders, listStaff } from '../../db/staff.js';
 import { listHeldReviews } from '../../db/reviews.js';
-import { REVIEW_KINDS, ROLES } from '../../domain/review.js';
+import { ROLES } from '../../domain/review.js';
+import { REVIEW_KINDS } from '../../domain/kinds/index.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError, notFound } from '../errors.js';
 import { changeOwnPassword, changeStaff, inviteStaff, PASSWORD_MIN, resetStaffPassword, setStaffActive } from '../use-cases/staff-admin.js';

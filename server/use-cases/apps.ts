@@ -37,6 +37,7 @@ import { HttpError, notFound, validationFailed } from '../errors.js';
 import { translate, translateWith } from '../../i18n/index.js';
 import { isUniqueViolation } from './idempotency.js';
 import { submitJson } from './intake/submit.js';
+import { qualityCheckOptOutKind } from '../../domain/kinds/quality-check-opt-out.js';
 
 export interface TenantRequest {
   lang: Language;
@@ -122,7 +123,7 @@ export async function changeApp(
   if (plan.optOut) {
     let review: ReviewRow;
     try {
-      review = await submitJson(deps, tenant, 'quality_check_opt_out', { appId: current.id, appName: current.name }, { idempotencyKey: req.idempotencyKey, lang: req.lang });
+      review = await submitJson(deps, tenant, qualityCheckOptOutKind.kind, { appId: current.id, appName: current.name }, { idempotencyKey: req.idempotencyKey, lang: req.lang });
     } catch (err) {
       if (err instanceof SubjectRefusal && err.code in APP_REFUSAL_STATUS) throw appRefusal(err.code as AppRefusal, req.lang, err.path);
       throw err;

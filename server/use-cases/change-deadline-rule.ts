@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ruleSetInForce } from '../../db/rule-sets.js';
-import { REVIEW_KINDS, type Actor, type ReviewKind } from '../../domain/review.js';
+import { type Actor, type ReviewKind } from '../../domain/review.js';
+import { REVIEW_KINDS, KINDS } from '../../domain/kinds/index.js';
 import { validateDeadlineRule, WorkingTimeError, type DeadlineRule } from '../../domain/working-time.js';
 import { HttpError, validationFailed } from '../errors.js';
-import { KINDS } from '../../domain/kinds/index.js';
 import { askForRecompute, requireAdmin, workingTimeRefusal, type RuleChangeDeps } from './rule-change.js';
 import { saveRuleSet } from './save-rule-set.js';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { activeAmong, findOrderOfReview, issuedWith, orderProgress } from '../../db/numbers.js';
 import { findReview } from '../../db/reviews.js';
+import { kindOf } from '../../domain/kinds/index.js';
 import type { Language } from '../../domain/labels.js';
 import { MAX_NUMBER_TEXT, pastedLines, type IssueRequestCity } from '../../domain/numbers.js';
 import type { Actor } from '../../domain/review.js';
@@ -49,7 +50,8 @@ export async function issueNumbers(deps: AppDeps, actor: Actor, reviewId: string
   const parsed = issueForm.safeParse(fields);
   if (!parsed.success) throw validationFailed(parsed.error, lang);
   const row = await findReview(deps.db, reviewId);
-  if (!row || row.kind !== 'number_order') throw notFound('number order');
+  // Only a kind whose fulfilment is provisioning has numbers to issue.
+  if (!row || kindOf(row.kind)?.stages.fulfilment !== 'provisioning') throw notFound('number order');
   const order = await findOrderOfReview(deps.db, row.id);
   if (!order) throw notFound('number order');
   // The same form sent again (a double click, a reload): it was issued, and is not issued twice.

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.js';
 import { findRuleSetVersion, listRuleSetVersions, ruleSetInForce, ruleSetsInForce, type RuleSetVersion } from '../../db/rule-sets.js';
 import { diffRuleSets, keepRetiredReasons, type ReasonEntry, type RuleChange } from '../../domain/rule-set.js';
-import { REVIEW_KINDS, type ReviewKind } from '../../domain/review.js';
+import { type ReviewKind } from '../../domain/review.js';
+import { REVIEW_KINDS } from '../../domain/kinds/index.js';
 import { notFound } from '../errors.js';
 
 /** Changes between two rule sets, with every reason either side names so a change of reasons can be worded. */

@@ -3,6 +3,7 @@ import { appendAudit } from '../../db/audit.js';
 import { isBusinessType, lockService, markActivationCancelled, setServiceState } from '../../db/services.js';
 import { queueTenantNotices } from '../../notices/tenant-notices.js';
 import { BUSINESS_TYPE_LABELS } from '../../domain/business-types.js';
+import { serviceActivationKind } from '../../domain/kinds/service-activation.js';
 import type { Language } from '../../domain/labels.js';
 import type { Actor } from '../../domain/review.js';
 import { SERVICE_ACTIONS, type ServiceAction } from '../../domain/service-actions.js';
@@ -53,7 +54,7 @@ export async function changeService(
     });
     const told = await queueTenantNotices(tx, {
       tenantId,
-      subscription: 'service_activation',
+      subscription: serviceActivationKind.subscription,
       event: rule.notice,
       outboxEvent: rule.notice,
       cause: `${tenantId}:${businessType}:${action}:${Date.now()}`,

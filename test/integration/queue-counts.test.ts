@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../db/client.js';
 import { prepareDatabase } from '../../db/migrate.js';
 import { countBySla } from '../../db/queue.js';
-import { REVIEW_KINDS } from '../../domain/review.js';
+import { REVIEW_KINDS } from '../../domain/kinds/index.js';
 
 /**
  * The queue's counts of open reviews by kind and deadline state are kept by triggers on reviews
