@@ -5,8 +5,8 @@ import { reviewPresence, staff } from './schema.js';
 export const PRESENCE_ACTIVITIES = ['viewing', 'deciding', 'noting'] as const;
 export type PresenceActivity = (typeof PRESENCE_ACTIVITIES)[number];
 
-/** Seen within this long, someone is still there: two heartbeats (every 12 s) may be missed. */
-export const PRESENT_SECONDS = 30;
+/** Seen within two and a half heartbeats, someone is still there: two beats may be missed. */
+const presentSeconds = (heartbeatSeconds: number) => Math.ceil(heartbeatSeconds * 2.5);
 /** Rows older than this are deleted as heartbeats come in: nobody reads them. */
 const FORGET_SECONDS = 300;
 
@@ -23,11 +23,11 @@ export async function markPresent(db: Db, p: { reviewId: string; staffId: string
 }
 
 /** The others who have the review open now, by name, and what they are doing. */
-export async function othersPresent(db: Db, reviewId: string, staffId: string): Promise<{ name: string; activity: PresenceActivity }[]> {
+export async function othersPresent(db: Db, reviewId: string, staffId: string, heartbeatSeconds: number): Promise<{ name: string; activity: PresenceActivity }[]> {
   return db
     .select({ name: staff.name, activity: reviewPresence.activity })
     .from(reviewPresence)
     .innerJoin(staff, eq(staff.id, reviewPresence.staffId))
-    .where(and(eq(reviewPresence.reviewId, reviewId), ne(reviewPresence.staffId, staffId), sql`${reviewPresence.seenAt} > now() - make_interval(secs => ${PRESENT_SECONDS})`))
+    .where(and(eq(reviewPresence.reviewId, reviewId), ne(reviewPresence.staffId, staffId), sql`${reviewPresence.seenAt} > now() - make_interval(secs => ${presentSeconds(heartbeatSeconds)})`))
     .orderBy(asc(staff.name));
 }

@@ -45,6 +45,7 @@ const schema = z.object({
     .describe('auto: secure cookies when PUBLIC_URL is https'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLAIM_IDLE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(30),
+  PRESENCE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(12),
   API_KEY_GUESSES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(API_KEY_ADDRESS_POLICY.maxFailures),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -81,6 +82,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** A claim nobody renews lapses after this many minutes (0: never). */
   claimIdleMinutes: number;
+  /** How often an open review page says who has it open; someone is shown as present for two and a half beats. */
+  presenceHeartbeatSeconds: number;
   /** Unknown API keys one address may send in the throttle's window before it is answered 429. */
   apiKeyGuessesPerAddress: number;
   /** How often the worker's sweeper runs; a round left unstarted this long is started by it. */
@@ -147,6 +150,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, maxCachedWorkflows: e.WORKER_CACHED_WORKFLOWS },
     logLevel: e.LOG_LEVEL,
     claimIdleMinutes: e.CLAIM_IDLE_MINUTES,
+    presenceHeartbeatSeconds: e.PRESENCE_HEARTBEAT_SECONDS,
     apiKeyGuessesPerAddress: e.API_KEY_GUESSES_PER_ADDRESS,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     metrics: { token: e.METRICS_TOKEN, temporalAddress: e.TEMPORAL_METRICS_ADDRESS },

@@ -51,6 +51,7 @@ export async function openAppDeps(config: Config, databaseUrl: string, temporal:
     files,
     cipher: await fieldCipherFor(config),
     claimIdleMinutes: config.claimIdleMinutes,
+    presenceHeartbeatSeconds: config.presenceHeartbeatSeconds,
     apiKeyGuessesPerAddress: config.apiKeyGuessesPerAddress,
     db: database.db,
     reviews: new ReviewClient(client, config.temporal.taskQueue),

@@ -19,6 +19,7 @@ export interface AppDeps {
   files: FileStore;
   /** A claim nobody renews lapses after this many minutes (0: never). */
   claimIdleMinutes: number;
+  presenceHeartbeatSeconds: number;
   /** Unknown API keys one address may send in the throttle's window before it is answered 429. */
   apiKeyGuessesPerAddress: number;
   /** Seals and opens personal data kept in the database (ID numbers). */

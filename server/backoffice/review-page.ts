@@ -93,7 +93,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
     deps.calendar(),
     listReviewNotes(deps.db, id),
   ]);
-  const present = await othersPresent(deps.db, id, viewer.id);
+  const present = await othersPresent(deps.db, id, viewer.id, deps.presenceHeartbeatSeconds);
   const now = deps.now();
   const open = isOpenStatus(review.status);
   const holderId = currentHolder(review.assigneeId, review.assignedAt, deps.claimIdleMinutes, now.getTime());
@@ -124,6 +124,7 @@ export async function reviewPageData(deps: AppDeps, req: Request, res: Response,
   return {
     title: review.title,
     review,
+    presenceHeartbeatSeconds: deps.presenceHeartbeatSeconds,
     def,
     subject: subjectForm ? { ...(await storeOf(kind).staffView(deps, review, files)), form: subjectForm } : await storeOf(kind).staffView(deps, review, files),
     subjectPartial: `subjects/${kind}`,

@@ -129,7 +129,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
   r.post('/reviews/:id/notify', requireRole(...DECIDERS), csrf.protect, act(notifyContacts, 'notify', () => 'notified'));
 
   /**
-   * The page's heartbeat (htmx, every 12 s): records that this member has the review open and what
+   * The page's heartbeat (htmx, every PRESENCE_HEARTBEAT_SECONDS): records that this member has the review open and what
    * they are doing, and answers who else has it open. Without a script there is no heartbeat.
    */
   r.post('/reviews/:id/presence', requireRole(...ALL_STAFF), csrf.protect, async (req: Request<{ id: string }>, res) => {
@@ -143,7 +143,7 @@ export function reviewRouter(deps: AppDeps, csrf: Csrf): Router {
     const me = staffOf(res).id;
     await markPresent(deps.db, { reviewId: req.params.id, staffId: me, activity });
     res.set('Cache-Control', 'no-store');
-    renderPage(req, res, csrf, 'review', 'review-presence-list', { present: await othersPresent(deps.db, req.params.id, me) });
+    renderPage(req, res, csrf, 'review', 'review-presence-list', { present: await othersPresent(deps.db, req.params.id, me, deps.presenceHeartbeatSeconds) });
   });
 
   /** A note for colleagues: back to the review, in the view it was opened from, at the notes; a refusal keeps what was typed. */

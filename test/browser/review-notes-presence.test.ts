@@ -7,7 +7,8 @@ import { startTestApp, submitTemplate, type TestApp } from '../support/test-app.
 
 let app: TestApp;
 let browser: Browser;
-beforeAll(async () => void ([app, browser] = await Promise.all([startTestApp(), launchChromium()])));
+// A 2-second heartbeat: the test waits for beats, and the default 12 s would make each language wait two of them.
+beforeAll(async () => void ([app, browser] = await Promise.all([startTestApp({ env: { PRESENCE_HEARTBEAT_SECONDS: '2' } }), launchChromium()])));
 afterAll(async () => void (await Promise.all([browser?.close(), app?.stop()])));
 
 const NOTES = {
@@ -67,10 +68,10 @@ describe('presence in a browser', () => {
       await expect.poll(async () => (await app.database.db.execute(sql`select 1 from review_presence where review_id = ${id}`)).length).toBe(1);
       await wang.page.goto(`${app.url}/reviews/${id}`);
       await expect.poll(() => wang.page.locator('#presence-list').textContent(), { timeout: 5_000 }).toContain(PRESENCE[lang].viewing(li.name));
-      await expect.poll(() => li.page.locator('#presence-list').textContent(), { timeout: 20_000 }).toContain(PRESENCE[lang].viewing(wang.name));
+      await expect.poll(() => li.page.locator('#presence-list').textContent(), { timeout: 10_000 }).toContain(PRESENCE[lang].viewing(wang.name));
 
       await wang.page.focus('#reject-form textarea[name=reasonText]');
-      await expect.poll(() => li.page.locator('#presence-list').textContent(), { timeout: 20_000 }).toContain(PRESENCE[lang].deciding(wang.name));
+      await expect.poll(() => li.page.locator('#presence-list').textContent(), { timeout: 10_000 }).toContain(PRESENCE[lang].deciding(wang.name));
       expect(await wang.page.locator('#presence-list').textContent()).not.toContain(wang.name);
 
       const plain = await signedInPage(app, browser, 'auditor', { javaScript: false });
