@@ -1,7 +1,8 @@
 /**
  * What one unit of work costs, measured on its own at a rate far below saturation so nothing queues:
- * CPU milliseconds in this process (web, worker and the load generator, as `npm run bench` runs them),
- * in PostgreSQL and in the Temporal server, and PostgreSQL statements, per
+ * CPU milliseconds in Node (this process, with the web server and the load generator, plus the app's
+ * worker process; `npm run bench` runs them as `npm start` does), in PostgreSQL and in the Temporal
+ * server, and PostgreSQL statements, per
  *
  * - engine start: the engine's own workflow started and parked on its timer (its worker in this
  *   process too), the reference a submission is read against;
@@ -26,12 +27,15 @@ import { BackOfficeSession, formToken } from '../test/support/back-office.js';
 import { pendingReviews } from './decisions.js';
 import { startEngineWorker } from './engine.js';
 import { submitter } from './intake.js';
-import { atRate, cpuSample, loadAverage, resetStatements, sleep, workflowTasksDone, type CpuSample } from './support/measure.js';
+import { atRate, cpuSample, loadAverage, resetStatements, sleep, type CpuSample } from './support/measure.js';
 import type { App, Stack } from './support/stack.js';
 
 export interface UnitCost {
   n: number;
+  /** Both Node processes: this one and the app's worker. */
   nodeMs: number;
+  /** Of nodeMs, the app's worker process (0 when it runs in this one). */
+  workerMs: number;
   postgresMs: number;
   temporalMs: number;
   /** PostgreSQL statements sent per unit (undefined without pg_stat_statements). */
@@ -48,17 +52,21 @@ export interface CostFigures {
 }
 
 interface Idle {
-  perSecond: { node: number; postgres: number; temporal: number; statements: number };
+  perSecond: { node: number; worker: number; postgres: number; temporal: number; statements: number };
 }
 
-async function idleFor(stack: Stack, seconds: number): Promise<Idle> {
+const pidsOf = (stack: Stack, app: App) => ({ postgres: stack.pg.pid, temporal: stack.dev.pid, worker: app.worker.pid });
+
+async function idleFor(stack: Stack, app: App, seconds: number): Promise<Idle> {
   await resetStatements(stack.db, stack.statements);
-  const a = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  const a = await cpuSample(pidsOf(stack, app));
   await sleep(seconds * 1000);
-  const b = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  const b = await cpuSample(pidsOf(stack, app));
   const calls = (await sentStatements(stack)) ?? 0;
   const s = (b.at - a.at) / 1000;
-  return { perSecond: { node: (b.node - a.node) / s, postgres: (b.postgres - a.postgres) / s, temporal: (b.temporal - a.temporal) / s, statements: calls / s } };
+  return {
+    perSecond: { node: (b.node - a.node) / s, worker: (b.worker - a.worker) / s, postgres: (b.postgres - a.postgres) / s, temporal: (b.temporal - a.temporal) / s, statements: calls / s },
+  };
 }
 
 /** Statements by calls since the last reset, per unit, ignoring the bench's own reads. */
@@ -89,9 +97,9 @@ async function sentStatements(stack: Stack): Promise<number | undefined> {
 }
 
 /**
- * With BENCH_CPU_PROFILE=1, a V8 CPU profile of this process over the window (web, worker and the
- * load generator), written to data/bench/cost-<name>.cpuprofile; bench/support/profile-summary.ts
- * prints its top frames.
+ * With BENCH_CPU_PROFILE=1, a V8 CPU profile of this process over the window (the web server and the
+ * load generator; with BENCH_WORKER=in-process the worker too), written to
+ * data/bench/cost-<name>.cpuprofile; bench/support/profile-summary.ts prints its top frames.
  */
 async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   if (process.env.BENCH_CPU_PROFILE !== '1') return fn();
@@ -112,18 +120,20 @@ async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function measured(stack: Stack, idle: Idle, n: number, name: string, fn: () => Promise<void>): Promise<UnitCost> {
+async function measured(stack: Stack, app: App, idle: Idle, n: number, name: string, fn: () => Promise<void>): Promise<UnitCost> {
   await sleep(2000);
   await resetStatements(stack.db, stack.statements);
-  const a: CpuSample = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  const a: CpuSample = await cpuSample(pidsOf(stack, app));
   await profiled(name, fn);
-  const b = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  const b = await cpuSample(pidsOf(stack, app));
   const calls = await sentStatements(stack);
   const s = (b.at - a.at) / 1000;
   const per = (x: number, idlePerSecond: number) => Math.max(0, x - idlePerSecond * s) / n;
+  const workerMs = per(b.worker - a.worker, idle.perSecond.worker);
   return {
     n,
-    nodeMs: per(b.node - a.node, idle.perSecond.node),
+    nodeMs: per(b.node - a.node, idle.perSecond.node) + workerMs,
+    workerMs,
     postgresMs: per(b.postgres - a.postgres, idle.perSecond.postgres),
     temporalMs: per(b.temporal - a.temporal, idle.perSecond.temporal),
     statements: calls === undefined ? undefined : per(calls, idle.perSecond.statements),
@@ -131,23 +141,20 @@ async function measured(stack: Stack, idle: Idle, n: number, name: string, fn: (
   };
 }
 
-/** Workflow tasks the app's worker has run: a submission is done when its round has run its first task and parked. */
-const tasksDone = (stack: Stack) => workflowTasksDone(stack.sdkMetricsAddress, 'voice-review-desk');
-
 export async function measureCost(stack: Stack, app: App, opts: { count?: number; rate?: number; say?: (line: string) => void } = {}): Promise<CostFigures> {
   const say = opts.say ?? (() => undefined);
   const n = opts.count ?? 300;
   const rate = opts.rate ?? 20;
   const seconds = n / rate;
-  const idle = await idleFor(stack, 5);
-  say(`  idle app per second: node ${idle.perSecond.node.toFixed(1)} ms, postgres ${idle.perSecond.postgres.toFixed(1)} ms, temporal ${idle.perSecond.temporal.toFixed(1)} ms, ${idle.perSecond.statements.toFixed(1)} statements`);
+  const idle = await idleFor(stack, app, 5);
+  say(`  idle app per second: node ${idle.perSecond.node.toFixed(1)} ms, worker ${idle.perSecond.worker.toFixed(1)} ms, postgres ${idle.perSecond.postgres.toFixed(1)} ms, temporal ${idle.perSecond.temporal.toFixed(1)} ms, ${idle.perSecond.statements.toFixed(1)} statements`);
 
   const engine = await startEngineWorker(stack.temporal);
   let engineCost: UnitCost;
   try {
     for (let i = 0; i < 40; i++) await engine.start();
     await engine.drained();
-    engineCost = await measured(stack, idle, n, 'engine', async () => {
+    engineCost = await measured(stack, app, idle, n, 'engine', async () => {
       await atRate(rate, seconds, () => engine.start());
       await engine.drained();
     });
@@ -156,17 +163,17 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
   }
 
   const submit = submitter(app.web.url, app.apiKey, { lookAfter: false });
-  const base = await tasksDone(stack);
+  const base = await app.worker.tasksDone();
   for (let i = 0; i < 40; i++) await submit(2_000_000 + i);
-  while ((await tasksDone(stack)) - base < 40) await sleep(100);
+  while ((await app.worker.tasksDone()) - base < 40) await sleep(100);
   await sleep(1000);
-  const before = await tasksDone(stack);
-  const submission = await measured(stack, idle, n, 'submission', async () => {
+  const before = await app.worker.tasksDone();
+  const submission = await measured(stack, app, idle, n, 'submission', async () => {
     const { results } = await atRate(rate, seconds, (i) => submit(3_000_000 + i));
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (failed > 0) throw new Error(`${failed} submissions failed`);
     const until = performance.now() + 300_000;
-    while ((await tasksDone(stack)) - before < n && performance.now() < until) await sleep(100);
+    while ((await app.worker.tasksDone()) - before < n && performance.now() < until) await sleep(100);
   });
 
   // A tenant nobody is subscribed for: the decision writes no notice.
@@ -185,7 +192,7 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
   };
   for (const f of forms.slice(0, 10)) await decide(f);
   const rest = forms.slice(10);
-  const decision = await measured(stack, idle, rest.length, 'decision', async () => {
+  const decision = await measured(stack, app, idle, rest.length, 'decision', async () => {
     const { results } = await atRate(5, rest.length / 5, (i) => decide(rest[i]!));
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (failed > 0) throw new Error(`${failed} decisions failed`);

@@ -14,17 +14,15 @@
  * BENCH_MEMORY_CACHE the worker's cache (default: the worker's own), BENCH_MEMORY_SNAPSHOTS=1 writes
  * heap snapshots at the second and the last step into data/bench/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort } from '../runtime/embedded-postgres.js';
 import { KINDS } from '../domain/kinds/index.js';
 import type { ReviewKind } from '../domain/review.js';
 import { ReviewClient } from '../temporal/review-client.js';
 import type { Stack } from './support/stack.js';
 import { loadAverage, scrapeMetrics, sleep } from './support/measure.js';
+import { spawnWorkerProcess } from './support/worker-process.js';
 
 const TASK_QUEUE = 'bench-memory';
 const KINDS_WITHOUT_CHECK: ReviewKind[] = ['service_activation', 'quality_check_opt_out'];
@@ -83,47 +81,6 @@ async function rssMiB(pid: number): Promise<number> {
   const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
-}
-
-/** `npm run worker` on the bench's queue, with its SDK metrics served (to count the tasks it ran). */
-async function spawnWorker(stack: Stack, metricsAddress: string, probeFile: string, cache: number | undefined): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', './bench/support/memory-probe.mjs', 'scripts/worker.ts'], {
-    env: {
-      ...process.env,
-      BENCH_MEMORY_PROBE_FILE: probeFile,
-      ...(cache !== undefined ? { WORKER_CACHED_WORKFLOWS: String(cache) } : {}),
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_NAMESPACE: stack.temporal.namespace,
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      TEMPORAL_METRICS_ADDRESS: metricsAddress,
-      DATA_DIR: `${stack.dir}/memory-worker`,
-      LOG_LEVEL: 'info',
-      DEMO_DATA: 'false',
-      // The rows wait for the bench's own starts, step by step: the sweeper would start them early.
-      SWEEP_INTERVAL_MS: '3600000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker running')) resolve();
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${output.slice(-2000)}`)));
-  });
-  proc.stdout?.removeAllListeners('data');
-  proc.stderr?.removeAllListeners('data');
-  // What the worker says from here on is kept, so a worker that dies mid-run can be read about.
-  await fs.mkdir(path.resolve('data', 'bench'), { recursive: true });
-  const log = createWriteStream(path.resolve('data', 'bench', 'memory-worker.log'));
-  proc.stdout?.pipe(log);
-  proc.stderr?.pipe(log);
-  proc.once('exit', (code, signal) => log.write(`\nworker exited: code ${code}, signal ${signal}\n`));
-  return proc;
 }
 
 /** Asks the worker to collect its garbage and report its memory (and write a heap snapshot to `snapshot`). */
@@ -202,10 +159,20 @@ async function seedRows(stack: Stack, count: number): Promise<{ id: string; kind
 export async function measureMemory(stack: Stack, opts: { count: number; maxMinutes?: number; cache?: number; snapshots?: boolean; say?: (line: string) => void }): Promise<MemoryFigures> {
   const say = opts.say ?? (() => undefined);
   const maxMs = (opts.maxMinutes ?? 30) * 60_000;
-  const metricsAddress = `127.0.0.1:${await freePort()}`;
   const probeFile = path.join(stack.dir, 'memory-probe.json');
-  const worker = await spawnWorker(stack, metricsAddress, probeFile, opts.cache);
-  const pid = worker.pid!;
+  const worker = await spawnWorkerProcess(stack, {
+    name: 'memory-worker',
+    taskQueue: TASK_QUEUE,
+    nodeArgs: ['--expose-gc', '--import', './bench/support/memory-probe.mjs'],
+    env: {
+      BENCH_MEMORY_PROBE_FILE: probeFile,
+      ...(opts.cache !== undefined ? { WORKER_CACHED_WORKFLOWS: String(opts.cache) } : {}),
+      LOG_LEVEL: 'info',
+      // The rows wait for the bench's own starts, step by step: the sweeper would start them early.
+      SWEEP_INTERVAL_MS: '3600000',
+    },
+  });
+  const { pid, metricsAddress } = worker;
   try {
     await sleep(3000);
     const idle = await probe(pid, probeFile);
@@ -260,7 +227,7 @@ export async function measureMemory(stack: Stack, opts: { count: number; maxMinu
         // Every started round has run its first task and sleeps on its timer.
         done = await tasksDone(metricsAddress);
         while (done.tasks < started && performance.now() - t0 < maxMs + 600_000) {
-          if (worker.exitCode !== null || worker.signalCode !== null) throw new Error(`the memory worker exited (${worker.exitCode ?? worker.signalCode}); its output is in data/bench/memory-worker.log`);
+          if (worker.exited()) throw new Error(`the memory worker exited; its output is in ${worker.logFile}`);
           await sleep(1000);
           done = await tasksDone(metricsAddress);
         }
@@ -289,7 +256,6 @@ export async function measureMemory(stack: Stack, opts: { count: number; maxMinu
       clearInterval(sampler);
     }
   } finally {
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
+    await worker.stop();
   }
 }

@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every benchmark on one embedded stack (PostgreSQL with pg_stat_statements, the
- * Temporal dev server, web and worker in this process as `npm start` runs them), with the engine's
+ * Temporal dev server, web and worker as `npm start` runs them: the web server here with the load
+ * generator, the worker in a process of its own; BENCH_WORKER=in-process puts it here too), with the engine's
  * own rates measured on the same Temporal server in the same run, printed as ONE table in which
  * each app rate also stands as a share of the engine's.
  *
- * Evidence for each part (CPU time of this process, PostgreSQL and the Temporal server; the
+ * Evidence for each part (CPU time of this process, the worker's, PostgreSQL and the Temporal server; the
  * costliest statements; Temporal's counters that grew most) goes to stderr and to
  * BENCH_PROFILE_FILE (default data/bench/profile-<time>.txt).
  *
@@ -22,7 +23,7 @@ import { measureQueue, type QueueFigures } from './queue.js';
 import { measureMemory, type MemoryFigures } from './memory.js';
 import { measureCost, type CostFigures, type UnitCost } from './cost.js';
 import { startApp, startStack, type App, type Stack } from './support/stack.js';
-import { cpuBetween, cpuSample, loadAverage, machine, metricGrowth, resetStatements, scrapeMetrics, statementTotals, topStatements, workflowTasksDone } from './support/measure.js';
+import { cpuBetween, cpuSample, loadAverage, machine, metricGrowth, resetStatements, scrapeMetrics, statementTotals, topStatements } from './support/measure.js';
 import { deadlineFigures } from './deadlines.js';
 import { unsubscribeFigures } from './unsubscribe.js';
 import { insightFigures } from './insight.js';
@@ -69,15 +70,21 @@ const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 1 : 0)}` :
 const rate = (x: number) => `${x.toFixed(1)}/s`;
 const mark = (ok: boolean): '✓' | '✗' => (ok ? '✓' : '✗');
 
+/** The app's worker process, once the app runs with one: its CPU and counters are shown in every part. */
+let appWorkerPid: number | undefined;
+let appWorkerMetrics: string | undefined;
+
 /** Runs one part with its evidence: CPU per process, costliest statements, Temporal's counters. */
 async function part<T>(stack: Stack, name: string, fn: () => Promise<T>, per?: (t: T) => number): Promise<T> {
   say(`\n== ${name} (load ${loadAverage()})`);
   await resetStatements(stack.db, stack.statements);
   const serverBefore = await scrapeMetrics(stack.dev.metricsAddress);
-  const sdkBefore = await scrapeMetrics(stack.sdkMetricsAddress);
-  const cpu0 = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  const sdkAddresses = [stack.sdkMetricsAddress, ...(appWorkerMetrics && appWorkerMetrics !== stack.sdkMetricsAddress ? [appWorkerMetrics] : [])];
+  const sdkBefore = await Promise.all(sdkAddresses.map(scrapeMetrics));
+  const pids = { postgres: stack.pg.pid, temporal: stack.dev.pid, worker: appWorkerPid };
+  const cpu0 = await cpuSample(pids);
   const result = await fn();
-  const cpu1 = await cpuSample({ postgres: stack.pg.pid, temporal: stack.dev.pid });
+  const cpu1 = await cpuSample(pids);
   const units = per?.(result);
   say(`-- ${name}: CPU ${cpuBetween(cpu0, cpu1)}${units ? `; per unit (${units}): ${cpuBetween(cpu0, cpu1, units)}` : ''}`);
   const totals = await statementTotals(stack.db, stack.statements);
@@ -87,9 +94,11 @@ async function part<T>(stack: Stack, name: string, fn: () => Promise<T>, per?: (
   const serverAfter = await scrapeMetrics(stack.dev.metricsAddress);
   say(`-- ${name}: Temporal server, requests that grew most`);
   for (const l of metricGrowth(serverBefore, serverAfter, /^(service_requests|persistence_requests)\{/)) say(`   ${l}`);
-  const sdkAfter = await scrapeMetrics(stack.sdkMetricsAddress);
-  say(`-- ${name}: worker SDK counters that grew most`);
-  for (const l of metricGrowth(sdkBefore, sdkAfter, /^temporal_(workflow_task|activity|request|long_request|sticky|workflow_completed|num_pollers)[a-z_]*(_count|_total)?\{/, 12)) say(`   ${l}`);
+  const sdkAfter = await Promise.all(sdkAddresses.map(scrapeMetrics));
+  for (const [i, address] of sdkAddresses.entries()) {
+    say(`-- ${name}: SDK counters that grew most in ${address === stack.sdkMetricsAddress ? 'this process' : "the app's worker process"}`);
+    for (const l of metricGrowth(sdkBefore[i]!, sdkAfter[i]!, /^temporal_(workflow_task|activity|request|long_request|sticky|workflow_completed|num_pollers)[a-z_]*(_count|_total)?\{/, 12)) say(`   ${l}`);
+  }
   return result;
 }
 
@@ -175,7 +184,7 @@ function noticeRows(n: NoticeFigures, e: EngineRates | undefined): void {
 }
 
 function costRows(c: CostFigures): void {
-  const cpu = (u: UnitCost) => `Node ${ms(u.nodeMs)} ms, Temporal server ${ms(u.temporalMs)} ms, PostgreSQL ${ms(u.postgresMs)} ms of CPU`;
+  const cpu = (u: UnitCost) => `Node ${ms(u.nodeMs)} ms${u.workerMs > 0 ? ` (worker process ${ms(u.workerMs)})` : ''}, Temporal server ${ms(u.temporalMs)} ms, PostgreSQL ${ms(u.postgresMs)} ms of CPU`;
   const st = (u: UnitCost) => (u.statements === undefined ? 'statements not counted (no pg_stat_statements)' : `${u.statements.toFixed(1)} statements`);
   const e = c.engine;
   rows.push({ bench: 'cost', figure: `per engine start (its own workflow, parked on a timer; ${e.n} at 20/s)`, value: `${cpu(e)}`, goal: '', engine: '', ratio: '1.00', met: '', load: c.load });
@@ -283,7 +292,7 @@ function otherRows(bench: string, figures: { figure: string; value: string; note
 
 function printTable(): void {
   const out = [
-    `Machine: ${machine()}; web, worker, PostgreSQL, the Temporal dev server and the load generator on this machine`,
+    `Machine: ${machine()}; ${appWorkerPid === undefined ? 'web, worker and the load generator in one Node process' : 'web (with the load generator) and worker as two Node processes'}, PostgreSQL and the Temporal dev server on this machine`,
     '',
     '| benchmark | figure | value | goal | engine rate (same run) | × engine | met | load average (1/5/15 min) |',
     '|---|---|---|---|---|---|---|---|',
@@ -302,6 +311,9 @@ async function main(): Promise<void> {
     try {
       say(`stack up: pg_stat_statements ${stack.statements ? 'on' : 'not available'}; Temporal ${stack.temporal.address}, its metrics at ${stack.dev.metricsAddress}; SDK metrics at ${stack.sdkMetricsAddress}`);
       app = await startApp(stack);
+      appWorkerPid = app.worker.pid;
+      appWorkerMetrics = app.worker.metricsAddress;
+      say(`app: web server in this process, worker ${app.worker.pid === undefined ? 'in this process too (BENCH_WORKER=in-process)' : `in process ${app.worker.pid}`}`);
       let engine: EngineRates | undefined;
       if (only.has('engine') || only.has('intake')) {
         engine = await part(stack, 'engine', () => measureEngine(stack.temporal, { repeats: ENGINE_REPEATS, seconds: STEP_SECONDS, log: say }), (x) => x.workflows);
@@ -322,7 +334,7 @@ async function main(): Promise<void> {
         const steps = await part(
           stack,
           'intake',
-          () => measureIntake(app!.web.url, app!.apiKey, { rates, seconds: STEP_SECONDS, db: stack.db, workflowTasks: () => workflowTasksDone(stack.sdkMetricsAddress, 'voice-review-desk'), say }),
+          () => measureIntake(app!.web.url, app!.apiKey, { rates, seconds: STEP_SECONDS, db: stack.db, workflowTasks: () => app!.worker.tasksDone(), say }),
           (s) => s.reduce((n, x) => n + x.count, 0),
         );
         intakeRowsOf(steps, e, shares);

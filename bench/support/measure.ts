@@ -52,23 +52,33 @@ async function processCpuMs(pid: number, children: boolean): Promise<number> {
 }
 
 export interface CpuSample {
+  /** This process: the web server and the load generator (and the worker, when it runs here). */
   node: number;
+  /** The app's worker when it runs in a process of its own; 0 otherwise. */
+  worker: number;
   postgres: number;
   temporal: number;
   at: number;
 }
 
 /** PostgreSQL's backends are children of the postmaster; the dev server is one process. */
-export async function cpuSample(pids: { postgres: number; temporal: number }): Promise<CpuSample> {
+export async function cpuSample(pids: { postgres: number; temporal: number; worker?: number | undefined }): Promise<CpuSample> {
   const u = process.cpuUsage();
-  return { node: (u.user + u.system) / 1000, postgres: await processCpuMs(pids.postgres, true), temporal: await processCpuMs(pids.temporal, false), at: performance.now() };
+  return {
+    node: (u.user + u.system) / 1000,
+    worker: pids.worker === undefined ? 0 : await processCpuMs(pids.worker, false),
+    postgres: await processCpuMs(pids.postgres, true),
+    temporal: await processCpuMs(pids.temporal, false),
+    at: performance.now(),
+  };
 }
 
 /** CPU ms each part used between two samples, per unit of work when `per` is given. Backends that exited meanwhile are not counted. */
 export function cpuBetween(a: CpuSample, b: CpuSample, per = 1): string {
   const wall = b.at - a.at;
   const part = (x: number) => `${((x / per) * 1).toFixed(per === 1 ? 0 : 1)} ms (${((x / wall) * 100).toFixed(0)}%)`;
-  return `node ${part(b.node - a.node)}, postgres ${part(b.postgres - a.postgres)}, temporal ${part(b.temporal - a.temporal)}${per === 1 ? '' : ' per unit'}`;
+  const worker = b.worker - a.worker > 0 ? `, worker ${part(b.worker - a.worker)}` : '';
+  return `node ${part(b.node - a.node)}${worker}, postgres ${part(b.postgres - a.postgres)}, temporal ${part(b.temporal - a.temporal)}${per === 1 ? '' : ' per unit'}`;
 }
 
 export async function resetStatements(db: Database, enabled: boolean): Promise<void> {

@@ -2,7 +2,9 @@
  * What every benchmark runs on: embedded PostgreSQL (with pg_stat_statements when the binaries
  * carry it) and the Temporal dev server (SQLite, WAL, as `npm start` runs it, with its /metrics
  * served), migrated as the app migrates, in a temporary folder; then web and worker as `npm start`
- * runs them, with the local SMTP server and SMS gateway.
+ * runs them (the web server in this process, the worker in a process of its own; BENCH_WORKER=in-process
+ * puts both in this one, as the bench ran before), with the local SMTP server and SMS gateway here,
+ * where `npm start` keeps them in its supervisor.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -22,9 +24,11 @@ import { createSenders, startNotificationChannels, type NotificationChannels } f
 import { temporalTarget, type TemporalTarget } from '../../runtime/temporal.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { startWeb, type RunningWeb } from '../../runtime/web.js';
-import { startWorker, type RunningWorker } from '../../runtime/worker.js';
+import { startWorker } from '../../runtime/worker.js';
 import { startDevServer, type DevServer } from '../../scripts/temporal/dev-server.js';
 import { freePort } from '../../runtime/embedded-postgres.js';
+import { workflowTasksDone } from './measure.js';
+import { spawnWorkerProcess } from './worker-process.js';
 
 export interface Stack {
   dir: string;
@@ -98,10 +102,21 @@ async function hasStatementsLibrary(): Promise<boolean> {
   }
 }
 
+/** The app's worker, wherever it runs. */
+export interface AppWorker {
+  /** Its process when it runs in one of its own; undefined when it shares this one. */
+  pid: number | undefined;
+  /** Where its Temporal SDK serves its metrics. */
+  metricsAddress: string;
+  /** Workflow tasks it has run on the app's queue (a submission's round parked once its first task ran). */
+  tasksDone(): Promise<number>;
+  stop(): Promise<void>;
+}
+
 export interface App {
   config: Config;
   web: RunningWeb;
-  worker: RunningWorker;
+  worker: AppWorker;
   channels: NotificationChannels;
   /** A tenant with one contact subscribed to every kind by e-mail and SMS. */
   tenant: TenantRow;
@@ -110,8 +125,17 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Web and worker in this process, as `npm start` runs them, with notices going to the local SMTP server and SMS gateway. */
-export async function startApp(stack: Stack, taskQueue = 'voice-review-desk'): Promise<App> {
+export type WorkerPlacement = 'process' | 'in-process';
+
+export function workerPlacement(): WorkerPlacement {
+  const v = process.env.BENCH_WORKER ?? 'process';
+  if (v !== 'process' && v !== 'in-process') throw new Error(`BENCH_WORKER=${v} is not process or in-process`);
+  return v;
+}
+
+/** Web and worker as `npm start` runs them, with notices going to the local SMTP server and SMS gateway. */
+export async function startApp(stack: Stack, opts: { taskQueue?: string; worker?: WorkerPlacement } = {}): Promise<App> {
+  const taskQueue = opts.taskQueue ?? 'voice-review-desk';
   const config = loadConfig({
     DATA_DIR: path.join(stack.dir, 'app'),
     PORT: '0',
@@ -122,8 +146,8 @@ export async function startApp(stack: Stack, taskQueue = 'voice-review-desk'): P
   });
   const channels = await startNotificationChannels(config, stack.log);
   const web = await startWeb(config, stack.appDatabaseUrl, stack.temporal, stack.log, { channels });
-  const senders = createSenders(config, channels, `${web.url}/callbacks/sms-status`);
-  const worker = await startWorker(config, stack.appDatabaseUrl, stack.temporal, stack.log, { senders });
+  const callbackUrl = `${web.url}/callbacks/sms-status`;
+  const worker = (opts.worker ?? workerPlacement()) === 'process' ? await workerProcess(stack, taskQueue, channels, callbackUrl) : await workerHere(stack, config, channels, callbackUrl);
   const apiKey = `vrd_bench_${randomBytes(16).toString('hex')}`;
   const tenant = await ensureTenantWithKey(stack.db.db, 'bench tenant', apiKey);
   await stack.db.db.insert(contacts).values({
@@ -146,8 +170,38 @@ export async function startApp(stack: Stack, taskQueue = 'voice-review-desk'): P
     stop: async () => {
       await worker.stop();
       await web.stop();
-      senders.close();
       await channels.stop();
     },
   };
+}
+
+async function workerHere(stack: Stack, config: Config, channels: NotificationChannels, callbackUrl: string): Promise<AppWorker> {
+  const senders = createSenders(config, channels, callbackUrl);
+  const worker = await startWorker(config, stack.appDatabaseUrl, stack.temporal, stack.log, { senders });
+  return {
+    pid: undefined,
+    metricsAddress: stack.sdkMetricsAddress,
+    tasksDone: () => workflowTasksDone(stack.sdkMetricsAddress, config.temporal.taskQueue),
+    stop: async () => {
+      await worker.stop();
+      senders.close();
+    },
+  };
+}
+
+async function workerProcess(stack: Stack, taskQueue: string, channels: NotificationChannels, callbackUrl: string): Promise<AppWorker> {
+  const worker = await spawnWorkerProcess(stack, {
+    name: 'app-worker',
+    taskQueue,
+    env: {
+      SMTP_URL: channels.smtpUrl,
+      SMS_GATEWAY_URL: channels.sms.url,
+      SMS_APP_KEY: channels.sms.appKey,
+      SMS_APP_SECRET: channels.sms.appSecret,
+      SMS_SENDER: channels.sms.sender,
+      SMS_TEMPLATE_ID: channels.sms.templateId,
+      SMS_CALLBACK_URL: callbackUrl,
+    },
+  });
+  return { pid: worker.pid, metricsAddress: worker.metricsAddress, tasksDone: () => workflowTasksDone(worker.metricsAddress, taskQueue), stop: worker.stop };
 }
