@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { decideReview } from '../server/use-cases/decide-review.js';
 import { pendingReviews } from './decisions.js';
 import type { App, Stack } from './support/stack.js';
-import { atRate, loadAverage, percentiles, sleep } from './support/measure.js';
+import { atRate, cpuSample, histogramMeans, loadAverage, percentiles, scrapeMetrics, sleep } from './support/measure.js';
 
 export interface NoticeFigures {
   rate: number;
@@ -27,6 +27,13 @@ export interface NoticeFigures {
   segments: { written: ReturnType<typeof percentiles>; dispatched: ReturnType<typeof percentiles>; sent: ReturnType<typeof percentiles> };
   /** Notices sent per second, from the first decision to the last notice sent. */
   throughput: number;
+  /**
+   * What the worker did with them, from its SDK's histograms (mean ms): how long a workflow task waited to be picked
+   * up, how long each workflow type's tasks ran (local activities included) and each local activity.
+   */
+  worker: { taskWaitMs: number; taskRunMs: Record<string, number>; localActivityMs: Record<string, number> };
+  /** CPU ms per decision with its two notices, from the first decision until the last notice was out, by process. */
+  cpuPerDecision: { web: number; worker: number; postgres: number; temporal: number };
   load: string;
 }
 
@@ -36,6 +43,9 @@ export async function measureNotices(stack: Stack, app: App, opts: { rate: numbe
   // Nothing else queued or sending: earlier parts' notices are out before this one starts.
   await outboxSettled(stack, 120_000);
   const actor = { id: app.reviewer.id, name: app.reviewer.name, role: 'reviewer' as const };
+  const metrics0 = await scrapeMetrics(app.worker.metricsAddress);
+  const pids = { postgres: stack.pg.pid, temporal: stack.dev.pid, worker: app.worker.pid };
+  const cpu0 = await cpuSample(pids);
   const startedAt = Date.now();
   const t0 = performance.now();
   const { results } = await atRate(opts.rate, opts.seconds, (k) =>
@@ -46,6 +56,10 @@ export async function measureNotices(stack: Stack, app: App, opts: { rate: numbe
   const decided = results.length - failed.length;
   const expected = decided * 2;
   await outboxSettled(stack, 180_000);
+  const cpu1 = await cpuSample(pids);
+  const metrics1 = await scrapeMetrics(app.worker.metricsAddress);
+  const means = (metric: string, label?: string) =>
+    Object.fromEntries([...histogramMeans(metrics0, metrics1, metric, label)].map(([k, v]) => [k, Math.round(v.mean * 10) / 10]));
   const rows = (await stack.db.sql`
     select o.channel, o.state, extract(epoch from (o.sent_at - r.decided_at)) * 1000 as ms, extract(epoch from o.sent_at) * 1000 as sent_ms,
            extract(epoch from (o.created_at - r.decided_at)) * 1000 as written_ms,
@@ -80,6 +94,17 @@ export async function measureNotices(stack: Stack, app: App, opts: { rate: numbe
       sent: percentiles(sent.map((r) => Number(r.delivered_ms))),
     },
     throughput: sent.length / window,
+    cpuPerDecision: {
+      web: (cpu1.node - cpu0.node) / Math.max(decided, 1),
+      worker: (cpu1.worker - cpu0.worker) / Math.max(decided, 1),
+      postgres: (cpu1.postgres - cpu0.postgres) / Math.max(decided, 1),
+      temporal: (cpu1.temporal - cpu0.temporal) / Math.max(decided, 1),
+    },
+    worker: {
+      taskWaitMs: means('temporal_workflow_task_schedule_to_start_latency')[''] ?? NaN,
+      taskRunMs: means('temporal_workflow_task_execution_latency', 'workflow_type'),
+      localActivityMs: means('temporal_local_activity_execution_latency', 'activity_type'),
+    },
     load: loadAverage(),
   };
 }

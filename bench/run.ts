@@ -181,6 +181,21 @@ function noticeRows(n: NoticeFigures, e: EngineRates | undefined): void {
     met: '',
     load: n.load,
   });
+  const c = n.cpuPerDecision;
+  const list = (r: Record<string, number>) =>
+    Object.entries(r)
+      .map(([k, v]) => `${k} ${ms(v)}`)
+      .join(', ');
+  rows.push({
+    bench: 'notices',
+    figure: "what each step costs: CPU per decision with its two notices, by process; the worker's workflow tasks (mean wait to be picked up, mean run by workflow type) and local activities (mean ms)",
+    value: `${appWorkerPid === undefined ? `web, worker and load generator ${ms(c.web)} ms` : `web and load generator ${ms(c.web)} ms, worker ${ms(c.worker)} ms`}, Temporal server ${ms(c.temporal)} ms, PostgreSQL ${ms(c.postgres)} ms; task wait ${ms(n.worker.taskWaitMs)} ms; task run ${list(n.worker.taskRunMs)} ms; local activities ${list(n.worker.localActivityMs)} ms`,
+    goal: '',
+    engine: '',
+    ratio: '',
+    met: '',
+    load: n.load,
+  });
 }
 
 function costRows(c: CostFigures): void {

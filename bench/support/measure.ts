@@ -124,6 +124,27 @@ export async function scrapeMetrics(address: string): Promise<Map<string, number
   return out;
 }
 
+/**
+ * The mean of a histogram (`<metric>_sum` / `<metric>_count`) between two scrapes, by the value of one of its
+ * labels ('' for all): e.g. the SDK's workflow task latencies by workflow type.
+ */
+export function histogramMeans(before: Map<string, number>, after: Map<string, number>, metric: string, label?: string): Map<string, { n: number; mean: number }> {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const [key, value] of after) {
+    const suffix = key.startsWith(`${metric}_sum`) ? 'sum' : key.startsWith(`${metric}_count`) ? 'n' : undefined;
+    if (!suffix || key[`${metric}_${suffix === 'n' ? 'count' : 'sum'}`.length] !== '{') continue;
+    const by = label ? (new RegExp(`[{,]${label}="([^"]*)"`).exec(key)?.[1] ?? '') : '';
+    const grown = value - (before.get(key) ?? 0);
+    const entry = sums.get(by) ?? { sum: 0, n: 0 };
+    if (suffix === 'sum') entry.sum += grown;
+    else entry.n += grown;
+    sums.set(by, entry);
+  }
+  const out = new Map<string, { n: number; mean: number }>();
+  for (const [by, { sum, n }] of sums) if (n > 0) out.set(by, { n, mean: sum / n });
+  return out;
+}
+
 /** The counters that grew most between two scrapes, matching `pattern`. */
 export function metricGrowth(before: Map<string, number>, after: Map<string, number>, pattern: RegExp, limit = 15): string[] {
   const grown: [string, number][] = [];

@@ -193,6 +193,8 @@ async function workerProcess(stack: Stack, taskQueue: string, channels: Notifica
   const worker = await spawnWorkerProcess(stack, {
     name: 'app-worker',
     taskQueue,
+    // A V8 CPU profile of each of its threads, written when it stops (the workflow thread has one of its own).
+    nodeArgs: process.env.BENCH_WORKER_CPU_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve('data', 'bench', 'worker-profile')}`] : [],
     env: {
       SMTP_URL: channels.smtpUrl,
       SMS_GATEWAY_URL: channels.sms.url,
