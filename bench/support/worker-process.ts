@@ -56,11 +56,12 @@ export async function spawnWorkerProcess(stack: Stack, opts: WorkerProcessOption
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  proc.stdout?.pipe(log);
-  proc.stderr?.pipe(log);
+  // The log ends once, with the exit line, after both streams have closed ('close' comes after them).
+  proc.stdout?.pipe(log, { end: false });
+  proc.stderr?.pipe(log, { end: false });
   let exited = false;
   const exit = new Promise<void>((resolve) =>
-    proc.once('exit', (code, signal) => {
+    proc.once('close', (code, signal) => {
       exited = true;
       log.end(`\nworker exited: code ${code}, signal ${signal}\n`);
       resolve();
