@@ -50,3 +50,8 @@ export function createSenders(config: Config, channels: Pick<NotificationChannel
   const gateway = createSmsGateway({ ...channels.sms, statusCallbackUrl: config.notifications.smsCallbackUrl ?? callbackUrl });
   return { email, sms: { gateway, templateId: channels.sms.templateId }, close: () => email.close() };
 }
+
+/** The environment that points a web or worker process of its own at these channels (npm start's children, the bench's worker). */
+export function channelsEnv(channels: Pick<NotificationChannels, 'smtpUrl' | 'sms'>, callbackUrl: string): Record<string, string> {
+  return { SMTP_URL: channels.smtpUrl, SMS_GATEWAY_URL: channels.sms.url, SMS_APP_KEY: channels.sms.appKey, SMS_APP_SECRET: channels.sms.appSecret, SMS_CALLBACK_URL: callbackUrl };
+}

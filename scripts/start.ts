@@ -7,7 +7,7 @@ import { createLogger } from '../runtime/logger.js';
 import { startPlatform } from '../runtime/platform.js';
 import { ProcessGroup } from '../runtime/supervisor.js';
 import { openAppDeps } from '../runtime/web.js';
-import { startNotificationChannels } from '../runtime/notifications.js';
+import { channelsEnv, startNotificationChannels } from '../runtime/notifications.js';
 import { connectDatabase } from '../db/client.js';
 import { bootstrap } from './bootstrap.js';
 import { freePort } from './temporal/net.js';
@@ -81,11 +81,7 @@ async function main(): Promise<void> {
     TEMPORAL_NAMESPACE: platform.temporal.namespace,
     PORT: String(port),
     HOST: config.web.host,
-    SMTP_URL: channels.smtpUrl,
-    SMS_GATEWAY_URL: channels.sms.url,
-    SMS_APP_KEY: channels.sms.appKey,
-    SMS_APP_SECRET: channels.sms.appSecret,
-    SMS_CALLBACK_URL: config.notifications.smsCallbackUrl ?? `${url}/callbacks/sms-status`,
+    ...channelsEnv(channels, config.notifications.smsCallbackUrl ?? `${url}/callbacks/sms-status`),
     TEMPORAL_METRICS_ADDRESS: sdkMetricsAddress,
     FIELD_ENCRYPTION_KEY: (await fieldKeyFor(config)).toString('base64'),
     VRD_DEV_SINKS: [channels.dev.mailbox ? 'mailbox' : '', channels.dev.sms ? 'sms' : ''].filter(Boolean).join(','),

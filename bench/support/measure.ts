@@ -131,12 +131,13 @@ export async function scrapeMetrics(address: string): Promise<Map<string, number
 export function histogramMeans(before: Map<string, number>, after: Map<string, number>, metric: string, label?: string): Map<string, { n: number; mean: number }> {
   const sums = new Map<string, { sum: number; n: number }>();
   for (const [key, value] of after) {
-    const suffix = key.startsWith(`${metric}_sum`) ? 'sum' : key.startsWith(`${metric}_count`) ? 'n' : undefined;
-    if (!suffix || key[`${metric}_${suffix === 'n' ? 'count' : 'sum'}`.length] !== '{') continue;
+    if (!key.startsWith(`${metric}_`)) continue;
+    const part = key.slice(metric.length + 1).split('{')[0];
+    if (part !== 'sum' && part !== 'count') continue;
     const by = label ? (new RegExp(`[{,]${label}="([^"]*)"`).exec(key)?.[1] ?? '') : '';
-    const grown = value - (before.get(key) ?? 0);
     const entry = sums.get(by) ?? { sum: 0, n: 0 };
-    if (suffix === 'sum') entry.sum += grown;
+    const grown = value - (before.get(key) ?? 0);
+    if (part === 'sum') entry.sum += grown;
     else entry.n += grown;
     sums.set(by, entry);
   }

@@ -20,7 +20,7 @@ import * as argon2 from '@node-rs/argon2';
 import { loadConfig, type Config } from '../../runtime/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../runtime/embedded-postgres.js';
 import { createLogger, type Logger } from '../../runtime/logger.js';
-import { createSenders, startNotificationChannels, type NotificationChannels } from '../../runtime/notifications.js';
+import { channelsEnv, createSenders, startNotificationChannels, type NotificationChannels } from '../../runtime/notifications.js';
 import { temporalTarget, type TemporalTarget } from '../../runtime/temporal.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { startWeb, type RunningWeb } from '../../runtime/web.js';
@@ -125,17 +125,15 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export type WorkerPlacement = 'process' | 'in-process';
-
-export function workerPlacement(): WorkerPlacement {
+/** BENCH_WORKER: where the app's worker runs. */
+function workerInItsOwnProcess(): boolean {
   const v = process.env.BENCH_WORKER ?? 'process';
   if (v !== 'process' && v !== 'in-process') throw new Error(`BENCH_WORKER=${v} is not process or in-process`);
-  return v;
+  return v === 'process';
 }
 
 /** Web and worker as `npm start` runs them, with notices going to the local SMTP server and SMS gateway. */
-export async function startApp(stack: Stack, opts: { taskQueue?: string; worker?: WorkerPlacement } = {}): Promise<App> {
-  const taskQueue = opts.taskQueue ?? 'voice-review-desk';
+export async function startApp(stack: Stack, taskQueue = 'voice-review-desk'): Promise<App> {
   const config = loadConfig({
     DATA_DIR: path.join(stack.dir, 'app'),
     PORT: '0',
@@ -147,7 +145,7 @@ export async function startApp(stack: Stack, opts: { taskQueue?: string; worker?
   const channels = await startNotificationChannels(config, stack.log);
   const web = await startWeb(config, stack.appDatabaseUrl, stack.temporal, stack.log, { channels });
   const callbackUrl = `${web.url}/callbacks/sms-status`;
-  const worker = (opts.worker ?? workerPlacement()) === 'process' ? await workerProcess(stack, taskQueue, channels, callbackUrl) : await workerHere(stack, config, channels, callbackUrl);
+  const worker = workerInItsOwnProcess() ? await workerProcess(stack, taskQueue, channels, callbackUrl) : await workerHere(stack, config, channels, callbackUrl);
   const apiKey = `vrd_bench_${randomBytes(16).toString('hex')}`;
   const tenant = await ensureTenantWithKey(stack.db.db, 'bench tenant', apiKey);
   await stack.db.db.insert(contacts).values({
@@ -195,15 +193,7 @@ async function workerProcess(stack: Stack, taskQueue: string, channels: Notifica
     taskQueue,
     // A V8 CPU profile of each of its threads, written when it stops (the workflow thread has one of its own).
     nodeArgs: process.env.BENCH_WORKER_CPU_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve('data', 'bench', 'worker-profile')}`] : [],
-    env: {
-      SMTP_URL: channels.smtpUrl,
-      SMS_GATEWAY_URL: channels.sms.url,
-      SMS_APP_KEY: channels.sms.appKey,
-      SMS_APP_SECRET: channels.sms.appSecret,
-      SMS_SENDER: channels.sms.sender,
-      SMS_TEMPLATE_ID: channels.sms.templateId,
-      SMS_CALLBACK_URL: callbackUrl,
-    },
+    env: channelsEnv(channels, callbackUrl),
   });
   return { pid: worker.pid, metricsAddress: worker.metricsAddress, tasksDone: () => workflowTasksDone(worker.metricsAddress, taskQueue), stop: worker.stop };
 }
