@@ -102,7 +102,9 @@ describe('an expired session in a browser', () => {
     await other.waitForURL(/\/login/);
 
     await page.click('#release');
-    await page.waitForURL(/\/login\?next=/);
+    // Polled rather than awaited as one navigation: the way to the login may pass through a navigation the browser aborts.
+    await expect.poll(() => page.url(), { timeout: 20_000 }).toMatch(/\/login\?next=/);
+    await page.waitForLoadState();
     expect(new URL(page.url()).searchParams.get('next')).toBe(`/reviews/${submitted.body.id}`);
     await page.fill('input[name=email]', member.email);
     await page.fill('input[name=password]', member.password);
