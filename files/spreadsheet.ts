@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import ExcelJS from 'exceljs';
+import type { stream as excelStream } from 'exceljs';
+import { excel } from './exceljs.js';
 import yauzl from 'yauzl';
 import { cellText, isHeaderText } from '../domain/numbers.js';
 import { storableText } from '../domain/storable.js';
@@ -119,7 +120,8 @@ async function* storedZip(zip: yauzl.ZipFile, parts: Part[]): AsyncGenerator<Buf
  * Runs exceljs over the parts. Errors of our own stream (a limit, yauzl finding a lie) do not
  * travel through exceljs's pipe, so they are raced against its work; the deadline bounds both.
  */
-async function withParts<T>(zip: yauzl.ZipFile, parts: Part[], deadline: number, maxMillis: number, work: (reader: ExcelJS.stream.xlsx.WorkbookReader) => Promise<T>): Promise<T> {
+async function withParts<T>(zip: yauzl.ZipFile, parts: Part[], deadline: number, maxMillis: number, work: (reader: excelStream.xlsx.WorkbookReader) => Promise<T>): Promise<T> {
+  const ExcelJS = await excel();
   const source = Readable.from(storedZip(zip, parts), { objectMode: false });
   let timer: NodeJS.Timeout | undefined;
   const failed = new Promise<never>((_, reject) => {
@@ -218,7 +220,7 @@ export async function readFirstColumn(path: string, maxNumbers: number, override
   }
 }
 
-async function collect(reader: ExcelJS.stream.xlsx.WorkbookReader, maxNumbers: number, maxCells: number): Promise<SheetEntry[]> {
+async function collect(reader: excelStream.xlsx.WorkbookReader, maxNumbers: number, maxCells: number): Promise<SheetEntry[]> {
   const found: SheetEntry[] = [];
   let cells = 0;
   let headerChecked = false;

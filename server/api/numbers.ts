@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import ExcelJS from 'exceljs';
+import { excel } from '../../files/exceljs.js';
 import { z } from 'zod';
 import { listTenantNumbers } from '../../db/numbers.js';
 import { findBatch, listBatchNumbers, outcomeText, reasonText } from '../../db/subjects/number-unsubscribe.js';
@@ -27,7 +27,7 @@ export function unsubscribeTemplateRoutes(): Router {
   const r = Router();
   r.get('/number-unsubscriptions/template', async (req, res) => {
     const lang = apiLanguage(req);
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new (await excel()).Workbook();
     workbook.addWorksheet(translate(lang, 'unsubscribe.template.sheet')).addRow([translate(lang, 'unsubscribe.sheet.number')]);
     const help = workbook.addWorksheet(translate(lang, 'unsubscribe.template.help'));
     for (const line of ['line1', 'line2', 'line3']) help.addRow([translate(lang, `unsubscribe.template.${line}`)]);
@@ -73,7 +73,7 @@ export function numbersApi(deps: AppDeps): Router {
       throw new HttpError(409, 'not_finished', message, [{ path: 'id', message }]);
     }
     res.status(200).type(CONTENT_TYPES.xlsx).attachment(`${batch.id}-results.xlsx`);
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false, useStyles: false });
+    const workbook = new (await excel()).stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false, useStyles: false });
     try {
       const sheet = workbook.addWorksheet(translate(lang, 'unsubscribe.sheet.results'));
       sheet.addRow(RESULT_HEADERS.map((h) => translate(lang, `unsubscribe.sheet.${h}`))).commit();

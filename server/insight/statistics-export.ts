@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { excel } from '../../files/exceljs.js';
 import type { DayKindFigures, ReviewerFigures } from '../../db/review-figures.js';
 import { EMPTY_FIGURES } from '../../db/review-figures.js';
 import type { Language } from '../../domain/labels.js';
@@ -79,7 +79,7 @@ function filterTable(data: StatisticsData, lang: Language): CsvValue[][] {
 
 /** The workbook: filters, per day and kind, per kind, per reviewer. Text stays text: exceljs writes no formulas from strings. */
 export async function statisticsWorkbook(data: StatisticsData, lang: Language): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await excel()).Workbook();
   book.creator = 'Voice Review Desk';
   const sheet = (nameKey: string, rows: CsvValue[][], header = true) => {
     const ws = book.addWorksheet(translate(lang, nameKey));
