@@ -65,7 +65,7 @@ const kindNamed = {
 if (KIND_NAMES.length === 0) throw new Error('eslint.config.js read no kind name off domain/kinds/');
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'vendor/**', 'data/**', 'migrations/**', '.cache/**', '*.js'] },
+  { ignores: ['node_modules/**', 'vendor/**', 'data/**', 'migrations/**', '.cache/**', '.build/**', '*.js'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],

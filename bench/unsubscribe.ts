@@ -26,6 +26,7 @@ import { createLogger } from '../runtime/logger.js';
 import { startPlatform, type Platform } from '../runtime/platform.js';
 import { startWeb } from '../runtime/web.js';
 import { startWorker } from '../runtime/worker.js';
+import { scriptCommand } from '../runtime/script-command.js';
 
 const COUNT = Number(process.env.NUMBERS ?? 10_000);
 const TASK_QUEUE = 'bench-unsubscribe';
@@ -121,7 +122,9 @@ async function verify(db: Database, batchId: string, owned: string[]): Promise<s
 
 /** `npm run worker` as its own process, so it can be killed with SIGKILL. */
 async function spawnWorker(platform: Platform): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+  const { command, args, cwd } = scriptCommand('worker');
+  const proc = spawn(command, args, {
+    cwd,
     env: { ...process.env, DATABASE_URL: platform.databaseUrl, TEMPORAL_ADDRESS: platform.temporal.address, TEMPORAL_NAMESPACE: platform.temporal.namespace, TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'info', DEMO_DATA: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, ConfigError, type Config } from '../runtime/config.js';
 import { fieldKeyFor } from '../runtime/field-key.js';
 import { createLifecycle, exitOnUncaught, shutDownOnSignals, shutDownWhenOrphaned } from '../runtime/lifecycle.js';
@@ -12,6 +10,7 @@ import { connectDatabase } from '../db/client.js';
 import { bootstrap } from './bootstrap.js';
 import { freePort } from './temporal/net.js';
 import { loadDemoData } from './demo-data.js';
+import { scriptCommand } from '../runtime/script-command.js';
 
 /**
  * `npm start`: everything on one machine with nothing else running: embedded PostgreSQL and a
@@ -25,7 +24,6 @@ import { loadDemoData } from './demo-data.js';
  * PostgreSQL. So does an embedded service dying, or a child that cannot be started at all.
  */
 const SHUTDOWN_ORDER = ['web', 'worker', 'notifications', 'temporal', 'postgres'] as const;
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function readConfig(): Config {
   try {
@@ -92,9 +90,7 @@ async function main(): Promise<void> {
     group.add({
       name: role,
       role,
-      command: process.execPath,
-      args: ['--import', 'tsx', path.join(ROOT, 'scripts', `${role}.ts`)],
-      cwd: ROOT,
+      ...scriptCommand(role),
       env,
       log,
       // The children log as this process does (pino lines); they go out as they come.

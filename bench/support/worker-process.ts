@@ -10,6 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../../runtime/embedded-postgres.js';
 import type { Stack } from './stack.js';
+import { scriptCommand } from '../../runtime/script-command.js';
 
 export interface WorkerProcess {
   proc: ChildProcess;
@@ -39,7 +40,9 @@ export async function spawnWorkerProcess(stack: Stack, opts: WorkerProcessOption
   await fs.mkdir(path.resolve('data', 'bench'), { recursive: true });
   const logFile = path.resolve('data', 'bench', `${opts.name}.log`);
   const log = createWriteStream(logFile);
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'scripts/worker.ts'], {
+  const { command, args, cwd } = scriptCommand('worker', opts.nodeArgs);
+  const proc = spawn(command, args, {
+    cwd,
     env: {
       ...process.env,
       DATABASE_URL: stack.databaseUrl,

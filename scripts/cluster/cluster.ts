@@ -17,13 +17,14 @@ import { bootstrap } from '../bootstrap.js';
 import { freePorts, freePortsBelow } from '../temporal/net.js';
 import { findTemporalServer } from './build.js';
 import { PORT_NAMES, writeServerConfig, type ServerPorts } from './config.js';
-import { isAlive, REPO_ROOT, startWatchdog, worthEchoing } from './processes.js';
+import { isAlive, startWatchdog, worthEchoing } from './processes.js';
 import { ProcessGroup, type Supervised, type SupervisorLog } from '../../runtime/supervisor.js';
 import { startProxy, type Proxy } from './proxy.js';
 import { endpointOf, prepareAppDatabase, prepareTemporalDatabases, TEMPORAL_DATABASE, TEMPORAL_ROLE, VISIBILITY_DATABASE } from './schema.js';
 import { loadSecrets, type ClusterSecrets } from './secrets.js';
 import { startSinks } from './sinks.js';
 import { startTemporalServer, type TemporalServer } from './temporal-server.js';
+import { scriptCommand } from '../../runtime/script-command.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -288,8 +289,8 @@ async function listenProxy(opts: ClusterOptions, webPorts: number[]): Promise<Pr
 }
 
 /**
- * `npm run web` / `npm run worker` as supervised children (node + tsx, so a signal reaches the app
- * itself): every line to the process's log file, warnings and errors also to the terminal.
+ * `npm run web` / `npm run worker` as supervised children (node itself, no npm between, so a signal
+ * reaches the app): every line to the process's log file, warnings and errors also to the terminal.
  */
 function launchApp(group: ProcessGroup, logDir: string, opts: ClusterOptions, quiet: { on: boolean }) {
   return (role: 'web' | 'worker', index: number, env: NodeJS.ProcessEnv, url?: string): AppProcess => {
@@ -299,9 +300,7 @@ function launchApp(group: ProcessGroup, logDir: string, opts: ClusterOptions, qu
     const supervised = group.add({
       name,
       role,
-      command: process.execPath,
-      args: ['--import', 'tsx', `scripts/${role}.ts`],
-      cwd: REPO_ROOT,
+      ...scriptCommand(role),
       env,
       log: {
         warn: (_o: unknown, msg?: string) => opts.log(`${msg ?? ''}`),

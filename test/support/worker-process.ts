@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { inject } from 'vitest';
+import { scriptCommand } from '../../runtime/script-command.js';
 
 /**
  * `npm run worker` as its own process against the test's database and queue, so a test can
@@ -7,7 +8,9 @@ import { inject } from 'vitest';
  * when it says it is running.
  */
 export function startWorkerProcess(env: Record<string, string>): { proc: ChildProcess; ready: Promise<ChildProcess> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+  const { command, args, cwd } = scriptCommand('worker');
+  const proc = spawn(command, args, {
+    cwd,
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
