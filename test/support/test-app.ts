@@ -79,8 +79,10 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const suffix = randomBytes(5).toString('hex');
   const dbName = `t_${suffix}`;
   const adminUrl = opts.postgresAdminUrl ?? inject('postgresAdminUrl');
+  // On the suite's own server, a copy of its migrated template; prepareDatabase below then finds nothing to do.
+  const template = opts.postgresAdminUrl ? undefined : inject('postgresTemplate');
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`create database ${dbName}`);
+  await admin.unsafe(`create database ${dbName}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${dbName}`);
   const { appUrl } = await prepareDatabase(databaseUrl);
