@@ -9,19 +9,14 @@ import { defineConfig } from 'vitest/config';
  * They run in three steps (`sequence.groupOrder`). Workflow and integration files run two at a time:
  * each file starts its own app, database and task queue, and most of their time is spent waiting on
  * servers, timers and a browser, so two of them share the machine's two cores well. Faults run one
- * at a time after them, because they stop servers and time recoveries, and would measure each
- * other; the worker kills, which time nothing, run with the integration files. The cluster runs last, alone. (A project without file parallelism and without
+ * at a time after them, because they kill workers, stop servers and time recoveries, and would
+ * measure each other. The cluster runs last, alone. (A project without file parallelism and without
  * a group order would be run one file at a time after everything else, whatever `maxWorkers` says.)
  */
 /** `npm run test:fast` (VRD_TESTS=fast) leaves out the files that drive Chromium. */
 const CHROMIUM_FILES = process.env.VRD_TESTS === 'fast' ? ['test/browser/**', 'test/security/stored-xss.test.ts'] : [];
 /** Long files that keep the app busy on purpose; serial with the faults so their timings hold. */
 const ALONE = ['test/integration/start-shutdown.test.ts'];
-/**
- * A fault file that times nothing: the worker kills start and kill their own worker processes against
- * an app of their own, and check only what happened. They run beside the integration files.
- */
-const BESIDE = ['test/faults/worker-kills.test.ts'];
 const PAIRS = { fileParallelism: true, maxWorkers: 2 } as const;
 
 export default defineConfig({
@@ -36,7 +31,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts', 'test/fuzz/**/*.test.ts', ...BESIDE],
+          include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           exclude: [...ALONE, ...CHROMIUM_FILES],
           globalSetup: ['test/support/global-services.ts'],
           ...PAIRS,
@@ -51,7 +46,6 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts', ...ALONE],
-          exclude: BESIDE,
           globalSetup: ['test/support/global-services.ts'],
           fileParallelism: false,
           maxWorkers: 1,
