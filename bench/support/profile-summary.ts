@@ -5,10 +5,12 @@
  *   npx tsx bench/support/profile-summary.ts data/bench/CPU.….cpuprofile [top]
  */
 import fs from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface Node {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
 }
 
@@ -32,6 +34,29 @@ function place(url: string): string {
   return app?.[1] ? `app ${app[1]}/` : url.split('/').slice(-2, -1)[0] ?? url;
 }
 
+/**
+ * A process started by scripts/run.mjs runs one built file, and V8 profiles name its lines. Each such
+ * frame is read through the file's source map, so it is named by its TypeScript file as under tsx.
+ */
+const maps = new Map<string, SourceMap | undefined>();
+function original(frame: Node['callFrame']): { url: string; line: number } {
+  if (!/\/\.build\/[^/]+\.mjs$/.test(frame.url)) return { url: frame.url, line: frame.lineNumber };
+  if (!maps.has(frame.url)) {
+    const payload = (() => {
+      try {
+        return JSON.parse(fs.readFileSync(`${fileURLToPath(frame.url)}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0];
+      } catch {
+        return undefined;
+      }
+    })();
+    maps.set(frame.url, payload ? new SourceMap(payload) : undefined);
+  }
+  const entry = maps.get(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  if (!entry?.originalSource) return { url: frame.url, line: frame.lineNumber };
+  const source = entry.originalSource.startsWith('file:') ? entry.originalSource : new URL(entry.originalSource, frame.url).href;
+  return { url: source, line: entry.originalLine ?? frame.lineNumber };
+}
+
 const fnSelf = new Map<string, number>();
 const placeSelf = new Map<string, number>();
 let special = new Map<string, number>();
@@ -41,9 +66,10 @@ for (const [id, n] of hits) {
     special.set(node.callFrame.functionName, (special.get(node.callFrame.functionName) ?? 0) + n);
     continue;
   }
-  const key = `${node.callFrame.functionName || '(anonymous)'}  ${node.callFrame.url.replace(/^file:\/\/.*?\/(node_modules|work\/[^/]+)\//, '$1/')}:${node.callFrame.lineNumber + 1}`;
+  const at = original(node.callFrame);
+  const key = `${node.callFrame.functionName || '(anonymous)'}  ${at.url.replace(/^file:\/\/.*?\/(node_modules|work\/[^/]+)\//, '$1/')}:${at.line + 1}`;
   fnSelf.set(key, (fnSelf.get(key) ?? 0) + n);
-  const p = place(node.callFrame.url);
+  const p = place(at.url);
   placeSelf.set(p, (placeSelf.get(p) ?? 0) + n);
 }
 const pct = (n: number) => `${((n / total) * 100).toFixed(1).padStart(5)} %`;
