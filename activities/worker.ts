@@ -5,6 +5,17 @@ import { createActivities, type ActivityDeps } from './index.js';
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
 
+/**
+ * How the workflow code is bundled, wherever it is (worker, tests, replays, benchmarks). The SDK
+ * reuses one V8 context for every workflow, but evaluates each module a workflow imports once per
+ * workflow: each review's first task (and each replay after eviction) ran the SDK's workflow API
+ * and all of the app's workflow modules again. Preloaded modules are evaluated once, when the worker
+ * starts, and shared, frozen, by every workflow. That is safe only for modules that keep no state
+ * of their own between calls; none of the workflow modules do (their state lives in each round's
+ * context), and a module that tried to change a shared object would throw, not leak.
+ */
+export const WORKFLOW_BUNDLE = { workflowsPath, preloadModules: [require.resolve('../workflows/stack-depth.ts'), '@temporalio/workflow', workflowsPath] };
+
 export interface WorkerSetup extends ActivityDeps {
   connection: NativeConnection;
   namespace: string;
@@ -29,7 +40,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     taskQueue: setup.taskQueue,
     activities: createActivities(setup),
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
-    bundlerOptions: { ignoreModules: [] },
+    bundlerOptions: { ignoreModules: [], preloadModules: WORKFLOW_BUNDLE.preloadModules },
     ...WORKER_TUNING,
     ...(setup.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: setup.maxCachedWorkflows } : {}),
   });

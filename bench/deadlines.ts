@@ -31,7 +31,7 @@ import { defaultCalendarSpec } from '../domain/holidays-cn.js';
 import { AT_RISK_SHARE, DEFAULT_DEADLINE_RULES } from '../domain/rules.js';
 import { workflowIdFor, type ReviewKind } from '../domain/review.js';
 import { recomputePage, type CalendarMemo, type RecomputeDeps } from '../deadlines/recompute.js';
-import { createWorker, workflowsPath } from '../activities/worker.js';
+import { createWorker, WORKFLOW_BUNDLE } from '../activities/worker.js';
 import { connectDatabase, type Db } from '../db/client.js';
 import { prepareDatabase } from '../db/migrate.js';
 import { loadCalendar } from '../db/calendars.js';
@@ -242,7 +242,7 @@ async function recomputeFigures(): Promise<Row[]> {
       log,
       calendar: createCalendarCache(db),
       temporal: client,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+      workflowBundle: await bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: new DefaultLogger('WARN') }),
     });
     const running = worker.run();
     stops.push(async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../activities/worker.js';
+import { WORKFLOW_BUNDLE, workflowsPath } from '../activities/worker.js';
 import type { Logger } from './logger.js';
 
 /** The app's root: where package-lock.json and the source folders are. */
@@ -20,7 +20,7 @@ export async function cachedWorkflowBundle(cacheDir: string, skip: string[], log
   const file = path.join(cacheDir, `workflows-${digest}.js`);
   const cached = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (cached) return { code: cached };
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: undefined });
+  const { code } = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: undefined });
   try {
     await fs.mkdir(cacheDir, { recursive: true, mode: 0o700 });
     // Written aside and renamed: a worker starting alongside reads a whole bundle or none.

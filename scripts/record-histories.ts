@@ -20,7 +20,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { workflowsPath } from '../activities/worker.js';
+import { WORKFLOW_BUNDLE } from '../activities/worker.js';
 import type { createActivities } from '../activities/index.js';
 import { claimUpdate, decideUpdate, reminderRuleChangedSignal, remindUpdate, replyUpdate, supersedeSignal, withdrawSignal } from '../workflows/messages.js';
 import { issueNumbersUpdate } from '../workflows/fulfilment/messages.js';
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: dev.namespace });
   const nativeConnection = await NativeConnection.connect({ address: dev.address });
   try {
-    const bundle = await bundleWorkflowCode({ workflowsPath });
+    const bundle = await bundleWorkflowCode(WORKFLOW_BUNDLE);
     let stale = false;
     let precheckFails = false;
     // An order of two cities (2 + 1 numbers); its provisioning stage lasts `stageMs` from approval.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { workflowsPath } from '../../activities/worker.js';
+import { WORKFLOW_BUNDLE } from '../../activities/worker.js';
 import type { createActivities } from '../../activities/index.js';
 import type { CityProgress } from '../../domain/numbers.js';
 import type { Actor } from '../../domain/review.js';
@@ -20,7 +20,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflowCode({ workflowsPath })]);
+  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflowCode(WORKFLOW_BUNDLE)]);
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { workflowsPath } from '../../activities/worker.js';
+import { WORKFLOW_BUNDLE } from '../../activities/worker.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'histories');
 
@@ -18,7 +18,7 @@ describe('replaying recorded histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(6);
     // Every lifecycle shape has recordings: a change to one of them cannot pass unreplayed.
     for (const group of ['review-round', 'number-order', 'number-unsubscribe']) expect(files.some((f) => f.includes(`-${group}.`)), group).toBe(true);
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath });
+    const workflowBundle = await bundleWorkflowCode(WORKFLOW_BUNDLE);
     const histories = await Promise.all(
       files.map(async (f) => ({ workflowId: f, history: JSON.parse(await fs.readFile(path.join(dir, f), 'utf8')) as unknown })),
     );

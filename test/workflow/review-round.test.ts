@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { workflowsPath } from '../../activities/worker.js';
+import { WORKFLOW_BUNDLE } from '../../activities/worker.js';
 import type { createActivities } from '../../activities/index.js';
 import type { Actor } from '../../domain/review.js';
 import { deadlineChangedSignal, decideUpdate, remindUpdate, replyUpdate, supersedeSignal, withdrawSignal, type RoundState } from '../../workflows/messages.js';
@@ -21,7 +21,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflowCode({ workflowsPath })]);
+  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflowCode(WORKFLOW_BUNDLE)]);
 });
 
 afterAll(async () => {
