@@ -6,6 +6,11 @@
  *
  * - engine start: the engine's own workflow started and parked on its timer (its worker in this
  *   process too), the reference a submission is read against;
+ * - lifecycle start: the app's own review lifecycle started through the app's Temporal door from
+ *   this process, with the arguments and search attributes intake gives it, run by the app's worker
+ *   until it parks, with no HTTP and no database: what a submission asks of the engine with the
+ *   app's workflow, so a submission splits into the engine's start, the app's workflow above it, and
+ *   intake's own work (HTTP, validation, the transaction) above that;
  * - submission: a voice template through the tenant API, until its round has run its first
  *   workflow task (the automatic check, where the worker runs it) and parked;
  * - decision: a back-office decision POST (the Update, the decision's transaction, the panel) on
@@ -17,23 +22,28 @@
  *
  * Part of `npm run bench` (bench/run.ts).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import inspector from 'node:inspector';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureTenantWithKey } from '../db/tenants.js';
+import { KINDS } from '../domain/kinds/index.js';
+import { ReviewClient } from '../temporal/review-client.js';
 import { BackOfficeSession, formToken } from '../test/support/back-office.js';
 import { pendingReviews } from './decisions.js';
 import { startEngineWorker } from './engine.js';
-import { submitter } from './intake.js';
+import { submissionBody, submitter } from './intake.js';
+import { startLoadProcess, type LoadProcess, type LoadRequest } from './support/load-process.js';
 import { atRate, cpuSample, loadAverage, resetStatements, sleep, type CpuSample } from './support/measure.js';
 import type { App, Stack } from './support/stack.js';
 
 export interface UnitCost {
   n: number;
-  /** Both Node processes: this one and the app's worker. */
+  /** The app's Node processes: this one (the web server) and the app's worker; not the load generator. */
   nodeMs: number;
+  /** The load generator's process (the tenants' and reviewers' HTTP clients): not the app's, shown apart. */
+  loadMs: number;
   /** Of nodeMs, the app's worker process (0 when it runs in this one). */
   workerMs: number;
   postgresMs: number;
@@ -46,6 +56,7 @@ export interface UnitCost {
 
 export interface CostFigures {
   engine: UnitCost;
+  lifecycle: UnitCost;
   submission: UnitCost;
   decision: UnitCost;
   load: string;
@@ -55,7 +66,7 @@ interface Idle {
   perSecond: { node: number; worker: number; postgres: number; temporal: number; statements: number };
 }
 
-const pidsOf = (stack: Stack, app: App) => ({ postgres: stack.pg.pid, temporal: stack.dev.pid, worker: app.worker.pid });
+const pidsOf = (stack: Stack, app: App, load?: LoadProcess) => ({ postgres: stack.pg.pid, temporal: stack.dev.pid, worker: app.worker.pid, load: load?.pid });
 
 async function idleFor(stack: Stack, app: App, seconds: number): Promise<Idle> {
   await resetStatements(stack.db, stack.statements);
@@ -120,12 +131,12 @@ async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function measured(stack: Stack, app: App, idle: Idle, n: number, name: string, fn: () => Promise<void>): Promise<UnitCost> {
+async function measured(stack: Stack, app: App, idle: Idle, n: number, name: string, fn: () => Promise<void>, load?: LoadProcess): Promise<UnitCost> {
   await sleep(2000);
   await resetStatements(stack.db, stack.statements);
-  const a: CpuSample = await cpuSample(pidsOf(stack, app));
+  const a: CpuSample = await cpuSample(pidsOf(stack, app, load));
   await profiled(name, fn);
-  const b = await cpuSample(pidsOf(stack, app));
+  const b = await cpuSample(pidsOf(stack, app, load));
   const calls = await sentStatements(stack);
   const s = (b.at - a.at) / 1000;
   const per = (x: number, idlePerSecond: number) => Math.max(0, x - idlePerSecond * s) / n;
@@ -134,6 +145,7 @@ async function measured(stack: Stack, app: App, idle: Idle, n: number, name: str
     n,
     nodeMs: per(b.node - a.node, idle.perSecond.node) + workerMs,
     workerMs,
+    loadMs: (b.load - a.load) / n,
     postgresMs: per(b.postgres - a.postgres, idle.perSecond.postgres),
     temporalMs: per(b.temporal - a.temporal, idle.perSecond.temporal),
     statements: calls === undefined ? undefined : per(calls, idle.perSecond.statements),
@@ -162,20 +174,51 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
     await engine.stop();
   }
 
+  const lifecycle = await lifecycleStarts(stack, app, idle, n, rate);
+
+  const load = await startLoadProcess();
+  try {
+    const submission = await submissions(stack, app, idle, load, n, rate);
+    const decision = await decisions(stack, app, idle, load, n);
+    return { engine: engineCost, lifecycle, submission, decision, load: loadAverage() };
+  } finally {
+    await load.stop();
+  }
+}
+
+/** Voice templates through the tenant API, sent by the load generator, until each round has parked. */
+async function submissions(stack: Stack, app: App, idle: Idle, load: LoadProcess, n: number, rate: number): Promise<UnitCost> {
   const submit = submitter(app.web.url, app.apiKey, { lookAfter: false });
   const base = await app.worker.tasksDone();
   for (let i = 0; i < 40; i++) await submit(2_000_000 + i);
   while ((await app.worker.tasksDone()) - base < 40) await sleep(100);
   await sleep(1000);
+  const requests: LoadRequest[] = Array.from({ length: n }, (_, i) => ({
+    url: `${app.web.url}/api/v1/voice-templates`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${app.apiKey}`, 'content-type': 'application/json' },
+    body: submissionBody(3_000_000 + i),
+    expect: 201,
+  }));
   const before = await app.worker.tasksDone();
-  const submission = await measured(stack, app, idle, n, 'submission', async () => {
-    const { results } = await atRate(rate, seconds, (i) => submit(3_000_000 + i));
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    if (failed > 0) throw new Error(`${failed} submissions failed`);
-    const until = performance.now() + 300_000;
-    while ((await app.worker.tasksDone()) - before < n && performance.now() < until) await sleep(100);
-  });
+  return measured(
+    stack,
+    app,
+    idle,
+    n,
+    'submission',
+    async () => {
+      const done = await load.run(rate, requests);
+      if (done.failed > 0) throw new Error(`${done.failed} submissions failed, the first: ${done.firstFailure}`);
+      const until = performance.now() + 300_000;
+      while ((await app.worker.tasksDone()) - before < n && performance.now() < until) await sleep(100);
+    },
+    load,
+  );
+}
 
+/** Back-office decision POSTs (as htmx sends them), sent by the load generator from a reviewer's session. */
+async function decisions(stack: Stack, app: App, idle: Idle, load: LoadProcess, n: number): Promise<UnitCost> {
   // A tenant nobody is subscribed for: the decision writes no notice.
   const quiet = await ensureTenantWithKey(stack.db.db, 'bench quiet tenant', `vrd_bench_${randomBytes(16).toString('hex')}`);
   const ids = await pendingReviews(stack, app, quiet, n + 10);
@@ -191,13 +234,61 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
     if (res.status !== 200) throw new Error(`decision answered ${res.status}`);
   };
   for (const f of forms.slice(0, 10)) await decide(f);
-  const rest = forms.slice(10);
-  const decision = await measured(stack, app, idle, rest.length, 'decision', async () => {
-    const { results } = await atRate(5, rest.length / 5, (i) => decide(rest[i]!));
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    if (failed > 0) throw new Error(`${failed} decisions failed`);
-    // What the workflow does after the Update has answered (its last task) belongs to the decision.
-    await sleep(2000);
+  const requests: LoadRequest[] = forms.slice(10).map((f) => ({
+    url: `${app.web.url}/reviews/${f.id}/decision`,
+    method: 'POST',
+    headers: { cookie: session.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', origin: new URL(app.web.url).origin, 'HX-Request': 'true' },
+    body: new URLSearchParams({ _csrf: session.csrf, round: f.round, token: f.token, outcome: 'approved' }).toString(),
+    expect: 200,
+  }));
+  return measured(
+    stack,
+    app,
+    idle,
+    requests.length,
+    'decision',
+    async () => {
+      const done = await load.run(5, requests);
+      if (done.failed > 0) throw new Error(`${done.failed} decisions failed, the first: ${done.firstFailure}`);
+      // What the workflow does after the Update has answered (its last task) belongs to the decision.
+      await sleep(2000);
+    },
+    load,
+  );
+}
+
+/**
+ * The app's review lifecycle started as intake starts it once its check has passed (the same door,
+ * arguments and search attributes), for reviews that exist only in Temporal: the round parks on its
+ * timers, due in 30 days, and is never decided.
+ */
+async function lifecycleStarts(stack: Stack, app: App, idle: Idle, n: number, rate: number): Promise<UnitCost> {
+  const door = new ReviewClient(stack.client, app.config.temporal.taskQueue);
+  const stages = { ...KINDS.voice_template.stages, precheck: false };
+  const start = (i: number) => {
+    const now = Date.now();
+    return door.startRound({
+      reviewId: randomUUID(),
+      tenantId: app.tenant.id,
+      kind: 'voice_template',
+      round: 1,
+      submittedAt: new Date(now).toISOString(),
+      dueAt: new Date(now + 30 * 86_400_000).toISOString(),
+      atRiskAt: new Date(now + 29 * 86_400_000 + i).toISOString(),
+      assigneeId: null,
+      stages,
+    });
+  };
+  const parkedAll = async (from: number, count: number) => {
+    const until = performance.now() + 300_000;
+    while ((await app.worker.tasksDone()) - from < count && performance.now() < until) await sleep(100);
+  };
+  const base = await app.worker.tasksDone();
+  for (let i = 0; i < 40; i++) await start(i);
+  await parkedAll(base, 40);
+  const before = await app.worker.tasksDone();
+  return measured(stack, app, idle, n, 'lifecycle', async () => {
+    await atRate(rate, n / rate, (i) => start(i));
+    await parkedAll(before, n);
   });
-  return { engine: engineCost, submission, decision, load: loadAverage() };
 }

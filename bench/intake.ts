@@ -43,7 +43,7 @@ export interface IntakeStep {
   load: string;
 }
 
-const body = (i: number) =>
+export const submissionBody = (i: number) =>
   JSON.stringify({ name: `bench_${i}`, speed: 'normal', speaker: 'xiaoyan_female', content: '请于${DATE}前到${TXT_8}取件', scenario: 'bench' });
 
 /** One submission, POST until the 201 and (unless `lookAfter` is false) a GET that finds it; returns the milliseconds. */
@@ -51,7 +51,7 @@ export function submitter(url: string, apiKey: string, opts: { lookAfter?: boole
   const auth = { authorization: `Bearer ${apiKey}` };
   return async (i) => {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/v1/voice-templates`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: body(i) });
+    const res = await fetch(`${url}/api/v1/voice-templates`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: submissionBody(i) });
     if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
     const { id } = (await res.json()) as { id: string };
     if (opts.lookAfter === false) return performance.now() - t0;

@@ -199,10 +199,22 @@ function noticeRows(n: NoticeFigures, e: EngineRates | undefined): void {
 }
 
 function costRows(c: CostFigures): void {
-  const cpu = (u: UnitCost) => `Node ${ms(u.nodeMs)} ms${u.workerMs > 0 ? ` (worker process ${ms(u.workerMs)})` : ''}, Temporal server ${ms(u.temporalMs)} ms, PostgreSQL ${ms(u.postgresMs)} ms of CPU`;
+  const cpu = (u: UnitCost) =>
+    `Node ${ms(u.nodeMs)} ms${u.workerMs > 0 ? ` (worker process ${ms(u.workerMs)})` : ''}, Temporal server ${ms(u.temporalMs)} ms, PostgreSQL ${ms(u.postgresMs)} ms of CPU${u.loadMs > 0 ? `; the load generator's process ${ms(u.loadMs)} ms, not counted` : ''}`;
   const st = (u: UnitCost) => (u.statements === undefined ? 'statements not counted (no pg_stat_statements)' : `${u.statements.toFixed(1)} statements`);
   const e = c.engine;
   rows.push({ bench: 'cost', figure: `per engine start (its own workflow, parked on a timer; ${e.n} at 20/s)`, value: `${cpu(e)}`, goal: '', engine: '', ratio: '1.00', met: '', load: c.load });
+  const l = c.lifecycle;
+  rows.push({
+    bench: 'cost',
+    figure: `per review lifecycle started directly (the app's workflow through its Temporal door with intake's arguments and search attributes, run by the app's worker until parked; no HTTP, no database; ${l.n} at 20/s)`,
+    value: `${cpu(l)}; ${st(l)}`,
+    goal: '',
+    engine: `Node ${ms(e.nodeMs)} ms`,
+    ratio: (l.nodeMs / e.nodeMs).toFixed(2),
+    met: '',
+    load: c.load,
+  });
   const s = c.submission;
   rows.push({
     bench: 'cost',
@@ -212,6 +224,17 @@ function costRows(c: CostFigures): void {
     engine: `Node ${ms(e.nodeMs)} ms`,
     ratio: (s.nodeMs / e.nodeMs).toFixed(2),
     met: mark(s.nodeMs <= 2 * e.nodeMs && (s.statements ?? Infinity) <= 8),
+    load: c.load,
+  });
+  const split = (f: (u: UnitCost) => number) => `engine start ${ms(f(e))}, the app's workflow above it ${ms(f(l) - f(e))}, intake above that ${ms(f(s) - f(l))}`;
+  rows.push({
+    bench: 'cost',
+    figure: "a submission's CPU split (ms): the engine's own start; what the app's lifecycle adds to it (lifecycle − engine start); what intake adds (HTTP, key, validation, transaction: submission − lifecycle)",
+    value: `Node: ${split((u) => u.nodeMs)}; of it in the worker process: lifecycle ${ms(l.workerMs)}, submission ${ms(s.workerMs)}; Temporal server: ${split((u) => u.temporalMs)}; PostgreSQL: ${split((u) => u.postgresMs)}`,
+    goal: '',
+    engine: '',
+    ratio: '',
+    met: '',
     load: c.load,
   });
   const d = c.decision;
@@ -337,7 +360,7 @@ async function main(): Promise<void> {
       }
       if (only.has('cost')) {
         const c = await part(stack, 'cost', () => measureCost(stack, app!, { say }));
-        for (const [name, u] of [['engine start', c.engine], ['submission', c.submission], ['decision', c.decision]] as const) {
+        for (const [name, u] of [['engine start', c.engine], ['lifecycle start', c.lifecycle], ['submission', c.submission], ['decision', c.decision]] as const) {
           say(`-- cost: statements per ${name}, by calls`);
           for (const l of u.breakdown) say(`   ${l}`);
         }

@@ -58,17 +58,20 @@ export interface CpuSample {
   worker: number;
   postgres: number;
   temporal: number;
+  /** The load generator when it runs in a process of its own; 0 otherwise. */
+  load: number;
   at: number;
 }
 
 /** PostgreSQL's backends are children of the postmaster; the dev server is one process. */
-export async function cpuSample(pids: { postgres: number; temporal: number; worker?: number | undefined }): Promise<CpuSample> {
+export async function cpuSample(pids: { postgres: number; temporal: number; worker?: number | undefined; load?: number | undefined }): Promise<CpuSample> {
   const u = process.cpuUsage();
   return {
     node: (u.user + u.system) / 1000,
     worker: pids.worker === undefined ? 0 : await processCpuMs(pids.worker, false),
     postgres: await processCpuMs(pids.postgres, true),
     temporal: await processCpuMs(pids.temporal, false),
+    load: pids.load === undefined ? 0 : await processCpuMs(pids.load, false),
     at: performance.now(),
   };
 }
