@@ -82,45 +82,73 @@ async function workerCaughtUp(progress: Progress | undefined, base: number, subm
   return (performance.now() - t0) / 1000;
 }
 
+/** What one step of submissions came to: each latency that succeeded, the failures, and how long it took. */
+export interface StepOutcome {
+  latencies: number[];
+  failed: number;
+  firstFailure?: string;
+  elapsedMs: number;
+}
+
+/** Sends a step of submissions: here, or from the load generator's own process (bench/support/load-process.ts). */
+export interface IntakeSender {
+  atRate(rate: number, seconds: number, from: number): Promise<StepOutcome>;
+  closedLoop(inFlight: number, seconds: number, from: number): Promise<StepOutcome>;
+}
+
+/** Submissions sent from the calling process; numbers from `from` on name the templates. */
+export function localSender(url: string, apiKey: string): IntakeSender {
+  const submit = submitter(url, apiKey);
+  return {
+    atRate: async (rate, seconds, from) => {
+      const { results, elapsedMs } = await atRate(rate, seconds, (i) => submit(from + i));
+      const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      const latencies = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      return { latencies, failed: failures.length, ...(failures[0] ? { firstFailure: String(failures[0].reason) } : {}), elapsedMs };
+    },
+    closedLoop: async (inFlight, seconds, from) => {
+      const loop = await closedLoop(inFlight, seconds, (i) => submit(from + i));
+      return { latencies: loop.latencies, failed: loop.failed, elapsedMs: loop.elapsedMs };
+    },
+  };
+}
+
 export async function measureIntake(
   url: string,
   apiKey: string,
-  opts: { rates: number[]; seconds: number; inFlight?: number; db?: Database; workflowTasks?: Progress; say?: (line: string) => void },
+  opts: { rates: number[]; seconds: number; inFlight?: number; db?: Database; workflowTasks?: Progress; sender?: IntakeSender; say?: (line: string) => void },
 ): Promise<IntakeStep[]> {
   const say = opts.say ?? (() => undefined);
-  const submitted = submitter(url, apiKey);
+  const sender = opts.sender ?? localSender(url, apiKey);
+  const warmUp = submitter(url, apiKey);
   let n = 0;
   let made = 0;
-  const submit = async (i: number) => {
-    const ms = await submitted(i);
-    made++;
-    return ms;
-  };
   const db = opts.db;
   const progress: Progress | undefined = opts.workflowTasks ?? (db ? () => checksPassed(db) : undefined);
   const base = progress ? await progress() : 0;
   // Warm-up: bundle caches, connection pools, JIT.
-  for (let i = 0; i < 40; i++) await submit(1_000_000 + i);
+  for (let i = 0; i < 40; i++) {
+    await warmUp(1_000_000 + i);
+    made++;
+  }
   await workerCaughtUp(progress, base, made);
   const steps: IntakeStep[] = [];
-  for (const rate of opts.rates) {
-    const { results, elapsedMs } = await atRate(rate, opts.seconds, () => submit(n++));
-    const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const failed = results.filter((r) => r.status === 'rejected');
-    if (failed.length > 0) say(`  first failure: ${String((failed[0] as PromiseRejectedResult).reason)}`);
-    const p = percentiles(ok);
+  const step = async (offered: IntakeStep['offered'], out: StepOutcome) => {
+    // Every submission sent was numbered, answered or not.
+    n += out.latencies.length + out.failed;
+    made += out.latencies.length;
+    if (out.firstFailure) say(`  first failure: ${out.firstFailure}`);
+    const p = percentiles(out.latencies);
     const load = loadAverage();
     const catchUpSeconds = await workerCaughtUp(progress, base, made);
-    steps.push({ offered: rate, sustained: (ok.length / elapsedMs) * 1000, count: ok.length, p50: p.p50, p95: p.p95, p99: p.p99, failed: failed.length, catchUpSeconds, load });
-    say(`  offered ${rate.toFixed(1)}/s: ${ok.length} ok, ${failed.length} failed, sustained ${((ok.length / elapsedMs) * 1000).toFixed(1)}/s, p95 ${p.p95.toFixed(0)} ms (load ${load})`);
-  }
+    const sustained = (out.latencies.length / out.elapsedMs) * 1000;
+    steps.push({ offered, sustained, count: out.latencies.length, p50: p.p50, p95: p.p95, p99: p.p99, failed: out.failed, catchUpSeconds, load });
+    const what = typeof offered === 'number' ? `offered ${offered.toFixed(1)}/s` : `${offered.inFlight} in flight`;
+    say(`  ${what}: ${out.latencies.length} ok, ${out.failed} failed, sustained ${sustained.toFixed(1)}/s, p95 ${p.p95.toFixed(0)} ms (load ${load})`);
+  };
+  for (const rate of opts.rates) await step(rate, await sender.atRate(rate, opts.seconds, n));
   const inFlight = opts.inFlight ?? 64;
-  const loop = await closedLoop(inFlight, opts.seconds, () => submit(n++));
-  const p = percentiles(loop.latencies);
-  const load = loadAverage();
-  const catchUpSeconds = await workerCaughtUp(progress, base, made);
-  steps.push({ offered: { inFlight }, sustained: (loop.done / loop.elapsedMs) * 1000, count: loop.done, p50: p.p50, p95: p.p95, p99: p.p99, failed: loop.failed, catchUpSeconds, load });
-  say(`  ${inFlight} in flight: sustained ${((loop.done / loop.elapsedMs) * 1000).toFixed(1)}/s, p95 ${p.p95.toFixed(0)} ms (load ${load})`);
+  await step({ inFlight }, await sender.closedLoop(inFlight, opts.seconds, n));
   return steps;
 }
 

@@ -23,6 +23,7 @@ import { measureQueue, type QueueFigures } from './queue.js';
 import { measureMemory, type MemoryFigures } from './memory.js';
 import { measureCost, type CostFigures, type UnitCost } from './cost.js';
 import { startApp, startStack, type App, type Stack } from './support/stack.js';
+import { startLoadProcess } from './support/load-process.js';
 import { cpuBetween, cpuSample, loadAverage, machine, metricGrowth, resetStatements, scrapeMetrics, statementTotals, topStatements } from './support/measure.js';
 import { deadlineFigures } from './deadlines.js';
 import { unsubscribeFigures } from './unsubscribe.js';
@@ -330,7 +331,7 @@ function otherRows(bench: string, figures: { figure: string; value: string; note
 
 function printTable(): void {
   const out = [
-    `Machine: ${machine()}; ${appWorkerPid === undefined ? 'web, worker and the load generator in one Node process' : 'web (with the load generator) and worker as two Node processes'}, PostgreSQL and the Temporal dev server on this machine`,
+    `Machine: ${machine()}; ${appWorkerPid === undefined ? 'web, worker and the load generator in one Node process' : 'web and worker as two Node processes (the notices and decisions parts send from the web\'s process; cost and intake from a load generator of their own)'}, PostgreSQL and the Temporal dev server on this machine`,
     '',
     '| benchmark | figure | value | goal | engine rate (same run) | × engine | met | load average (1/5/15 min) |',
     '|---|---|---|---|---|---|---|---|',
@@ -372,7 +373,15 @@ async function main(): Promise<void> {
         const steps = await part(
           stack,
           'intake',
-          () => measureIntake(app!.web.url, app!.apiKey, { rates, seconds: STEP_SECONDS, db: stack.db, workflowTasks: () => app!.worker.tasksDone(), say }),
+          async () => {
+            const load = await startLoadProcess();
+            try {
+              const sender = load.intake(app!.web.url, app!.apiKey);
+              return await measureIntake(app!.web.url, app!.apiKey, { rates, seconds: STEP_SECONDS, db: stack.db, workflowTasks: () => app!.worker.tasksDone(), sender, say });
+            } finally {
+              await load.stop();
+            }
+          },
           (s) => s.reduce((n, x) => n + x.count, 0),
         );
         intakeRowsOf(steps, e, shares);
