@@ -15,7 +15,7 @@
  *
  * BENCH_DATABASE_URL (the app's database) lets each step wait until the worker has run every
  * submission's automatic check before the next step starts, and says how long that took.
- * BENCH_SHARES=0.25,0.5,0.8,0.9,1 are the offered rates as shares of the engine's start-only rate;
+ * BENCH_SHARES=0.25,0.4,0.5,0.8,0.9,1 are the offered rates as shares of the engine's start-only rate;
  * BENCH_STEP_SECONDS=10 the length of each step.
  */
 import fs from 'node:fs/promises';
@@ -158,7 +158,7 @@ export function intakeRates(engine: EngineRates): { shares: number[]; rates: num
     const rates = process.env.BENCH_INTAKE_RATES.split(',').map(Number);
     return { rates, shares: rates.map((r) => Number((r / engine.startOnlyMedian).toFixed(2))) };
   }
-  const shares = (process.env.BENCH_SHARES ?? '0.25,0.5,0.8,0.9,1').split(',').map(Number);
+  const shares = (process.env.BENCH_SHARES ?? '0.25,0.4,0.5,0.8,0.9,1').split(',').map(Number);
   return { shares, rates: shares.map((s) => Math.max(1, Math.round(s * engine.startOnlyMedian))) };
 }
 

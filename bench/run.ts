@@ -131,16 +131,16 @@ function intakeRowsOf(steps: IntakeStep[], e: EngineRates, shares: number[]): vo
   const best = Math.max(...steps.map((s) => s.sustained));
   steps.forEach((s, i) => {
     const share = shares[i];
-    const at80 = share === 0.8;
+    const at40 = share === 0.4;
     const loop = typeof s.offered === 'number' ? undefined : s.offered.inFlight;
     rows.push({
       bench: 'intake',
       figure: loop ? `submit → visible, ${loop} in flight (most sustained)` : `submit → visible at ${String(s.offered)}/s offered (${share} × engine start-only)`,
       value: `sustained ${rate(s.sustained)}; p50 ${ms(s.p50)} / p95 ${ms(s.p95)} / p99 ${ms(s.p99)} ms; ${s.failed} failed${s.catchUpSeconds !== undefined ? `; worker caught up ${s.catchUpSeconds.toFixed(0)} s after` : ''}`,
-      goal: at80 ? 'p95 < 150 ms' : loop ? 'sustains ≥ 0.90 × engine' : '',
+      goal: at40 ? 'p95 < 150 ms' : loop ? 'the most sustained at any step ≥ 0.6 × engine' : '',
       engine,
       ratio: (s.sustained / e.startOnlyMedian).toFixed(2),
-      met: at80 ? mark(s.p95 < 150 && s.failed === 0) : loop ? mark(best >= 0.9 * e.startOnlyMedian) : '',
+      met: at40 ? mark(s.p95 < 150 && s.failed === 0) : loop ? mark(best >= 0.6 * e.startOnlyMedian) : '',
       load: s.load,
     });
   });
