@@ -16,6 +16,7 @@
  * - decision: a back-office decision POST (the Update, the decision's transaction, the panel) on
  *   a tenant with no contacts, so no notice is written; notices have a part of their own.
  *
+ * Each unit is measured in three windows of a third of its count, and each figure is their median.
  * Each window starts after the machine has been idle for a moment, and what the idle app does by
  * itself (the notice dispatcher's poll, the sweeper) over the same time is measured first and taken
  * out. The statements each unit ran, by calls, go to the profile.
@@ -52,6 +53,8 @@ export interface UnitCost {
   statements: number | undefined;
   /** The statements behind that figure, most called first, per unit. */
   breakdown: string[];
+  /** Node CPU per unit in each window; the figures above are the windows' medians. */
+  windows: number[];
 }
 
 export interface CostFigures {
@@ -108,9 +111,9 @@ async function sentStatements(stack: Stack): Promise<number | undefined> {
 }
 
 /**
- * With BENCH_CPU_PROFILE=1, a V8 CPU profile of this process over the window (the web server and the
- * load generator; with BENCH_WORKER=in-process the worker too), written to
- * data/bench/cost-<name>.cpuprofile; bench/support/profile-summary.ts prints its top frames.
+ * With BENCH_CPU_PROFILE=1, a V8 CPU profile of this process over the window (the web server; with
+ * BENCH_WORKER=in-process the worker too), written to data/bench/cost-<name>-<window>.cpuprofile;
+ * bench/support/profile-summary.ts prints its top frames.
  */
 async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   if (process.env.BENCH_CPU_PROFILE !== '1') return fn();
@@ -150,6 +153,40 @@ async function measured(stack: Stack, app: App, idle: Idle, n: number, name: str
     temporalMs: per(b.temporal - a.temporal, idle.perSecond.temporal),
     statements: calls === undefined ? undefined : per(calls, idle.perSecond.statements),
     breakdown: await breakdown(stack, n),
+    windows: [],
+  };
+}
+
+/** Each unit's cost is measured in this many windows, and the median taken. */
+const WINDOWS = 3;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * `n` units in WINDOWS windows one after another (`run(from, count)` does units from..from+count),
+ * each measured on its own; each figure is the windows' median. A burst of background work (a
+ * server's compaction, a collection) then moves one window, not the result.
+ */
+async function measuredInWindows(stack: Stack, app: App, idle: Idle, n: number, name: string, run: (from: number, count: number) => Promise<void>, load?: LoadProcess): Promise<UnitCost> {
+  const costs: UnitCost[] = [];
+  for (let w = 0, from = 0; w < WINDOWS; w++) {
+    const count = Math.round((n * (w + 1)) / WINDOWS) - from;
+    const start = from;
+    costs.push(await measured(stack, app, idle, count, `${name}-${w + 1}`, () => run(start, count), load));
+    from += count;
+  }
+  const mid = [...costs].sort((a, b) => a.nodeMs - b.nodeMs)[Math.floor(costs.length / 2)]!;
+  const statements = costs.map((c) => c.statements);
+  return {
+    n,
+    nodeMs: median(costs.map((c) => c.nodeMs)),
+    workerMs: median(costs.map((c) => c.workerMs)),
+    loadMs: median(costs.map((c) => c.loadMs)),
+    postgresMs: median(costs.map((c) => c.postgresMs)),
+    temporalMs: median(costs.map((c) => c.temporalMs)),
+    statements: statements.every((x) => x !== undefined) ? median(statements as number[]) : undefined,
+    breakdown: mid.breakdown,
+    windows: costs.map((c) => c.nodeMs),
   };
 }
 
@@ -157,7 +194,6 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
   const say = opts.say ?? (() => undefined);
   const n = opts.count ?? 300;
   const rate = opts.rate ?? 20;
-  const seconds = n / rate;
   const idle = await idleFor(stack, app, 5);
   say(`  idle app per second: node ${idle.perSecond.node.toFixed(1)} ms, worker ${idle.perSecond.worker.toFixed(1)} ms, postgres ${idle.perSecond.postgres.toFixed(1)} ms, temporal ${idle.perSecond.temporal.toFixed(1)} ms, ${idle.perSecond.statements.toFixed(1)} statements`);
 
@@ -166,8 +202,8 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
   try {
     for (let i = 0; i < 40; i++) await engine.start();
     await engine.drained();
-    engineCost = await measured(stack, app, idle, n, 'engine', async () => {
-      await atRate(rate, seconds, () => engine.start());
+    engineCost = await measuredInWindows(stack, app, idle, n, 'engine', async (_from, count) => {
+      await atRate(rate, count / rate, () => engine.start());
       await engine.drained();
     });
   } finally {
@@ -179,7 +215,8 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
   const load = await startLoadProcess();
   try {
     const submission = await submissions(stack, app, idle, load, n, rate);
-    const decision = await decisions(stack, app, idle, load, n);
+    // Decisions at 5/s: more than 300 would make the part long for a figure that is mostly statements.
+    const decision = await decisions(stack, app, idle, load, Math.min(n, 300));
     return { engine: engineCost, lifecycle, submission, decision, load: loadAverage() };
   } finally {
     await load.stop();
@@ -201,17 +238,17 @@ async function submissions(stack: Stack, app: App, idle: Idle, load: LoadProcess
     expect: 201,
   }));
   const before = await app.worker.tasksDone();
-  return measured(
+  return measuredInWindows(
     stack,
     app,
     idle,
     n,
     'submission',
-    async () => {
-      const done = await load.run(rate, requests);
+    async (from, count) => {
+      const done = await load.run(rate, requests.slice(from, from + count));
       if (done.failed > 0) throw new Error(`${done.failed} submissions failed, the first: ${done.firstFailure}`);
       const until = performance.now() + 300_000;
-      while ((await app.worker.tasksDone()) - before < n && performance.now() < until) await sleep(100);
+      while ((await app.worker.tasksDone()) - before < from + count && performance.now() < until) await sleep(100);
     },
     load,
   );
@@ -241,14 +278,14 @@ async function decisions(stack: Stack, app: App, idle: Idle, load: LoadProcess, 
     body: new URLSearchParams({ _csrf: session.csrf, round: f.round, token: f.token, outcome: 'approved' }).toString(),
     expect: 200,
   }));
-  return measured(
+  return measuredInWindows(
     stack,
     app,
     idle,
     requests.length,
     'decision',
-    async () => {
-      const done = await load.run(5, requests);
+    async (from, count) => {
+      const done = await load.run(5, requests.slice(from, from + count));
       if (done.failed > 0) throw new Error(`${done.failed} decisions failed, the first: ${done.firstFailure}`);
       // What the workflow does after the Update has answered (its last task) belongs to the decision.
       await sleep(2000);
@@ -287,8 +324,8 @@ async function lifecycleStarts(stack: Stack, app: App, idle: Idle, n: number, ra
   for (let i = 0; i < 40; i++) await start(i);
   await parkedAll(base, 40);
   const before = await app.worker.tasksDone();
-  return measured(stack, app, idle, n, 'lifecycle', async () => {
-    await atRate(rate, n / rate, (i) => start(i));
-    await parkedAll(before, n);
+  return measuredInWindows(stack, app, idle, n, 'lifecycle', async (from, count) => {
+    await atRate(rate, count / rate, (i) => start(from + i));
+    await parkedAll(before, from + count);
   });
 }

@@ -46,6 +46,7 @@ const MEMORY_REVIEWS = num('BENCH_MEMORY_REVIEWS', 20_000);
 const MEMORY_MINUTES = num('BENCH_MEMORY_MINUTES', 30);
 const MEMORY_CACHE = process.env.BENCH_MEMORY_CACHE ? num('BENCH_MEMORY_CACHE', 1000) : undefined;
 const DECISION_RATE = num('BENCH_DECISION_RATE', 5);
+const COST_UNITS = num('BENCH_COST_UNITS', 300);
 const NOTICE_RATE = num('BENCH_NOTICE_RATE', 20);
 
 /** One row of the table. */
@@ -201,7 +202,7 @@ function noticeRows(n: NoticeFigures, e: EngineRates | undefined): void {
 
 function costRows(c: CostFigures): void {
   const cpu = (u: UnitCost) =>
-    `Node ${ms(u.nodeMs)} ms${u.workerMs > 0 ? ` (worker process ${ms(u.workerMs)})` : ''}, Temporal server ${ms(u.temporalMs)} ms, PostgreSQL ${ms(u.postgresMs)} ms of CPU${u.loadMs > 0 ? `; the load generator's process ${ms(u.loadMs)} ms, not counted` : ''}`;
+    `Node ${ms(u.nodeMs)} ms${u.workerMs > 0 ? ` (worker process ${ms(u.workerMs)})` : ''}${u.windows.length > 1 ? ` [the median of ${u.windows.map(ms).join(' / ')}]` : ''}, Temporal server ${ms(u.temporalMs)} ms, PostgreSQL ${ms(u.postgresMs)} ms of CPU${u.loadMs > 0 ? `; the load generator's process ${ms(u.loadMs)} ms, not counted` : ''}`;
   const st = (u: UnitCost) => (u.statements === undefined ? 'statements not counted (no pg_stat_statements)' : `${u.statements.toFixed(1)} statements`);
   const e = c.engine;
   rows.push({ bench: 'cost', figure: `per engine start (its own workflow, parked on a timer; ${e.n} at 20/s)`, value: `${cpu(e)}`, goal: '', engine: '', ratio: '1.00', met: '', load: c.load });
@@ -360,7 +361,7 @@ async function main(): Promise<void> {
         engineRows(engine);
       }
       if (only.has('cost')) {
-        const c = await part(stack, 'cost', () => measureCost(stack, app!, { say }));
+        const c = await part(stack, 'cost', () => measureCost(stack, app!, { count: COST_UNITS, say }));
         for (const [name, u] of [['engine start', c.engine], ['lifecycle start', c.lifecycle], ['submission', c.submission], ['decision', c.decision]] as const) {
           say(`-- cost: statements per ${name}, by calls`);
           for (const l of u.breakdown) say(`   ${l}`);
