@@ -122,6 +122,20 @@ describe('review round workflow', () => {
     expect(new Set(writes.map((d) => `${d.outcome}:${d.decidedBy.id}`))).toEqual(new Set([`approved:${reviewer.id}`]));
   });
 
+  it('when an operator asks a parked round for its stack trace, then it names where the round waits, in the workflow source, within five frames each', async () => {
+    const { activities } = recordingActivities();
+    await withWorker(activities, async (tq) => {
+      const { handle } = await start(tq, TWO_DAYS);
+      await expect.poll(async () => ((await handle.query('state')) as RoundState).stage).toBe('review');
+      const trace = await handle.query<string>('__stack_trace');
+      expect(trace).toMatch(/watchDeadline \(.*workflows\/round\/deadline\.ts:\d+:\d+\)/);
+      expect(trace).toMatch(/watchReminders \(.*workflows\/round\/reminders\.ts:\d+:\d+\)/);
+      expect(trace).toMatch(/workflows\/round\/index\.ts:\d+:\d+/);
+      for (const stack of trace.split(/\n\s*\n/)) expect(stack.split('\n').filter((l) => l.trim().startsWith('at ')).length).toBeLessThanOrEqual(5);
+      await handle.terminate();
+    });
+  });
+
   it('when the same update id is sent twice, then both get the one decision', async () => {
     const { calls, activities } = recordingActivities();
     await withWorker(activities, async (tq) => {
