@@ -36,7 +36,7 @@ import { pendingReviews } from './decisions.js';
 import { startEngineWorker } from './engine.js';
 import { submissionBody, submitter } from './intake.js';
 import { startLoadProcess, type LoadProcess, type LoadRequest } from './support/load-process.js';
-import { atRate, cpuSample, loadAverage, resetStatements, sleep, type CpuSample } from './support/measure.js';
+import { atRate, cpuSample, loadAverage, median, resetStatements, sleep, type CpuSample } from './support/measure.js';
 import type { App, Stack } from './support/stack.js';
 
 export interface UnitCost {
@@ -134,7 +134,10 @@ async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function measured(stack: Stack, app: App, idle: Idle, n: number, name: string, fn: () => Promise<void>, load?: LoadProcess): Promise<UnitCost> {
+/** One window's figures, per unit. */
+type WindowCost = Omit<UnitCost, 'windows'>;
+
+async function measured(stack: Stack, app: App, idle: Idle, n: number, name: string, fn: () => Promise<void>, load?: LoadProcess): Promise<WindowCost> {
   await sleep(2000);
   await resetStatements(stack.db, stack.statements);
   const a: CpuSample = await cpuSample(pidsOf(stack, app, load));
@@ -153,14 +156,11 @@ async function measured(stack: Stack, app: App, idle: Idle, n: number, name: str
     temporalMs: per(b.temporal - a.temporal, idle.perSecond.temporal),
     statements: calls === undefined ? undefined : per(calls, idle.perSecond.statements),
     breakdown: await breakdown(stack, n),
-    windows: [],
   };
 }
 
 /** Each unit's cost is measured in this many windows, and the median taken. */
 const WINDOWS = 3;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * `n` units in WINDOWS windows one after another (`run(from, count)` does units from..from+count),
@@ -168,7 +168,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * server's compaction, a collection) then moves one window, not the result.
  */
 async function measuredInWindows(stack: Stack, app: App, idle: Idle, n: number, name: string, run: (from: number, count: number) => Promise<void>, load?: LoadProcess): Promise<UnitCost> {
-  const costs: UnitCost[] = [];
+  const costs: WindowCost[] = [];
   for (let w = 0, from = 0; w < WINDOWS; w++) {
     const count = Math.round((n * (w + 1)) / WINDOWS) - from;
     const start = from;

@@ -14,9 +14,9 @@ import { createRequire } from 'node:module';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
 import type { EngineSinks } from './engine/workflows.js';
-import { WORKER_TUNING } from '../activities/worker.js';
+import { bundleOptionsFor, WORKER_TUNING } from '../activities/worker.js';
 import type { TemporalTarget } from '../runtime/temporal.js';
-import { closedLoop, loadAverage, percentiles, sleep } from './support/measure.js';
+import { closedLoop, loadAverage, median, percentiles, sleep } from './support/measure.js';
 
 const require = createRequire(import.meta.url);
 const workflowsPath = require.resolve('./engine/workflows.ts');
@@ -39,7 +39,6 @@ export interface EngineRates {
   workflows: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** A worker of the engine's own workflows on a queue of its own, and the calls the engine figures are made of. */
 export interface EngineWorker {
@@ -68,9 +67,9 @@ export async function startEngineWorker(target: TemporalTarget): Promise<EngineW
     namespace: target.namespace,
     taskQueue,
     sinks,
-    // The app's worker settings, so the two differ only in what the workflows do.
+    // The app's worker and bundle settings, so the two differ only in what the workflows do.
     ...WORKER_TUNING,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+    workflowBundle: await bundleWorkflowCode({ ...bundleOptionsFor(workflowsPath), logger: new DefaultLogger('WARN') }),
   });
   const running = worker.run();
   return {
