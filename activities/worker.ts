@@ -12,9 +12,12 @@ export const workflowsPath = require.resolve('../workflows/index.ts');
  * and all of the app's workflow modules again. Preloaded modules are evaluated once, when the worker
  * starts, and shared, frozen, by every workflow. That is safe only for modules that keep no state
  * of their own between calls; none of the workflow modules do (their state lives in each round's
- * context), and a module that tried to change a shared object would throw, not leak.
+ * context), and a module that tried to change a shared object would throw, not leak. The benchmark's
+ * own engine workflows are bundled the same way, so the two differ only in what the workflows do.
  */
-export const WORKFLOW_BUNDLE = { workflowsPath, preloadModules: [require.resolve('../workflows/stack-depth.ts'), '@temporalio/workflow', workflowsPath] };
+export const bundleOptionsFor = (entry: string) => ({ workflowsPath: entry, preloadModules: [require.resolve('../workflows/stack-depth.ts'), '@temporalio/workflow', entry] });
+
+export const WORKFLOW_BUNDLE = bundleOptionsFor(workflowsPath);
 
 export interface WorkerSetup extends ActivityDeps {
   connection: NativeConnection;
