@@ -1,22 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Five projects: unit (pure logic, no services), workflow (time-skipping test server), integration
+ * Six projects: unit (pure logic, no services), workflow (time-skipping test server), integration
  * (real PostgreSQL + Temporal dev server + the app on port 0; also the browser, security and fuzz
- * folders), faults (the app under injected failures) and cluster (`npm run cluster`: self-hosted
- * Temporal, several web and worker processes).
+ * folders), faults and faults-timed (the app under injected failures) and cluster (`npm run cluster`:
+ * self-hosted Temporal, several web and worker processes).
  *
- * They run in three steps (`sequence.groupOrder`). Workflow and integration files run two at a time:
+ * After the unit files they run in four steps (`sequence.groupOrder`). Workflow and integration files run two at a time:
  * each file starts its own app, database and task queue, and most of their time is spent waiting on
- * servers, timers and a browser, so two of them share the machine's two cores well. Faults run one
- * at a time after them, because they kill workers, stop servers and time recoveries, and would
- * measure each other. The cluster runs last, alone. (A project without file parallelism and without
- * a group order would be run one file at a time after everything else, whatever `maxWorkers` says.)
+ * servers, timers and a browser, so two of them share the machine's two cores well. Then the faults:
+ * the worker kills (two minutes, waiting on worker starts more than using the CPU) beside the fault
+ * files that assert no time bound, two at a time; then the two that time a recovery against a bound
+ * (`faults-timed`), one at a time, so nothing beside them moves their figures. The cluster runs last,
+ * alone. Each fault file stops and starts only servers of its own, never the shared ones. (A project
+ * without file parallelism and without a group order would be run one file at a time after
+ * everything else, whatever `maxWorkers` says.)
  */
 /** `npm run test:fast` (VRD_TESTS=fast) leaves out the files that drive Chromium. */
 const CHROMIUM_FILES = process.env.VRD_TESTS === 'fast' ? ['test/browser/**', 'test/security/stored-xss.test.ts'] : [];
-/** Long files that keep the app busy on purpose; serial with the faults so their timings hold. */
-const ALONE = ['test/integration/start-shutdown.test.ts'];
+/** Files that time a recovery or an answer against a bound: one at a time, with nothing beside them. */
+const TIMED = ['test/integration/start-shutdown.test.ts', 'test/faults/temporal-outage.test.ts'];
 const PAIRS = { fileParallelism: true, maxWorkers: 2 } as const;
 
 export default defineConfig({
@@ -32,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
-          exclude: [...ALONE, ...CHROMIUM_FILES],
+          exclude: [...TIMED, ...CHROMIUM_FILES],
           globalSetup: ['test/support/global-services.ts'],
           ...PAIRS,
           sequence: { groupOrder: 1 },
@@ -41,15 +44,28 @@ export default defineConfig({
         },
       },
       {
-        // Faults injected into the real app (workers killed, PostgreSQL and Temporal stopped, a full
-        // disk, racing decisions), one file at a time, with services of their own run.
+        // Faults injected into the real app (workers killed, PostgreSQL stopped, a full disk, racing
+        // decisions), two files at a time, each with servers of its own where it stops one.
         test: {
           name: 'faults',
-          include: ['test/faults/**/*.test.ts', ...ALONE],
+          include: ['test/faults/**/*.test.ts'],
+          exclude: TIMED,
+          globalSetup: ['test/support/global-services.ts'],
+          ...PAIRS,
+          sequence: { groupOrder: 2 },
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        // Temporal stopped, and `npm start` stopped and killed: recoveries timed against bounds, alone.
+        test: {
+          name: 'faults-timed',
+          include: TIMED,
           globalSetup: ['test/support/global-services.ts'],
           fileParallelism: false,
           maxWorkers: 1,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           testTimeout: 180_000,
           hookTimeout: 900_000,
         },
@@ -61,7 +77,7 @@ export default defineConfig({
           include: ['test/cluster/**/*.test.ts'],
           fileParallelism: false,
           maxWorkers: 1,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
           testTimeout: 300_000,
           hookTimeout: 900_000,
         },

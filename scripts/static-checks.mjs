@@ -1,7 +1,13 @@
 // `npm test`'s first step: the type check and the lint, side by side. Each is mostly one thread, so
 // on two cores both take as long as the lint alone. Each one's output is printed whole when it ends,
-// so the two never interleave, and the step fails if either does.
+// so the two never interleave, and the step fails if either does. With `--background` (as `npm test`
+// runs it, beside the tests) both run at nice 19, so they take only CPU time the tests leave idle.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
+
+const background = process.argv.includes('--background');
+// The checks' processes are started after this, so they inherit the priority.
+if (background) os.setPriority(19);
 
 const checks = [
   ['typecheck', ['run', '--silent', 'typecheck']],
@@ -21,7 +27,7 @@ const results = await Promise.all(
         child.once('close', (code, signal) => {
           const seconds = Math.round((Date.now() - started) / 1000);
           const result = { name, ok: code === 0, output: output + (code === 0 ? '' : `${name} ended with ${code ?? signal}\n`), seconds };
-          process.stdout.write(`${result.output}${name}: ${result.ok ? 'passed' : 'FAILED'} in ${seconds} s\n`);
+          process.stdout.write(`${result.output}${name}: ${result.ok ? 'passed' : 'FAILED'} in ${seconds} s${background ? ' (beside the tests, at low priority)' : ''}\n`);
           resolve(result);
         });
       }),
