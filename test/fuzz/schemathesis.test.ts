@@ -20,7 +20,7 @@ import { send } from './support/http.js';
  */
 
 const SEED = Number(process.env.SCHEMATHESIS_SEED ?? 4242);
-const MAX_SECONDS = Number(process.env.SCHEMATHESIS_MAX_TIME ?? 60);
+const MAX_SECONDS = Number(process.env.SCHEMATHESIS_MAX_TIME ?? 90);
 
 let app: TestApp;
 let tenant: TestTenant;
