@@ -1,17 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Seven projects: unit (pure logic, no services), workflow (time-skipping test server), integration
+ * Six projects: unit (pure logic, no services), workflow (time-skipping test server), integration
  * (real PostgreSQL + Temporal dev server + the app on port 0; also the browser, security and fuzz
- * folders), multipart-fuzz (one file of the fuzz folder, see BESIDE_FAULTS), faults and faults-timed
- * (the app under injected failures) and cluster (`npm run cluster`: self-hosted Temporal, several web
- * and worker processes).
+ * folders), faults and faults-timed (the app under injected failures) and cluster (`npm run cluster`:
+ * self-hosted Temporal, several web and worker processes).
  *
  * After the unit files they run in four steps (`sequence.groupOrder`). Workflow and integration files run two at a time:
  * each file starts its own app, database and task queue, and most of their time is spent waiting on
  * servers, timers and a browser, so two of them share the machine's two cores well. Then the faults:
  * the worker kills (two minutes, waiting on worker starts more than using the CPU) beside the fault
- * files that assert no time bound and the multipart fuzz, two at a time; then the two that time a recovery against a bound
+ * files that assert no time bound, two at a time; then the two that time a recovery against a bound
  * (`faults-timed`), one at a time, so nothing beside them moves their figures. The cluster runs last,
  * alone. Each fault file stops and starts only servers of its own, never the shared ones. (A project
  * without file parallelism and without a group order would be run one file at a time after
@@ -19,14 +18,11 @@ import { defineConfig } from 'vitest/config';
  */
 /** `npm run test:fast` (VRD_TESTS=fast) leaves out the files that drive Chromium. */
 const CHROMIUM_FILES = process.env.VRD_TESTS === 'fast' ? ['test/browser/**', 'test/security/stored-xss.test.ts'] : [];
-/**
- * The multipart fuzz sends one request at a time and asserts no time bound: it runs in the lane beside
- * the worker kills, which has a minute free, rather than in the paired step, which has no CPU to spare.
- */
-const BESIDE_FAULTS = ['test/fuzz/multipart.test.ts'];
 /** Files that time a recovery or an answer against a bound: one at a time, with nothing beside them. */
 const TIMED = ['test/integration/start-shutdown.test.ts', 'test/faults/temporal-outage.test.ts'];
 const PAIRS = { fileParallelism: true, maxWorkers: 2 } as const;
+/** Files that start the real app against the run's shared PostgreSQL and Temporal dev server. */
+const WITH_APP = { globalSetup: ['test/support/global-services.ts'], testTimeout: 180_000, hookTimeout: 900_000 };
 
 export default defineConfig({
   test: {
@@ -41,12 +37,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
-          exclude: [...TIMED, ...BESIDE_FAULTS, ...CHROMIUM_FILES],
-          globalSetup: ['test/support/global-services.ts'],
+          exclude: [...TIMED, ...CHROMIUM_FILES],
+          ...WITH_APP,
           ...PAIRS,
           sequence: { groupOrder: 1 },
-          testTimeout: 180_000,
-          hookTimeout: 900_000,
         },
       },
       {
@@ -56,22 +50,9 @@ export default defineConfig({
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
           exclude: TIMED,
-          globalSetup: ['test/support/global-services.ts'],
+          ...WITH_APP,
           ...PAIRS,
           sequence: { groupOrder: 2 },
-          testTimeout: 180_000,
-          hookTimeout: 900_000,
-        },
-      },
-      {
-        test: {
-          name: 'multipart-fuzz',
-          include: BESIDE_FAULTS,
-          globalSetup: ['test/support/global-services.ts'],
-          ...PAIRS,
-          sequence: { groupOrder: 2 },
-          testTimeout: 180_000,
-          hookTimeout: 900_000,
         },
       },
       {
@@ -79,12 +60,10 @@ export default defineConfig({
         test: {
           name: 'faults-timed',
           include: TIMED,
-          globalSetup: ['test/support/global-services.ts'],
+          ...WITH_APP,
           fileParallelism: false,
           maxWorkers: 1,
           sequence: { groupOrder: 3 },
-          testTimeout: 180_000,
-          hookTimeout: 900_000,
         },
       },
       {
