@@ -1,7 +1,7 @@
-// `npm test`'s first step: the type check and the lint, side by side. Each is mostly one thread, so
-// on two cores both take as long as the lint alone. Each one's output is printed whole when it ends,
-// so the two never interleave, and the step fails if either does. With `--background` (as `npm test`
-// runs it, beside the tests) both run at nice 19, so they take only CPU time the tests leave idle.
+// The type check and the lint, side by side (`npm run check`; `npm test` runs them beside the tests).
+// Each is mostly one thread, so on two cores both take as long as the lint alone. Each one's output is
+// printed whole when it ends, so the two never interleave, and the step fails if either does. With
+// `--background` both run at nice 19, so the tests beside them keep the first call on the CPU.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 
