@@ -1,5 +1,14 @@
 import type { Role } from '../../domain/review.js';
 
+/** What a page says, without its markup: enough of an error page to tell which check refused. */
+const textOf = (html: string) =>
+  html
+    .replace(/<(style|script|head)[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 400);
+
 /** A staff member's browser session without a browser: cookies, CSRF tokens and forms over fetch. */
 export class BackOfficeSession {
   private cookies = new Map<string, string>();
@@ -66,7 +75,7 @@ export class BackOfficeSession {
   /** The page a form's 303 leads to, opened as a browser opens it next (the flash is shown there). */
   async follow(res: { status: number; headers: Headers; html: string }): Promise<{ status: number; html: string; headers: Headers }> {
     const location = res.headers.get('location');
-    if (res.status !== 303 || !location) throw new Error(`expected a 303 to a page, got ${res.status}: ${res.html.slice(0, 300)}`);
+    if (res.status !== 303 || !location) throw new Error(`expected a 303 to a page, got ${res.status}: ${textOf(res.html)}`);
     return this.get(location);
   }
 
@@ -80,9 +89,10 @@ export class BackOfficeSession {
   }
 
   async login(email: string, password: string): Promise<void> {
-    await this.get('/login');
+    const page = await this.get('/login');
+    if (page.status !== 200) throw new Error(`the login page answered ${page.status}: ${textOf(page.html)}`);
     const res = await this.post('/login', { email, password, next: '/queue' });
-    if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
+    if (res.status !== 303) throw new Error(`login failed with ${res.status}: ${textOf(res.html)}`);
   }
 }
 
