@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Six projects: unit (pure logic, no services), workflow (time-skipping test server), integration
- * (real PostgreSQL + Temporal dev server + the app on port 0; also the browser, security and fuzz
- * folders), faults and faults-timed (the app under injected failures) and cluster (`npm run cluster`:
- * self-hosted Temporal, several web and worker processes).
+ * Seven projects: unit (pure logic, no services), workflow (time-skipping test server), integration
+ * and integration-own-process (real PostgreSQL + Temporal dev server + the app on port 0; also the
+ * browser, security and fuzz folders), faults and faults-timed (the app under injected failures) and
+ * cluster (`npm run cluster`: self-hosted Temporal, several web and worker processes).
  *
  * After the unit files they run in four steps (`sequence.groupOrder`). Workflow and integration files run two at a time:
  * each file starts its own app, database and task queue, and most of their time is spent waiting on
@@ -21,6 +21,21 @@ const CHROMIUM_FILES = process.env.VRD_TESTS === 'fast' ? ['test/browser/**', 't
 /** Files that time a recovery or an answer against a bound: one at a time, with nothing beside them. */
 const TIMED = ['test/integration/start-shutdown.test.ts', 'test/faults/temporal-outage.test.ts'];
 const PAIRS = { fileParallelism: true, maxWorkers: 2 } as const;
+/**
+ * Files that read the app's captured log lines or the Temporal SDK's metrics. The SDK's runtime, which
+ * routes its log lines to a logger and serves its metrics, is made once per process, for the first app
+ * started there: these files each need a process of their own. The other integration files share
+ * their worker processes, and with them one import of the app.
+ */
+const OWN_PROCESS = [
+  'test/integration/metrics.test.ts',
+  'test/integration/apps.test.ts',
+  'test/integration/enterprise-qualification.test.ts',
+  'test/security/secrets-in-logs.test.ts',
+  'test/fuzz/back-office.test.ts',
+  'test/fuzz/tenant-api.test.ts',
+  'test/fuzz/schemathesis.test.ts',
+];
 /** Files that start the real app against the run's shared PostgreSQL and Temporal dev server. */
 const WITH_APP = { globalSetup: ['test/support/global-services.ts'], testTimeout: 180_000, hookTimeout: 900_000 };
 
@@ -37,12 +52,15 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
-          exclude: [...TIMED, ...CHROMIUM_FILES],
+          exclude: [...TIMED, ...CHROMIUM_FILES, ...OWN_PROCESS],
           ...WITH_APP,
           ...PAIRS,
+          // Each worker process imports the app once for all the files it runs, not once per file.
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
+      { test: { name: 'integration-own-process', include: OWN_PROCESS, exclude: CHROMIUM_FILES, ...WITH_APP, ...PAIRS, sequence: { groupOrder: 1 } } },
       {
         // Faults injected into the real app (workers killed, PostgreSQL stopped, a full disk, racing
         // decisions), two files at a time, each with servers of its own where it stops one.
