@@ -24,11 +24,14 @@ const PAIRS = { fileParallelism: true, maxWorkers: 2 } as const;
 /**
  * Files that read the app's captured log lines or the Temporal SDK's metrics. The SDK's runtime, which
  * routes its log lines to a logger and serves its metrics, is made once per process, for the first app
- * started there: these files each need a process of their own. The other integration files share
- * their worker processes, and with them one import of the app.
+ * started there: these files each need a process of their own. So does the worker crash, whose
+ * decision must go through within the 15 s a decision waits for its round, 10 s of them Temporal's:
+ * in a process that had run other files it once took longer. The other integration files share their
+ * worker processes, and with them one import of the app.
  */
 const OWN_PROCESS = [
   'test/integration/metrics.test.ts',
+  'test/integration/worker-crash.test.ts',
   'test/integration/apps.test.ts',
   'test/integration/enterprise-qualification.test.ts',
   'test/security/secrets-in-logs.test.ts',
