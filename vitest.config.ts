@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Seven projects: unit (pure logic, no services), workflow (time-skipping test server), integration
- * and integration-own-process (real PostgreSQL + Temporal dev server + the app on port 0; also the
- * browser, security and fuzz folders), faults and faults-timed (the app under injected failures) and
+ * Seven projects: unit (pure logic, no services), workflow (time-skipping test server),
+ * integration-isolated and integration-shared (real PostgreSQL + Temporal dev server + the app on
+ * port 0; also the browser, security and fuzz folders), faults and faults-timed (the app under injected failures) and
  * cluster (`npm run cluster`: self-hosted Temporal, several web and worker processes).
  *
  * After the unit files they run in four steps (`sequence.groupOrder`). Workflow and integration files run two at a time:
@@ -53,7 +53,7 @@ export default defineConfig({
       { test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], ...PAIRS, sequence: { groupOrder: 1 }, testTimeout: 120_000, hookTimeout: 900_000 } },
       {
         test: {
-          name: 'integration',
+          name: 'integration-shared',
           include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/security/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           exclude: [...TIMED, ...CHROMIUM_FILES, ...OWN_PROCESS],
           ...WITH_APP,
@@ -63,7 +63,8 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
-      { test: { name: 'integration-own-process', include: OWN_PROCESS, exclude: CHROMIUM_FILES, ...WITH_APP, ...PAIRS, sequence: { groupOrder: 1 } } },
+      // Before the shared files (vitest runs a group's projects by name): the long fuzzers are among these.
+      { test: { name: 'integration-isolated', include: OWN_PROCESS, exclude: CHROMIUM_FILES, ...WITH_APP, ...PAIRS, sequence: { groupOrder: 1 } } },
       {
         // Faults injected into the real app (workers killed, PostgreSQL stopped, a full disk, racing
         // decisions), two files at a time, each with servers of its own where it stops one.
