@@ -33,8 +33,14 @@ export interface WorkerSetup extends ActivityDeps {
  * reasoning behind the default is in docs/benchmarks.md, "Worker memory"). Open reviews sleep for
  * hours between events, so a review evicted from the cache costs one replay of a short history when
  * it wakes, while a cached one costs memory all the time it sleeps.
+ *
+ * Workflow task pollers scale with what the server says is waiting. With the SDK's fixed ten, only
+ * two poll the task queue where new workflows land (the rest wait on the worker's sticky queue), so a
+ * burst of new workflows (submissions, notice batches) queued behind them: at 20 decisions a second a
+ * workflow task waited 0.6-1 s on average to be picked up, and notices took 2-5 s to leave (p95);
+ * with pollers that scale, 0.1-0.4 s and 0.8-2.8 s (docs/benchmarks.md, "Workflow task pollers").
  */
-export const WORKER_TUNING = { maxCachedWorkflows: 1000 } satisfies Partial<WorkerOptions>;
+export const WORKER_TUNING = { maxCachedWorkflows: 1000, workflowTaskPollerBehavior: { type: 'autoscaling' } } satisfies Partial<WorkerOptions>;
 
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {
   return Worker.create({
