@@ -32,6 +32,11 @@ export interface MailboxMessage {
   attachments: { filename: string | null; contentType: string; size: number }[];
   raw: string;
   receivedAt: Date;
+  /**
+   * When the sender began the message (its DATA command). The sender was alive then; `receivedAt`, stamped once
+   * the message is read, can come after a sender that died with the message on its way.
+   */
+  dataStartedAt: Date;
 }
 
 export type FailStage = 'connect' | 'mail' | 'rcpt' | 'data';
@@ -123,6 +128,7 @@ export async function startDevMailbox(options: DevMailboxOptions = {}): Promise<
       callback(takeFailure('rcpt'));
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
+      const dataStartedAt = new Date();
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('error', (err: Error) => callback(err));
@@ -148,6 +154,7 @@ export async function startDevMailbox(options: DevMailboxOptions = {}): Promise<
               envelope: { from: mailFrom ? mailFrom.address : null, to: session.envelope.rcptTo.map((r) => r.address) },
               raw: raw.toString('utf8'),
               receivedAt: new Date(),
+              dataStartedAt,
             };
             stored.push(message);
             if (stored.length > maxMessages) stored.splice(0, stored.length - maxMessages);

@@ -290,11 +290,13 @@ describe('workers killed with SIGKILL at random moments', () => {
     // the retry sends the same Message-ID again, which receivers can drop. Such a copy is counted, and
     // allowed only with that evidence: for each copy after the first, a claim of the row that never
     // recorded an outcome (its worker died holding it) and a kill between that copy and the one before.
+    // An email's time is when its sender began it (the DATA command): the mailbox reads and stamps a
+    // message later, and a sender killed while its message was on the way died before that stamp.
     const sms = app.channels!.dev.sms!.messages();
     const attempts = await app.database.db.select().from(noticeAttempts).where(inArray(noticeAttempts.noticeId, notices.map((n) => n.id)));
     const copies = notices.map((n) => {
       const key = `${n.id}.${n.sendRound}`;
-      const arrived = n.channel === 'email' ? emails.filter((m) => m.messageId === `<${key}@voice-review-desk>`).map((m) => m.receivedAt.getTime()) : sms.filter((m) => m.extend === key).map((m) => m.receivedAt.getTime());
+      const arrived = n.channel === 'email' ? emails.filter((m) => m.messageId === `<${key}@voice-review-desk>`).map((m) => m.dataStartedAt.getTime()) : sms.filter((m) => m.extend === key).map((m) => m.receivedAt.getTime());
       const recorded = new Set(attempts.filter((a) => a.noticeId === n.id && a.outcome !== 'delivered').map((a) => a.attempt));
       return { id: n.id, channel: n.channel, arrived: arrived.sort((a, b) => a - b), claimsWithoutOutcome: n.attempts - recorded.size };
     });
