@@ -17,9 +17,11 @@
  *   a tenant with no contacts, so no notice is written; notices have a part of their own.
  *
  * Each unit is measured in three windows of a third of its count, and each figure is their median.
- * Each window starts after the machine has been idle for a moment, and what the idle app does by
- * itself (the notice dispatcher's poll, the sweeper) over the same time is measured first and taken
- * out. The statements each unit ran, by calls, go to the profile.
+ * The engine, lifecycle and submission windows take turns, so the submission's ratio to the engine
+ * can be read window by window, each pair measured a minute apart on the same machine. Each window
+ * starts after the machine has been idle for a moment, and what the idle app does by itself (the
+ * notice dispatcher's poll, the sweeper, the engine's idle worker) over the same time is measured
+ * first and taken out. The statements each unit ran, by calls, go to the profile.
  *
  * Part of `npm run bench` (bench/run.ts).
  */
@@ -162,19 +164,37 @@ async function measured(stack: Stack, app: App, idle: Idle, n: number, name: str
 /** Each unit's cost is measured in this many windows, and the median taken. */
 const WINDOWS = 3;
 
+/** One kind of unit to measure: `run(from, count)` does units from..from+count. */
+interface UnitPlan {
+  name: string;
+  n: number;
+  run: (from: number, count: number) => Promise<void>;
+  load?: LoadProcess;
+}
+
 /**
- * `n` units in WINDOWS windows one after another (`run(from, count)` does units from..from+count),
- * each measured on its own; each figure is the windows' median. A burst of background work (a
- * server's compaction, a collection) then moves one window, not the result.
+ * Each plan's `n` units in WINDOWS windows, the plans taking turns window by window (engine,
+ * lifecycle, submission, engine, …), each window measured on its own; each figure is its windows'
+ * median. A burst of background work (a server's compaction, a collection) then moves one window,
+ * not the result, and a drift of the machine over the part (another tenant of the host, the
+ * processes' heaps growing) meets every unit alike, so a window's units can be read against each
+ * other (`ratioOfWindows`).
  */
-async function measuredInWindows(stack: Stack, app: App, idle: Idle, n: number, name: string, run: (from: number, count: number) => Promise<void>, load?: LoadProcess): Promise<UnitCost> {
-  const costs: WindowCost[] = [];
-  for (let w = 0, from = 0; w < WINDOWS; w++) {
-    const count = Math.round((n * (w + 1)) / WINDOWS) - from;
-    const start = from;
-    costs.push(await measured(stack, app, idle, count, `${name}-${w + 1}`, () => run(start, count), load));
-    from += count;
+async function measuredInWindows(stack: Stack, app: App, idle: Idle, plans: UnitPlan[]): Promise<UnitCost[]> {
+  const costs: WindowCost[][] = plans.map(() => []);
+  const from = plans.map(() => 0);
+  for (let w = 0; w < WINDOWS; w++) {
+    for (const [i, p] of plans.entries()) {
+      const count = Math.round((p.n * (w + 1)) / WINDOWS) - from[i]!;
+      const start = from[i]!;
+      costs[i]!.push(await measured(stack, app, idle, count, `${p.name}-${w + 1}`, () => p.run(start, count), p.load));
+      from[i]! += count;
+    }
   }
+  return costs.map((c, i) => ofWindows(plans[i]!.n, c));
+}
+
+function ofWindows(n: number, costs: WindowCost[]): UnitCost {
   const mid = [...costs].sort((a, b) => a.nodeMs - b.nodeMs)[Math.floor(costs.length / 2)]!;
   const statements = costs.map((c) => c.statements);
   return {
@@ -190,46 +210,48 @@ async function measuredInWindows(stack: Stack, app: App, idle: Idle, n: number, 
   };
 }
 
+/** Node CPU of `a` over `b` in each window the two shared (their turns came one after the other). */
+export const ratioOfWindows = (a: UnitCost, b: UnitCost): number[] => a.windows.map((x, w) => x / (b.windows[w] ?? NaN));
+
 export async function measureCost(stack: Stack, app: App, opts: { count?: number; rate?: number; say?: (line: string) => void } = {}): Promise<CostFigures> {
   const say = opts.say ?? (() => undefined);
   const n = opts.count ?? 300;
   const rate = opts.rate ?? 20;
-  const idle = await idleFor(stack, app, 5);
-  say(`  idle app per second: node ${idle.perSecond.node.toFixed(1)} ms, worker ${idle.perSecond.worker.toFixed(1)} ms, postgres ${idle.perSecond.postgres.toFixed(1)} ms, temporal ${idle.perSecond.temporal.toFixed(1)} ms, ${idle.perSecond.statements.toFixed(1)} statements`);
-
   const engine = await startEngineWorker(stack.temporal);
-  let engineCost: UnitCost;
+  const load = await startLoadProcess();
   try {
     for (let i = 0; i < 40; i++) await engine.start();
     await engine.drained();
-    engineCost = await measuredInWindows(stack, app, idle, n, 'engine', async (_from, count) => {
-      await atRate(rate, count / rate, () => engine.start());
-      await engine.drained();
-    });
-  } finally {
+    const enginePlan: UnitPlan = {
+      name: 'engine',
+      n,
+      run: async (_from, count) => {
+        await atRate(rate, count / rate, () => engine.start());
+        await engine.drained();
+      },
+    };
+    const lifecyclePlan = await lifecycleStarts(app, stack, n, rate);
+    const submissionPlan = await submissions(app, load, n, rate);
+    // Measured with the engine's worker and the load generator idle beside the app, as they are in every window.
+    const idle = await idleFor(stack, app, 5);
+    say(`  idle app per second: node ${idle.perSecond.node.toFixed(1)} ms, worker ${idle.perSecond.worker.toFixed(1)} ms, postgres ${idle.perSecond.postgres.toFixed(1)} ms, temporal ${idle.perSecond.temporal.toFixed(1)} ms, ${idle.perSecond.statements.toFixed(1)} statements`);
+    const [engineCost, lifecycle, submission] = (await measuredInWindows(stack, app, idle, [enginePlan, lifecyclePlan, submissionPlan])) as [UnitCost, UnitCost, UnitCost];
     await engine.stop();
-  }
-
-  const lifecycle = await lifecycleStarts(stack, app, idle, n, rate);
-
-  const load = await startLoadProcess();
-  try {
-    const submission = await submissions(stack, app, idle, load, n, rate);
     // Decisions at 5/s: more than 300 would make the part long for a figure that is mostly statements.
-    const decision = await decisions(stack, app, idle, load, Math.min(n, 300));
+    const [decision] = (await measuredInWindows(stack, app, idle, [await decisions(stack, app, load, Math.min(n, 300))])) as [UnitCost];
     return { engine: engineCost, lifecycle, submission, decision, load: loadAverage() };
   } finally {
+    await engine.stop();
     await load.stop();
   }
 }
 
 /** Voice templates through the tenant API, sent by the load generator, until each round has parked. */
-async function submissions(stack: Stack, app: App, idle: Idle, load: LoadProcess, n: number, rate: number): Promise<UnitCost> {
+async function submissions(app: App, load: LoadProcess, n: number, rate: number): Promise<UnitPlan> {
   const submit = submitter(app.web.url, app.apiKey, { lookAfter: false });
   const base = await app.worker.tasksDone();
   for (let i = 0; i < 40; i++) await submit(2_000_000 + i);
   while ((await app.worker.tasksDone()) - base < 40) await sleep(100);
-  await sleep(1000);
   const requests: LoadRequest[] = Array.from({ length: n }, (_, i) => ({
     url: `${app.web.url}/api/v1/voice-templates`,
     method: 'POST',
@@ -237,25 +259,23 @@ async function submissions(stack: Stack, app: App, idle: Idle, load: LoadProcess
     body: submissionBody(3_000_000 + i),
     expect: 201,
   }));
-  const before = await app.worker.tasksDone();
-  return measuredInWindows(
-    stack,
-    app,
-    idle,
+  return {
+    name: 'submission',
     n,
-    'submission',
-    async (from, count) => {
+    load,
+    run: async (from, count) => {
+      // Tasks counted from the window's start: the lifecycle windows between run tasks of the same worker.
+      const before = await app.worker.tasksDone();
       const done = await load.run(rate, requests.slice(from, from + count));
       if (done.failed > 0) throw new Error(`${done.failed} submissions failed, the first: ${done.firstFailure}`);
       const until = performance.now() + 300_000;
-      while ((await app.worker.tasksDone()) - before < from + count && performance.now() < until) await sleep(100);
+      while ((await app.worker.tasksDone()) - before < count && performance.now() < until) await sleep(100);
     },
-    load,
-  );
+  };
 }
 
 /** Back-office decision POSTs (as htmx sends them), sent by the load generator from a reviewer's session. */
-async function decisions(stack: Stack, app: App, idle: Idle, load: LoadProcess, n: number): Promise<UnitCost> {
+async function decisions(stack: Stack, app: App, load: LoadProcess, n: number): Promise<UnitPlan> {
   // A tenant nobody is subscribed for: the decision writes no notice.
   const quiet = await ensureTenantWithKey(stack.db.db, 'bench quiet tenant', `vrd_bench_${randomBytes(16).toString('hex')}`);
   const ids = await pendingReviews(stack, app, quiet, n + 10);
@@ -278,20 +298,17 @@ async function decisions(stack: Stack, app: App, idle: Idle, load: LoadProcess, 
     body: new URLSearchParams({ _csrf: session.csrf, round: f.round, token: f.token, outcome: 'approved' }).toString(),
     expect: 200,
   }));
-  return measuredInWindows(
-    stack,
-    app,
-    idle,
-    requests.length,
-    'decision',
-    async (from, count) => {
+  return {
+    name: 'decision',
+    n: requests.length,
+    load,
+    run: async (from, count) => {
       const done = await load.run(5, requests.slice(from, from + count));
       if (done.failed > 0) throw new Error(`${done.failed} decisions failed, the first: ${done.firstFailure}`);
       // What the workflow does after the Update has answered (its last task) belongs to the decision.
       await sleep(2000);
     },
-    load,
-  );
+  };
 }
 
 /**
@@ -299,7 +316,7 @@ async function decisions(stack: Stack, app: App, idle: Idle, load: LoadProcess, 
  * arguments and search attributes), for reviews that exist only in Temporal: the round parks on its
  * timers, due in 30 days, and is never decided.
  */
-async function lifecycleStarts(stack: Stack, app: App, idle: Idle, n: number, rate: number): Promise<UnitCost> {
+async function lifecycleStarts(app: App, stack: Stack, n: number, rate: number): Promise<UnitPlan> {
   const door = new ReviewClient(stack.client, app.config.temporal.taskQueue);
   const stages = { ...KINDS.voice_template.stages, precheck: false };
   const start = (i: number) => {
@@ -323,9 +340,13 @@ async function lifecycleStarts(stack: Stack, app: App, idle: Idle, n: number, ra
   const base = await app.worker.tasksDone();
   for (let i = 0; i < 40; i++) await start(i);
   await parkedAll(base, 40);
-  const before = await app.worker.tasksDone();
-  return measuredInWindows(stack, app, idle, n, 'lifecycle', async (from, count) => {
-    await atRate(rate, count / rate, (i) => start(from + i));
-    await parkedAll(before, from + count);
-  });
+  return {
+    name: 'lifecycle',
+    n,
+    run: async (from, count) => {
+      const before = await app.worker.tasksDone();
+      await atRate(rate, count / rate, (i) => start(from + i));
+      await parkedAll(before, count);
+    },
+  };
 }

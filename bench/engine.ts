@@ -16,7 +16,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type Injec
 import type { EngineSinks } from './engine/workflows.js';
 import { bundleOptionsFor, WORKER_TUNING } from '../activities/worker.js';
 import type { TemporalTarget } from '../runtime/temporal.js';
-import { closedLoop, loadAverage, median, percentiles, sleep } from './support/measure.js';
+import { atRate, closedLoop, loadAverage, median, percentiles, sleep, type StepFigures } from './support/measure.js';
 
 const require = createRequire(import.meta.url);
 const workflowsPath = require.resolve('./engine/workflows.ts');
@@ -72,6 +72,7 @@ export async function startEngineWorker(target: TemporalTarget): Promise<EngineW
     workflowBundle: await bundleWorkflowCode({ ...bundleOptionsFor(workflowsPath), logger: new DefaultLogger('WARN') }),
   });
   const running = worker.run();
+  let stopped: Promise<void> | undefined;
   return {
     start: async () => {
       await client.workflow.start('parkedOnTimer', { taskQueue, workflowId: `engine-parked-${randomUUID()}` });
@@ -88,12 +89,13 @@ export async function startEngineWorker(target: TemporalTarget): Promise<EngineW
     },
     started: () => started,
     completed: () => completed,
-    stop: async () => {
-      worker.shutdown();
-      await running;
-      await connection.close();
-      await native.close();
-    },
+    stop: () =>
+      (stopped ??= (async () => {
+        worker.shutdown();
+        await running;
+        await connection.close();
+        await native.close();
+      })()),
   };
 }
 
@@ -137,6 +139,46 @@ export async function measureEngine(target: TemporalTarget, opts: { seconds?: nu
       seconds,
       workflows: engine.started() + engine.completed(),
     };
+  } finally {
+    await engine.stop();
+  }
+}
+
+/** The engine's own starts at one offered rate, and how far its worker fell behind. */
+export interface EngineAtRate extends StepFigures {
+  offered: number;
+  /** Seconds its worker needed after the step until every workflow started in it had parked. */
+  drainSeconds: number;
+}
+
+/**
+ * The engine's parking workflows started at each of `rates` (open loop, as intake's steps send
+ * submissions), each for `seconds`, waiting for its worker to catch up between steps. The same
+ * offered rate as an intake step tells how much of that step's latency the engine itself takes on
+ * this machine: the start call with its worker running, without HTTP, a database or the app.
+ */
+export async function measureEngineAtRates(target: TemporalTarget, rates: number[], opts: { seconds?: number; log?: (line: string) => void } = {}): Promise<EngineAtRate[]> {
+  const seconds = opts.seconds ?? 10;
+  const say = opts.log ?? (() => undefined);
+  const engine = await startEngineWorker(target);
+  try {
+    await Promise.all(Array.from({ length: 64 }, () => engine.start()));
+    await engine.drained();
+    const steps: EngineAtRate[] = [];
+    for (const offered of rates) {
+      const { results, elapsedMs } = await atRate(offered, seconds, () => {
+        const t0 = performance.now();
+        return engine.start().then(() => performance.now() - t0);
+      });
+      const latencies = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const load = loadAverage();
+      const drainSeconds = await engine.drained();
+      const p = percentiles(latencies);
+      const step = { offered, sustained: (latencies.length / elapsedMs) * 1000, p50: p.p50, p95: p.p95, p99: p.p99, failed: results.length - latencies.length, count: latencies.length, drainSeconds, load };
+      say(`engine at ${offered}/s offered: sustained ${step.sustained.toFixed(1)}/s, p50 ${p.p50.toFixed(0)} / p95 ${p.p95.toFixed(0)} ms, ${step.failed} failed, worker caught up ${drainSeconds.toFixed(1)} s after (load ${load})`);
+      steps.push(step);
+    }
+    return steps;
   } finally {
     await engine.stop();
   }

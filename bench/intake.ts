@@ -26,21 +26,14 @@ import { temporalTarget } from '../runtime/temporal.js';
 import { installTemporalRuntime } from '../runtime/temporal-runtime.js';
 import { createLogger } from '../runtime/logger.js';
 import { measureEngine, type EngineRates } from './engine.js';
-import { atRate, closedLoop, loadAverage, machine, percentiles, sleep } from './support/measure.js';
+import { atRate, closedLoop, loadAverage, machine, percentiles, sleep, type StepFigures } from './support/measure.js';
 
-export interface IntakeStep {
+/** A step of submissions; `count` are those answered 201 and found. */
+export interface IntakeStep extends StepFigures {
   /** Offered submissions per second, or the number in flight for the closed loop. */
   offered: number | { inFlight: number };
-  sustained: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  failed: number;
-  /** Submissions answered 201 and found. */
-  count: number;
   /** Seconds after the step until the worker had run every submission's check (undefined: not watched). */
   catchUpSeconds: number | undefined;
-  load: string;
 }
 
 export const submissionBody = (i: number) =>

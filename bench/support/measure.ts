@@ -164,6 +164,19 @@ export function metricGrowth(before: Map<string, number>, after: Map<string, num
   return grown.slice(0, limit).map(([k, d]) => `${String(Math.round(d)).padStart(9)}  ${k.length > 170 ? `${k.slice(0, 170)}…` : k}`);
 }
 
+/** What a step of calls at an offered rate came to: calls answered per second, their latency (ms), failures. */
+export interface StepFigures {
+  sustained: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  failed: number;
+  /** Calls answered. */
+  count: number;
+  /** The load average when the step ended. */
+  load: string;
+}
+
 /** Runs `fn` at `rate` calls per second for `seconds`; the calls overlap as they would from many clients. */
 export async function atRate<T>(rate: number, seconds: number, fn: (i: number) => Promise<T>): Promise<{ results: PromiseSettledResult<T>[]; elapsedMs: number }> {
   const total = Math.max(1, Math.round(rate * seconds));
