@@ -57,18 +57,24 @@ describe("a tenant's page", () => {
     expect(res.status).toBe(200);
   });
 
-  it('when a key is revoked without ticking the confirmation, then nothing is revoked and the page says so; ticked, it is revoked and the page says that', async () => {
+  it('when a key is revoked without ticking the confirmation, then nothing is revoked and the page says so; ticked, it is revoked, the page says that and the tenant API refuses the key from the next request', async () => {
     const t = await app.addTenant();
     const page = `/tenants/${t.tenant.id}`;
-    await postFrom(admin, page, `${page}/api-keys`, { label: '待吊销' });
+    const issued = await postFrom(admin, page, `${page}/api-keys`, { label: '待吊销' });
+    const key = /id="new-api-key" lang="zxx">(vrd_[^<]+)</.exec(issued.html)?.[1];
+    const useKey = async () => (await fetch(`${app.url}/api/v1/contacts`, { headers: { authorization: `Bearer ${key}` } })).status;
+    expect(await useKey()).toBe(200);
     const [row] = await app.database.db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, t.tenant.id), eq(apiKeys.label, '待吊销')));
     const unconfirmed = await postFrom(admin, page, `${page}/api-keys/${row!.id}/revoke`, {});
     expect(flashOf(unconfirmed.html)).toEqual(['error', '未执行：请先勾选确认框。']);
     expect((await app.database.db.select().from(apiKeys).where(and(eq(apiKeys.id, row!.id), isNull(apiKeys.revokedAt)))).length).toBe(1);
+    expect(await useKey()).toBe(200);
     const revoked = await postFrom(admin, page, `${page}/api-keys/${row!.id}/revoke`, { confirm: '1' });
     expect(flashOf(revoked.html)[0]).toBe('ok');
     expect((await app.database.db.select().from(apiKeys).where(and(eq(apiKeys.id, row!.id), isNull(apiKeys.revokedAt)))).length).toBe(0);
     expect(revoked.location).toBe(`${page}#api-keys`);
+    // The key's lookup is a statement prepared once per process: it still reads the revocation on every request.
+    expect(await useKey()).toBe(401);
   });
 
   it('when the app quota is refused, then the page keeps what was typed with the refusal beside the field; accepted, it says what changed', async () => {
