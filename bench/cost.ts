@@ -18,10 +18,10 @@
  *
  * Each unit is measured in three windows of a third of its count, and each figure is their median.
  * The engine, lifecycle and submission windows take turns, so the submission's ratio to the engine
- * can be read window by window, each pair measured a minute apart on the same machine. Each window
- * starts after the machine has been idle for a moment, and what the idle app does by itself (the
- * notice dispatcher's poll, the sweeper, the engine's idle worker) over the same time is measured
- * first and taken out. The statements each unit ran, by calls, go to the profile.
+ * can be read window by window, each pair measured seconds apart on the same machine. Before each
+ * window the machine is sampled idle for two seconds, and the median of those samples (what the app
+ * does by itself: the notice dispatcher's poll, the sweeper, the engine's idle worker) is taken out
+ * of every window. The statements each unit ran, by calls, go to the profile.
  *
  * Part of `npm run bench` (bench/run.ts).
  */
@@ -67,8 +67,13 @@ export interface CostFigures {
   load: string;
 }
 
+/** What the app, the engine's idle worker and the load generator do per second with no unit running. */
 interface Idle {
-  perSecond: { node: number; worker: number; postgres: number; temporal: number; statements: number };
+  node: number;
+  worker: number;
+  postgres: number;
+  temporal: number;
+  statements: number;
 }
 
 const pidsOf = (stack: Stack, app: App, load?: LoadProcess) => ({ postgres: stack.pg.pid, temporal: stack.dev.pid, worker: app.worker.pid, load: load?.pid });
@@ -80,10 +85,16 @@ async function idleFor(stack: Stack, app: App, seconds: number): Promise<Idle> {
   const b = await cpuSample(pidsOf(stack, app));
   const calls = (await sentStatements(stack)) ?? 0;
   const s = (b.at - a.at) / 1000;
-  return {
-    perSecond: { node: (b.node - a.node) / s, worker: (b.worker - a.worker) / s, postgres: (b.postgres - a.postgres) / s, temporal: (b.temporal - a.temporal) / s, statements: calls / s },
-  };
+  return { node: (b.node - a.node) / s, worker: (b.worker - a.worker) / s, postgres: (b.postgres - a.postgres) / s, temporal: (b.temporal - a.temporal) / s, statements: calls / s };
 }
+
+const medianIdle = (xs: Idle[]): Idle => ({
+  node: median(xs.map((x) => x.node)),
+  worker: median(xs.map((x) => x.worker)),
+  postgres: median(xs.map((x) => x.postgres)),
+  temporal: median(xs.map((x) => x.temporal)),
+  statements: median(xs.map((x) => x.statements)),
+});
 
 /** Statements by calls since the last reset, per unit, ignoring the bench's own reads. */
 async function breakdown(stack: Stack, n: number): Promise<string[]> {
@@ -139,25 +150,47 @@ async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
 /** One window's figures, per unit. */
 type WindowCost = Omit<UnitCost, 'windows'>;
 
-async function measured(stack: Stack, app: App, idle: Idle, n: number, name: string, fn: () => Promise<void>, load?: LoadProcess): Promise<WindowCost> {
-  await sleep(2000);
+/** What one window used in all, before the idle baseline is taken out. */
+interface RawWindow {
+  n: number;
+  seconds: number;
+  used: { node: number; worker: number; postgres: number; temporal: number; load: number };
+  calls: number | undefined;
+  breakdown: string[];
+}
+
+/**
+ * One window, after a second for the previous one's tail and an idle sample of two seconds just
+ * before it (the baseline is the median of all the part's idle samples: see `measuredInWindows`).
+ */
+async function measured(stack: Stack, app: App, idles: Idle[], n: number, name: string, fn: () => Promise<void>, load?: LoadProcess): Promise<RawWindow> {
+  await sleep(1000);
+  idles.push(await idleFor(stack, app, 2));
   await resetStatements(stack.db, stack.statements);
   const a: CpuSample = await cpuSample(pidsOf(stack, app, load));
   await profiled(name, fn);
   const b = await cpuSample(pidsOf(stack, app, load));
-  const calls = await sentStatements(stack);
-  const s = (b.at - a.at) / 1000;
-  const per = (x: number, idlePerSecond: number) => Math.max(0, x - idlePerSecond * s) / n;
-  const workerMs = per(b.worker - a.worker, idle.perSecond.worker);
   return {
     n,
-    nodeMs: per(b.node - a.node, idle.perSecond.node) + workerMs,
-    workerMs,
-    loadMs: (b.load - a.load) / n,
-    postgresMs: per(b.postgres - a.postgres, idle.perSecond.postgres),
-    temporalMs: per(b.temporal - a.temporal, idle.perSecond.temporal),
-    statements: calls === undefined ? undefined : per(calls, idle.perSecond.statements),
+    seconds: (b.at - a.at) / 1000,
+    used: { node: b.node - a.node, worker: b.worker - a.worker, postgres: b.postgres - a.postgres, temporal: b.temporal - a.temporal, load: b.load - a.load },
+    calls: await sentStatements(stack),
     breakdown: await breakdown(stack, n),
+  };
+}
+
+function perUnit(w: RawWindow, idle: Idle): WindowCost {
+  const per = (x: number, idlePerSecond: number) => Math.max(0, x - idlePerSecond * w.seconds) / w.n;
+  const workerMs = per(w.used.worker, idle.worker);
+  return {
+    n: w.n,
+    nodeMs: per(w.used.node, idle.node) + workerMs,
+    workerMs,
+    loadMs: w.used.load / w.n,
+    postgresMs: per(w.used.postgres, idle.postgres),
+    temporalMs: per(w.used.temporal, idle.temporal),
+    statements: w.calls === undefined ? undefined : per(w.calls, idle.statements),
+    breakdown: w.breakdown,
   };
 }
 
@@ -178,20 +211,22 @@ interface UnitPlan {
  * median. A burst of background work (a server's compaction, a collection) then moves one window,
  * not the result, and a drift of the machine over the part (another tenant of the host, the
  * processes' heaps growing) meets every unit alike, so a window's units can be read against each
- * other (`ratioOfWindows`).
+ * other (`ratioOfWindows`). What runs with no unit running (the notice dispatcher's poll, the
+ * sweeper, the engine's idle worker, the SDK's own timers) is sampled for two seconds before every
+ * window into `idles`; `measureCost` takes the median of all the part's samples out of each window.
  */
-async function measuredInWindows(stack: Stack, app: App, idle: Idle, plans: UnitPlan[]): Promise<UnitCost[]> {
-  const costs: WindowCost[][] = plans.map(() => []);
+async function measuredInWindows(stack: Stack, app: App, plans: UnitPlan[], idles: Idle[]): Promise<RawWindow[][]> {
+  const raw: RawWindow[][] = plans.map(() => []);
   const from = plans.map(() => 0);
   for (let w = 0; w < WINDOWS; w++) {
     for (const [i, p] of plans.entries()) {
       const count = Math.round((p.n * (w + 1)) / WINDOWS) - from[i]!;
       const start = from[i]!;
-      costs[i]!.push(await measured(stack, app, idle, count, `${p.name}-${w + 1}`, () => p.run(start, count), p.load));
+      raw[i]!.push(await measured(stack, app, idles, count, `${p.name}-${w + 1}`, () => p.run(start, count), p.load));
       from[i]! += count;
     }
   }
-  return costs.map((c, i) => ofWindows(plans[i]!.n, c));
+  return raw;
 }
 
 function ofWindows(n: number, costs: WindowCost[]): UnitCost {
@@ -232,14 +267,27 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
     };
     const lifecyclePlan = await lifecycleStarts(app, stack, n, rate);
     const submissionPlan = await submissions(app, load, n, rate);
-    // Measured with the engine's worker and the load generator idle beside the app, as they are in every window.
-    const idle = await idleFor(stack, app, 5);
-    say(`  idle app per second: node ${idle.perSecond.node.toFixed(1)} ms, worker ${idle.perSecond.worker.toFixed(1)} ms, postgres ${idle.perSecond.postgres.toFixed(1)} ms, temporal ${idle.perSecond.temporal.toFixed(1)} ms, ${idle.perSecond.statements.toFixed(1)} statements`);
-    const [engineCost, lifecycle, submission] = (await measuredInWindows(stack, app, idle, [enginePlan, lifecyclePlan, submissionPlan])) as [UnitCost, UnitCost, UnitCost];
+    const idles: Idle[] = [];
+    const starts = await measuredInWindows(stack, app, [enginePlan, lifecyclePlan, submissionPlan], idles);
     await engine.stop();
     // Decisions at 5/s: more than 300 would make the part long for a figure that is mostly statements.
-    const [decision] = (await measuredInWindows(stack, app, idle, [await decisions(stack, app, load, Math.min(n, 300))])) as [UnitCost];
-    return { engine: engineCost, lifecycle, submission, decision, load: loadAverage() };
+    const [decisionWindows] = await measuredInWindows(stack, app, [await decisions(stack, app, load, Math.min(n, 300))], idles);
+    // One baseline for the whole part: a sample can catch the tail of the window before it (a
+    // collection, the last workflow task), and the median of a dozen is not moved by a few of those.
+    const idle = medianIdle(idles);
+    const range = (f: (x: Idle) => number) => `${Math.min(...idles.map(f)).toFixed(1)}-${Math.max(...idles.map(f)).toFixed(1)}`;
+    say(
+      `  idle per second, the median of ${idles.length} samples of 2 s, one before each window (their range): node ${idle.node.toFixed(1)} (${range((x) => x.node)}) ms, ` +
+        `worker ${idle.worker.toFixed(1)} (${range((x) => x.worker)}) ms, postgres ${idle.postgres.toFixed(1)} ms, temporal ${idle.temporal.toFixed(1)} (${range((x) => x.temporal)}) ms, ${idle.statements.toFixed(1)} statements`,
+    );
+    const cost = (windows: RawWindow[], units: number) => ofWindows(units, windows.map((w) => perUnit(w, idle)));
+    return {
+      engine: cost(starts[0]!, enginePlan.n),
+      lifecycle: cost(starts[1]!, lifecyclePlan.n),
+      submission: cost(starts[2]!, submissionPlan.n),
+      decision: cost(decisionWindows!, decisionWindows!.reduce((k, w) => k + w.n, 0)),
+      load: loadAverage(),
+    };
   } finally {
     await engine.stop();
     await load.stop();
