@@ -54,5 +54,6 @@ export function recordPrecheckPassed(db: Db | Tx, r: { reviewId: string; round: 
 
 /** Several events no audit row goes with, in one statement (in order); one already recorded under its dedupe key is skipped. */
 export async function recordReviewEvents(db: Db | Tx, events: ReviewEventInput[]): Promise<void> {
-  await db.insert(reviewEvents).values(events).onConflictDoNothing({ target: reviewEvents.dedupeKey });
+  // Prepared: intake runs it on every submission, with one or two events, so it has two shapes.
+  await db.insert(reviewEvents).values(events).onConflictDoNothing({ target: reviewEvents.dedupeKey }).prepare('review_events').execute();
 }

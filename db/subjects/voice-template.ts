@@ -41,7 +41,7 @@ function templateVerdict(content: string, checks: TemplateChecks | undefined): P
 
 export const voiceTemplateStore: SubjectStore<VoiceTemplateInput> = {
   async insert(tx, _deps, s) {
-    await tx.insert(voiceTemplates).values({ id: s.subjectId, tenantId: s.tenant.id, reviewId: s.reviewId, ...s.input });
+    await tx.insert(voiceTemplates).values({ id: s.subjectId, tenantId: s.tenant.id, reviewId: s.reviewId, ...s.input }).prepare('intake_voice_template').execute();
   },
 
   async reviewOf(db, tenantId, subjectId) {
