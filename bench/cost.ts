@@ -67,7 +67,10 @@ export interface CostFigures {
   load: string;
 }
 
-/** What the app, the engine's idle worker and the load generator do per second with no unit running. */
+/**
+ * What runs per second with no unit running: the app by itself, and in the bench's process the engine's idle
+ * worker. The load generator's process is not sampled: its CPU is shown apart and never counted as the app's.
+ */
 interface Idle {
   node: number;
   worker: number;
@@ -265,7 +268,7 @@ export async function measureCost(stack: Stack, app: App, opts: { count?: number
         await engine.drained();
       },
     };
-    const lifecyclePlan = await lifecycleStarts(app, stack, n, rate);
+    const lifecyclePlan = await lifecycleStarts(stack, app, n, rate);
     const submissionPlan = await submissions(app, load, n, rate);
     const idles: Idle[] = [];
     const starts = await measuredInWindows(stack, app, [enginePlan, lifecyclePlan, submissionPlan], idles);
@@ -364,7 +367,7 @@ async function decisions(stack: Stack, app: App, load: LoadProcess, n: number): 
  * arguments and search attributes), for reviews that exist only in Temporal: the round parks on its
  * timers, due in 30 days, and is never decided.
  */
-async function lifecycleStarts(app: App, stack: Stack, n: number, rate: number): Promise<UnitPlan> {
+async function lifecycleStarts(stack: Stack, app: App, n: number, rate: number): Promise<UnitPlan> {
   const door = new ReviewClient(stack.client, app.config.temporal.taskQueue);
   const stages = { ...KINDS.voice_template.stages, precheck: false };
   const start = (i: number) => {
